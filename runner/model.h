@@ -1,0 +1,118 @@
+/* The loaded case model: suites (case files), fixtures, tests and steps, plus the suite manifest.
+ *
+ * Requests, expectations and captures stay as validated YAML nodes (yn_node): case_load.c has
+ * checked every key and type, so the executor and expect.c can read them without re-validating,
+ * and every check result can point back at the line that declared it. String values are
+ * templates (${...}) interpolated at send time.
+ *
+ * Ownership: ac_suite_file owns its yn_doc and everything below; ac_model owns its files. */
+#ifndef AC_MODEL_H
+#define AC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util.h"
+#include "ynode.h"
+
+typedef enum { AC_SEV_MUST = 0, AC_SEV_SHOULD = 1, AC_SEV_INFO = 2 } ac_severity;
+const char *ac_severity_name(ac_severity s);           /* "must" | "should" | "info" */
+
+/* A severity given as one word or as a map profile -> word. */
+typedef struct ac_sevspec {
+    const yn_node *node;      /* NULL: the default (must) */
+} ac_sevspec;
+/* Resolves for a profile; a profile missing from a map falls back to key "default", then must. */
+ac_severity ac_sevspec_resolve(ac_sevspec s, const char *profile, ac_severity dflt);
+
+typedef enum {
+    AC_STEP_REQUEST,   /* request (+ expect, capture, until, compare) */
+    AC_STEP_RUN,       /* run a command from a variable */
+    AC_STEP_WAIT       /* bounded pause */
+} ac_step_kind;
+
+typedef struct ac_step {
+    ac_step_kind kind;
+    char *name;                 /* owned; "step N" when not given; unique within a test */
+    const yn_node *node;        /* the step's map (or the test's map for single-request tests) */
+    const yn_node *request;     /* AC_STEP_REQUEST: the request map */
+    const yn_node *expect;      /* map or NULL */
+    const yn_node *capture;     /* map or NULL */
+    const yn_node *until;       /* map {every, within} or NULL */
+    const yn_node *compare;     /* map or NULL */
+    const yn_node *run;         /* AC_STEP_RUN: the run map */
+    const yn_node *wait;        /* AC_STEP_WAIT: duration scalar */
+    const yn_node *when;        /* condition; false -> the whole test is skipped */
+    const yn_node *skip_on;     /* list or NULL */
+} ac_step;
+
+typedef struct ac_profile_override {
+    char *profile;              /* owned */
+    const yn_node *node;        /* the override map: may hold request, expect, severity, steps */
+} ac_profile_override;
+
+typedef struct ac_test {
+    char *id;                   /* owned, [A-Za-z0-9._-]+ */
+    char *name;                 /* owned */
+    const yn_node *node;        /* the test's map: file:line for every message about it */
+    ac_sevspec severity;
+    ac_strlist tags;            /* file tags + test tags, deduplicated */
+    ac_strlist refs;
+    ac_strlist requires;        /* fixture names or variable names */
+    const yn_node *when;        /* condition or NULL */
+    const yn_node *skip_on;     /* list or NULL */
+    long repeat;                /* 1 unless repeat: N */
+    long concurrency;           /* 1 unless concurrency: C */
+    const yn_node *expect_all;  /* map or NULL */
+    bool multi_step;            /* written with steps: (reported as subtests) */
+    ac_step *steps; size_t n_steps;
+    ac_profile_override *overrides; size_t n_overrides;
+    struct ac_suite_file *file; /* back pointer, borrowed */
+} ac_test;
+
+typedef struct ac_fixture {
+    char *name;                 /* owned */
+    ac_step step;               /* a request step */
+    ac_strlist requires;        /* variables the fixture itself needs */
+} ac_fixture;
+
+typedef struct ac_suite_file {
+    char *path;                 /* owned */
+    char *suite;                /* owned: the `suite:` name (JUnit classname) */
+    char *description;          /* owned or NULL */
+    ac_strlist tags;
+    ac_fixture *fixtures; size_t n_fixtures;
+    ac_test *tests; size_t n_tests;
+    yn_doc *doc;                /* owned */
+} ac_suite_file;
+
+/* A variable declared by the suite manifest. */
+typedef struct ac_var_decl {
+    char *name;
+    char *default_value;        /* owned or NULL */
+    char *env;                  /* owned environment fallback name, or NULL */
+    char *description;          /* owned or NULL */
+    bool secret;
+    bool command;               /* may be used as a `run` command (never from a default) */
+} ac_var_decl;
+
+typedef struct ac_manifest {
+    char *path;                 /* owned; NULL when there is none */
+    char *name, *version;       /* owned */
+    ac_strlist case_paths;      /* resolved against the manifest's directory */
+    ac_var_decl *vars; size_t n_vars;
+    ac_strlist profiles;        /* known profile names; default [documented, rfc] */
+    yn_doc *doc;
+} ac_manifest;
+
+typedef struct ac_model {
+    ac_manifest manifest;
+    ac_suite_file *files; size_t n_files;
+} ac_model;
+
+void ac_model_free(ac_model *m);   /* frees what m owns (not m itself); accepts NULL */
+/* Free what one file / the manifest owns (not the struct itself); accept NULL. */
+void ac_suite_file_free_contents(ac_suite_file *f);
+void ac_manifest_free_contents(ac_manifest *m);
+const ac_var_decl *ac_manifest_find_var(const ac_manifest *m, const char *name);
+
+#endif

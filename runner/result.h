@@ -1,0 +1,89 @@
+/* The result model that every reporter consumes: run > test > (step) > check.
+ * Everything in here is already redacted: reporters never see a secret and never need to know
+ * what one is. Strings are owned by the struct that holds them. */
+#ifndef AC_RESULT_H
+#define AC_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "model.h"
+
+/* One evaluated expectation. */
+typedef struct ac_check {
+    char *check;        /* what was checked, e.g. "status", "header Cache-Control contains",
+                           "json $.error equals", "jwt claims exp - iat" */
+    char *expected;     /* human-readable expected value */
+    char *actual;       /* human-readable actual value (redacted, truncated) */
+    char *message;      /* one line: "status 500, expected one of 400, 401" */
+    ac_severity severity;
+    bool passed;
+    char *file; int line, col;   /* where the expectation was declared; file owned */
+} ac_check;
+
+typedef enum {
+    AC_OUT_PASS,        /* every check passed (info failures allowed) */
+    AC_OUT_FAIL,        /* a must-level check failed */
+    AC_OUT_WARN,        /* only should-level checks failed: TAP # TODO, JUnit pass with warning */
+    AC_OUT_ERROR,       /* could not run (transport error, fixture failed, run failed) */
+    AC_OUT_SKIP,        /* requires/when/skip_on/429 */
+    AC_OUT_NOTRUN       /* a later step after a failing step, or a test not reached (bail out) */
+} ac_outcome;
+const char *ac_outcome_name(ac_outcome o);  /* "pass" "fail" "warn" "error" "skip" "not run" */
+
+typedef struct ac_step_result {
+    char *name;
+    ac_outcome outcome;
+    char *reason;            /* skip/error/not-run reason or failure summary; may be NULL */
+    ac_check *checks; size_t n_checks;
+    long status;             /* last HTTP status, 0 when none */
+    double duration_ms;
+    int attempts;            /* `until`: how many times the step ran */
+    char *request_excerpt;   /* redacted, capped: "POST http://.../auth/token\nHeader: v\n\nbody" */
+    char *response_excerpt;  /* redacted, capped: "HTTP/1.1 401\nHeader: v\n\nbody" */
+} ac_step_result;
+
+typedef struct ac_test_result {
+    char *id, *name;         /* owned copies */
+    char *suite;             /* the case file's suite name (JUnit classname) */
+    char *file;              /* case file path */
+    int line;                /* line of the test in its file */
+    ac_severity severity;    /* the test's severity in the chosen profile */
+    ac_outcome outcome;
+    bool strict;             /* --strict was on (WARN reported as failure) */
+    char *reason;            /* skip reason, error message or first failure message; NULL on pass */
+    bool multi_step;         /* report steps as subtests */
+    ac_step_result *steps; size_t n_steps;   /* single-request tests have exactly one */
+    ac_strlist tags;
+    ac_strlist refs;
+    ac_strlist notes;        /* informational findings (info-level failures), one line each */
+    long *statuses; size_t n_statuses;        /* every HTTP status seen, in order */
+    double duration_ms;
+    char *transcript;        /* redacted full transcript for -v / system-out; may be NULL */
+} ac_test_result;
+
+void ac_check_free(ac_check *c);
+void ac_step_result_free(ac_step_result *s);
+void ac_test_result_free(ac_test_result *t);   /* frees members, not t itself */
+
+/* True when the outcome counts against the run (must failure or error; WARN under strict). */
+bool ac_test_result_is_failure(const ac_test_result *t);
+
+typedef struct ac_run_info {
+    const char *tool_version;
+    const char *target;          /* URL without credentials */
+    const char *profile;
+    bool strict;
+    int tap_version;             /* 13 or 14 */
+    double start_wall;           /* seconds since the epoch */
+    size_t planned;              /* number of tests that will be reported */
+} ac_run_info;
+
+typedef struct ac_run_summary {
+    size_t total, passed, failed, warned, errored, skipped, not_run;
+    double duration_ms;
+    bool bailed;                 /* the run stopped early */
+    char *bail_reason;           /* owned or NULL */
+    int exit_code;
+} ac_run_summary;
+
+#endif

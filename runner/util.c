@@ -1,0 +1,376 @@
+/* Small shared helpers: allocation, growable buffers, string lists, files, clocks, base64. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "authconform: out of memory (allocating %zu bytes)\n", n);
+    abort();
+}
+
+void *ac_malloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) oom(n);
+    return p;
+}
+
+void *ac_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) oom(n * size);
+    return p;
+}
+
+void *ac_realloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) oom(n);
+    return q;
+}
+
+char *ac_strdup(const char *s)
+{
+    return s ? ac_strndup(s, strlen(s)) : NULL;
+}
+
+char *ac_strndup(const char *s, size_t n)
+{
+    char *p = ac_malloc(n + 1);
+    if (n) memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *ac_sprintf(const char *fmt, ...)
+{
+    ac_buf b;
+    ac_buf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    ac_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    return ac_buf_steal(&b);
+}
+
+void ac_buf_init(ac_buf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void ac_buf_free(ac_buf *b)
+{
+    if (!b) return;
+    free(b->data);
+    ac_buf_init(b);
+}
+
+void ac_buf_reset(ac_buf *b)
+{
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+static void buf_reserve(ac_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) cap *= 2;
+    b->data = ac_realloc(b->data, cap);
+    b->cap = cap;
+}
+
+void ac_buf_append(ac_buf *b, const void *data, size_t n)
+{
+    buf_reserve(b, n);
+    if (n) memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void ac_buf_puts(ac_buf *b, const char *s)
+{
+    ac_buf_append(b, s, strlen(s));
+}
+
+void ac_buf_putc(ac_buf *b, char c)
+{
+    ac_buf_append(b, &c, 1);
+}
+
+void ac_buf_vprintf(ac_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) return;
+    buf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void ac_buf_printf(ac_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ac_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+const char *ac_buf_str(const ac_buf *b)
+{
+    return b->data ? b->data : "";
+}
+
+char *ac_buf_steal(ac_buf *b)
+{
+    char *s = b->data ? b->data : ac_strdup("");
+    ac_buf_init(b);
+    return s;
+}
+
+void ac_strlist_free(ac_strlist *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) free(l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = l->cap = 0;
+}
+
+void ac_strlist_push_owned(ac_strlist *l, char *s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->items = ac_realloc(l->items, l->cap * sizeof *l->items);
+    }
+    l->items[l->n++] = s;
+}
+
+void ac_strlist_push(ac_strlist *l, const char *s)
+{
+    ac_strlist_push_owned(l, ac_strdup(s));
+}
+
+bool ac_strlist_contains(const ac_strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i], s) == 0) return true;
+    return false;
+}
+
+bool ac_strlist_contains_ci(const ac_strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcasecmp(l->items[i], s) == 0) return true;
+    return false;
+}
+
+void ac_strlist_split(ac_strlist *l, const char *csv)
+{
+    const char *p = csv;
+    while (p && *p) {
+        const char *comma = strchr(p, ',');
+        const char *end = comma ? comma : p + strlen(p);
+        const char *a = p, *z = end;
+        while (a < z && (*a == ' ' || *a == '\t')) a++;
+        while (z > a && (z[-1] == ' ' || z[-1] == '\t')) z--;
+        if (z > a) ac_strlist_push_owned(l, ac_strndup(a, (size_t)(z - a)));
+        p = comma ? comma + 1 : NULL;
+    }
+}
+
+bool ac_streq_ci(const char *a, const char *b)
+{
+    return a && b && strcasecmp(a, b) == 0;
+}
+
+bool ac_str_startswith(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool ac_str_endswith(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+char *ac_read_file(const char *path, size_t *len_out, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err = ac_sprintf("cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        *err = ac_sprintf("%s is a directory", path);
+        return NULL;
+    }
+    ac_buf b;
+    ac_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) ac_buf_append(&b, chunk, n);
+    if (ferror(f)) {
+        *err = ac_sprintf("cannot read %s: %s", path, strerror(errno));
+        fclose(f);
+        ac_buf_free(&b);
+        return NULL;
+    }
+    fclose(f);
+    if (len_out) *len_out = b.len;
+    return ac_buf_steal(&b);
+}
+
+double ac_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+double ac_wall_time(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void ac_sleep_ms(double ms)
+{
+    if (ms <= 0) return;
+    struct timespec ts = { (time_t)(ms / 1000.0), (long)((ms - (double)(long long)(ms / 1000.0) * 1000.0) * 1e6) };
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
+}
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static char *b64_encode(const void *data, size_t n, const char *alphabet, bool pad)
+{
+    const unsigned char *s = data;
+    char *out = ac_malloc(4 * ((n + 2) / 3) + 1), *o = out;
+    size_t i = 0;
+    for (; i + 2 < n; i += 3) {
+        uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+        *o++ = alphabet[v >> 18 & 63];
+        *o++ = alphabet[v >> 12 & 63];
+        *o++ = alphabet[v >> 6 & 63];
+        *o++ = alphabet[v & 63];
+    }
+    if (i < n) {
+        uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0);
+        *o++ = alphabet[v >> 18 & 63];
+        *o++ = alphabet[v >> 12 & 63];
+        if (i + 1 < n) *o++ = alphabet[v >> 6 & 63];
+        else if (pad) *o++ = '=';
+        if (pad) *o++ = '=';
+    }
+    *o = '\0';
+    return out;
+}
+
+char *ac_base64_encode(const void *data, size_t n) { return b64_encode(data, n, B64, true); }
+char *ac_base64url_encode(const void *data, size_t n) { return b64_encode(data, n, B64URL, false); }
+
+static int b64_value(char c, bool url)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (!url && c == '+') return 62;
+    if (!url && c == '/') return 63;
+    if (url && c == '-') return 62;
+    if (url && c == '_') return 63;
+    return -1;
+}
+
+static unsigned char *b64_decode(const char *s, size_t *out_len, bool url)
+{
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == '=') n--;
+    if (n % 4 == 1) return NULL;
+    unsigned char *out = ac_malloc(n * 3 / 4 + 1);
+    size_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = b64_value(s[i], url);
+        if (v < 0) {
+            free(out);
+            return NULL;
+        }
+        acc = acc << 6 | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (unsigned char)(acc >> bits & 0xff);
+        }
+    }
+    out[o] = '\0';
+    if (out_len) *out_len = o;
+    return out;
+}
+
+unsigned char *ac_base64_decode(const char *s, size_t *out_len) { return b64_decode(s, out_len, false); }
+unsigned char *ac_base64url_decode(const char *s, size_t *out_len) { return b64_decode(s, out_len, true); }
+
+char *ac_urlencode(const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = ac_malloc(3 * n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+bool ac_utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t len;
+        uint32_t cp;
+        if (c < 0x80) { i++; continue; }
+        else if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+        else return false;
+        if (i + len > n) return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return false;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        /* Reject overlong forms, surrogates and values beyond U+10FFFF. */
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return false;
+        i += len;
+    }
+    return true;
+}

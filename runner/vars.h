@@ -1,0 +1,85 @@
+/* Variables, scopes and ${...} interpolation with functions.
+ *
+ * A scope is a chain: a test's step captures -> the file's fixture captures -> the run's
+ * variables (CLI --var > vars file > manifest environment fallbacks > suite defaults, already
+ * merged by precedence into one scope by the caller). Lookup walks the chain. Values are byte
+ * strings. Each value carries `secret` (redaction) and its source (so `run` can refuse commands
+ * that did not come from the environment, --var or a vars file).
+ *
+ * Template syntax: literal text with ${EXPR}; "$${" is a literal "${". EXPR is
+ *   NAME                      a variable ([A-Za-z_][A-Za-z0-9_]*)
+ *   env:NAME                  the process environment (unset -> error)
+ *   now | uuid | random       built-ins: unix seconds (integer), a v4 UUID, 16 random hex chars
+ *   FUNC(ARG, ...)            ARG is an EXPR, a 'single' or "double" quoted literal, or a number
+ * Functions: base64(s) base64url(s) urlencode(s) repeat(s, n) upper(s) lower(s)
+ *   replace_at(s, index, c)   s with the character at index replaced by c (negative index counts
+ *                             from the end; c may be any string)
+ *   substr(s, start[, len])   (negative start counts from the end)
+ *   concat(a, b, ...)   len(s)   add(a, b)   sub(a, b)
+ *   jwt_header(t) jwt_claims(t)   the decoded JSON text of a JWT's header / claims
+ *   jwt_signature(t)          the third segment as is
+ *   jwt_with(t, header_json, claims_json, signature)
+ *                             rebuild a JWT: header_json and claims_json are JSON objects whose
+ *                             keys are merged over t's (a null value removes the key; '' keeps
+ *                             t's part unchanged, byte for byte); signature is used verbatim
+ *                             ('' gives an empty signature, as for alg none; pass
+ *                             jwt_signature(t) to keep t's)
+ *   is_jwt(t)                 "true"/"false"
+ *   json(s, PATH)             the value at a JSON path in the JSON text s (strings unquoted)
+ * A value computed from any secret input is itself secret (and registered for redaction).
+ */
+#ifndef AC_VARS_H
+#define AC_VARS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util.h"
+
+typedef enum {
+    AC_VSRC_DEFAULT,   /* suite manifest default */
+    AC_VSRC_ENV,       /* environment fallback declared by the manifest */
+    AC_VSRC_VARSFILE,  /* --vars-file */
+    AC_VSRC_CLI,       /* --var */
+    AC_VSRC_CAPTURE,   /* captured from a response */
+    AC_VSRC_COMPUTED   /* set by the runner (e.g. target) */
+} ac_vsrc;
+
+typedef struct ac_var {
+    char *name;        /* owned */
+    char *value;       /* owned, NUL-terminated; may contain NULs (len is the truth) */
+    size_t len;
+    bool secret;
+    ac_vsrc source;
+} ac_var;
+
+typedef struct ac_scope {
+    ac_var *vars; size_t n, cap;
+    const struct ac_scope *parent;   /* borrowed; NULL at the root */
+} ac_scope;
+
+void ac_scope_init(ac_scope *s, const ac_scope *parent);
+void ac_scope_free(ac_scope *s);           /* frees own vars; not the parent */
+/* Sets (replacing) a variable in this scope; copies name and value. A secret value is also
+ * registered with the redactor. */
+void ac_scope_set(ac_scope *s, const char *name, const char *value, size_t len, bool secret,
+                  ac_vsrc source);
+const ac_var *ac_scope_get(const ac_scope *s, const char *name);   /* walks parents */
+
+/* Interpolated value. */
+typedef struct ac_ival {
+    char *str;          /* owned, NUL-terminated */
+    size_t len;
+    bool secret;        /* derived from a secret */
+    bool whole_expr;    /* the template was exactly one ${...} and nothing else */
+} ac_ival;
+void ac_ival_free(ac_ival *v);
+
+/* Interpolates a template. Returns 0, or -1 with *err (caller frees) such as
+ * "undefined variable 'password'" or "repeat(): n must be a non-negative integer". */
+int ac_interpolate(const ac_scope *s, const char *tmpl, size_t len, ac_ival *out, char **err);
+
+/* Static check for lint/load: syntax errors and the variable names a template reads
+ * (appended to names; env: and built-ins are not listed). Returns 0 or -1 with *err. */
+int ac_template_vars(const char *tmpl, size_t len, ac_strlist *names, char **err);
+
+#endif
