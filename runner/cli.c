@@ -1,0 +1,284 @@
+/* Command-line parsing. Options are a table (searched by name), not a chain of ifs, so --help
+ * and the parser cannot drift apart. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum {
+    O_TARGET, O_VAR, O_VARS_FILE, O_SECRET, O_SUITE, O_LIST, O_TAGS, O_SKIP_TAGS, O_INCLUDE, O_ID,
+    O_PROFILE, O_STRICT, O_FAIL_FAST, O_VERBOSE, O_JOBS, O_RUN_DEADLINE, O_TAP, O_TAP_VERSION,
+    O_JUNIT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
+    O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION
+} opt_id;
+
+typedef struct opt {
+    const char *name;      /* long name without dashes */
+    char short_name;
+    bool has_arg;
+    opt_id id;
+    const char *arg;       /* argument name for --help */
+    const char *help;
+} opt;
+
+/* In --help order. */
+static const opt OPTS[] = {
+    { "target", 't', true, O_TARGET, "URL", "base URL of the API, e.g. https://apinizer.example.com/apiops" },
+    { "var", 0, true, O_VAR, "NAME=VALUE", "set a variable (highest precedence); repeatable" },
+    { "vars-file", 0, true, O_VARS_FILE, "FILE", "YAML map of variables (name: value or name: {value, secret})" },
+    { "secret", 0, true, O_SECRET, "NAME", "treat variable NAME as a secret (never printed)" },
+    { "suite", 0, true, O_SUITE, "FILE", "suite manifest (default: the bundled Apinizer suite)" },
+    { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name) and exit" },
+    { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
+    { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
+    { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow and/or intrusive" },
+    { "id", 0, true, O_ID, "ID,...", "run only these test ids (shell globs allowed)" },
+    { "profile", 0, true, O_PROFILE, "NAME", "severity profile: documented (default) or rfc" },
+    { "strict", 0, false, O_STRICT, NULL, "should-level failures fail the run" },
+    { "fail-fast", 0, false, O_FAIL_FAST, NULL, "stop after the first failing test (TAP: Bail out!)" },
+    { "verbose", 'v', false, O_VERBOSE, NULL, "print redacted request/response transcripts of failures" },
+    { "jobs", 'j', true, O_JOBS, "N", "parallel tests (accepted; tests currently run one at a time)" },
+    { "run-deadline", 0, true, O_RUN_DEADLINE, "SECONDS", "stop starting tests after this long" },
+    { "tap", 0, true, O_TAP, "FILE", "write TAP to FILE (default: stdout; 'none' for no TAP)" },
+    { "tap-version", 0, true, O_TAP_VERSION, "13|14", "TAP version line (13 for Debian's prove)" },
+    { "junit", 0, true, O_JUNIT, "FILE", "write JUnit XML to FILE" },
+    { "timeout", 0, true, O_TIMEOUT, "SECONDS", "total time for one request, connect to last byte (default 30)" },
+    { "http-version", 0, true, O_HTTP_VERSION, "1.1|2", "HTTP version (default 1.1)" },
+    { "cacert", 0, true, O_CACERT, "FILE", "CA certificates to verify the target with" },
+    { "cert", 0, true, O_CERT, "FILE", "client certificate (PEM)" },
+    { "key", 0, true, O_KEY, "FILE", "client certificate's private key (PEM)" },
+    { "insecure", 'k', false, O_INSECURE, NULL, "do not verify TLS certificates (warns on every run)" },
+    { "proxy", 0, true, O_PROXY, "URL", "proxy (default: the http_proxy/https_proxy/no_proxy variables)" },
+    { "max-body", 0, true, O_MAX_BODY, "BYTES", "largest response body accepted (default 1048576)" },
+    { "color", 0, false, O_COLOR, NULL, "colour the console output even when it is not a terminal" },
+    { "no-color", 0, false, O_NO_COLOR, NULL, "never colour the console output (NO_COLOR is honoured too)" },
+    { "help", 'h', false, O_HELP, NULL, "show this help" },
+    { "version", 'V', false, O_VERSION, NULL, "show the version and the libcurl/TLS versions" },
+};
+#define N_OPTS (sizeof OPTS / sizeof OPTS[0])
+
+void ac_cli_usage(FILE *out)
+{
+    fputs("Usage: authconform [run] [OPTIONS] [FILE|DIR...]\n"
+          "       authconform lint [OPTIONS] [FILE|DIR...]\n"
+          "\n"
+          "Runs YAML conformance cases against an Apinizer Management API (or any server with the\n"
+          "same OAuth2 client-credentials contract) and writes TAP 14 (stdout) and JUnit reports.\n"
+          "With no FILE, the bundled Apinizer authentication suite runs. 'lint' checks case files\n"
+          "without sending anything.\n"
+          "\nOptions:\n", out);
+    for (size_t i = 0; i < N_OPTS; i++) {
+        const opt *o = &OPTS[i];
+        char left[64];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        fprintf(out, "  %-28s %s\n", left, o->help);
+    }
+    fputs("\nVariables (precedence: --var > --vars-file > environment fallbacks > suite defaults):\n"
+          "  APINIZER_USERNAME, APINIZER_PASSWORD       the account used to obtain tokens\n"
+          "  APINIZER_EXPIRED_TOKEN, APINIZER_REVOKED_TOKEN, APINIZER_REVOKE_COMMAND\n"
+          "  Tests whose variables are not set are skipped with a reason naming the variable.\n"
+          "  Secrets (passwords, tokens, Authorization values) never appear in any output.\n"
+          "\nExit status:\n"
+          "  0  every must-level check passed\n"
+          "  1  a must-level check failed or errored, or no must-level check ran\n"
+          "  2  usage, vars-file or case-file error (nothing was sent)\n"
+          "  3  the target never answered (connection refused, DNS, TLS failure)\n"
+          "  (when several apply: 2 > 3 > 1 > 0)\n"
+          "\nExamples:\n"
+          "  APINIZER_USERNAME=ci APINIZER_PASSWORD=... authconform --target https://host/apiops --junit out/junit.xml\n"
+          "  authconform --target http://127.0.0.1:8080/apiops --tags bearer --tap-version 13 | prove -e cat -\n"
+          "  authconform lint cases/\n"
+          "\nThe case format: docs/case-format.md. Report issues with the test id and the redacted transcript (-v).\n",
+          out);
+}
+
+static const opt *find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < N_OPTS; i++)
+        if (strlen(OPTS[i].name) == len && strncmp(OPTS[i].name, name, len) == 0) return &OPTS[i];
+    return NULL;
+}
+
+static const opt *find_short(char c)
+{
+    for (size_t i = 0; i < N_OPTS; i++)
+        if (OPTS[i].short_name == c) return &OPTS[i];
+    return NULL;
+}
+
+static void set_str(char **dst, const char *v)
+{
+    free(*dst);
+    *dst = ac_strdup(v);
+}
+
+static int parse_number(const char *name, const char *v, double min, double max, double *out, char **err)
+{
+    char *end = NULL;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end || !isfinite(d) || d < min || d > max) {
+        *err = ac_sprintf("--%s: '%s' is not a number between %g and %g", name, v, min, max);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static int apply(ac_cli *c, const opt *o, const char *v, char **err)
+{
+    double d = 0;
+    switch (o->id) {
+    case O_TARGET: set_str(&c->cfg.target, v); break;
+    case O_VAR:
+        if (!strchr(v, '=') || v[0] == '=') {
+            *err = ac_sprintf("--var expects NAME=VALUE, got '%.*s...'", 20, v);
+            return -1;
+        }
+        ac_strlist_push(&c->vars, v);
+        break;
+    case O_VARS_FILE: ac_strlist_push(&c->vars_files, v); break;
+    case O_SECRET: ac_strlist_push(&c->secrets, v); break;
+    case O_SUITE: set_str(&c->suite, v); break;
+    case O_LIST: c->list = true; break;
+    case O_TAGS: ac_strlist_split(&c->cfg.tags, v); break;
+    case O_SKIP_TAGS: ac_strlist_split(&c->cfg.skip_tags, v); break;
+    case O_INCLUDE: ac_strlist_split(&c->cfg.include, v); break;
+    case O_ID: ac_strlist_split(&c->cfg.ids, v); break;
+    case O_PROFILE: set_str(&c->cfg.profile, v); break;
+    case O_STRICT: c->cfg.strict = true; break;
+    case O_FAIL_FAST: c->cfg.fail_fast = true; break;
+    case O_VERBOSE: c->cfg.verbose = true; break;
+    case O_JOBS:
+        if (parse_number(o->name, v, 1, 256, &d, err) < 0) return -1;
+        c->cfg.jobs = (int)d;
+        break;
+    case O_RUN_DEADLINE:
+        if (parse_number(o->name, v, 0.001, 1e7, &d, err) < 0) return -1;
+        c->cfg.run_deadline_s = d;
+        break;
+    case O_TAP:
+        if (strcmp(v, "none") == 0) c->no_tap = true;
+        else set_str(&c->tap_path, v);
+        break;
+    case O_TAP_VERSION:
+        if (strcmp(v, "13") && strcmp(v, "14")) {
+            *err = ac_sprintf("--tap-version must be 13 or 14, not '%s'", v);
+            return -1;
+        }
+        c->tap_version = atoi(v);
+        break;
+    case O_JUNIT: set_str(&c->junit_path, v); break;
+    case O_TIMEOUT:
+        if (parse_number(o->name, v, 0.001, 86400, &d, err) < 0) return -1;
+        c->cfg.http.timeout_s = d;
+        break;
+    case O_HTTP_VERSION:
+        if (strcmp(v, "1.1") == 0) c->cfg.http.http_version = 11;
+        else if (strcmp(v, "2") == 0) c->cfg.http.http_version = 2;
+        else {
+            *err = ac_sprintf("--http-version must be 1.1 or 2, not '%s'", v);
+            return -1;
+        }
+        break;
+    case O_CACERT: set_str(&c->cfg.cacert, v); break;
+    case O_CERT: set_str(&c->cfg.cert, v); break;
+    case O_KEY: set_str(&c->cfg.key, v); break;
+    case O_INSECURE: c->cfg.http.insecure = true; break;
+    case O_PROXY: set_str(&c->cfg.proxy, v); break;
+    case O_MAX_BODY:
+        if (parse_number(o->name, v, 1, 1e10, &d, err) < 0) return -1;
+        c->cfg.http.max_body = (size_t)d;
+        break;
+    case O_COLOR: c->color = 1; break;
+    case O_NO_COLOR: c->color = 0; break;
+    case O_HELP: c->command = AC_CMD_HELP; break;
+    case O_VERSION: c->command = AC_CMD_VERSION; break;
+    }
+    return 0;
+}
+
+int ac_cli_parse(int argc, char **argv, ac_cli *c, char **err)
+{
+    memset(c, 0, sizeof *c);
+    ac_config_init(&c->cfg);
+    c->tap_version = 14;
+    c->color = -1;
+    c->command = AC_CMD_RUN;
+    int i = 1;
+    if (i < argc && strcmp(argv[i], "run") == 0) i++;
+    else if (i < argc && strcmp(argv[i], "lint") == 0) {
+        c->command = AC_CMD_LINT;
+        i++;
+    }
+    bool only_paths = false;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_paths || a[0] != '-' || strcmp(a, "-") == 0) {
+            ac_strlist_push(&c->paths, a);
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_paths = true;
+            continue;
+        }
+        const opt *o;
+        const char *inline_val = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2, *eq = strchr(name, '=');
+            o = find_long(name, eq ? (size_t)(eq - name) : strlen(name));
+            if (!o) {
+                *err = ac_sprintf("unknown option '%s' (see --help)", a);
+                return -1;
+            }
+            if (eq) inline_val = eq + 1;
+        } else {
+            o = find_short(a[1]);
+            if (!o) {
+                *err = ac_sprintf("unknown option '%s' (see --help)", a);
+                return -1;
+            }
+            if (a[2]) inline_val = a + 2;
+        }
+        const char *val = NULL;
+        if (o->has_arg) {
+            if (inline_val) val = inline_val;
+            else if (i + 1 < argc) val = argv[++i];
+            else {
+                *err = ac_sprintf("option --%s needs a value (%s)", o->name, o->arg);
+                return -1;
+            }
+        } else if (inline_val) {
+            *err = ac_sprintf("option --%s takes no value", o->name);
+            return -1;
+        }
+        if (apply(c, o, val, err) < 0) return -1;
+    }
+    c->cfg.http.cacert = c->cfg.cacert;
+    c->cfg.http.cert = c->cfg.cert;
+    c->cfg.http.key = c->cfg.key;
+    c->cfg.http.proxy = c->cfg.proxy;
+    if ((c->cfg.cert == NULL) != (c->cfg.key == NULL)) {
+        *err = ac_strdup("--cert and --key go together");
+        return -1;
+    }
+    return 0;
+}
+
+void ac_cli_free(ac_cli *c)
+{
+    if (!c) return;
+    ac_config_free(&c->cfg);
+    ac_strlist_free(&c->paths);
+    ac_strlist_free(&c->vars);
+    ac_strlist_free(&c->vars_files);
+    ac_strlist_free(&c->secrets);
+    free(c->suite);
+    free(c->tap_path);
+    free(c->junit_path);
+}

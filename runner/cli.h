@@ -1,0 +1,31 @@
+/* Command-line parsing: argv -> ac_cli (the run configuration plus what main() must do). */
+#ifndef AC_CLI_H
+#define AC_CLI_H
+
+#include <stdio.h>
+#include "config.h"
+
+typedef enum { AC_CMD_RUN, AC_CMD_LINT, AC_CMD_HELP, AC_CMD_VERSION } ac_command;
+
+typedef struct ac_cli {
+    ac_command command;
+    ac_config cfg;
+    ac_strlist paths;          /* case files and directories */
+    ac_strlist vars;           /* --var NAME=VALUE, in order */
+    ac_strlist vars_files;     /* --vars-file FILE */
+    ac_strlist secrets;        /* --secret NAME */
+    char *suite;               /* --suite MANIFEST, or NULL for the bundled one */
+    char *tap_path;            /* --tap FILE; NULL: stdout ("-" also stdout) */
+    bool no_tap;               /* --tap none */
+    char *junit_path;          /* --junit FILE */
+    int tap_version;           /* 13 or 14 */
+    bool list;                 /* --list */
+    int color;                 /* -1 auto, 0 never, 1 always */
+} ac_cli;
+
+/* Parses argv. Returns 0, or -1 with *err (a usage error: exit 2). */
+int ac_cli_parse(int argc, char **argv, ac_cli *out, char **err);
+void ac_cli_free(ac_cli *c);
+void ac_cli_usage(FILE *out);
+
+#endif

@@ -1,0 +1,28 @@
+/* What a run was asked to do: the parsed command line, independent of how it was parsed. */
+#ifndef AC_CONFIG_H
+#define AC_CONFIG_H
+
+#include <stdbool.h>
+#include "http.h"
+#include "util.h"
+
+typedef struct ac_config {
+    char *target;               /* owned; base URL, no trailing slash needed */
+    char *profile;              /* owned; "documented" by default */
+    bool strict;
+    bool fail_fast;
+    bool verbose;
+    int jobs;                   /* -j; 1 = sequential */
+    double run_deadline_s;      /* 0 = none */
+    ac_strlist tags;            /* --tags: run only tests with one of these */
+    ac_strlist skip_tags;       /* --skip-tags */
+    ac_strlist include;         /* --include: opt-in tags (slow, intrusive) */
+    ac_strlist ids;             /* --id: exact ids or shell globs */
+    ac_http_opts http;          /* strings borrowed from the owned copies below */
+    char *cacert, *cert, *key, *proxy;
+} ac_config;
+
+void ac_config_init(ac_config *c);
+void ac_config_free(ac_config *c);
+
+#endif

@@ -1,0 +1,269 @@
+/* HTTP execution with libcurl. The only file that includes curl: the rest of the runner sees
+ * ac_http_req / ac_response. One easy handle per client, reset between requests, so libcurl's
+ * connection cache keeps connections alive across a run. */
+#include "http.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+struct ac_http {
+    CURL *h;
+    ac_http_opts opts;
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+void ac_http_opts_default(ac_http_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->timeout_s = 30;
+    o->http_version = 11;
+    o->max_body = 1024 * 1024;
+    o->max_headers = 64 * 1024;
+    o->max_redirects = 10;
+}
+
+int ac_http_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void ac_http_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+const char *ac_http_version_string(void)
+{
+    return curl_version();
+}
+
+ac_http *ac_http_new(const ac_http_opts *o, char **err)
+{
+    ac_http *c = ac_calloc(1, sizeof *c);
+    c->h = curl_easy_init();
+    if (!c->h) {
+        free(c);
+        *err = ac_strdup("cannot initialise libcurl");
+        return NULL;
+    }
+    c->opts = *o;
+    return c;
+}
+
+void ac_http_free(ac_http *c)
+{
+    if (!c) return;
+    curl_easy_cleanup(c->h);
+    free(c);
+}
+
+/* State shared with the callbacks of one transfer. */
+typedef struct xfer {
+    ac_response *resp;
+    ac_buf body;
+    size_t header_bytes;
+    size_t max_body, max_headers;
+    bool over_limit;
+    const char *limit_what;
+    bool saw_status;
+    size_t n_headers_cap;
+} xfer;
+
+static void clear_headers(ac_response *r)
+{
+    for (size_t i = 0; i < r->n_headers; i++) {
+        free(r->headers[i].name);
+        free(r->headers[i].value);
+    }
+    r->n_headers = 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+{
+    xfer *x = userp;
+    size_t n = size * nmemb;
+    x->header_bytes += n;
+    if (x->header_bytes > x->max_headers) {
+        x->over_limit = true;
+        x->limit_what = "headers";
+        return 0;
+    }
+    /* A status line starts a new header block (1xx, redirects): keep only the final one. */
+    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+        x->saw_status = true;
+        clear_headers(x->resp);
+        free(x->resp->http_version);
+        const char *sp = memchr(data, ' ', n);
+        x->resp->http_version = ac_strndup(data, sp ? (size_t)(sp - data) : n);
+        return n;
+    }
+    const char *colon = memchr(data, ':', n);
+    if (!colon) return n;   /* the blank line ending the block, or an obs-fold remnant */
+    size_t name_len = (size_t)(colon - data);
+    const char *v = colon + 1, *end = data + n;
+    while (v < end && (*v == ' ' || *v == '\t')) v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t')) end--;
+    ac_response *r = x->resp;
+    if (r->n_headers == x->n_headers_cap) {
+        x->n_headers_cap = x->n_headers_cap ? x->n_headers_cap * 2 : 16;
+        r->headers = ac_realloc(r->headers, x->n_headers_cap * sizeof *r->headers);
+    }
+    r->headers[r->n_headers].name = ac_strndup(data, name_len);
+    r->headers[r->n_headers].value = ac_strndup(v, (size_t)(end - v));
+    r->n_headers++;
+    return n;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+    xfer *x = userp;
+    size_t n = size * nmemb;
+    if (x->body.len + n > x->max_body) {
+        /* Refuse here: CURLOPT_MAXFILESIZE cannot stop a body of unknown length. */
+        x->over_limit = true;
+        x->limit_what = "body";
+        return 0;
+    }
+    ac_buf_append(&x->body, data, n);
+    return n;
+}
+
+static ac_http_status classify(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_CONNECT: return AC_HTTP_ERR_CONNECT;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return AC_HTTP_ERR_DNS;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_USE_SSL_FAILED: return AC_HTTP_ERR_TLS;
+    case CURLE_OPERATION_TIMEDOUT: return AC_HTTP_ERR_TIMEOUT;
+    default: return AC_HTTP_ERR_OTHER;
+    }
+}
+
+ac_http_status ac_http_send(ac_http *c, const ac_http_req *req, ac_response *resp,
+                            bool *got_response, char **err)
+{
+    CURL *h = c->h;
+    const ac_http_opts *o = &c->opts;
+    memset(resp, 0, sizeof *resp);
+    *got_response = false;
+    *err = NULL;
+
+    /* curl_easy_reset keeps the connection cache, DNS cache and TLS session cache. */
+    curl_easy_reset(h);
+    c->errbuf[0] = '\0';
+    xfer x = { .resp = resp, .max_body = o->max_body, .max_headers = o->max_headers };
+    ac_buf_init(&x.body);
+
+    double timeout = req->timeout_s > 0 ? req->timeout_s : o->timeout_s;
+    int version = req->http_version ? req->http_version : o->http_version;
+    curl_easy_setopt(h, CURLOPT_URL, req->url);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout * 1000));
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION,
+                     version == 2 ? (long)CURL_HTTP_VERSION_2_0 : (long)CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, req->follow_redirects ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, o->max_redirects);
+    /* Never resend credentials to another host after a redirect. */
+    curl_easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+    if (o->cacert) curl_easy_setopt(h, CURLOPT_CAINFO, o->cacert);
+    if (o->cert) curl_easy_setopt(h, CURLOPT_SSLCERT, o->cert);
+    if (o->key) curl_easy_setopt(h, CURLOPT_SSLKEY, o->key);
+    if (o->proxy) curl_easy_setopt(h, CURLOPT_PROXY, o->proxy);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "authconform/" AC_VERSION);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+
+    const char *method = req->method && *req->method ? req->method : "GET";
+    if (strcmp(method, "HEAD") == 0) {
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else if (req->has_body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        if (strcmp(method, "POST") != 0) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    } else if (strcmp(method, "GET") != 0) {
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+        if (strcmp(method, "POST") == 0) {
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+        }
+    }
+
+    struct curl_slist *hl = NULL;
+    bool has_ct = false;
+    for (size_t i = 0; i < req->n_headers; i++) {
+        const ac_header *hd = &req->headers[i];
+        char *line = *hd->value ? ac_sprintf("%s: %s", hd->name, hd->value)
+                                : ac_sprintf("%s;", hd->name);  /* "Name;" sends an empty value */
+        if (strcasecmp(hd->name, "Content-Type") == 0) has_ct = true;
+        struct curl_slist *nl = curl_slist_append(hl, line);
+        free(line);
+        if (nl) hl = nl;
+    }
+    /* libcurl would otherwise add a form Content-Type to every POST body. */
+    if (req->has_body && !has_ct) hl = curl_slist_append(hl, "Content-Type:");
+    hl = curl_slist_append(hl, "Expect:");
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+
+    double t0 = ac_now_ms();
+    CURLcode rc = curl_easy_perform(h);
+    resp->duration_ms = ac_now_ms() - t0;
+    curl_slist_free_all(hl);
+
+    long code = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    *got_response = x.saw_status || code > 0;
+
+    ac_http_status st = AC_HTTP_OK;
+    if (x.over_limit) {
+        st = AC_HTTP_ERR_LIMIT;
+        *err = ac_sprintf("response %s larger than the limit of %zu bytes",
+                          x.limit_what, strcmp(x.limit_what, "body") == 0 ? o->max_body : o->max_headers);
+    } else if (rc != CURLE_OK) {
+        st = classify(rc);
+        if (st == AC_HTTP_ERR_OTHER && *got_response) st = AC_HTTP_ERR_PROTOCOL;
+        const char *detail = c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc);
+        switch (st) {
+        case AC_HTTP_ERR_CONNECT: *err = ac_sprintf("connection failed: %s", detail); break;
+        case AC_HTTP_ERR_DNS: *err = ac_sprintf("cannot resolve host: %s", detail); break;
+        case AC_HTTP_ERR_TLS: *err = ac_sprintf("TLS failure: %s", detail); break;
+        case AC_HTTP_ERR_TIMEOUT: *err = ac_sprintf("timed out after %.3g s: %s", timeout, detail); break;
+        default: *err = ac_sprintf("transfer failed: %s", detail); break;
+        }
+    }
+    resp->status = code;
+    resp->body_len = x.body.len;
+    resp->body = x.body.data ? ac_buf_steal(&x.body) : ac_strdup("");
+    ac_buf_free(&x.body);
+    if (!resp->http_version) resp->http_version = ac_strdup("HTTP/1.1");
+    if (st != AC_HTTP_OK) {
+        /* Keep what arrived (status and headers help the report), but the caller treats it as
+         * an error: a truncated body must never be judged as if it were complete. */
+    }
+    return st;
+}

@@ -1,0 +1,286 @@
+/* authconform: the program. Parses the command line, loads the case model, merges variables by
+ * precedence, and hands the plan to the executor and the reporters. The only place that exits. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "case_load.h"
+#include "cli.h"
+#include "diag.h"
+#include "exec.h"
+#include "http.h"
+#include "plan.h"
+#include "redact.h"
+#include "report.h"
+#include "vars.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+static bool file_exists(const char *p)
+{
+    return access(p, R_OK) == 0;
+}
+
+/* The bundled suite: next to an installed program (PREFIX/share/authconform), or in the source
+ * tree this binary was built from. AUTHCONFORM_SUITE overrides both. */
+static char *find_bundled_manifest(const char *argv0)
+{
+    const char *env = getenv("AUTHCONFORM_SUITE");
+    if (env && *env) return ac_strdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char *p = ac_sprintf("%s/../share/authconform/suite/apinizer.yaml", exe);
+            if (file_exists(p)) return p;
+            free(p);
+        }
+    }
+    (void)argv0;
+    const char *candidates[] = { AC_DATA_DIR "/suite/apinizer.yaml", AC_SOURCE_DIR "/suite/apinizer.yaml" };
+    for (size_t i = 0; i < 2; i++)
+        if (file_exists(candidates[i])) return ac_strdup(candidates[i]);
+    return NULL;
+}
+
+static void usage_error(const char *msg)
+{
+    fprintf(stderr, "authconform: %s\n", msg);
+    fprintf(stderr, "Try 'authconform --help' for more information.\n");
+}
+
+/* Builds the run's root scope: suite defaults < environment fallbacks < vars files < --var. */
+static int build_scope(const ac_cli *cli, const ac_manifest *man, ac_scope *root, ac_strlist *known,
+                       ac_diags *diags)
+{
+    ac_scope_init(root, NULL);
+    for (size_t i = 0; i < man->n_vars; i++) {
+        const ac_var_decl *d = &man->vars[i];
+        bool secret = d->secret || ac_strlist_contains(&cli->secrets, d->name);
+        if (d->default_value && !d->command)
+            ac_scope_set(root, d->name, d->default_value, strlen(d->default_value), secret, AC_VSRC_DEFAULT);
+        const char *ev = d->env ? getenv(d->env) : NULL;
+        if (ev) ac_scope_set(root, d->name, ev, strlen(ev), secret, AC_VSRC_ENV);
+    }
+    int rc = 0;
+    for (size_t f = 0; f < cli->vars_files.n; f++) {
+        ac_vars_list vl;
+        if (ac_load_vars_file(cli->vars_files.items[f], &vl, diags) < 0) rc = -1;
+        for (size_t i = 0; i < vl.n; i++) {
+            const ac_var_decl *d = ac_manifest_find_var(man, vl.items[i].name);
+            bool secret = vl.items[i].secret || (d && d->secret) || ac_strlist_contains(&cli->secrets, vl.items[i].name);
+            ac_scope_set(root, vl.items[i].name, vl.items[i].value, vl.items[i].len, secret, AC_VSRC_VARSFILE);
+            ac_strlist_push(known, vl.items[i].name);
+        }
+        ac_vars_list_free(&vl);
+    }
+    for (size_t i = 0; i < cli->vars.n; i++) {
+        const char *eq = strchr(cli->vars.items[i], '=');
+        char *name = ac_strndup(cli->vars.items[i], (size_t)(eq - cli->vars.items[i]));
+        if (!ac_is_var_name(name)) {
+            ac_diag_add(diags, AC_DIAG_ERROR, NULL, 0, 0, NULL, 0, "--var: '%s' is not a valid variable name", name);
+            rc = -1;
+        }
+        const ac_var_decl *d = ac_manifest_find_var(man, name);
+        bool secret = (d && d->secret) || ac_strlist_contains(&cli->secrets, name);
+        ac_scope_set(root, name, eq + 1, strlen(eq + 1), secret, AC_VSRC_CLI);
+        ac_strlist_push(known, name);
+        free(name);
+    }
+    if (cli->cfg.target) ac_scope_set(root, "target", cli->cfg.target, strlen(cli->cfg.target), false, AC_VSRC_COMPUTED);
+    return rc;
+}
+
+static bool use_color(const ac_cli *cli)
+{
+    if (cli->color >= 0) return cli->color == 1;
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc) return false;
+    return isatty(fileno(stderr));
+}
+
+/* The target as it may be shown: without user:password@. Caller frees. */
+static char *target_for_display(const char *t)
+{
+    const char *scheme = strstr(t, "://");
+    const char *host = scheme ? scheme + 3 : t;
+    const char *at = strchr(host, '@'), *slash = strchr(host, '/');
+    if (at && (!slash || at < slash))
+        return ac_sprintf("%.*s%s", (int)(host - t), t, at + 1);
+    return ac_strdup(t);
+}
+
+static int run(ac_cli *cli, const char *argv0)
+{
+    ac_diags diags;
+    ac_diags_init(&diags);
+    ac_model model;
+    memset(&model, 0, sizeof model);
+    ac_scope root;
+    ac_strlist known = { 0 };
+    ac_plan plan = { 0 };
+    ac_reporter *reps[3] = { 0 };
+    size_t n_reps = 0;
+    int code = EXIT_USAGE;
+    char *manifest = cli->suite ? ac_strdup(cli->suite) : find_bundled_manifest(argv0);
+    char *err = NULL;
+
+    if (cli->suite && strcmp(cli->suite, "none") == 0) {
+        free(manifest);
+        manifest = NULL;
+    }
+    if (!manifest && cli->paths.n == 0) {
+        usage_error("no case files given and the bundled suite was not found (set AUTHCONFORM_SUITE or --suite)");
+        ac_scope_init(&root, NULL);
+        goto out;
+    }
+    /* The manifest first (its variable declarations decide precedence and secrecy), then the
+     * cases, which need to know which variables exist. */
+    ac_manifest man;
+    memset(&man, 0, sizeof man);
+    if (manifest && ac_load_manifest(manifest, &man, &diags) < 0) {
+        ac_diags_print(&diags, stderr);
+        ac_scope_init(&root, NULL);
+        goto out;
+    }
+    int vrc = build_scope(cli, &man, &root, &known, &diags);
+    ac_manifest_free_contents(&man);
+    if (vrc < 0) {
+        ac_diags_print(&diags, stderr);
+        goto out;
+    }
+
+    ac_load_opts lo = { .manifest_path = manifest, .paths = (const char *const *)cli->paths.items,
+                        .n_paths = cli->paths.n, .known_vars = &known };
+    int lrc = cli->command == AC_CMD_LINT ? 0 : 0;
+    size_t n_files = 0, n_tests = 0;
+    if (cli->command == AC_CMD_LINT) {
+        lrc = ac_lint(&lo, &diags, &n_files, &n_tests);
+        ac_diags_print(&diags, stderr);
+        if (lrc == 0) {
+            fprintf(stderr, "authconform lint: %zu file%s, %zu test%s, no errors\n", n_files,
+                    n_files == 1 ? "" : "s", n_tests, n_tests == 1 ? "" : "s");
+            code = EXIT_OK;
+        } else {
+            fprintf(stderr, "authconform lint: %zu error%s\n", diags.n_errors, diags.n_errors == 1 ? "" : "s");
+        }
+        goto out;
+    }
+    if (ac_load_model(&lo, &model, &diags) < 0) {
+        ac_diags_print(&diags, stderr);
+        fprintf(stderr, "authconform: %zu error%s in case files; nothing was sent\n", diags.n_errors,
+                diags.n_errors == 1 ? "" : "s");
+        goto out;
+    }
+    ac_diags_print(&diags, stderr);   /* warnings */
+    if (strcmp(cli->cfg.profile, "documented") && !ac_strlist_contains(&model.manifest.profiles, cli->cfg.profile) &&
+        strcmp(cli->cfg.profile, "rfc")) {
+        char *m = ac_sprintf("unknown profile '%s'", cli->cfg.profile);
+        usage_error(m);
+        free(m);
+        goto out;
+    }
+    if (ac_plan_build(&model, &cli->cfg, &plan, &err) < 0) {
+        usage_error(err);
+        goto out;
+    }
+    if (cli->list) {
+        ac_plan_print(&plan, cli->cfg.profile, stdout);
+        code = EXIT_OK;
+        goto out;
+    }
+    if (!cli->cfg.target || !*cli->cfg.target) {
+        usage_error("--target URL is required (for example --target https://apinizer.example.com/apiops)");
+        goto out;
+    }
+    if (cli->cfg.http.insecure)
+        fprintf(stderr, "authconform: WARNING: --insecure: TLS certificates are NOT verified; anyone on the "
+                        "path can read the credentials this run sends\n");
+
+    ac_report_opts ro;
+    ac_report_opts_init(&ro);
+    ro.tap_version = cli->tap_version;
+    ro.strict = cli->cfg.strict;
+    ro.verbose = cli->cfg.verbose;
+    ro.color = use_color(cli);
+    if (!cli->no_tap) {
+        const char *tp = cli->tap_path && strcmp(cli->tap_path, "-") ? cli->tap_path : NULL;
+        if (!(reps[n_reps] = ac_report_tap_new(tp, &ro, &err))) goto report_error;
+        n_reps++;
+    }
+    if (cli->junit_path) {
+        if (!(reps[n_reps] = ac_report_junit_new(cli->junit_path, &ro, &err))) goto report_error;
+        n_reps++;
+    }
+    if (!(reps[n_reps] = ac_report_console_new(stderr, &ro, &err))) goto report_error;
+    n_reps++;
+
+    char *shown = target_for_display(cli->cfg.target);
+    free(cli->cfg.target);
+    cli->cfg.target = shown;   /* credentials in a URL are not supported: never shown, never used */
+
+    ac_run_summary sum;
+    int erc = ac_execute(&model, &plan, &root, &cli->cfg, reps, n_reps, &sum, &err);
+    code = sum.exit_code;
+    if (erc < 0) {
+        fprintf(stderr, "authconform: %s\n", err ? err : "writing a report failed");
+        if (code == EXIT_OK) code = EXIT_FAIL;
+    }
+    if (code == EXIT_FAIL && sum.failed == 0 && sum.errored == 0 && !erc)
+        fprintf(stderr, "authconform: no must-level check ran (%zu skipped): set the variables named in the "
+                        "skip reasons (for example APINIZER_USERNAME and APINIZER_PASSWORD), or widen --tags/--id\n",
+                sum.skipped);
+    free(sum.bail_reason);
+    goto out;
+
+report_error:
+    usage_error(err);
+out:
+    for (size_t i = 0; i < n_reps; i++) reps[i]->destroy(reps[i]);
+    free(err);
+    ac_plan_free(&plan);
+    ac_model_free(&model);
+    ac_scope_free(&root);
+    ac_strlist_free(&known);
+    ac_diags_free(&diags);
+    free(manifest);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    ac_cli cli;
+    char *err = NULL;
+    if (ac_cli_parse(argc, argv, &cli, &err) < 0) {
+        usage_error(err);
+        free(err);
+        ac_cli_free(&cli);
+        return EXIT_USAGE;
+    }
+    int code = EXIT_OK;
+    switch (cli.command) {
+    case AC_CMD_HELP:
+        ac_cli_usage(stdout);
+        break;
+    case AC_CMD_VERSION:
+        printf("authconform %s\n%s\n", AC_VERSION, ac_http_version_string());
+        break;
+    case AC_CMD_RUN:
+    case AC_CMD_LINT:
+        if (ac_http_global_init() < 0) {
+            fprintf(stderr, "authconform: cannot initialise libcurl\n");
+            code = EXIT_FAIL;
+            break;
+        }
+        code = run(&cli, argv[0]);
+        ac_http_global_cleanup();
+        break;
+    }
+    ac_cli_free(&cli);
+    return code;
+}

@@ -1,0 +1,89 @@
+/* Selecting and ordering the tests of a run. */
+#include "plan.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool ac_tag_is_opt_in(const char *tag)
+{
+    return strcmp(tag, "slow") == 0 || strcmp(tag, "intrusive") == 0;
+}
+
+static bool id_matches(const ac_strlist *ids, const char *id, bool *exact)
+{
+    for (size_t i = 0; i < ids->n; i++) {
+        if (strcmp(ids->items[i], id) == 0) {
+            *exact = true;
+            return true;
+        }
+        if (fnmatch(ids->items[i], id, 0) == 0) return true;
+    }
+    return false;
+}
+
+static bool any_tag(const ac_strlist *tags, const ac_strlist *wanted)
+{
+    for (size_t i = 0; i < wanted->n; i++)
+        if (ac_strlist_contains(tags, wanted->items[i])) return true;
+    return false;
+}
+
+int ac_plan_build(const ac_model *m, const ac_config *cfg, ac_plan *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    size_t cap = 0;
+    for (size_t f = 0; f < m->n_files; f++) {
+        const ac_suite_file *file = &m->files[f];
+        for (size_t t = 0; t < file->n_tests; t++) {
+            const ac_test *test = &file->tests[t];
+            bool exact = false;
+            if (cfg->ids.n && !id_matches(&cfg->ids, test->id, &exact)) continue;
+            if (cfg->tags.n && !any_tag(&test->tags, &cfg->tags)) continue;
+            if (cfg->skip_tags.n && any_tag(&test->tags, &cfg->skip_tags)) continue;
+            /* Opt-in tags: a test naming one runs only with --include, or when its exact id was
+             * asked for (naming a test is the clearest possible opt-in). */
+            bool excluded = false;
+            for (size_t k = 0; k < test->tags.n && !exact; k++)
+                if (ac_tag_is_opt_in(test->tags.items[k]) &&
+                    !ac_strlist_contains(&cfg->include, test->tags.items[k]))
+                    excluded = true;
+            if (excluded) {
+                out->n_opt_in_excluded++;
+                continue;
+            }
+            if (out->n == cap) {
+                cap = cap ? cap * 2 : 64;
+                out->items = ac_realloc(out->items, cap * sizeof *out->items);
+            }
+            out->items[out->n].file = file;
+            out->items[out->n].test = test;
+            out->n++;
+        }
+    }
+    if (out->n == 0 && (cfg->ids.n || cfg->tags.n || cfg->skip_tags.n)) {
+        *err = ac_sprintf("no test matches the filters (--id/--tags/--skip-tags)%s",
+                          out->n_opt_in_excluded ? "; some matching tests need --include slow,intrusive" : "");
+        ac_plan_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void ac_plan_free(ac_plan *p)
+{
+    if (!p) return;
+    free(p->items);
+    p->items = NULL;
+    p->n = 0;
+}
+
+void ac_plan_print(const ac_plan *p, const char *profile, FILE *out)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const ac_test *t = p->items[i].test;
+        fprintf(out, "%s\t%s\t", t->id, ac_severity_name(ac_sevspec_resolve(t->severity, profile, AC_SEV_MUST)));
+        for (size_t k = 0; k < t->tags.n; k++) fprintf(out, "%s%s", k ? "," : "", t->tags.items[k]);
+        fprintf(out, "\t%s\n", t->name);
+    }
+}
