@@ -40,5 +40,8 @@ void ac_diag_add(ac_diags *d, ac_diag_level level, const char *file, int line, i
  *     <spaces>^
  * and "N more errors not shown" when the cap was hit. */
 void ac_diags_print(const ac_diags *d, FILE *out);
+/* Stable-sorts items[first..n) by line and column (used per file, so a file's problems read
+ * top to bottom). */
+void ac_diags_sort_from(ac_diags *d, size_t first);
 
 #endif

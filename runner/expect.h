@@ -27,8 +27,10 @@ typedef struct ac_response {
     bool json_tried;
 } ac_response;
 
+/* Frees the members (r itself is not freed: responses live on the stack) and zeroes r. NULL ok. */
 void ac_response_free(ac_response *r);
-/* All values of a header (case-insensitive), in order. Returns count; vals borrowed. */
+/* All values of a header (case-insensitive), in order. Returns how many were stored in vals (at
+ * most max); vals are borrowed from r. */
 size_t ac_response_header_values(const ac_response *r, const char *name, const char **vals,
                                  size_t max);
 /* Parsed JSON body or NULL if the body is not JSON. Registers secret keys with the redactor. */
@@ -45,7 +47,7 @@ typedef struct ac_eval_ctx {
 typedef struct ac_checks {
     ac_check *items; size_t n, cap;
 } ac_checks;
-void ac_checks_free(ac_checks *c);
+void ac_checks_free(ac_checks *c);                  /* frees the checks' strings and the array */
 void ac_checks_push(ac_checks *c, ac_check chk);   /* takes ownership of chk's strings */
 
 /* Evaluates an expect map against resp, appending one check per expectation.
@@ -55,7 +57,9 @@ int ac_expect_eval(const yn_node *expect, ac_response *resp, const ac_eval_ctx *
                    ac_checks *out, char **err);
 
 /* Evaluates `capture` into scope `into` (name -> value; secret: true, and JSON values under
- * secret keys, are marked secret). A capture that finds nothing is an error naming it. */
+ * secret keys, are marked secret). A capture that finds nothing is an error naming it, unless it
+ * has `optional: true` (the variable then stays unset). Templates in paths, header names and
+ * regexes are interpolated with `lookup` (NULL: `into`). */
 int ac_capture_eval(const yn_node *capture, ac_response *resp, ac_scope *into,
                     const ac_scope *lookup, char **err);
 

@@ -92,6 +92,14 @@ static int build_scope(const ac_cli *cli, const ac_manifest *man, ac_scope *root
         ac_strlist_push(known, name);
         free(name);
     }
+    /* A declared fallback fills a variable nobody set (expiry_username -> username), keeping
+     * the secrecy and source of whichever variable is stronger. */
+    for (size_t i = 0; i < man->n_vars; i++) {
+        const ac_var_decl *d = &man->vars[i];
+        if (!d->fallback || ac_scope_get(root, d->name)) continue;
+        const ac_var *fb = ac_scope_get(root, d->fallback);
+        if (fb) ac_scope_set(root, d->name, fb->value, fb->len, fb->secret || d->secret, fb->source);
+    }
     if (cli->cfg.target) ac_scope_set(root, "target", cli->cfg.target, strlen(cli->cfg.target), false, AC_VSRC_COMPUTED);
     return rc;
 }

@@ -21,7 +21,8 @@ const char *ac_severity_name(ac_severity s);           /* "must" | "should" | "i
 typedef struct ac_sevspec {
     const yn_node *node;      /* NULL: the default (must) */
 } ac_sevspec;
-/* Resolves for a profile; a profile missing from a map falls back to key "default", then must. */
+/* Resolves for a profile; a profile missing from a map falls back to key "default", then to
+ * dflt (pass AC_SEV_MUST for a test, the test's severity for a check); NULL node -> dflt. */
 ac_severity ac_sevspec_resolve(ac_sevspec s, const char *profile, ac_severity dflt);
 
 typedef enum {
@@ -93,6 +94,8 @@ typedef struct ac_var_decl {
     char *description;          /* owned or NULL */
     bool secret;
     bool command;               /* may be used as a `run` command (never from a default) */
+    char *fallback;             /* owned or NULL: another declared variable whose value is used
+                                   when this one is not set (applied before the default) */
 } ac_var_decl;
 
 typedef struct ac_manifest {

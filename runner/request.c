@@ -9,6 +9,7 @@
 #include "coreschema.h"
 #include "duration.h"
 #include "redact.h"
+#include "report.h"
 #include "util.h"
 
 char *ac_url_join(const char *target, const char *path)
@@ -292,8 +293,13 @@ fail:
 /* Redacts first, then caps: a cut must never leave a fragment of a secret behind. */
 static char *redact_and_cap(const ac_buf *b, size_t cap)
 {
-    size_t len = 0;
-    char *red = ac_redact(ac_buf_str(b), b->len, &len);
+    size_t rlen = 0;
+    char *raw = ac_redact(ac_buf_str(b), b->len, &rlen);
+    /* Bytes a server sent may hold NULs and control characters: make them visible text before
+     * the excerpt becomes a C string. */
+    char *red = ac_text_visible(raw, rlen);
+    free(raw);
+    size_t len = strlen(red);
     if (cap && len > cap) {
         size_t head = cap * 3 / 4, tail = cap / 4;
         char *out = ac_sprintf("%.*s\n[truncated %zu bytes]\n%.*s", (int)head, red,

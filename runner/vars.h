@@ -11,9 +11,16 @@
  *   env:NAME                  the process environment (unset -> error)
  *   now | uuid | random       built-ins: unix seconds (integer), a v4 UUID, 16 random hex chars
  *   FUNC(ARG, ...)            ARG is an EXPR, a 'single' or "double" quoted literal, or a number
+ *                             (inside quotes the quote character doubled stands for itself:
+ *                             'it''s'; a backslash is an ordinary character, so JSON with
+ *                             escapes can be written as is)
  * Functions: base64(s) base64url(s) urlencode(s) repeat(s, n) upper(s) lower(s)
  *   replace_at(s, index, c)   s with the character at index replaced by c (negative index counts
- *                             from the end; c may be any string)
+ *                             from the end; c may be any string, even the same character)
+ *   flip_at(s, index)         s with the character at index replaced by a guaranteed different
+ *                             base64url character (the 6-bit value with its top bit flipped:
+ *                             A<->g, B<->h, ...; a character outside the alphabet becomes 'A'),
+ *                             so the decoded bytes change even at a segment's last character
  *   substr(s, start[, len])   (negative start counts from the end)
  *   concat(a, b, ...)   len(s)   add(a, b)   sub(a, b)
  *   jwt_header(t) jwt_claims(t)   the decoded JSON text of a JWT's header / claims
@@ -23,10 +30,15 @@
  *                             keys are merged over t's (a null value removes the key; '' keeps
  *                             t's part unchanged, byte for byte); signature is used verbatim
  *                             ('' gives an empty signature, as for alg none; pass
- *                             jwt_signature(t) to keep t's)
+ *                             jwt_signature(t) to keep t's). Merging is shallow (top-level
+ *                             keys). t = '' builds a token from scratch (both parts start as {}).
  *   is_jwt(t)                 "true"/"false"
+ *   swapcase(s)               every ASCII letter's case inverted
+ *   count(json_text)          elements of a JSON array / members of an object
  *   json(s, PATH)             the value at a JSON path in the JSON text s (strings unquoted)
- * A value computed from any secret input is itself secret (and registered for redaction).
+ * A value computed from any secret input is itself secret (and registered for redaction), except
+ * the results of len() and is_jwt(), which reveal nothing of their input. Built-in names (now,
+ * uuid, random) cannot be shadowed by variables.
  */
 #ifndef AC_VARS_H
 #define AC_VARS_H

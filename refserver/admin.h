@@ -1,0 +1,12 @@
+/* admin: the test-only endpoints under /_refserver/ (revoke, mint), enabled by --admin. */
+#ifndef RS_ADMIN_H
+#define RS_ADMIN_H
+
+#include "app.h"
+
+#define ADMIN_PREFIX "/_refserver/"
+
+/* Answers a request whose path starts with ADMIN_PREFIX. 0, or -1 when out of memory. */
+int admin_handle(const struct rs_app *app, const struct rs_request *rq, struct reply *out);
+
+#endif

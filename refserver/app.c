@@ -1,0 +1,90 @@
+/* app: the shared state of a running server, built once at start-up. */
+#include "app.h"
+
+#include "reqlog.h"
+#include "throttle.h"
+#include "tokens.h"
+#include "users.h"
+
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RANDOM_KEY_LEN 32
+
+int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t err_len,
+             int *exit_code)
+{
+  memset(app, 0, sizeof *app);
+  app->cfg = cfg;
+  *exit_code = 1;
+  app->users = users_new();
+  app->tokens = token_store_new();
+  if (!app->users || !app->tokens) {
+    snprintf(err, err_len, "out of memory or no randomness");
+    goto fail;
+  }
+  for (size_t i = 0; i < cfg->n_user_specs; i++) {
+    if (users_add_spec(app->users, cfg->user_specs[i], err, err_len) != 0) {
+      *exit_code = 2;
+      goto fail;
+    }
+  }
+  if (cfg->users_file && users_load_file(app->users, cfg->users_file, err, err_len) != 0) {
+    *exit_code = 2;
+    goto fail;
+  }
+  if (cfg->signing_key) {
+    app->key.len = strlen(cfg->signing_key);
+    app->key_storage = malloc(app->key.len);
+    if (!app->key_storage) {
+      snprintf(err, err_len, "out of memory");
+      goto fail;
+    }
+    memcpy(app->key_storage, cfg->signing_key, app->key.len);
+  } else {
+    /* A fresh key per start: tokens of an earlier run are never accepted. */
+    app->key.len = RANDOM_KEY_LEN;
+    app->key_storage = malloc(RANDOM_KEY_LEN);
+    if (!app->key_storage || RAND_bytes(app->key_storage, RANDOM_KEY_LEN) != 1) {
+      snprintf(err, err_len, "cannot create a signing key");
+      goto fail;
+    }
+  }
+  app->key.bytes = app->key_storage;
+  if (cfg->log_file) {
+    app->log = reqlog_open(cfg->log_file, cfg->log_tokens);
+    if (!app->log) {
+      snprintf(err, err_len, "%s: cannot open the log: %s", cfg->log_file, strerror(errno));
+      goto fail;
+    }
+  }
+  if (cfg->throttle > 0) {
+    app->throttle = throttle_new(cfg->throttle, 60);
+    if (!app->throttle) {
+      snprintf(err, err_len, "out of memory");
+      goto fail;
+    }
+  }
+  return 0;
+fail:
+  app_free(app);
+  return -1;
+}
+
+void app_free(struct rs_app *app)
+{
+  if (!app)
+    return;
+  users_free(app->users);
+  token_store_free(app->tokens);
+  reqlog_close(app->log);
+  throttle_free(app->throttle);
+  if (app->key_storage)
+    OPENSSL_cleanse(app->key_storage, app->key.len);
+  free(app->key_storage);
+  memset(app, 0, sizeof *app);
+}

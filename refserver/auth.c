@@ -1,0 +1,208 @@
+/* auth: Bearer token verification for the protected endpoints (RFC 6750 2.1, 3). */
+#include "auth.h"
+
+#include "deviations.h"
+#include "tokens.h"
+#include "users.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define EXPIRY_LATE_GRACE 120 /* seconds, deviation expiry-late */
+#define REVOCATION_DELAY 60   /* seconds, deviation revocation-delayed */
+
+/* The identity deviations grant to requests that carry no usable token. */
+static enum auth_result anonymous(struct jwt_claims *who)
+{
+  static char *const admin_role[] = {"ROLE_ADMIN"};
+  who->sub = strdup("anonymous");
+  who->jti = strdup("anonymous");
+  if (!who->sub || !who->jti || jwt_claims_set_roles(who, admin_role, 1) != 0) {
+    jwt_claims_free(who);
+    return AUTH_NOMEM;
+  }
+  return AUTH_OK;
+}
+
+static bool is_bearer(const char *s, size_t len, bool any_case)
+{
+  if (len != 6)
+    return false;
+  return any_case ? strncasecmp(s, "Bearer", 6) == 0 : strncmp(s, "Bearer", 6) == 0;
+}
+
+/* Splits an Authorization value into its token (a pointer into value) or a refusal. */
+static enum auth_result find_token(const struct rs_app *app, const char *value,
+                                   const char **token)
+{
+  if (dev_on(DEV_BEARER_SCHEME_ANY)) {
+    const char *last = strrchr(value, ' ');
+    *token = last ? last + 1 : value;
+    return **token ? AUTH_OK : AUTH_MALFORMED;
+  }
+  /* RFC 9110 11.1: scheme names are case-insensitive; the Apinizer docs only show "Bearer". */
+  bool any_case = app->cfg->flavor == FLAVOR_RFC && !dev_on(DEV_BEARER_SCHEME_CASE_REJECTED);
+  const char *sp = strchr(value, ' ');
+  if (!sp) {
+    if (strlen(value) < 6 || !is_bearer(value, 6, any_case))
+      return AUTH_WRONG_SCHEME;
+    if (value[6] && dev_on(DEV_BEARER_MALFORMED_ACCEPTED)) {
+      *token = value + 6;
+      return AUTH_OK;
+    }
+    return AUTH_MALFORMED; /* "Bearer" alone, or "BearerT" */
+  }
+  if (!is_bearer(value, (size_t)(sp - value), any_case))
+    return AUTH_WRONG_SCHEME;
+  size_t spaces = strspn(sp, " ");
+  /* RFC 6750 2.1 allows 1*SP between scheme and token. */
+  if (spaces > 1 && dev_on(DEV_BEARER_EXTRA_SPACE_REJECTED))
+    return AUTH_MALFORMED;
+  *token = sp + spaces;
+  if (!**token || strpbrk(*token, " \t"))
+    return AUTH_MALFORMED;
+  return AUTH_OK;
+}
+
+enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *rq,
+                             struct jwt_claims *who)
+{
+  memset(who, 0, sizeof *who);
+  size_t count = rq_header_count(rq, "Authorization");
+  if (count == 0) {
+    const char *q = rq_query(rq, "access_token");
+    /* RFC 6750 2.3: a server need not read the query; this one never does, tokens in URLs leak. */
+    if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN))
+      return anonymous(who);
+    if (dev_on(DEV_BEARER_NO_HEADER_200))
+      return anonymous(who);
+    return AUTH_MISSING;
+  }
+  if (count > 1 && !dev_on(DEV_BEARER_DUPLICATE_FIRST_WINS))
+    return AUTH_DUPLICATE;
+  const char *value = rq_header(rq, "Authorization");
+  if (strlen(value) > AUTH_MAX_HEADER)
+    return AUTH_TOO_LARGE;
+  const char *token = NULL;
+  enum auth_result r = find_token(app, value, &token);
+  if (r != AUTH_OK)
+    return r;
+
+  unsigned flags = 0;
+  if (dev_on(DEV_BEARER_ALG_NONE))
+    flags |= JWT_ACCEPT_ALG_NONE;
+  if (dev_on(DEV_BEARER_SIGNATURE_IGNORED))
+    flags |= JWT_SKIP_SIGNATURE;
+  if (dev_on(DEV_BEARER_TRUNCATED_ACCEPTED))
+    flags |= JWT_PREFIX_SIGNATURE;
+  switch (jwt_verify(token, &app->key, flags, who)) {
+  case JWT_OK:
+    break;
+  case JWT_GARBAGE:
+    return AUTH_GARBAGE;
+  case JWT_NOMEM:
+    return AUTH_NOMEM;
+  default:
+    return AUTH_INVALID;
+  }
+
+  /* A token outlives neither its user nor the user's access. */
+  const struct user *u = users_find(app->users, who->sub);
+  time_t now = time(NULL);
+  time_t revoked_at = 0;
+  r = AUTH_OK;
+  if (!u || u->disabled) {
+    r = AUTH_INVALID;
+  } else {
+    long long deadline = dev_on(DEV_EXPIRY_EXP_MISMATCH) ? who->iat + u->lifetime : who->exp;
+    if (dev_on(DEV_EXPIRY_LATE))
+      deadline += EXPIRY_LATE_GRACE;
+    /* exp is the first second at which the token is no longer accepted (RFC 7519 4.1.4). */
+    if ((long long)now >= deadline && !dev_on(DEV_EXPIRY_IGNORED))
+      r = AUTH_EXPIRED;
+    else if (!dev_on(DEV_REVOCATION_IGNORED) &&
+             token_store_revoked(app->tokens, who->jti, &revoked_at) &&
+             (!dev_on(DEV_REVOCATION_DELAYED) || now >= revoked_at + REVOCATION_DELAY))
+      r = AUTH_REVOKED;
+    else if (!dev_on(DEV_REVOCATION_IGNORED) && token_store_user_revoked(app->tokens, who->sub))
+      r = AUTH_REVOKED;
+  }
+  if (r != AUTH_OK)
+    jwt_claims_free(who);
+  return r;
+}
+
+/* Adds the RFC 6750 3 challenge: error= only when a token was presented (3.1). */
+static int challenge(struct reply *out, bool token_presented, const char *why)
+{
+  if (dev_on(DEV_BEARER_NO_WWW_AUTHENTICATE))
+    return 0;
+  char buf[160];
+  if (token_presented && !dev_on(DEV_BEARER_GARBAGE_CHALLENGE_NO_ERROR))
+    snprintf(buf, sizeof buf,
+             "Bearer realm=\"apinizer\", error=\"invalid_token\", error_description=\"%s\"", why);
+  else if (!token_presented && dev_on(DEV_BEARER_CHALLENGE_ERROR_ON_MISSING))
+    snprintf(buf, sizeof buf, "Bearer realm=\"apinizer\", error=\"invalid_token\"");
+  else
+    snprintf(buf, sizeof buf, "Bearer realm=\"apinizer\"");
+  return reply_header(out, "WWW-Authenticate", buf);
+}
+
+/* A 401 with the documented JSON body (or a deviation's variant) and its challenge. */
+static int unauthorized(struct reply *out, const char *code, const char *description,
+                        bool token_presented, const char *why)
+{
+  int rc;
+  if (dev_on(DEV_BEARER_ERROR_NOT_JSON)) {
+    rc = reply_text(out, 401, CT_TEXT, description);
+  } else if (dev_on(DEV_ERROR_STACK_TRACE)) {
+    char desc[512];
+    snprintf(desc, sizeof desc, "%s\n%s", description, DEV_JAVA_STACK_TRACE);
+    rc = reply_error(out, 401, code, desc);
+  } else {
+    rc = reply_error(out, 401, code, description);
+  }
+  return rc != 0 ? rc : challenge(out, token_presented, why);
+}
+
+int auth_refuse(enum auth_result result, struct reply *out)
+{
+  switch (result) {
+  case AUTH_MISSING:
+    if (dev_on(DEV_BEARER_NO_HEADER_403))
+      return reply_error(out, 403, "forbidden", "Access is denied");
+    return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL);
+  case AUTH_WRONG_SCHEME:
+    return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL);
+  case AUTH_DUPLICATE:
+    return reply_error(out, 400, "invalid_request", "Only one Authorization header is allowed");
+  case AUTH_TOO_LARGE:
+    if (dev_on(DEV_BEARER_HUGE_500))
+      return reply_error(out, 500, "server_error", "An unexpected error occurred");
+    return reply_error(out, 431, "invalid_request", "Authorization header too large");
+  case AUTH_GARBAGE:
+    if (dev_on(DEV_BEARER_GARBAGE_500))
+      return reply_error(out, 500, "server_error", "An unexpected error occurred");
+    return unauthorized(out,
+                        dev_on(DEV_BEARER_GARBAGE_UNDOCUMENTED_CODE) ? "bad_token"
+                                                                      : "unauthorized_client",
+                        "Invalid token", true, "The access token is malformed");
+  case AUTH_MALFORMED:
+  case AUTH_INVALID:
+    return unauthorized(out, "unauthorized_client", "Invalid token", true,
+                        "The access token is invalid");
+  case AUTH_EXPIRED:
+    return unauthorized(out, dev_on(DEV_EXPIRY_WRONG_ERROR_CODE) ? "expired" : "invalid_token",
+                        "Token is invalid or expired", true, "The access token expired");
+  case AUTH_REVOKED:
+    return unauthorized(out, "invalid_token", "Token is invalid or expired", true,
+                        "The access token was revoked");
+  case AUTH_OK:
+  case AUTH_NOMEM:
+    break;
+  }
+  return -1;
+}

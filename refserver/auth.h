@@ -1,0 +1,35 @@
+/* auth: Bearer token verification for the protected endpoints (RFC 6750 2.1, 3), and the 4xx
+ * answers for refused requests. */
+#ifndef RS_AUTH_H
+#define RS_AUTH_H
+
+#include "app.h"
+#include "jwt.h"
+#include "reply.h"
+#include "request.h"
+
+#define AUTH_MAX_HEADER 8192 /* longer Authorization values get 431 */
+
+enum auth_result {
+  AUTH_OK,
+  AUTH_MISSING,      /* no Authorization header */
+  AUTH_WRONG_SCHEME, /* a scheme other than Bearer: no Bearer credentials were presented */
+  AUTH_MALFORMED,    /* "Bearer" without a token, "BearerT", a token with spaces */
+  AUTH_DUPLICATE,    /* more than one Authorization header */
+  AUTH_TOO_LARGE,    /* an Authorization value over AUTH_MAX_HEADER bytes */
+  AUTH_GARBAGE,      /* not a JWT at all */
+  AUTH_INVALID,      /* a JWT we did not issue: bad alg, signature, claims or user */
+  AUTH_EXPIRED,
+  AUTH_REVOKED,
+  AUTH_NOMEM
+};
+
+/* Verifies the request's credentials. On AUTH_OK *who holds the token's claims (caller frees with
+ * jwt_claims_free); otherwise *who is empty. */
+enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *rq,
+                             struct jwt_claims *who);
+
+/* Fills out with the refusal for result (anything but AUTH_OK and AUTH_NOMEM). 0 or -1. */
+int auth_refuse(enum auth_result result, struct reply *out);
+
+#endif

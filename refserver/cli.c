@@ -1,0 +1,327 @@
+/* cli: the command line of authconform-refserver, parsed into a configuration it owns. */
+#include "cli.h"
+
+#include "deviations.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum opt_id {
+  OPT_ADMIN, OPT_BIND, OPT_CERT, OPT_DEVIATE, OPT_FLAVOR, OPT_HELP, OPT_KEY, OPT_LATENCY,
+  OPT_LIST_DEVIATIONS, OPT_LOG, OPT_LOG_TOKENS, OPT_PORT, OPT_PREFIX, OPT_SIGNING_KEY,
+  OPT_THROTTLE, OPT_USER, OPT_USERS, OPT_VERSION
+};
+
+struct opt {
+  const char *name; /* without the leading "--" */
+  bool has_arg;
+  enum opt_id id;
+};
+
+/* Sorted by name for bsearch. */
+static const struct opt options[] = {
+  {"admin", false, OPT_ADMIN},
+  {"bind", true, OPT_BIND},
+  {"cert", true, OPT_CERT},
+  {"deviate", true, OPT_DEVIATE},
+  {"flavor", true, OPT_FLAVOR},
+  {"help", false, OPT_HELP},
+  {"key", true, OPT_KEY},
+  {"latency-ms", true, OPT_LATENCY},
+  {"list-deviations", false, OPT_LIST_DEVIATIONS},
+  {"log", true, OPT_LOG},
+  {"log-tokens", false, OPT_LOG_TOKENS},
+  {"port", true, OPT_PORT},
+  {"prefix", true, OPT_PREFIX},
+  {"signing-key", true, OPT_SIGNING_KEY},
+  {"throttle", true, OPT_THROTTLE},
+  {"user", true, OPT_USER},
+  {"users", true, OPT_USERS},
+  {"version", false, OPT_VERSION},
+};
+
+/* Compares a key {name, len} against an option name. */
+struct opt_key {
+  const char *name;
+  size_t len;
+};
+
+static int opt_cmp(const void *k, const void *e)
+{
+  const struct opt_key *key = k;
+  const struct opt *o = e;
+  int c = strncmp(key->name, o->name, key->len);
+  if (c != 0)
+    return c;
+  return o->name[key->len] == '\0' ? 0 : -1;
+}
+
+void cli_help(FILE *out)
+{
+  fputs(
+    "Usage: authconform-refserver [OPTIONS]\n"
+    "       authconform-refserver admin revoke --url URL   (token from $AUTHCONFORM_TOKEN)\n"
+    "       authconform-refserver admin mint --url URL --username NAME --kind expired|revoked\n"
+    "\n"
+    "Reference target for authconform: the Apinizer Management API auth surface (token issuance,\n"
+    "Bearer verification, health, hello, projects) with switchable deliberate defects.\n"
+    "\n"
+    "Server options:\n"
+    "  --bind ADDR          listen address (default 127.0.0.1; IPv6 allowed)\n"
+    "  --port N             listen port; 0 picks a free one (default 8080). After listening, prints\n"
+    "                       one line 'listening on http://ADDR:PORT' to stdout\n"
+    "  --prefix PATH        where the API lives (default /apiops; '/' for the root)\n"
+    "  --flavor documented|rfc\n"
+    "                       documented (default): follow the Apinizer documentation.\n"
+    "                       rfc: invalid_client instead of unauthorized_client, WWW-Authenticate on\n"
+    "                       token-endpoint 401s, HTTP Basic client authentication, case-insensitive\n"
+    "                       'Bearer' scheme\n"
+    "  --user NAME:PASSWORD[:LIFETIME]\n"
+    "                       add a user with roles [ROLE_ADMIN] and a token lifetime in seconds\n"
+    "                       (default 3600, minimum 1); repeatable\n"
+    "  --users FILE         YAML list of users: {username, password, lifetime, roles: [..],\n"
+    "                       disabled: bool}; roles default to [ROLE_ADMIN], [] means none (projects\n"
+    "                       then answers 403)\n"
+    "  --signing-key STRING HMAC key for the HS256 tokens (default: 32 random bytes per start)\n"
+    "  --latency-ms N       delay every response by N ms (other connections are not blocked)\n"
+    "  --cert FILE --key FILE\n"
+    "                       serve HTTPS with this PEM certificate and private key\n"
+    "  --admin              enable the admin interface under /_refserver/ on the same port:\n"
+    "                       POST /_refserver/revoke (form token=T) revokes T;\n"
+    "                       POST /_refserver/mint (form username=U&kind=expired|revoked) returns\n"
+    "                       {\"access_token\":...} already expired or already revoked\n"
+    "  --log FILE           append one line per request: time, method, path, status\n"
+    "  --log-tokens         also log every issued token (test use only: tokens are secrets)\n"
+    "  --throttle N         after N failed logins for one client_id within 60 s answer 429\n"
+    "                       rate_limit_exceeded for 60 s (default 0: off)\n"
+    "  --deviate NAME       switch on a deliberate defect; repeatable\n"
+    "  --list-deviations    print NAME<TAB>CHECK_ID<TAB>PROFILE<TAB>DESCRIPTION per deviation\n"
+    "  --help, --version\n"
+    "\n"
+    "Endpoints (under the prefix):\n"
+    "  POST auth/token          form grant_type=client_credentials, client_id, client_secret\n"
+    "  GET  test/healthcheck    no authentication; text/plain 'OK'\n"
+    "  GET  test/hello/{name}   Bearer token; text/plain 'Hello {name}'\n"
+    "  GET  projects/           Bearer token; JSON project list\n"
+    "\n"
+    "Admin client (exit 0 on success, 1 on failure with a one-line message, 2 on usage errors):\n"
+    "  admin revoke --url URL   revoke the token in $AUTHCONFORM_TOKEN (never taken from argv:\n"
+    "                           arguments are visible to other users through ps)\n"
+    "  admin mint --url URL --username NAME --kind expired|revoked\n"
+    "                           print a correctly signed expired or revoked token\n"
+    "  --cacert FILE, --insecure  TLS verification for https URLs\n"
+    "  URL is the server's base, e.g. http://127.0.0.1:8080 (the server needs --admin).\n"
+    "\n"
+    "SIGTERM or SIGINT stops the server cleanly (exit 0). Exit 2 on usage or configuration errors,\n"
+    "1 when the server cannot start.\n",
+    out);
+}
+
+/* Replaces *slot with a copy of value; 0 or -1. */
+static int set_str(char **slot, const char *value)
+{
+  char *copy = strdup(value);
+  if (!copy)
+    return -1;
+  free(*slot);
+  *slot = copy;
+  return 0;
+}
+
+static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+  if (!*s || strspn(s, "0123456789") != strlen(s))
+    return -1;
+  errno = 0;
+  unsigned long v = strtoul(s, NULL, 10);
+  if (errno || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* Normalises a prefix to "/a/b" (no trailing slash; "" for the root); -1 when invalid. */
+static int set_prefix(struct rs_config *cfg, const char *value)
+{
+  if (value[0] != '/' || strchr(value, '?') || strchr(value, '#'))
+    return -1;
+  if (set_str(&cfg->prefix, value) != 0)
+    return -1;
+  size_t n = strlen(cfg->prefix);
+  while (n > 0 && cfg->prefix[n - 1] == '/')
+    cfg->prefix[--n] = '\0';
+  return 0;
+}
+
+/* Applies one option with its argument (NULL for flags). Returns CLI_SERVE to continue. */
+static enum cli_action apply(struct rs_config *cfg, const struct opt *o, const char *arg, FILE *err)
+{
+  unsigned long n = 0;
+  switch (o->id) {
+  case OPT_HELP:
+    return CLI_HELP;
+  case OPT_VERSION:
+    return CLI_VERSION;
+  case OPT_LIST_DEVIATIONS:
+    return CLI_LIST_DEVIATIONS;
+  case OPT_ADMIN:
+    cfg->admin = true;
+    return CLI_SERVE;
+  case OPT_LOG_TOKENS:
+    cfg->log_tokens = true;
+    return CLI_SERVE;
+  case OPT_BIND:
+    return set_str(&cfg->bind, arg) == 0 ? CLI_SERVE : CLI_USAGE_ERROR;
+  case OPT_CERT:
+    return set_str(&cfg->cert_file, arg) == 0 ? CLI_SERVE : CLI_USAGE_ERROR;
+  case OPT_KEY:
+    return set_str(&cfg->key_file, arg) == 0 ? CLI_SERVE : CLI_USAGE_ERROR;
+  case OPT_LOG:
+    return set_str(&cfg->log_file, arg) == 0 ? CLI_SERVE : CLI_USAGE_ERROR;
+  case OPT_USERS:
+    return set_str(&cfg->users_file, arg) == 0 ? CLI_SERVE : CLI_USAGE_ERROR;
+  case OPT_SIGNING_KEY:
+    if (!*arg) {
+      fprintf(err, "authconform-refserver: --signing-key must not be empty\n");
+      return CLI_USAGE_ERROR;
+    }
+    return set_str(&cfg->signing_key, arg) == 0 ? CLI_SERVE : CLI_USAGE_ERROR;
+  case OPT_PREFIX:
+    if (set_prefix(cfg, arg) != 0) {
+      fprintf(err, "authconform-refserver: --prefix must be a path starting with '/'\n");
+      return CLI_USAGE_ERROR;
+    }
+    return CLI_SERVE;
+  case OPT_FLAVOR:
+    if (strcmp(arg, "documented") == 0)
+      cfg->flavor = FLAVOR_DOCUMENTED;
+    else if (strcmp(arg, "rfc") == 0)
+      cfg->flavor = FLAVOR_RFC;
+    else {
+      fprintf(err, "authconform-refserver: --flavor must be documented or rfc\n");
+      return CLI_USAGE_ERROR;
+    }
+    return CLI_SERVE;
+  case OPT_PORT:
+    if (parse_ulong(arg, 65535, &n) != 0) {
+      fprintf(err, "authconform-refserver: --port must be 0..65535\n");
+      return CLI_USAGE_ERROR;
+    }
+    cfg->port = (unsigned)n;
+    return CLI_SERVE;
+  case OPT_LATENCY:
+    if (parse_ulong(arg, 600000, &n) != 0) {
+      fprintf(err, "authconform-refserver: --latency-ms must be 0..600000\n");
+      return CLI_USAGE_ERROR;
+    }
+    cfg->latency_ms = n;
+    return CLI_SERVE;
+  case OPT_THROTTLE:
+    if (parse_ulong(arg, 1000000, &n) != 0) {
+      fprintf(err, "authconform-refserver: --throttle must be a count (0 turns it off)\n");
+      return CLI_USAGE_ERROR;
+    }
+    cfg->throttle = (unsigned)n;
+    return CLI_SERVE;
+  case OPT_USER: {
+    char **grown = realloc(cfg->user_specs, (cfg->n_user_specs + 1) * sizeof *grown);
+    if (!grown)
+      return CLI_USAGE_ERROR;
+    cfg->user_specs = grown;
+    cfg->user_specs[cfg->n_user_specs] = strdup(arg);
+    if (!cfg->user_specs[cfg->n_user_specs])
+      return CLI_USAGE_ERROR;
+    cfg->n_user_specs++;
+    return CLI_SERVE;
+  }
+  case OPT_DEVIATE: {
+    int id = dev_lookup(arg);
+    if (id < 0) {
+      fprintf(err, "authconform-refserver: unknown deviation '%s' (see --list-deviations)\n", arg);
+      return CLI_USAGE_ERROR;
+    }
+    int *grown = realloc(cfg->deviations, (cfg->n_deviations + 1) * sizeof *grown);
+    if (!grown)
+      return CLI_USAGE_ERROR;
+    cfg->deviations = grown;
+    cfg->deviations[cfg->n_deviations++] = id;
+    return CLI_SERVE;
+  }
+  }
+  return CLI_USAGE_ERROR;
+}
+
+enum cli_action cli_parse(int argc, char **argv, struct rs_config *cfg, FILE *err)
+{
+  memset(cfg, 0, sizeof *cfg);
+  cfg->port = 8080;
+  if (set_str(&cfg->bind, "127.0.0.1") != 0 || set_str(&cfg->prefix, "/apiops") != 0) {
+    fprintf(err, "authconform-refserver: out of memory\n");
+    return CLI_USAGE_ERROR;
+  }
+  if (argc > 1 && strcmp(argv[1], "admin") == 0) {
+    cfg->admin_index = 2;
+    return CLI_ADMIN;
+  }
+  enum cli_action result = CLI_SERVE;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strncmp(a, "--", 2) != 0 || !a[2]) {
+      fprintf(err, "authconform-refserver: unexpected argument '%s' (try --help)\n", a);
+      return CLI_USAGE_ERROR;
+    }
+    const char *eq = strchr(a + 2, '=');
+    struct opt_key key = {a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2)};
+    const struct opt *o = bsearch(&key, options, sizeof options / sizeof options[0],
+                                  sizeof options[0], opt_cmp);
+    if (!o) {
+      fprintf(err, "authconform-refserver: unknown option '%.*s' (try --help)\n",
+              (int)key.len + 2, a);
+      return CLI_USAGE_ERROR;
+    }
+    const char *arg = NULL;
+    if (o->has_arg) {
+      if (eq)
+        arg = eq + 1;
+      else if (i + 1 < argc)
+        arg = argv[++i];
+      else {
+        fprintf(err, "authconform-refserver: --%s needs a value\n", o->name);
+        return CLI_USAGE_ERROR;
+      }
+    } else if (eq) {
+      fprintf(err, "authconform-refserver: --%s takes no value\n", o->name);
+      return CLI_USAGE_ERROR;
+    }
+    enum cli_action act = apply(cfg, o, arg, err);
+    if (act == CLI_USAGE_ERROR)
+      return act;
+    /* --help and friends win over the rest, but the whole line is still checked. */
+    if (act != CLI_SERVE && result == CLI_SERVE)
+      result = act;
+  }
+  if (result == CLI_SERVE && (!cfg->cert_file) != (!cfg->key_file)) {
+    fprintf(err, "authconform-refserver: --cert and --key go together\n");
+    return CLI_USAGE_ERROR;
+  }
+  return result;
+}
+
+void cli_config_free(struct rs_config *cfg)
+{
+  if (!cfg)
+    return;
+  free(cfg->bind);
+  free(cfg->prefix);
+  for (size_t i = 0; i < cfg->n_user_specs; i++)
+    free(cfg->user_specs[i]);
+  free(cfg->user_specs);
+  free(cfg->users_file);
+  free(cfg->signing_key);
+  free(cfg->cert_file);
+  free(cfg->key_file);
+  free(cfg->log_file);
+  free(cfg->deviations);
+  memset(cfg, 0, sizeof *cfg);
+}

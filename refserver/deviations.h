@@ -1,0 +1,114 @@
+/* deviations: the table of deliberate defects the reference server can switch on, one at a time. */
+#ifndef RS_DEVIATIONS_H
+#define RS_DEVIATIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* One value per defect. Each is tested by exactly one dev_on() condition in the server code, so the
+ * effect of a deviation stays narrow and can be found by grepping its name. */
+enum dev_id {
+  /* token issuance */
+  DEV_TOKEN_WRONG_PASSWORD_ACCEPTED,
+  DEV_CRED_UNKNOWN_USER_ACCEPTED,
+  DEV_TOKEN_JSON_ACCEPTED,
+  DEV_TOKEN_JSON_500,
+  DEV_TOKEN_NO_STORE_MISSING,
+  DEV_TOKEN_PRAGMA_MISSING,
+  DEV_TOKEN_TYPE_LOWERCASE,
+  DEV_TOKEN_CONTENT_TYPE_TEXT,
+  DEV_TOKEN_EXPIRES_IN_STRING,
+  DEV_TOKEN_EXPIRES_IN_ZERO,
+  DEV_TOKEN_WRONG_GRANT_200,
+  DEV_TOKEN_WRONG_GRANT_ERROR_CODE,
+  DEV_TOKEN_MISSING_GRANT_500,
+  DEV_TOKEN_UNKNOWN_PARAM_REJECTED,
+  DEV_TOKEN_GET_ACCEPTED,
+  DEV_TOKEN_GET_ANY,
+  DEV_TOKEN_SAME_TOKEN,
+  DEV_BASIC_AUTH_REJECTED,
+  /* bad credentials */
+  DEV_TOKEN_EMPTY_SECRET_ACCEPTED,
+  DEV_TOKEN_MISSING_ID_500,
+  DEV_TOKEN_MISSING_SECRET_500,
+  DEV_TOKEN_HOSTILE_500,
+  DEV_TOKEN_ERROR_LEAK,
+  DEV_CRED_ENUMERATION_BODY,
+  DEV_CRED_ENUMERATION_STATUS,
+  DEV_CRED_ENUMERATION_HEADER,
+  DEV_CRED_ENUMERATION_BYTES,
+  DEV_CRED_ERROR_NOT_JSON,
+  DEV_CRED_WRONG_CODE,
+  DEV_CRED_NO_WWW_AUTHENTICATE,
+  /* bearer */
+  DEV_BEARER_ALG_NONE,
+  DEV_BEARER_SIGNATURE_IGNORED,
+  DEV_BEARER_TRUNCATED_ACCEPTED,
+  DEV_BEARER_NO_HEADER_200,
+  DEV_BEARER_NO_HEADER_403,
+  DEV_BEARER_MALFORMED_ACCEPTED,
+  DEV_BEARER_SCHEME_ANY,
+  DEV_BEARER_QUERY_TOKEN,
+  DEV_BEARER_SCHEME_CASE_REJECTED,
+  DEV_BEARER_EXTRA_SPACE_REJECTED,
+  DEV_BEARER_NO_WWW_AUTHENTICATE,
+  DEV_BEARER_CHALLENGE_ERROR_ON_MISSING,
+  DEV_BEARER_GARBAGE_CHALLENGE_NO_ERROR,
+  DEV_BEARER_GARBAGE_500,
+  DEV_BEARER_GARBAGE_UNDOCUMENTED_CODE,
+  DEV_BEARER_HUGE_500,
+  DEV_BEARER_DUPLICATE_FIRST_WINS,
+  DEV_BEARER_ERROR_NOT_JSON,
+  /* expiry */
+  DEV_EXPIRY_IGNORED,
+  DEV_EXPIRY_LATE,
+  DEV_EXPIRY_EXP_MISMATCH,
+  DEV_EXPIRY_WRONG_ERROR_CODE,
+  /* revocation */
+  DEV_REVOCATION_IGNORED,
+  DEV_REVOCATION_DELAYED,
+  DEV_REVOCATION_REVOKES_USER,
+  /* health and test endpoints */
+  DEV_HEALTH_REQUIRES_AUTH,
+  DEV_HEALTH_JSON,
+  DEV_HEALTH_VERSION_LEAK,
+  DEV_HEALTH_BAD_TOKEN_401,
+  /* cross-cutting */
+  DEV_ERROR_STACK_TRACE,
+  DEV_PROJECTS_WRONG_SHAPE,
+  DEV_PROJECTS_COUNT_SHORT,
+  DEV_HELLO_WRONG_BODY,
+  DEV_COUNT
+};
+
+/* What --list-deviations prints. All strings are static. */
+struct dev_info {
+  const char *name;        /* the --deviate argument */
+  const char *check;       /* the suite's test-id family that catches it */
+  const char *profile;     /* "documented" or "rfc": where that check catches it */
+  const char *description; /* one line; "(should)" marks a warning-level catch */
+};
+
+/* The table entry for id; never NULL for id < DEV_COUNT. */
+const struct dev_info *dev_info(enum dev_id id);
+
+/* The id named name, or -1 when no deviation has that name. */
+int dev_lookup(const char *name);
+
+/* Switches a deviation on. Only called before the server's threads start: the flags are read
+ * without locks afterwards. */
+void dev_enable(enum dev_id id);
+
+/* True when the deviation was switched on. */
+bool dev_on(enum dev_id id);
+
+/* Prints NAME<TAB>CHECK<TAB>PROFILE<TAB>DESCRIPTION, one line per deviation, in table order. */
+void dev_list(FILE *out);
+
+/* The text deviations leak where a correct server would never show internals. */
+#define DEV_JAVA_STACK_TRACE                                                                     \
+  "java.lang.IllegalStateException: request failed\n"                                            \
+  "\tat com.apinizer.manager.security.TokenFilter.doFilterInternal(TokenFilter.java:87)\n"        \
+  "\tat org.springframework.web.filter.OncePerRequestFilter.doFilter(OncePerRequestFilter.java:117)"
+
+#endif

@@ -1,0 +1,176 @@
+/* form: application/x-www-form-urlencoded parsing (RFC 6749 appendix B) and UTF-8 validation. */
+#include "form.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int hexval(unsigned char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+bool utf8_valid(const char *str, size_t len)
+{
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = s[i];
+    size_t n;
+    unsigned long cp;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (len - i <= n)
+      return false;
+    for (size_t k = 1; k <= n; k++) {
+      if ((s[i + k] & 0xc0) != 0x80)
+        return false;
+      cp = cp << 6 | (s[i + k] & 0x3f);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+enum form_status form_decode(const char *in, size_t len, bool plus_is_space, char **out)
+{
+  char *buf = malloc(len + 1);
+  if (!buf)
+    return FORM_NOMEM;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = in[i];
+    if (c == '%') {
+      /* "%" must be followed by two hex digits; "%ZZ" and a trailing "%" are refused. */
+      if (len - i < 3 || hexval((unsigned char)in[i + 1]) < 0 ||
+          hexval((unsigned char)in[i + 2]) < 0) {
+        free(buf);
+        return FORM_BAD_ENCODING;
+      }
+      c = (char)(hexval((unsigned char)in[i + 1]) << 4 | hexval((unsigned char)in[i + 2]));
+      i += 2;
+      /* A NUL would silently cut the value short in every C string that follows. */
+      if (c == '\0') {
+        free(buf);
+        return FORM_BAD_ENCODING;
+      }
+    } else if (c == '+' && plus_is_space) {
+      c = ' ';
+    } else if (c == '\0') {
+      free(buf);
+      return FORM_BAD_ENCODING;
+    }
+    buf[o++] = c;
+  }
+  buf[o] = '\0';
+  if (!utf8_valid(buf, o)) {
+    free(buf);
+    return FORM_BAD_ENCODING;
+  }
+  *out = buf;
+  return FORM_OK;
+}
+
+const char *form_get(const struct form *f, const char *name)
+{
+  for (size_t i = 0; i < f->n; i++) {
+    if (strcmp(f->params[i].name, name) == 0)
+      return f->params[i].value;
+  }
+  return NULL;
+}
+
+/* Takes ownership of name and value in every case. */
+static enum form_status form_push(struct form *f, char *name, char *value)
+{
+  struct form_param *grown = realloc(f->params, (f->n + 1) * sizeof *grown);
+  if (!grown) {
+    free(name);
+    free(value);
+    return FORM_NOMEM;
+  }
+  f->params = grown;
+  f->params[f->n].name = name;
+  f->params[f->n].value = value;
+  f->n++;
+  return FORM_OK;
+}
+
+int form_add(struct form *f, const char *name, const char *value)
+{
+  char *n = strdup(name);
+  char *v = strdup(value);
+  if (!n || !v) {
+    free(n);
+    free(v);
+    return -1;
+  }
+  return form_push(f, n, v) == FORM_OK ? 0 : -1;
+}
+
+enum form_status form_parse(const char *data, size_t len, struct form *out)
+{
+  size_t pos = 0;
+  while (pos < len) {
+    const char *pair = data + pos;
+    const char *amp = memchr(pair, '&', len - pos);
+    size_t plen = amp ? (size_t)(amp - pair) : len - pos;
+    pos += plen + 1;
+    if (plen == 0)
+      continue;
+    const char *eq = memchr(pair, '=', plen);
+    size_t nlen = eq ? (size_t)(eq - pair) : plen;
+    char *name = NULL, *value = NULL;
+    enum form_status st = form_decode(pair, nlen, true, &name);
+    if (st != FORM_OK)
+      return st;
+    st = eq ? form_decode(eq + 1, plen - nlen - 1, true, &value) : form_decode("", 0, true, &value);
+    if (st != FORM_OK) {
+      free(name);
+      return st;
+    }
+    if (form_get(out, name)) {
+      free(name);
+      free(value);
+      return FORM_DUPLICATE;
+    }
+    st = form_push(out, name, value);
+    if (st != FORM_OK)
+      return st;
+  }
+  return FORM_OK;
+}
+
+void form_free(struct form *f)
+{
+  if (!f)
+    return;
+  for (size_t i = 0; i < f->n; i++) {
+    free(f->params[i].name);
+    free(f->params[i].value);
+  }
+  free(f->params);
+  f->params = NULL;
+  f->n = 0;
+}

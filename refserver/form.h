@@ -1,0 +1,47 @@
+/* form: application/x-www-form-urlencoded parsing (RFC 6749 appendix B) and UTF-8 validation. */
+#ifndef RS_FORM_H
+#define RS_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One decoded name=value pair; the form owns both strings. */
+struct form_param {
+  char *name;
+  char *value;
+};
+
+/* A parsed form; owns its params. A zero-initialised form is empty and valid. */
+struct form {
+  struct form_param *params;
+  size_t n;
+};
+
+enum form_status {
+  FORM_OK,
+  FORM_BAD_ENCODING, /* bad %-escape, a decoded NUL byte, or invalid UTF-8 */
+  FORM_DUPLICATE,    /* a parameter given twice (RFC 6749 3.2 forbids it) */
+  FORM_NOMEM
+};
+
+/* Parses len bytes of data into *out (which the caller zero-initialises and frees with form_free,
+ * also after a failure). '+' decodes to a space. Empty pairs ("a=1&&b=2") are skipped. */
+enum form_status form_parse(const char *data, size_t len, struct form *out);
+
+/* Appends a copy of name and value; used to build a form from other sources. 0 or -1 (memory). */
+int form_add(struct form *f, const char *name, const char *value);
+
+/* The value of name, or NULL when absent. The pointer lives as long as the form. */
+const char *form_get(const struct form *f, const char *name);
+
+/* Frees the params and leaves an empty form. Accepts NULL. */
+void form_free(struct form *f);
+
+/* Percent-decodes in[0..len) into a new NUL-terminated string (caller frees) and checks that the
+ * result is UTF-8 without NUL bytes. Returns FORM_OK, FORM_BAD_ENCODING or FORM_NOMEM. */
+enum form_status form_decode(const char *in, size_t len, bool plus_is_space, char **out);
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
+bool utf8_valid(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,155 @@
+/* handlers: routing, and the health, hello and projects endpoints of the documented API. */
+#include "admin.h"
+#include "app.h"
+#include "auth.h"
+#include "deviations.h"
+#include "form.h"
+#include "token_endpoint.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int not_found(struct reply *out)
+{
+  if (dev_on(DEV_ERROR_STACK_TRACE))
+    return reply_error(out, 404, "not_found", "Resource not found\n" DEV_JAVA_STACK_TRACE);
+  return reply_error(out, 404, "not_found", "Resource not found");
+}
+
+static bool is_get(const struct rs_request *rq)
+{
+  return strcmp(rq_method(rq), "GET") == 0 || strcmp(rq_method(rq), "HEAD") == 0;
+}
+
+static int method_not_allowed(struct reply *out)
+{
+  if (reply_error(out, 405, "invalid_request", "Method not allowed; use GET") != 0)
+    return -1;
+  return reply_header(out, "Allow", "GET, HEAD");
+}
+
+/* Verifies the caller; returns 1 with *who filled when the request may go on, 0 when out holds
+ * the refusal, -1 on memory. */
+static int authenticate(const struct rs_app *app, const struct rs_request *rq,
+                        struct jwt_claims *who, struct reply *out)
+{
+  enum auth_result r = auth_bearer(app, rq, who);
+  if (r == AUTH_OK)
+    return 1;
+  if (r == AUTH_NOMEM)
+    return -1;
+  return auth_refuse(r, out) == 0 ? 0 : -1;
+}
+
+/* GET test/healthcheck: no authentication (the one documented exception). */
+static int health(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+{
+  bool check = dev_on(DEV_HEALTH_REQUIRES_AUTH) ||
+               (dev_on(DEV_HEALTH_BAD_TOKEN_401) && rq_header_count(rq, "Authorization") > 0);
+  if (check) {
+    struct jwt_claims who;
+    int rc = authenticate(app, rq, &who, out);
+    if (rc <= 0)
+      return rc;
+    jwt_claims_free(&who);
+  }
+  if (dev_on(DEV_HEALTH_JSON))
+    return reply_text(out, 200, CT_JSON, "{\"status\":\"UP\"}");
+  return reply_text(out, 200, CT_TEXT, dev_on(DEV_HEALTH_VERSION_LEAK) ? "OK apinizer/2024.1.0" : "OK");
+}
+
+/* Copies name for a text/plain body: control characters and invalid UTF-8 become '?', so a
+ * decoded %0d%0a or a stray byte is never reflected raw. Caller frees; NULL on memory. */
+static char *clean_name(const char *name)
+{
+  size_t len = strlen(name);
+  char *out = malloc(len + 1);
+  if (!out)
+    return NULL;
+  const unsigned char *s = (const unsigned char *)name;
+  size_t i = 0, o = 0;
+  while (i < len) {
+    size_t n = s[i] < 0x80 ? 1 : s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : 2;
+    if (s[i] < 0x20 || s[i] == 0x7f || n > len - i || (n > 1 && !utf8_valid(name + i, n))) {
+      out[o++] = '?';
+      i++;
+      continue;
+    }
+    memcpy(out + o, s + i, n);
+    o += n;
+    i += n;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* GET test/hello/{name}: "Hello {name}" for an authenticated caller. */
+static int hello(const struct rs_app *app, const struct rs_request *rq, const char *name,
+                 struct reply *out)
+{
+  struct jwt_claims who;
+  int rc = authenticate(app, rq, &who, out);
+  if (rc <= 0)
+    return rc;
+  jwt_claims_free(&who);
+  char *clean = clean_name(name);
+  size_t len = clean ? strlen(clean) + 8 : 0;
+  char *body = clean ? malloc(len) : NULL;
+  if (body)
+    snprintf(body, len, "%s %s", dev_on(DEV_HELLO_WRONG_BODY) ? "Hi" : "Hello", clean);
+  free(clean);
+  return reply_take(out, 200, CT_TEXT, body);
+}
+
+/* GET projects/: the projects of the caller; a caller without any role may list nothing. */
+static int projects(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+{
+  struct jwt_claims who;
+  int rc = authenticate(app, rq, &who, out);
+  if (rc <= 0)
+    return rc;
+  size_t n_roles = who.n_roles;
+  jwt_claims_free(&who);
+  if (n_roles == 0)
+    return reply_error(out, 403, "forbidden", "Access is denied");
+  const char *body =
+    dev_on(DEV_PROJECTS_WRONG_SHAPE)
+      ? "{\"status\":\"SUCCESS\",\"result\":[{\"id\":\"p1\",\"name\":\"demo\"}],\"resultCount\":1}"
+    : dev_on(DEV_PROJECTS_COUNT_SHORT)
+      ? "{\"status\":\"SUCCESS\",\"resultList\":[{\"id\":\"p1\",\"name\":\"demo\"},"
+        "{\"id\":\"p2\",\"name\":\"staging\"}],\"resultCount\":1}"
+      : "{\"status\":\"SUCCESS\",\"resultList\":[{\"id\":\"p1\",\"name\":\"demo\"}],"
+        "\"resultCount\":1}";
+  return reply_text(out, 200, CT_JSON, body);
+}
+
+/* Routes a path below the API prefix. */
+static int api(const struct rs_app *app, const struct rs_request *rq, const char *rest,
+               struct reply *out)
+{
+  static const char hello_path[] = "/test/hello/";
+  if (strcmp(rest, "/auth/token") == 0)
+    return token_endpoint(app, rq, out);
+  if (strcmp(rest, "/test/healthcheck") == 0)
+    return is_get(rq) ? health(app, rq, out) : method_not_allowed(out);
+  if (strncmp(rest, hello_path, sizeof hello_path - 1) == 0 && rest[sizeof hello_path - 1])
+    return is_get(rq) ? hello(app, rq, rest + sizeof hello_path - 1, out)
+                      : method_not_allowed(out);
+  if (strcmp(rest, "/projects/") == 0 || strcmp(rest, "/projects") == 0)
+    return is_get(rq) ? projects(app, rq, out) : method_not_allowed(out);
+  return not_found(out);
+}
+
+int app_handle(struct rs_app *app, const struct rs_request *rq, struct reply *out)
+{
+  const char *path = rq_path(rq);
+  const char *prefix = app->cfg->prefix;
+  size_t plen = strlen(prefix);
+  /* The admin interface lives outside the documented prefix and does not exist without --admin. */
+  if (app->cfg->admin && strncmp(path, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0)
+    return admin_handle(app, rq, out);
+  if (strncmp(path, prefix, plen) == 0 && path[plen] == '/')
+    return api(app, rq, path + plen, out);
+  return not_found(out);
+}

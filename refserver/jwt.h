@@ -1,0 +1,53 @@
+/* jwt: HS256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
+#ifndef RS_JWT_H
+#define RS_JWT_H
+
+#include <stddef.h>
+
+/* The claims the server writes and reads. Owns its strings; free with jwt_claims_free(). */
+struct jwt_claims {
+  char *sub;
+  long long iat;
+  long long exp;
+  char *jti;
+  char **roles;
+  size_t n_roles;
+};
+
+/* The signing key; borrowed, must outlive every call that uses it. */
+struct jwt_key {
+  const unsigned char *bytes;
+  size_t len;
+};
+
+enum jwt_status {
+  JWT_OK,
+  JWT_GARBAGE,       /* not three base64url segments: not a JWT at all */
+  JWT_INVALID,       /* looks like a JWT but does not decode to the expected JSON */
+  JWT_BAD_ALG,       /* alg is not HS256 */
+  JWT_BAD_SIGNATURE, /* the HMAC does not match */
+  JWT_NOMEM
+};
+
+/* Relaxations used only by deviations; 0 is the correct behaviour. */
+enum {
+  JWT_ACCEPT_ALG_NONE = 1,   /* accept alg none (any case) with an empty signature */
+  JWT_SKIP_SIGNATURE = 2,    /* never compare the signature */
+  JWT_PREFIX_SIGNATURE = 4   /* accept a signature that is a prefix of, or extends, the right one */
+};
+
+/* Signs claims. Returns the compact token (caller frees) or NULL when out of memory. */
+char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key);
+
+/* Parses and verifies token. On JWT_OK *out holds the claims (caller frees with
+ * jwt_claims_free); on any other result *out is left empty. Expiry is not checked here. */
+enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigned flags,
+                           struct jwt_claims *out);
+
+/* Copies roles into c (replacing any). 0, or -1 when out of memory. */
+int jwt_claims_set_roles(struct jwt_claims *c, char *const *roles, size_t n);
+
+/* Frees the members and zeroes c. Accepts NULL. */
+void jwt_claims_free(struct jwt_claims *c);
+
+#endif

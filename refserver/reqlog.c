@@ -1,0 +1,85 @@
+/* reqlog: the optional request log (--log FILE). */
+#include "reqlog.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct reqlog {
+  FILE *f;
+  bool log_tokens;
+  pthread_mutex_t lock; /* one line at a time from the connection threads */
+};
+
+struct reqlog *reqlog_open(const char *path, bool log_tokens)
+{
+  struct reqlog *l = calloc(1, sizeof *l);
+  if (!l)
+    return NULL;
+  l->f = fopen(path, "a");
+  if (!l->f || pthread_mutex_init(&l->lock, NULL) != 0) {
+    if (l->f)
+      fclose(l->f);
+    free(l);
+    return NULL;
+  }
+  l->log_tokens = log_tokens;
+  return l;
+}
+
+void reqlog_close(struct reqlog *l)
+{
+  if (!l)
+    return;
+  fclose(l->f);
+  pthread_mutex_destroy(&l->lock);
+  free(l);
+}
+
+/* Writes s with control characters and non-ASCII bytes as '?': a log line is one line. */
+static void put_clean(FILE *f, const char *s)
+{
+  for (; *s; s++)
+    fputc((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f ? '?' : *s, f);
+}
+
+static void stamp(FILE *f)
+{
+  char buf[32];
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  fputs(buf, f);
+}
+
+void reqlog_request(struct reqlog *l, const char *method, const char *path, unsigned status)
+{
+  if (!l)
+    return;
+  pthread_mutex_lock(&l->lock);
+  stamp(l->f);
+  fputc(' ', l->f);
+  put_clean(l->f, method);
+  fputc(' ', l->f);
+  put_clean(l->f, path);
+  fprintf(l->f, " %u\n", status);
+  fflush(l->f);
+  pthread_mutex_unlock(&l->lock);
+}
+
+void reqlog_token(struct reqlog *l, const char *sub, const char *token)
+{
+  if (!l || !l->log_tokens)
+    return;
+  pthread_mutex_lock(&l->lock);
+  stamp(l->f);
+  fputs(" token issued sub=", l->f);
+  put_clean(l->f, sub);
+  fputs(" access_token=", l->f);
+  put_clean(l->f, token);
+  fputc('\n', l->f);
+  fflush(l->f);
+  pthread_mutex_unlock(&l->lock);
+}

@@ -1,0 +1,22 @@
+/* reqlog: the optional request log (--log FILE). Thread-safe; every function accepts a NULL log
+ * (logging off). */
+#ifndef RS_REQLOG_H
+#define RS_REQLOG_H
+
+#include <stdbool.h>
+
+struct reqlog;
+
+/* Opens path for appending. Returns NULL and sets errno on failure. */
+struct reqlog *reqlog_open(const char *path, bool log_tokens);
+
+/* Closes the file. Accepts NULL. */
+void reqlog_close(struct reqlog *l);
+
+/* Logs one request: time, method, path, status. Control characters in path are replaced. */
+void reqlog_request(struct reqlog *l, const char *method, const char *path, unsigned status);
+
+/* Logs an issued token, only when the log was opened with log_tokens. */
+void reqlog_token(struct reqlog *l, const char *sub, const char *token);
+
+#endif

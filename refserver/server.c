@@ -1,0 +1,358 @@
+/* server: the HTTP(S) listener (libmicrohttpd, one thread per connection) that feeds app_handle().
+ * The only file that includes microhttpd.h. */
+#include "server.h"
+
+#include "reqlog.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define MAX_BODY (1024 * 1024)
+/* Per-connection memory for the request line and headers. Large enough that a 16 KiB
+ * Authorization header reaches the handler (which answers 431 itself); a 64 KiB one is refused
+ * by libmicrohttpd before any handler runs. */
+#define CONNECTION_MEMORY (48 * 1024)
+#define CONNECTION_TIMEOUT 30 /* seconds of client silence before a connection is dropped */
+#define CONNECTION_LIMIT 512
+
+struct rs_server {
+  struct MHD_Daemon *daemon;
+  struct rs_app *app;
+  char *cert_pem; /* owned; libmicrohttpd reads them while it runs */
+  char *key_pem;
+  char url[128];
+};
+
+/* The per-request state; created on the first callback, freed in on_completed(). */
+struct rs_request {
+  struct MHD_Connection *conn;
+  const char *method; /* borrowed from libmicrohttpd for the life of the request */
+  const char *path;
+  char *body;
+  size_t len;
+  size_t cap;
+  bool too_large;
+};
+
+const char *rq_method(const struct rs_request *rq) { return rq->method; }
+const char *rq_path(const struct rs_request *rq) { return rq->path; }
+
+const char *rq_header(const struct rs_request *rq, const char *name)
+{
+  return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+struct count_ctx {
+  const char *name;
+  size_t n;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+  struct count_ctx *c = cls;
+  (void)kind;
+  (void)value;
+  if (strcasecmp(key, c->name) == 0)
+    c->n++;
+  return MHD_YES;
+}
+
+size_t rq_header_count(const struct rs_request *rq, const char *name)
+{
+  struct count_ctx c = {name, 0};
+  MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_header, &c);
+  return c.n;
+}
+
+const char *rq_query(const struct rs_request *rq, const char *name)
+{
+  return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *rq_body(const struct rs_request *rq, size_t *len)
+{
+  *len = rq->len;
+  return rq->body;
+}
+
+/* Appends upload data, remembering (not storing) what exceeds MAX_BODY. */
+static void append_body(struct rs_request *rq, const char *data, size_t size)
+{
+  if (rq->too_large || size > MAX_BODY - rq->len) {
+    rq->too_large = true;
+    return;
+  }
+  if (rq->len + size > rq->cap) {
+    size_t cap = rq->cap ? rq->cap : 4096;
+    while (cap < rq->len + size)
+      cap *= 2;
+    char *grown = realloc(rq->body, cap);
+    if (!grown) {
+      rq->too_large = true; /* cannot hold it: refuse like an oversized body */
+      return;
+    }
+    rq->body = grown;
+    rq->cap = cap;
+  }
+  memcpy(rq->body + rq->len, data, size);
+  rq->len += size;
+}
+
+static void sleep_ms(unsigned long ms)
+{
+  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+}
+
+/* Queues r on conn after the configured latency. */
+static enum MHD_Result send_reply(struct rs_server *s, struct rs_request *rq,
+                                  const struct reply *r)
+{
+  /* Each connection has its own thread, so sleeping here delays only this client. */
+  if (s->app->cfg->latency_ms)
+    sleep_ms(s->app->cfg->latency_ms);
+  struct MHD_Response *resp =
+    MHD_create_response_from_buffer(r->body_len, r->body ? r->body : (char *)"",
+                                    MHD_RESPMEM_MUST_COPY);
+  if (!resp)
+    return MHD_NO;
+  enum MHD_Result ok = MHD_YES;
+  if (r->content_type && MHD_add_response_header(resp, "Content-Type", r->content_type) != MHD_YES)
+    ok = MHD_NO;
+  for (size_t i = 0; ok == MHD_YES && i < r->n_headers; i++)
+    ok = MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+  if (ok == MHD_YES)
+    ok = MHD_queue_response(rq->conn, r->status, resp);
+  MHD_destroy_response(resp);
+  reqlog_request(s->app->log, rq->method ? rq->method : "-", rq->path ? rq->path : "-", r->status);
+  return ok;
+}
+
+/* Answers with a fixed JSON error when the handler could not build a reply. */
+static enum MHD_Result send_error(struct rs_server *s, struct rs_request *rq, unsigned status,
+                                  const char *code, const char *description)
+{
+  struct reply r = {0};
+  enum MHD_Result ok = MHD_NO;
+  if (reply_error(&r, status, code, description) == 0)
+    ok = send_reply(s, rq, &r);
+  reply_clear(&r);
+  return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+  struct rs_server *s = cls;
+  struct rs_request *rq = *req_cls;
+  (void)version;
+  if (!rq) {
+    /* First call: only the headers are known. Refuse a declared oversized body before reading it. */
+    rq = calloc(1, sizeof *rq);
+    if (!rq)
+      return MHD_NO;
+    rq->conn = conn;
+    rq->method = method;
+    rq->path = url;
+    *req_cls = rq;
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > MAX_BODY)
+      return send_error(s, rq, 413, "invalid_request", "Request body too large");
+    return MHD_YES;
+  }
+  if (*upload_data_size) {
+    append_body(rq, upload_data, *upload_data_size);
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  if (rq->too_large)
+    return send_error(s, rq, 413, "invalid_request", "Request body too large");
+  struct reply r = {0};
+  enum MHD_Result ok;
+  if (app_handle(s->app, rq, &r) == 0 && r.status)
+    ok = send_reply(s, rq, &r);
+  else
+    ok = send_error(s, rq, 500, "server_error", "An unexpected error occurred");
+  reply_clear(&r);
+  return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+  struct rs_request *rq = *req_cls;
+  (void)cls;
+  (void)conn;
+  (void)toe;
+  if (rq) {
+    free(rq->body);
+    free(rq);
+    *req_cls = NULL;
+  }
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+  (void)cls;
+  fputs("authconform-refserver: http: ", stderr);
+  vfprintf(stderr, fmt, ap);
+}
+
+/* Reads a whole file into a NUL-terminated string (caller frees), or NULL with errno set. */
+static char *slurp(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  for (;;) {
+    if (len + 4096 + 1 > cap) {
+      cap = cap ? cap * 2 : 8192;
+      char *grown = cap <= 4 * 1024 * 1024 ? realloc(buf, cap) : NULL;
+      if (!grown) {
+        free(buf);
+        fclose(f);
+        errno = EFBIG;
+        return NULL;
+      }
+      buf = grown;
+    }
+    size_t n = fread(buf + len, 1, 4096, f);
+    len += n;
+    if (n < 4096)
+      break;
+  }
+  int failed = ferror(f);
+  fclose(f);
+  if (failed) {
+    free(buf);
+    errno = EIO;
+    return NULL;
+  }
+  buf[len] = '\0';
+  return buf;
+}
+
+static int load_tls(struct rs_server *s, const struct rs_config *cfg, char *err, size_t err_len)
+{
+  if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+    snprintf(err, err_len, "this libmicrohttpd was built without TLS support; drop --cert/--key");
+    return -1;
+  }
+  s->cert_pem = slurp(cfg->cert_file);
+  if (!s->cert_pem) {
+    snprintf(err, err_len, "%s: cannot read the certificate: %s", cfg->cert_file, strerror(errno));
+    return -1;
+  }
+  s->key_pem = slurp(cfg->key_file);
+  if (!s->key_pem) {
+    snprintf(err, err_len, "%s: cannot read the key: %s", cfg->key_file, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static void server_free(struct rs_server *s)
+{
+  if (!s)
+    return;
+  if (s->key_pem)
+    memset(s->key_pem, 0, strlen(s->key_pem));
+  free(s->key_pem);
+  free(s->cert_pem);
+  free(s);
+}
+
+struct rs_server *server_start(struct rs_app *app, char *err, size_t err_len)
+{
+  const struct rs_config *cfg = app->cfg;
+  struct rs_server *s = calloc(1, sizeof *s);
+  if (!s) {
+    snprintf(err, err_len, "out of memory");
+    return NULL;
+  }
+  s->app = app;
+  bool tls = cfg->cert_file != NULL;
+  if (tls && load_tls(s, cfg, err, err_len) != 0) {
+    server_free(s);
+    return NULL;
+  }
+
+  struct sockaddr_in sin = {0};
+  struct sockaddr_in6 sin6 = {0};
+  struct sockaddr *addr;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO |
+                   MHD_USE_ERROR_LOG;
+  bool v6 = false;
+  if (inet_pton(AF_INET, cfg->bind, &sin.sin_addr) == 1) {
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)cfg->port);
+    addr = (struct sockaddr *)&sin;
+  } else if (inet_pton(AF_INET6, cfg->bind, &sin6.sin6_addr) == 1) {
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = htons((uint16_t)cfg->port);
+    addr = (struct sockaddr *)&sin6;
+    flags |= MHD_USE_IPv6;
+    v6 = true;
+  } else {
+    snprintf(err, err_len, "--bind %s: not an IPv4 or IPv6 address", cfg->bind);
+    server_free(s);
+    return NULL;
+  }
+  if (tls)
+    flags |= MHD_USE_TLS;
+
+  /* The logger goes first so that libmicrohttpd uses it for every message. */
+  struct MHD_OptionItem opts[] = {
+    {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL},
+    {MHD_OPTION_SOCK_ADDR, 0, addr},
+    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, NULL},
+    {MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT, NULL},
+    {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
+    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
+    {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert_pem},
+    {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->key_pem},
+    {MHD_OPTION_END, 0, NULL},
+  };
+  errno = 0;
+  s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+                               MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+  if (!s->daemon) {
+    int e = errno;
+    snprintf(err, err_len, "cannot listen on %s port %u%s%s", cfg->bind, cfg->port,
+             e ? ": " : "", e ? strerror(e) : "");
+    server_free(s);
+    return NULL;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  unsigned port = info ? info->port : cfg->port;
+  snprintf(s->url, sizeof s->url, "%s://%s%s%s:%u", tls ? "https" : "http", v6 ? "[" : "",
+           cfg->bind, v6 ? "]" : "", port);
+  return s;
+}
+
+void server_url(const struct rs_server *s, char *buf, size_t len) { snprintf(buf, len, "%s", s->url); }
+
+void server_stop(struct rs_server *s)
+{
+  if (!s)
+    return;
+  if (s->daemon)
+    MHD_stop_daemon(s->daemon);
+  server_free(s);
+}

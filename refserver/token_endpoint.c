@@ -1,0 +1,375 @@
+/* token_endpoint: POST {prefix}/auth/token, the client credentials grant (RFC 6749 4.4). */
+#include "token_endpoint.h"
+
+#include "b64.h"
+#include "deviations.h"
+#include "form.h"
+#include "reqlog.h"
+#include "throttle.h"
+#include "tokens.h"
+#include "users.h"
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define GRANT "client_credentials"
+#define BAD_CREDENTIALS "Bad credentials"
+
+/* The parties of one token request. */
+struct creds {
+  const char *id;     /* points into the form or basic_id */
+  const char *secret; /* NULL when absent */
+  bool basic;         /* the client used HTTP Basic */
+  char *basic_id;     /* owned: decoded Basic credentials */
+  char *basic_secret;
+};
+
+static bool is_rfc(const struct rs_app *app) { return app->cfg->flavor == FLAVOR_RFC; }
+
+static int server_error(struct reply *out)
+{
+  return reply_error(out, 500, "server_error", "An unexpected error occurred");
+}
+
+static int invalid_request(struct reply *out, const char *why)
+{
+  return reply_error(out, 400, "invalid_request", why);
+}
+
+/* The one answer for every failed client authentication, so that the status, the headers and the
+ * body bytes do not tell an unknown user from a wrong password (OWASP ASVS 6.3.8). unknown_user
+ * exists only for the enumeration deviations. */
+static int bad_credentials(const struct rs_app *app, bool unknown_user, struct reply *out)
+{
+  const char *code = is_rfc(app) ? "invalid_client" : "unauthorized_client";
+  const char *description = BAD_CREDENTIALS;
+  unsigned status = 401;
+  int rc;
+  if (dev_on(DEV_CRED_WRONG_CODE))
+    code = "invalid_grant";
+  if (unknown_user && dev_on(DEV_CRED_ENUMERATION_BODY))
+    description = "User not found";
+  if (unknown_user && dev_on(DEV_CRED_ENUMERATION_STATUS))
+    status = 404;
+  if (dev_on(DEV_CRED_ERROR_NOT_JSON)) {
+    rc = reply_text(out, status, CT_TEXT, description);
+  } else if (unknown_user && dev_on(DEV_CRED_ENUMERATION_BYTES)) {
+    char body[160];
+    snprintf(body, sizeof body, "{\"error_description\":\"%s\",\"error\":\"%s\"}", description, code);
+    rc = reply_text(out, status, CT_JSON, body);
+  } else if (dev_on(DEV_TOKEN_ERROR_LEAK)) {
+    rc = reply_error(out, status, code,
+                     "Bad credentials: java.lang.Exception: "
+                     "org.springframework.security.authentication.BadCredentialsException");
+  } else {
+    rc = reply_error(out, status, code, description);
+  }
+  if (rc == 0 && unknown_user && dev_on(DEV_CRED_ENUMERATION_HEADER))
+    rc = reply_header(out, "X-Account-Status", "unknown");
+  /* RFC 6749 5.2 with RFC 9110 11.6.1: a 401 names the scheme the client may use. The documented
+   * server sends none on this endpoint. */
+  if (rc == 0 && is_rfc(app) && !dev_on(DEV_CRED_NO_WWW_AUTHENTICATE))
+    rc = reply_header(out, "WWW-Authenticate", "Basic realm=\"authconform\"");
+  return rc;
+}
+
+/* Issues a token for sub and builds the 200 answer (RFC 6749 4.4.3, 5.1). */
+static int issue(const struct rs_app *app, const char *sub, char *const *roles, size_t n_roles,
+                 long long lifetime, struct reply *out)
+{
+  long long now = (long long)time(NULL);
+  long long exp = now + (dev_on(DEV_EXPIRY_EXP_MISMATCH) ? 2 * lifetime : lifetime);
+  char *jti = NULL;
+  char *token = NULL;
+  time_t revoked_at;
+  if (dev_on(DEV_TOKEN_SAME_TOKEN)) {
+    long long cached_exp = 0;
+    token = token_store_cache_get(app->tokens, sub, &cached_exp, &jti);
+    /* Reuse only what still works, so the deviation shows up as "same token" and nothing else. */
+    if (token && (cached_exp <= now || token_store_revoked(app->tokens, jti, &revoked_at))) {
+      free(token);
+      free(jti);
+      token = NULL;
+      jti = NULL;
+    }
+  }
+  if (!token) {
+    token = tokens_mint(&app->key, sub, roles, n_roles, now, exp, &jti);
+    if (!token)
+      return -1;
+    if (dev_on(DEV_TOKEN_SAME_TOKEN) &&
+        token_store_cache_put(app->tokens, sub, token, exp, jti) != 0) {
+      free(token);
+      free(jti);
+      return -1;
+    }
+  }
+  free(jti);
+  reqlog_token(app->log, sub, token);
+
+  cJSON *o = cJSON_CreateObject();
+  bool ok = o && cJSON_AddStringToObject(o, "access_token", token) &&
+            cJSON_AddStringToObject(o, "token_type",
+                                    dev_on(DEV_TOKEN_TYPE_LOWERCASE) ? "bearer" : "Bearer");
+  OPENSSL_cleanse(token, strlen(token));
+  free(token);
+  if (ok && dev_on(DEV_TOKEN_EXPIRES_IN_STRING)) {
+    char num[32];
+    snprintf(num, sizeof num, "%lld", lifetime);
+    ok = cJSON_AddStringToObject(o, "expires_in", num) != NULL;
+  } else if (ok) {
+    ok = cJSON_AddNumberToObject(o, "expires_in",
+                                 dev_on(DEV_TOKEN_EXPIRES_IN_ZERO) ? 0.0 : (double)lifetime) != NULL;
+  }
+  char *body = ok ? cJSON_PrintUnformatted(o) : NULL;
+  cJSON_Delete(o);
+  if (reply_take(out, 200, dev_on(DEV_TOKEN_CONTENT_TYPE_TEXT) ? CT_TEXT : CT_JSON, body) != 0)
+    return -1;
+  /* RFC 6749 5.1: tokens must not be cached by the client or any intermediary. */
+  if (!dev_on(DEV_TOKEN_NO_STORE_MISSING) && reply_header(out, "Cache-Control", "no-store") != 0)
+    return -1;
+  if (!dev_on(DEV_TOKEN_PRAGMA_MISSING) && reply_header(out, "Pragma", "no-cache") != 0)
+    return -1;
+  return 0;
+}
+
+/* Copies the string members of a JSON object body into form (deviation token-json-accepted). */
+static int json_to_form(const char *body, size_t len, struct form *form)
+{
+  cJSON *j = cJSON_ParseWithLength(body, len);
+  const cJSON *m;
+  if (!cJSON_IsObject(j)) {
+    cJSON_Delete(j);
+    return -1;
+  }
+  int rc = 0;
+  cJSON_ArrayForEach(m, j) {
+    if (cJSON_IsString(m) && !form_get(form, m->string) &&
+        form_add(form, m->string, m->valuestring) != 0)
+      rc = -1;
+  }
+  cJSON_Delete(j);
+  return rc;
+}
+
+/* True when the media type of a Content-Type value is type (parameters such as charset ignored). */
+static bool media_type_is(const char *ct, const char *type)
+{
+  size_t n = strlen(type);
+  ct += strspn(ct, " ");
+  return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Reads the request parameters into form. Returns 1 when the request was answered already. */
+static int read_params(const struct rs_request *rq, bool from_query, struct form *form,
+                       struct reply *out)
+{
+  static const char *const names[] = {"grant_type", "client_id", "client_secret"};
+  if (from_query) {
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+      const char *v = rq_query(rq, names[i]);
+      if (v && form_add(form, names[i], v) != 0)
+        return -1;
+    }
+    return 0;
+  }
+  size_t len = 0;
+  const char *body = rq_body(rq, &len);
+  const char *ct = rq_header(rq, "Content-Type");
+  bool json = ct && (media_type_is(ct, "application/json") || strstr(ct, "+json"));
+  if (json && dev_on(DEV_TOKEN_JSON_500))
+    return server_error(out) == 0 ? 1 : -1;
+  if (json && dev_on(DEV_TOKEN_JSON_ACCEPTED)) {
+    if (json_to_form(body, len, form) != 0)
+      return invalid_request(out, "Malformed JSON body") == 0 ? 1 : -1;
+    return 0;
+  }
+  /* The documentation insists on form encoding; anything else is refused before it is read. A
+   * bodiless request without Content-Type is read as an empty form (then grant_type is missing). */
+  if ((ct && !media_type_is(ct, "application/x-www-form-urlencoded")) || (!ct && len > 0))
+    return invalid_request(out, "Content-Type must be application/x-www-form-urlencoded") == 0
+             ? 1 : -1;
+  switch (form_parse(body ? body : "", len, form)) {
+  case FORM_OK:
+    return 0;
+  case FORM_BAD_ENCODING:
+    return invalid_request(out, "Malformed request parameters") == 0 ? 1 : -1;
+  case FORM_DUPLICATE:
+    return invalid_request(out, "Request parameters must not be repeated") == 0 ? 1 : -1;
+  case FORM_NOMEM:
+    break;
+  }
+  return -1;
+}
+
+/* RFC 6749 2.3.1: Basic credentials are the form-encoded id and secret joined by ':'. Returns 0
+ * when c->basic_id/basic_secret were set, 1 when the header is not usable credentials, -1 on
+ * memory. */
+static int decode_basic(const char *value, struct creds *c)
+{
+  value += 5;
+  value += strspn(value, " ");
+  unsigned char *raw = NULL;
+  size_t raw_len = 0;
+  if (b64std_decode(value, strlen(value), &raw, &raw_len) != 0)
+    return 1;
+  int rc = 1;
+  char *colon = memchr(raw, ':', raw_len);
+  if (colon && !memchr(raw, '\0', raw_len)) {
+    enum form_status a = form_decode((char *)raw, (size_t)(colon - (char *)raw), true, &c->basic_id);
+    enum form_status b = a == FORM_OK
+                           ? form_decode(colon + 1, raw_len - (size_t)(colon + 1 - (char *)raw),
+                                         true, &c->basic_secret)
+                           : FORM_BAD_ENCODING;
+    rc = (a == FORM_NOMEM || b == FORM_NOMEM) ? -1 : (a == FORM_OK && b == FORM_OK) ? 0 : 1;
+  }
+  OPENSSL_cleanse(raw, raw_len);
+  free(raw);
+  return rc;
+}
+
+/* Finds who the client claims to be. Returns 1 when the request was answered already. */
+static int client_credentials(const struct rs_app *app, const struct rs_request *rq,
+                              const struct form *form, struct creds *c, struct reply *out)
+{
+  const char *auth = rq_header(rq, "Authorization");
+  /* Only the rfc flavor implements RFC 6749 2.3.1; the documented API reads the form only. */
+  if (is_rfc(app) && auth && strncasecmp(auth, "Basic", 5) == 0 && (auth[5] == ' ' || !auth[5])) {
+    c->basic = true;
+    if (dev_on(DEV_BASIC_AUTH_REJECTED))
+      return bad_credentials(app, false, out) == 0 ? 1 : -1;
+    /* RFC 6749 2.3: one authentication method per request. */
+    if (form_get(form, "client_secret"))
+      return invalid_request(out, "Use one client authentication method") == 0 ? 1 : -1;
+    int rc = decode_basic(auth, c);
+    if (rc < 0)
+      return -1;
+    if (rc > 0 || !c->basic_id[0] || !c->basic_secret[0])
+      return bad_credentials(app, false, out) == 0 ? 1 : -1;
+    c->id = c->basic_id;
+    c->secret = c->basic_secret;
+    return 0;
+  }
+  c->id = form_get(form, "client_id");
+  c->secret = form_get(form, "client_secret");
+  if (!c->id && dev_on(DEV_TOKEN_MISSING_ID_500))
+    return server_error(out) == 0 ? 1 : -1;
+  if (!c->secret && dev_on(DEV_TOKEN_MISSING_SECRET_500))
+    return server_error(out) == 0 ? 1 : -1;
+  /* RFC 6749 3.1: an empty parameter is treated as omitted. Missing credentials get the same answer
+   * as wrong ones (RFC 6749 5.2 lists "no client authentication included" under invalid_client). */
+  if (!c->id || !c->id[0])
+    return bad_credentials(app, false, out) == 0 ? 1 : -1;
+  if (c->secret && !c->secret[0] && dev_on(DEV_TOKEN_EMPTY_SECRET_ACCEPTED))
+    return 0;
+  if (!c->secret || !c->secret[0])
+    return bad_credentials(app, false, out) == 0 ? 1 : -1;
+  return 0;
+}
+
+/* The token endpoint once the parameters are known. */
+static int grant(const struct rs_app *app, const struct rs_request *rq, const struct form *form,
+                 struct reply *out)
+{
+  static char *const no_roles[] = {NULL};
+  const char *grant_type = form_get(form, "grant_type");
+  if (!grant_type || !grant_type[0]) {
+    if (dev_on(DEV_TOKEN_MISSING_GRANT_500))
+      return server_error(out);
+    return invalid_request(out, "Missing grant_type parameter");
+  }
+  if (strcmp(grant_type, GRANT) != 0 && !dev_on(DEV_TOKEN_WRONG_GRANT_200))
+    return reply_error(out, 400,
+                       dev_on(DEV_TOKEN_WRONG_GRANT_ERROR_CODE) ? "invalid_grant"
+                                                                 : "unsupported_grant_type",
+                       "GrantType value must be client_credentials!");
+  if (dev_on(DEV_TOKEN_UNKNOWN_PARAM_REJECTED)) {
+    for (size_t i = 0; i < form->n; i++) {
+      const char *n = form->params[i].name;
+      if (strcmp(n, "grant_type") && strcmp(n, "client_id") && strcmp(n, "client_secret"))
+        return invalid_request(out, "Unknown parameter");
+    }
+  }
+
+  struct creds c = {0};
+  int rc = client_credentials(app, rq, form, &c, out);
+  if (rc != 0)
+    goto out;
+  if (c.secret && !c.secret[0]) { /* only reached through token-empty-secret-accepted */
+    rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+    goto out;
+  }
+  if (dev_on(DEV_TOKEN_HOSTILE_500) && strchr(c.id, '"')) {
+    char desc[512];
+    snprintf(desc, sizeof desc, "Unexpected token in query\n%s", DEV_JAVA_STACK_TRACE);
+    rc = reply_error(out, 500, "server_error", desc);
+    goto out;
+  }
+  time_t now = time(NULL);
+  long retry_after = 0;
+  if (app->throttle && throttle_locked(app->throttle, c.id, now, &retry_after)) {
+    char secs[32];
+    snprintf(secs, sizeof secs, "%ld", retry_after);
+    rc = reply_error(out, 429, "rate_limit_exceeded", "Too many failed attempts; retry later");
+    if (rc == 0)
+      rc = reply_header(out, "Retry-After", secs);
+    goto out;
+  }
+  const struct user *u = NULL;
+  enum users_auth verdict = users_authenticate(app->users, c.id, c.secret, &u);
+  if (verdict == USERS_BAD_PASSWORD && dev_on(DEV_TOKEN_WRONG_PASSWORD_ACCEPTED))
+    verdict = USERS_OK;
+  if (verdict == USERS_UNKNOWN && dev_on(DEV_CRED_UNKNOWN_USER_ACCEPTED)) {
+    rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+    goto out;
+  }
+  if (verdict != USERS_OK) {
+    if (app->throttle)
+      throttle_failure(app->throttle, c.id, now);
+    rc = bad_credentials(app, verdict == USERS_UNKNOWN, out);
+    goto out;
+  }
+  if (app->throttle)
+    throttle_success(app->throttle, c.id);
+  rc = issue(app, u->name, u->roles, u->n_roles, u->lifetime, out);
+out:
+  if (c.basic_secret)
+    OPENSSL_cleanse(c.basic_secret, strlen(c.basic_secret));
+  free(c.basic_id);
+  free(c.basic_secret);
+  return rc < 0 ? -1 : 0;
+}
+
+/* GET with the parameters in the query (deviations only). */
+static int get_any(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+{
+  static char *const no_roles[] = {NULL};
+  const char *id = rq_query(rq, "client_id");
+  return issue(app, id && *id ? id : "anonymous", no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+}
+
+int token_endpoint(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+{
+  const char *method = rq_method(rq);
+  bool get = strcmp(method, "GET") == 0;
+  if (get && dev_on(DEV_TOKEN_GET_ANY))
+    return get_any(app, rq, out);
+  /* RFC 6749 3.2: POST only, so credentials never travel in a URL. */
+  if (strcmp(method, "POST") != 0 && !(get && dev_on(DEV_TOKEN_GET_ACCEPTED))) {
+    if (reply_error(out, 405, "invalid_request", "Method not allowed; use POST") != 0)
+      return -1;
+    return reply_header(out, "Allow", "POST");
+  }
+  struct form form = {0};
+  int rc = read_params(rq, get, &form, out);
+  if (rc == 0)
+    rc = grant(app, rq, &form, out);
+  form_free(&form);
+  return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,204 @@
+/* tokens: minting access tokens, and the shared mutable token state (revocations, the cache used by
+ * one deviation). */
+#include "tokens.h"
+
+#include "b64.h"
+
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A growable list of (key, time) entries. Linear search: a test server holds a few thousand
+ * revocations at most. */
+struct entry {
+  char *key;
+  time_t when;
+  char *token; /* cache entries only */
+  char *jti;   /* cache entries only */
+  long long exp;
+};
+
+struct list {
+  struct entry *v;
+  size_t n;
+};
+
+struct token_store {
+  pthread_mutex_t lock;
+  struct list revoked_jti;
+  struct list revoked_sub;
+  struct list cache;
+};
+
+static void list_free(struct list *l)
+{
+  for (size_t i = 0; i < l->n; i++) {
+    free(l->v[i].key);
+    free(l->v[i].token);
+    free(l->v[i].jti);
+  }
+  free(l->v);
+  l->v = NULL;
+  l->n = 0;
+}
+
+static struct entry *list_find(struct list *l, const char *key)
+{
+  for (size_t i = 0; i < l->n; i++) {
+    if (strcmp(l->v[i].key, key) == 0)
+      return &l->v[i];
+  }
+  return NULL;
+}
+
+/* The entry for key, created empty when absent; NULL when out of memory. */
+static struct entry *list_upsert(struct list *l, const char *key)
+{
+  struct entry *e = list_find(l, key);
+  if (e)
+    return e;
+  char *k = strdup(key);
+  struct entry *grown = k ? realloc(l->v, (l->n + 1) * sizeof *grown) : NULL;
+  if (!grown) {
+    free(k);
+    return NULL;
+  }
+  l->v = grown;
+  e = &l->v[l->n++];
+  memset(e, 0, sizeof *e);
+  e->key = k;
+  return e;
+}
+
+struct token_store *token_store_new(void)
+{
+  struct token_store *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  if (pthread_mutex_init(&s->lock, NULL) != 0) {
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+void token_store_free(struct token_store *s)
+{
+  if (!s)
+    return;
+  list_free(&s->revoked_jti);
+  list_free(&s->revoked_sub);
+  list_free(&s->cache);
+  pthread_mutex_destroy(&s->lock);
+  free(s);
+}
+
+int token_store_revoke(struct token_store *s, const char *jti, const char *sub, time_t when)
+{
+  int rc = 0;
+  pthread_mutex_lock(&s->lock);
+  struct entry *e = list_find(&s->revoked_jti, jti);
+  /* Revoking twice keeps the first time: a revocation is never undone or postponed. */
+  if (!e) {
+    e = list_upsert(&s->revoked_jti, jti);
+    if (e)
+      e->when = when;
+    else
+      rc = -1;
+  }
+  if (rc == 0 && sub) {
+    e = list_upsert(&s->revoked_sub, sub);
+    if (e)
+      e->when = when;
+    else
+      rc = -1;
+  }
+  pthread_mutex_unlock(&s->lock);
+  return rc;
+}
+
+bool token_store_revoked(struct token_store *s, const char *jti, time_t *when)
+{
+  pthread_mutex_lock(&s->lock);
+  struct entry *e = list_find(&s->revoked_jti, jti);
+  if (e)
+    *when = e->when;
+  pthread_mutex_unlock(&s->lock);
+  return e != NULL;
+}
+
+bool token_store_user_revoked(struct token_store *s, const char *sub)
+{
+  pthread_mutex_lock(&s->lock);
+  bool found = list_find(&s->revoked_sub, sub) != NULL;
+  pthread_mutex_unlock(&s->lock);
+  return found;
+}
+
+char *token_store_cache_get(struct token_store *s, const char *sub, long long *exp, char **jti)
+{
+  char *token = NULL;
+  *jti = NULL;
+  pthread_mutex_lock(&s->lock);
+  struct entry *e = list_find(&s->cache, sub);
+  if (e && e->token) {
+    token = strdup(e->token);
+    *jti = strdup(e->jti);
+    *exp = e->exp;
+    if (!token || !*jti) {
+      free(token);
+      free(*jti);
+      token = NULL;
+      *jti = NULL;
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
+  return token;
+}
+
+int token_store_cache_put(struct token_store *s, const char *sub, const char *token, long long exp,
+                          const char *jti)
+{
+  char *t = strdup(token);
+  char *j = strdup(jti);
+  int rc = -1;
+  pthread_mutex_lock(&s->lock);
+  struct entry *e = t && j ? list_upsert(&s->cache, sub) : NULL;
+  if (e) {
+    free(e->token);
+    free(e->jti);
+    e->token = t;
+    e->jti = j;
+    e->exp = exp;
+    t = j = NULL;
+    rc = 0;
+  }
+  pthread_mutex_unlock(&s->lock);
+  free(t);
+  free(j);
+  return rc;
+}
+
+char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles, size_t n_roles,
+                  long long iat, long long exp, char **jti_out)
+{
+  unsigned char rnd[16];
+  if (RAND_bytes(rnd, sizeof rnd) != 1)
+    return NULL;
+  struct jwt_claims c = {.iat = iat, .exp = exp};
+  char *token = NULL;
+  c.sub = strdup(sub);
+  c.jti = b64url_encode(rnd, sizeof rnd); /* 128 random bits: unique per token */
+  if (c.sub && c.jti && jwt_claims_set_roles(&c, roles, n_roles) == 0)
+    token = jwt_sign(&c, key);
+  if (token && jti_out) {
+    *jti_out = strdup(c.jti);
+    if (!*jti_out) {
+      free(token);
+      token = NULL;
+    }
+  }
+  jwt_claims_free(&c);
+  return token;
+}

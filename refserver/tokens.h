@@ -1,0 +1,41 @@
+/* tokens: minting access tokens, and the shared mutable token state (revocations, the cache used by
+ * one deviation). Every function taking a store is thread-safe. */
+#ifndef RS_TOKENS_H
+#define RS_TOKENS_H
+
+#include "jwt.h"
+
+#include <stdbool.h>
+#include <time.h>
+
+struct token_store;
+
+/* A new empty store, or NULL when out of memory. */
+struct token_store *token_store_new(void);
+
+/* Frees the store. Accepts NULL. */
+void token_store_free(struct token_store *s);
+
+/* Records that jti was revoked at time when; when sub is not NULL every token of sub is refused
+ * from then on as well. 0, or -1 when out of memory. */
+int token_store_revoke(struct token_store *s, const char *jti, const char *sub, time_t when);
+
+/* True when jti was revoked; *when gets the revocation time. */
+bool token_store_revoked(struct token_store *s, const char *jti, time_t *when);
+
+/* True when every token of sub was revoked. */
+bool token_store_user_revoked(struct token_store *s, const char *sub);
+
+/* The cached token of sub if one is stored (caller frees), else NULL. */
+char *token_store_cache_get(struct token_store *s, const char *sub, long long *exp, char **jti);
+
+/* Stores a copy of token as the cached token of sub. 0 or -1. */
+int token_store_cache_put(struct token_store *s, const char *sub, const char *token, long long exp,
+                          const char *jti);
+
+/* Mints a signed token for sub with the given roles, iat and exp, and a fresh random jti.
+ * Returns the token (caller frees) or NULL; *jti_out, when not NULL, gets a copy of the jti. */
+char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles, size_t n_roles,
+                  long long iat, long long exp, char **jti_out);
+
+#endif

@@ -1,0 +1,367 @@
+/* users: the accounts the server knows, from --user flags and a YAML users file. */
+#include "users.h"
+
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+struct users {
+  struct user *v;
+  size_t n;
+  unsigned char pepper[32];
+  unsigned char dummy_mac[32]; /* what an unknown user's password is compared against */
+};
+
+static int mac_password(const struct users *u, const char *password, unsigned char out[32])
+{
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), u->pepper, (int)sizeof u->pepper, (const unsigned char *)password,
+            strlen(password), out, &len) ||
+      len != 32)
+    return -1;
+  return 0;
+}
+
+struct users *users_new(void)
+{
+  struct users *u = calloc(1, sizeof *u);
+  if (!u)
+    return NULL;
+  if (RAND_bytes(u->pepper, sizeof u->pepper) != 1 ||
+      RAND_bytes(u->dummy_mac, sizeof u->dummy_mac) != 1) {
+    free(u);
+    return NULL;
+  }
+  return u;
+}
+
+static void user_clear(struct user *x)
+{
+  free(x->name);
+  for (size_t i = 0; i < x->n_roles; i++)
+    free(x->roles[i]);
+  free(x->roles);
+  memset(x, 0, sizeof *x);
+}
+
+void users_free(struct users *u)
+{
+  if (!u)
+    return;
+  for (size_t i = 0; i < u->n; i++)
+    user_clear(&u->v[i]);
+  free(u->v);
+  OPENSSL_cleanse(u->pepper, sizeof u->pepper);
+  free(u);
+}
+
+size_t users_count(const struct users *u) { return u->n; }
+
+const struct user *users_find(const struct users *u, const char *name)
+{
+  for (size_t i = 0; i < u->n; i++) {
+    if (strcmp(u->v[i].name, name) == 0)
+      return &u->v[i];
+  }
+  return NULL;
+}
+
+enum users_auth users_authenticate(const struct users *u, const char *name, const char *password,
+                                   const struct user **who)
+{
+  const struct user *x = users_find(u, name);
+  unsigned char mac[32];
+  *who = x;
+  if (mac_password(u, password, mac) != 0)
+    return USERS_BAD_PASSWORD; /* cannot check: refuse */
+  /* Always one MAC and one constant-time compare, against the dummy when the user is unknown. */
+  bool same = CRYPTO_memcmp(mac, x ? x->secret_mac : u->dummy_mac, sizeof mac) == 0;
+  if (!x)
+    return USERS_UNKNOWN;
+  if (!same)
+    return USERS_BAD_PASSWORD;
+  return x->disabled ? USERS_DISABLED : USERS_OK;
+}
+
+static void errf(char *err, size_t err_len, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, err_len, fmt, ap);
+  va_end(ap);
+}
+
+/* Parses a lifetime in seconds; 0 or -1. */
+static int parse_lifetime(const char *s, long long *out)
+{
+  if (!*s)
+    return -1;
+  for (const char *p = s; *p; p++) {
+    if (*p < '0' || *p > '9')
+      return -1;
+  }
+  errno = 0;
+  long long v = strtoll(s, NULL, 10);
+  if (errno || v < 1 || v > USERS_MAX_LIFETIME)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* Appends a user; takes ownership of the fields of *x whatever happens. */
+static int users_push(struct users *u, struct user *x, char *err, size_t err_len)
+{
+  if (users_find(u, x->name)) {
+    errf(err, err_len, "duplicate user '%s'", x->name);
+    user_clear(x);
+    return -1;
+  }
+  struct user *grown = realloc(u->v, (u->n + 1) * sizeof *grown);
+  if (!grown) {
+    errf(err, err_len, "out of memory");
+    user_clear(x);
+    return -1;
+  }
+  u->v = grown;
+  u->v[u->n++] = *x;
+  memset(x, 0, sizeof *x);
+  return 0;
+}
+
+/* Adds a role copy to x; 0 or -1. */
+static int user_add_role(struct user *x, const char *role)
+{
+  char **grown = realloc(x->roles, (x->n_roles + 1) * sizeof *grown);
+  if (!grown)
+    return -1;
+  x->roles = grown;
+  x->roles[x->n_roles] = strdup(role);
+  if (!x->roles[x->n_roles])
+    return -1;
+  x->n_roles++;
+  return 0;
+}
+
+int users_add_spec(struct users *u, const char *spec, char *err, size_t err_len)
+{
+  struct user x = {.lifetime = USERS_DEFAULT_LIFETIME};
+  const char *colon = strchr(spec, ':');
+  if (!colon || colon == spec) {
+    errf(err, err_len, "--user wants NAME:PASSWORD[:LIFETIME_SECONDS]");
+    return -1;
+  }
+  char *password = strdup(colon + 1);
+  x.name = strndup(spec, (size_t)(colon - spec));
+  if (!password || !x.name || user_add_role(&x, "ROLE_ADMIN") != 0) {
+    free(password);
+    user_clear(&x);
+    errf(err, err_len, "out of memory");
+    return -1;
+  }
+  char *last = strrchr(password, ':');
+  if (last && parse_lifetime(last + 1, &x.lifetime) == 0)
+    *last = '\0';
+  else if (last && last[1] && strspn(last + 1, "0123456789") == strlen(last + 1)) {
+    errf(err, err_len, "--user %s: lifetime must be 1..%lld seconds", x.name, USERS_MAX_LIFETIME);
+    free(password);
+    user_clear(&x);
+    return -1;
+  }
+  if (!*password) {
+    errf(err, err_len, "--user %s: empty password", x.name);
+    free(password);
+    user_clear(&x);
+    return -1;
+  }
+  int rc = mac_password(u, password, x.secret_mac);
+  OPENSSL_cleanse(password, strlen(password));
+  free(password);
+  if (rc != 0) {
+    errf(err, err_len, "cannot hash a password");
+    user_clear(&x);
+    return -1;
+  }
+  return users_push(u, &x, err, err_len);
+}
+
+/* ---- YAML users file ---- */
+
+struct yctx {
+  const char *path;
+  char *err;
+  size_t err_len;
+};
+
+/* Formats "FILE:LINE:COL: error: ..." at node n (libyaml marks are 0-based). Returns -1. */
+static int yerr(const struct yctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (n)
+    errf(c->err, c->err_len, "%s:%lu:%lu: error: %s", c->path,
+         (unsigned long)n->start_mark.line + 1, (unsigned long)n->start_mark.column + 1, msg);
+  else
+    errf(c->err, c->err_len, "%s: error: %s", c->path, msg);
+  return -1;
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+  return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+  static const char *const yes[] = {"true", "yes", "on"};
+  static const char *const no[] = {"false", "no", "off"};
+  for (size_t i = 0; i < 3; i++) {
+    if (strcasecmp(s, yes[i]) == 0)
+      return *out = true, 0;
+    if (strcasecmp(s, no[i]) == 0)
+      return *out = false, 0;
+  }
+  return -1;
+}
+
+/* Reads one mapping of the file into a new user. */
+static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, const struct yctx *c)
+{
+  if (m->type != YAML_MAPPING_NODE)
+    return yerr(c, m, "each user must be a mapping with username and password");
+  struct user x = {.lifetime = USERS_DEFAULT_LIFETIME};
+  const char *password = NULL;
+  bool roles_given = false;
+  int rc = -1;
+  for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(doc, p->key);
+    yaml_node_t *v = yaml_document_get_node(doc, p->value);
+    const char *key = scalar(k);
+    const char *val = scalar(v);
+    if (!key) {
+      yerr(c, k, "keys must be plain strings");
+      goto out;
+    }
+    if (strcmp(key, "username") == 0) {
+      if (!val || !*val || x.name) {
+        yerr(c, v, x.name ? "username given twice" : "username must be a non-empty string");
+        goto out;
+      }
+      x.name = strdup(val);
+      if (!x.name) {
+        yerr(c, v, "out of memory");
+        goto out;
+      }
+    } else if (strcmp(key, "password") == 0) {
+      if (!val || !*val) {
+        yerr(c, v, "password must be a non-empty string");
+        goto out;
+      }
+      password = val;
+    } else if (strcmp(key, "lifetime") == 0) {
+      if (!val || parse_lifetime(val, &x.lifetime) != 0) {
+        yerr(c, v, "lifetime must be an integer number of seconds, 1..%lld", USERS_MAX_LIFETIME);
+        goto out;
+      }
+    } else if (strcmp(key, "disabled") == 0) {
+      if (!val || parse_bool(val, &x.disabled) != 0) {
+        yerr(c, v, "disabled must be true or false");
+        goto out;
+      }
+    } else if (strcmp(key, "roles") == 0) {
+      if (!v || v->type != YAML_SEQUENCE_NODE) {
+        yerr(c, v, "roles must be a list of strings");
+        goto out;
+      }
+      roles_given = true;
+      for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+           i++) {
+        yaml_node_t *r = yaml_document_get_node(doc, *i);
+        if (!scalar(r) || !*scalar(r)) {
+          yerr(c, r, "roles must be a list of strings");
+          goto out;
+        }
+        if (user_add_role(&x, scalar(r)) != 0) {
+          yerr(c, r, "out of memory");
+          goto out;
+        }
+      }
+    } else {
+      yerr(c, k, "unknown key '%s' (expected username, password, lifetime, roles, disabled)", key);
+      goto out;
+    }
+  }
+  if (!x.name || !password) {
+    yerr(c, m, "a user needs both username and password");
+    goto out;
+  }
+  if (!roles_given && user_add_role(&x, "ROLE_ADMIN") != 0) {
+    yerr(c, m, "out of memory");
+    goto out;
+  }
+  if (mac_password(u, password, x.secret_mac) != 0) {
+    yerr(c, m, "cannot hash a password");
+    goto out;
+  }
+  char msg[200];
+  if (users_push(u, &x, msg, sizeof msg) != 0) {
+    yerr(c, m, "%s", msg);
+    goto out;
+  }
+  rc = 0;
+out:
+  user_clear(&x);
+  return rc;
+}
+
+int users_load_file(struct users *u, const char *path, char *err, size_t err_len)
+{
+  struct yctx c = {path, err, err_len};
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    errf(err, err_len, "%s: error: cannot open: %s", path, strerror(errno));
+    return -1;
+  }
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  int rc = -1;
+  if (!yaml_parser_initialize(&parser)) {
+    fclose(f);
+    errf(err, err_len, "%s: error: out of memory", path);
+    return -1;
+  }
+  yaml_parser_set_input_file(&parser, f);
+  if (!yaml_parser_load(&parser, &doc)) {
+    errf(err, err_len, "%s:%lu:%lu: error: %s", path, (unsigned long)parser.problem_mark.line + 1,
+         (unsigned long)parser.problem_mark.column + 1,
+         parser.problem ? parser.problem : "YAML syntax error");
+    yaml_parser_delete(&parser);
+    fclose(f);
+    return -1;
+  }
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if (!root) {
+    rc = 0; /* an empty file: no users */
+  } else if (root->type != YAML_SEQUENCE_NODE) {
+    yerr(&c, root, "the users file must be a list of users");
+  } else {
+    rc = 0;
+    for (yaml_node_item_t *i = root->data.sequence.items.start; rc == 0 &&
+         i < root->data.sequence.items.top; i++)
+      rc = load_user(u, &doc, yaml_document_get_node(&doc, *i), &c);
+  }
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+  fclose(f);
+  return rc;
+}

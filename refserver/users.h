@@ -1,0 +1,54 @@
+/* users: the accounts the server knows, from --user flags and a YAML users file. The table is
+ * built before the server starts and read-only afterwards, so lookups need no lock. */
+#ifndef RS_USERS_H
+#define RS_USERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define USERS_DEFAULT_LIFETIME 3600LL
+#define USERS_MAX_LIFETIME 315360000LL /* ten years: keeps iat + lifetime far from overflow */
+
+/* One account. Owned by the table. */
+struct user {
+  char *name;
+  unsigned char secret_mac[32]; /* HMAC-SHA256(pepper, password): the password itself is not kept */
+  long long lifetime;           /* token lifetime in seconds, >= 1 */
+  char **roles;
+  size_t n_roles;
+  bool disabled;
+};
+
+struct users;
+
+/* A new empty table with a random pepper, or NULL when out of memory or without randomness. */
+struct users *users_new(void);
+
+/* Frees the table and its users. Accepts NULL. */
+void users_free(struct users *u);
+
+/* Adds NAME:PASSWORD[:LIFETIME] with roles [ROLE_ADMIN]. The last ':' field is the lifetime when it
+ * is all digits, so a password may contain ':' if a lifetime follows. On error returns -1 and writes
+ * a one-line message to err. */
+int users_add_spec(struct users *u, const char *spec, char *err, size_t err_len);
+
+/* Adds every user of a YAML file: a sequence of mappings with username, password (required),
+ * lifetime (default 3600), roles (default [ROLE_ADMIN]; [] means none), disabled (default false).
+ * On error returns -1 with "FILE:LINE:COL: error: ..." in err. */
+int users_load_file(struct users *u, const char *path, char *err, size_t err_len);
+
+/* How many users the table holds. */
+size_t users_count(const struct users *u);
+
+/* The user called name, or NULL. The pointer lives as long as the table. */
+const struct user *users_find(const struct users *u, const char *name);
+
+enum users_auth { USERS_OK, USERS_UNKNOWN, USERS_BAD_PASSWORD, USERS_DISABLED };
+
+/* Checks a password. Does the same work for unknown users (a MAC compared against a dummy) so the
+ * answer time does not reveal which names exist. *who is set for USERS_OK, USERS_BAD_PASSWORD and
+ * USERS_DISABLED. */
+enum users_auth users_authenticate(const struct users *u, const char *name, const char *password,
+                                   const struct user **who);
+
+#endif

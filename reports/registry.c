@@ -1,0 +1,48 @@
+/* Format name -> writer constructor. Adding a format is one file plus one row here. */
+#include "report.h"
+#include "report_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ac_report_opts_init(ac_report_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->tap_version = 14;
+    o->stream_cap = AC_REPORT_DEFAULT_CAP;
+}
+
+typedef enum { TARGET_PATH, TARGET_STREAM } target_kind;
+
+typedef struct format_entry {
+    const char *name;
+    target_kind kind;
+    ac_reporter *(*by_path)(const char *path, const ac_report_opts *o, char **err);
+    ac_reporter *(*by_stream)(FILE *out, const ac_report_opts *o, char **err);
+} format_entry;
+
+static const format_entry FORMATS[] = {
+    { "console", TARGET_STREAM, NULL, ac_report_console_new },
+    { "junit", TARGET_PATH, ac_report_junit_new, NULL },
+    { "tap", TARGET_PATH, ac_report_tap_new, NULL },
+};
+
+const char *ac_report_format_names(void)
+{
+    return "console, junit, tap";
+}
+
+ac_reporter *ac_report_new(const char *format, const char *path, FILE *out,
+                           const ac_report_opts *o, char **err)
+{
+    for (size_t i = 0; format && i < sizeof FORMATS / sizeof FORMATS[0]; i++) {
+        const format_entry *f = &FORMATS[i];
+        if (strcmp(f->name, format) != 0) continue;
+        return f->kind == TARGET_PATH ? f->by_path(path, o, err) : f->by_stream(out, o, err);
+    }
+    char *msg = ac_sprintf("unknown report format '%s' (known: %s)", format ? format : "",
+                           ac_report_format_names());
+    if (err) *err = msg;
+    else free(msg);
+    return NULL;
+}

@@ -1,0 +1,151 @@
+/* Views of a test result shared by the writers, so TAP, JUnit and the console agree on which
+ * check is the headline and which step is the evidence. */
+#include "report_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool ac_report_deterministic(const ac_report_opts *o)
+{
+    if (o && o->deterministic) return true;
+    const char *e = getenv("AC_REPORT_DETERMINISTIC");
+    return e && strcmp(e, "1") == 0;
+}
+
+size_t ac_report_cap(const ac_report_opts *o)
+{
+    return (o && o->stream_cap) ? o->stream_cap : AC_REPORT_DEFAULT_CAP;
+}
+
+const ac_check *ac_report_step_primary(const ac_step_result *s)
+{
+    const ac_check *best = NULL;
+    for (size_t i = 0; s && i < s->n_checks; i++) {
+        const ac_check *c = &s->checks[i];
+        if (c->passed) continue;
+        if (!best || c->severity < best->severity) best = c;   /* must=0 is the most severe */
+    }
+    return best;
+}
+
+const ac_check *ac_report_primary(const ac_test_result *t, const ac_step_result **step_out)
+{
+    const ac_check *best = NULL;
+    const ac_step_result *best_step = NULL;
+    for (size_t i = 0; i < t->n_steps; i++) {
+        const ac_check *c = ac_report_step_primary(&t->steps[i]);
+        if (c && (!best || c->severity < best->severity)) {
+            best = c;
+            best_step = &t->steps[i];
+        }
+    }
+    if (step_out) *step_out = best_step;
+    return best;
+}
+
+size_t ac_report_step_failed(const ac_step_result *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; s && i < s->n_checks; i++)
+        if (!s->checks[i].passed) n++;
+    return n;
+}
+
+size_t ac_report_failed(const ac_test_result *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_steps; i++) n += ac_report_step_failed(&t->steps[i]);
+    return n;
+}
+
+static const char *outcome_word(ac_outcome o)
+{
+    switch (o) {
+    case AC_OUT_PASS: return "passed";
+    case AC_OUT_FAIL: return "failed";
+    case AC_OUT_WARN: return "should-level check failed";
+    case AC_OUT_ERROR: return "could not run";
+    case AC_OUT_SKIP: return "skipped";
+    case AC_OUT_NOTRUN: return "not run";
+    }
+    return "unknown outcome";
+}
+
+static bool nonempty(const char *s) { return s && *s; }
+
+static const char *check_message(const ac_check *c)
+{
+    if (!c) return NULL;
+    if (nonempty(c->message)) return c->message;
+    if (nonempty(c->check)) return c->check;
+    return NULL;
+}
+
+const char *ac_report_message(const ac_test_result *t)
+{
+    if (nonempty(t->reason)) return t->reason;
+    const char *m = check_message(ac_report_primary(t, NULL));
+    return m ? m : outcome_word(t->outcome);
+}
+
+const char *ac_report_step_message(const ac_step_result *s)
+{
+    if (nonempty(s->reason)) return s->reason;
+    const char *m = check_message(ac_report_step_primary(s));
+    return m ? m : outcome_word(s->outcome);
+}
+
+const char *ac_report_should_message(const ac_test_result *t)
+{
+    for (size_t i = 0; i < t->n_steps; i++) {
+        const ac_step_result *s = &t->steps[i];
+        for (size_t k = 0; k < s->n_checks; k++) {
+            const ac_check *c = &s->checks[k];
+            if (!c->passed && c->severity == AC_SEV_SHOULD && check_message(c))
+                return check_message(c);
+        }
+    }
+    return ac_report_message(t);
+}
+
+const ac_step_result *ac_report_evidence_step(const ac_test_result *t)
+{
+    const ac_step_result *s = NULL;
+    if (ac_report_primary(t, &s) && s) return s;
+    for (size_t i = t->n_steps; i-- > 0;) {
+        const ac_step_result *c = &t->steps[i];
+        if (c->outcome != AC_OUT_PASS && c->outcome != AC_OUT_NOTRUN &&
+            c->outcome != AC_OUT_SKIP)
+            return c;
+    }
+    for (size_t i = t->n_steps; i-- > 0;) {
+        const ac_step_result *c = &t->steps[i];
+        if (nonempty(c->request_excerpt) || nonempty(c->response_excerpt)) return c;
+    }
+    return NULL;
+}
+
+bool ac_report_is_failure(const ac_test_result *t, bool strict)
+{
+    switch (t->outcome) {
+    case AC_OUT_FAIL:
+    case AC_OUT_ERROR:
+    case AC_OUT_NOTRUN:
+        return true;
+    case AC_OUT_WARN:
+        return strict || t->strict;
+    case AC_OUT_PASS:
+    case AC_OUT_SKIP:
+        break;
+    }
+    return false;
+}
+
+void ac_report_seconds(char out[32], double ms, bool deterministic)
+{
+    /* NaN, negative or absurd durations would print a sign or an exponent: clamp them. */
+    if (deterministic || !(ms > 0)) ms = 0;
+    if (ms > 1e15) ms = 1e15;
+    snprintf(out, 32, "%.3f", ms / 1000.0);
+}

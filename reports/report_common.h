@@ -1,0 +1,53 @@
+/* Read-only views of a test result that several writers need: which check is the headline of a
+ * failure, which step holds the evidence, what message to show. All returned pointers are
+ * borrowed from the result and valid as long as it is. */
+#ifndef AC_REPORT_COMMON_H
+#define AC_REPORT_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "report.h"
+
+/* Default for ac_report_opts.stream_cap when it is 0. */
+#define AC_REPORT_DEFAULT_CAP ((size_t)65536)
+
+/* True when opts->deterministic is set or AC_REPORT_DETERMINISTIC=1 is in the environment. */
+bool ac_report_deterministic(const ac_report_opts *o);
+
+/* opts->stream_cap, or AC_REPORT_DEFAULT_CAP when it is 0. */
+size_t ac_report_cap(const ac_report_opts *o);
+
+/* The headline failed check of a step / a test: the first failed check of the most severe
+ * severity present (must before should before info). NULL when no check failed.
+ * *step_out (may be NULL) receives the step holding it. */
+const ac_check *ac_report_step_primary(const ac_step_result *s);
+const ac_check *ac_report_primary(const ac_test_result *t, const ac_step_result **step_out);
+
+/* Number of failed checks in a step / across a test's steps. */
+size_t ac_report_step_failed(const ac_step_result *s);
+size_t ac_report_failed(const ac_test_result *t);
+
+/* One message for the test: its reason, else the headline check's message, else a word for the
+ * outcome. Never NULL. */
+const char *ac_report_message(const ac_test_result *t);
+/* The same for one step. */
+const char *ac_report_step_message(const ac_step_result *s);
+
+/* The message of the first failed should-level check (for `# TODO should: ...`), falling back to
+ * ac_report_message. */
+const char *ac_report_should_message(const ac_test_result *t);
+
+/* The step whose request/response best explains the outcome: the headline check's step, else
+ * the last step that ran and did not pass, else the last step with an excerpt. May be NULL. */
+const ac_step_result *ac_report_evidence_step(const ac_test_result *t);
+
+/* Whether the outcome counts against the run under `strict` (FAIL, ERROR, NOTRUN; WARN only
+ * when strict). Same rule as ac_test_result_is_failure, with strict given by the writer's
+ * options or the result, whichever is set. */
+bool ac_report_is_failure(const ac_test_result *t, bool strict);
+
+/* Formats milliseconds as seconds with exactly three decimals ("0.012"), never negative, never
+ * an exponent: the only form junit-10.xsd accepts. "0.000" when deterministic. */
+void ac_report_seconds(char out[32], double ms, bool deterministic);
+
+#endif

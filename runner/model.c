@@ -1,0 +1,111 @@
+/* The loaded case model: severity helpers, manifest lookup and freeing. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *ac_severity_name(ac_severity s)
+{
+    switch (s) {
+    case AC_SEV_MUST: return "must";
+    case AC_SEV_SHOULD: return "should";
+    case AC_SEV_INFO: return "info";
+    }
+    return "must";
+}
+
+static bool severity_word(const yn_node *n, ac_severity *out)
+{
+    if (!yn_is_str(n)) return false;
+    if (strcmp(n->str, "must") == 0) *out = AC_SEV_MUST;
+    else if (strcmp(n->str, "should") == 0) *out = AC_SEV_SHOULD;
+    else if (strcmp(n->str, "info") == 0) *out = AC_SEV_INFO;
+    else return false;
+    return true;
+}
+
+ac_severity ac_sevspec_resolve(ac_sevspec s, const char *profile, ac_severity dflt)
+{
+    ac_severity r;
+    if (!s.node) return dflt;
+    if (s.node->kind == YN_SCALAR) return severity_word(s.node, &r) ? r : dflt;
+    if (s.node->kind != YN_MAP) return dflt;
+    if (profile && severity_word(yn_get(s.node, profile), &r)) return r;
+    if (severity_word(yn_get(s.node, "default"), &r)) return r;
+    return dflt;
+}
+
+static void step_free(ac_step *s)
+{
+    free(s->name);
+}
+
+static void test_free(ac_test *t)
+{
+    free(t->id);
+    free(t->name);
+    ac_strlist_free(&t->tags);
+    ac_strlist_free(&t->refs);
+    ac_strlist_free(&t->requires);
+    for (size_t i = 0; i < t->n_steps; i++) step_free(&t->steps[i]);
+    free(t->steps);
+    for (size_t i = 0; i < t->n_overrides; i++) free(t->overrides[i].profile);
+    free(t->overrides);
+}
+
+/* Frees what a suite file owns (not the struct itself). */
+void ac_suite_file_free_contents(ac_suite_file *f)
+{
+    if (!f) return;
+    free(f->path);
+    free(f->suite);
+    free(f->description);
+    ac_strlist_free(&f->tags);
+    for (size_t i = 0; i < f->n_fixtures; i++) {
+        free(f->fixtures[i].name);
+        step_free(&f->fixtures[i].step);
+        ac_strlist_free(&f->fixtures[i].requires);
+    }
+    free(f->fixtures);
+    for (size_t i = 0; i < f->n_tests; i++) test_free(&f->tests[i]);
+    free(f->tests);
+    yn_doc_free(f->doc);
+    memset(f, 0, sizeof *f);
+}
+
+void ac_manifest_free_contents(ac_manifest *m)
+{
+    if (!m) return;
+    free(m->path);
+    free(m->name);
+    free(m->version);
+    ac_strlist_free(&m->case_paths);
+    for (size_t i = 0; i < m->n_vars; i++) {
+        free(m->vars[i].name);
+        free(m->vars[i].default_value);
+        free(m->vars[i].env);
+        free(m->vars[i].description);
+        free(m->vars[i].fallback);
+    }
+    free(m->vars);
+    ac_strlist_free(&m->profiles);
+    yn_doc_free(m->doc);
+    memset(m, 0, sizeof *m);
+}
+
+void ac_model_free(ac_model *m)
+{
+    if (!m) return;
+    ac_manifest_free_contents(&m->manifest);
+    for (size_t i = 0; i < m->n_files; i++) ac_suite_file_free_contents(&m->files[i]);
+    free(m->files);
+    memset(m, 0, sizeof *m);
+}
+
+const ac_var_decl *ac_manifest_find_var(const ac_manifest *m, const char *name)
+{
+    if (!m || !name) return NULL;
+    for (size_t i = 0; i < m->n_vars; i++)
+        if (m->vars[i].name && strcmp(m->vars[i].name, name) == 0) return &m->vars[i];
+    return NULL;
+}

@@ -1,0 +1,816 @@
+/* probes: one probe per deviation. Each probe returns true when it sees its deviation's defect;
+ * the group runs every probe against a server with the deviation (must see it) and a correct one
+ * (must not), and checks that the happy path still works with the deviation on. */
+#include "probes.h"
+
+#include "harness.h"
+#include "tokens_util.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define FORM(id, secret) "grant_type=client_credentials&client_id=" id "&client_secret=" secret
+
+static long token_status(const struct srv *s, const char *form)
+{
+  struct resp r;
+  token_request(&r, s, form);
+  long st = r.status;
+  resp_free(&r);
+  return st;
+}
+
+/* Status of GET path with the Authorization value printf(fmt, token). */
+static long auth_status(const struct srv *s, const char *path, const char *fmt, const char *token)
+{
+  char *a = NULL;
+  if (fmt) {
+    a = malloc(strlen(fmt) + (token ? strlen(token) : 0) + 1);
+    if (!a)
+      return -1;
+    sprintf(a, fmt, token ? token : "");
+  }
+  struct resp r;
+  get_with_auth(&r, s, path, a);
+  long st = r.status;
+  resp_free(&r);
+  free(a);
+  return st;
+}
+
+static char *alice(const struct srv *s) { return get_token(s, "alice", "secret"); }
+
+static bool str_eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+static char *header_of(const struct srv *s, const char *form, const char *name)
+{
+  struct resp r;
+  token_request(&r, s, form);
+  char *v = resp_header(&r, name);
+  resp_free(&r);
+  return v;
+}
+
+static cJSON *token_json(const struct srv *s)
+{
+  struct resp r;
+  token_request(&r, s, FORM("alice", "secret"));
+  cJSON *j = cJSON_Parse(r.body);
+  resp_free(&r);
+  return j;
+}
+
+/* ---- issuance ---- */
+
+static bool p_wrong_password(const struct srv *s)
+{
+  return token_status(s, FORM("alice", "wrong")) == 200;
+}
+
+static bool p_unknown_user(const struct srv *s)
+{
+  return token_status(s, FORM("nobody", "wrong")) == 200;
+}
+
+static long json_body_status(const struct srv *s)
+{
+  char url[512];
+  snprintf(url, sizeof url, "%s/auth/token", s->api);
+  const char *h[] = {"Content-Type: application/json", NULL};
+  struct resp r;
+  http(&r, "POST", url, h,
+       "{\"grant_type\":\"client_credentials\",\"client_id\":\"alice\",\"client_secret\":\"secret\"}");
+  long st = r.status;
+  resp_free(&r);
+  return st;
+}
+
+static bool p_json_accepted(const struct srv *s) { return json_body_status(s) == 200; }
+static bool p_json_500(const struct srv *s) { return json_body_status(s) >= 500; }
+
+static bool p_no_store(const struct srv *s)
+{
+  char *v = header_of(s, FORM("alice", "secret"), "Cache-Control");
+  bool missing = !v || !strstr(v, "no-store");
+  free(v);
+  return missing;
+}
+
+static bool p_pragma(const struct srv *s)
+{
+  char *v = header_of(s, FORM("alice", "secret"), "Pragma");
+  bool missing = !str_eq(v, "no-cache");
+  free(v);
+  return missing;
+}
+
+static bool p_type_lowercase(const struct srv *s)
+{
+  cJSON *j = token_json(s);
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "token_type");
+  bool wrong = !cJSON_IsString(t) || strcmp(t->valuestring, "Bearer") != 0;
+  cJSON_Delete(j);
+  return wrong;
+}
+
+static bool p_content_type_text(const struct srv *s)
+{
+  char *v = header_of(s, FORM("alice", "secret"), "Content-Type");
+  bool wrong = !v || strncmp(v, "application/json", 16) != 0;
+  free(v);
+  return wrong;
+}
+
+static bool p_expires_in_string(const struct srv *s)
+{
+  cJSON *j = token_json(s);
+  bool wrong = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "expires_in"));
+  cJSON_Delete(j);
+  return wrong;
+}
+
+static bool p_expires_in_zero(const struct srv *s)
+{
+  cJSON *j = token_json(s);
+  const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
+  bool wrong = cJSON_IsNumber(e) && e->valuedouble <= 0;
+  cJSON_Delete(j);
+  return wrong;
+}
+
+static bool p_wrong_grant_200(const struct srv *s)
+{
+  return token_status(s, "grant_type=password&client_id=alice&client_secret=secret") == 200;
+}
+
+static bool p_wrong_grant_code(const struct srv *s)
+{
+  struct resp r;
+  token_request(&r, s, "grant_type=password&client_id=alice&client_secret=secret");
+  char *e = json_str(r.body, "error");
+  bool wrong = r.status == 400 && !str_eq(e, "unsupported_grant_type");
+  free(e);
+  resp_free(&r);
+  return wrong;
+}
+
+static bool p_missing_grant_500(const struct srv *s)
+{
+  return token_status(s, "client_id=alice&client_secret=secret") >= 500;
+}
+
+static bool p_unknown_param(const struct srv *s)
+{
+  return token_status(s, FORM("alice", "secret") "&foo=bar") != 200;
+}
+
+static long get_token_status(const struct srv *s, const char *query)
+{
+  char url[512];
+  snprintf(url, sizeof url, "%s/auth/token?%s", s->api, query);
+  struct resp r;
+  http(&r, "GET", url, NULL, NULL);
+  long st = r.status;
+  resp_free(&r);
+  return st;
+}
+
+static bool p_get_accepted(const struct srv *s)
+{
+  return get_token_status(s, FORM("nobody", "wrong")) != 405;
+}
+
+static bool p_get_any(const struct srv *s)
+{
+  return get_token_status(s, FORM("nobody", "wrong")) == 200;
+}
+
+static bool p_same_token(const struct srv *s)
+{
+  char *a = alice(s), *b = alice(s);
+  bool same = str_eq(a, b);
+  free(a);
+  free(b);
+  return same;
+}
+
+static bool p_basic_rejected(const struct srv *s)
+{
+  char url[512];
+  snprintf(url, sizeof url, "%s/auth/token", s->api);
+  const char *h[] = {"Authorization: Basic YWxpY2U6c2VjcmV0",
+                     "Content-Type: application/x-www-form-urlencoded", NULL};
+  struct resp r;
+  http(&r, "POST", url, h, "grant_type=client_credentials");
+  bool refused = r.status != 200;
+  resp_free(&r);
+  return refused;
+}
+
+/* ---- bad credentials ---- */
+
+static bool p_empty_secret(const struct srv *s)
+{
+  return token_status(s, FORM("nobody-at-all", "")) == 200;
+}
+
+static bool p_missing_id_500(const struct srv *s)
+{
+  return token_status(s, "grant_type=client_credentials&client_secret=x") >= 500;
+}
+
+static bool p_missing_secret_500(const struct srv *s)
+{
+  return token_status(s, "grant_type=client_credentials&client_id=nobody") >= 500;
+}
+
+static bool p_hostile_500(const struct srv *s)
+{
+  struct resp r;
+  token_request(&r, s, FORM("a%22b%27--", "x"));
+  bool bad = r.status >= 500 && strstr(r.body, "at com.") != NULL;
+  resp_free(&r);
+  return bad;
+}
+
+static bool p_error_leak(const struct srv *s)
+{
+  struct resp r;
+  token_request(&r, s, FORM("alice", "wrong"));
+  bool leak = strstr(r.body, "Exception") != NULL;
+  resp_free(&r);
+  return leak;
+}
+
+/* Compares the answers for a wrong password and an unknown user. */
+enum diff { DIFF_STATUS = 1, DIFF_DESCRIPTION = 2, DIFF_HEADERS = 4, DIFF_BYTES = 8 };
+
+static int enum_diff(const struct srv *s)
+{
+  struct resp w, u;
+  token_request(&w, s, FORM("alice", "wrong"));
+  token_request(&u, s, FORM("nobody", "wrong"));
+  int d = 0;
+  if (w.status != u.status)
+    d |= DIFF_STATUS;
+  char *dw = json_str(w.body, "error_description"), *du = json_str(u.body, "error_description");
+  if (!str_eq(dw, du))
+    d |= DIFF_DESCRIPTION;
+  char *hw = resp_header_names(&w), *hu = resp_header_names(&u);
+  if (!str_eq(hw, hu))
+    d |= DIFF_HEADERS;
+  if (strcmp(w.body, u.body) != 0)
+    d |= DIFF_BYTES;
+  free(dw);
+  free(du);
+  free(hw);
+  free(hu);
+  resp_free(&w);
+  resp_free(&u);
+  return d;
+}
+
+static bool p_enum_body(const struct srv *s) { return enum_diff(s) & DIFF_DESCRIPTION; }
+static bool p_enum_status(const struct srv *s) { return enum_diff(s) & DIFF_STATUS; }
+static bool p_enum_header(const struct srv *s) { return enum_diff(s) & DIFF_HEADERS; }
+static bool p_enum_bytes(const struct srv *s) { return enum_diff(s) == DIFF_BYTES; }
+
+static bool p_error_not_json(const struct srv *s)
+{
+  struct resp r;
+  token_request(&r, s, FORM("alice", "wrong"));
+  char *e = json_str(r.body, "error");
+  bool bad = e == NULL;
+  free(e);
+  resp_free(&r);
+  return bad;
+}
+
+static bool p_cred_wrong_code(const struct srv *s)
+{
+  struct resp r;
+  token_request(&r, s, FORM("alice", "wrong"));
+  char *e = json_str(r.body, "error");
+  /* Documented unauthorized_client, or invalid_client in the rfc flavor. */
+  bool bad = !str_eq(e, "unauthorized_client") && !str_eq(e, "invalid_client");
+  free(e);
+  resp_free(&r);
+  return bad;
+}
+
+static bool p_cred_no_www(const struct srv *s)
+{
+  struct resp r;
+  token_request(&r, s, FORM("alice", "wrong"));
+  bool missing = r.status == 401 && resp_header_count(&r, "WWW-Authenticate") == 0;
+  resp_free(&r);
+  return missing;
+}
+
+/* ---- bearer ---- */
+
+static bool p_alg_none(const struct srv *s)
+{
+  char *t = alice(s);
+  char *n = t ? tok_unsigned(t, "none") : NULL;
+  bool bad = n && auth_status(s, "/test/hello/x", "Bearer %s", n) == 200;
+  free(n);
+  free(t);
+  return bad;
+}
+
+static bool p_signature_ignored(const struct srv *s)
+{
+  char *t = alice(s);
+  char *f = t ? tok_forge_exp(t, 100000) : NULL;
+  bool bad = f && auth_status(s, "/test/hello/x", "Bearer %s", f) == 200;
+  free(f);
+  free(t);
+  return bad;
+}
+
+static bool p_truncated(const struct srv *s)
+{
+  char *t = alice(s);
+  char *a = t ? tok_append(t, "xyz") : NULL;
+  char *c = t ? tok_truncate(t, 1) : NULL;
+  bool bad = a && c && (auth_status(s, "/test/hello/x", "Bearer %s", a) == 200 ||
+                        auth_status(s, "/test/hello/x", "Bearer %s", c) == 200);
+  free(a);
+  free(c);
+  free(t);
+  return bad;
+}
+
+static bool p_no_header_200(const struct srv *s)
+{
+  return auth_status(s, "/test/hello/x", NULL, NULL) == 200;
+}
+
+static bool p_no_header_403(const struct srv *s)
+{
+  return auth_status(s, "/test/hello/x", NULL, NULL) == 403;
+}
+
+static bool p_malformed(const struct srv *s)
+{
+  char *t = alice(s);
+  bool bad = t && auth_status(s, "/test/hello/x", "Bearer%s", t) == 200;
+  free(t);
+  return bad;
+}
+
+static bool p_scheme_any(const struct srv *s)
+{
+  char *t = alice(s);
+  bool bad = t && (auth_status(s, "/test/hello/x", "Token %s", t) == 200 ||
+                   auth_status(s, "/test/hello/x", "%s", t) == 200);
+  free(t);
+  return bad;
+}
+
+static bool p_query_token(const struct srv *s)
+{
+  return auth_status(s, "/test/hello/x?access_token=garbage", NULL, NULL) == 200;
+}
+
+static bool p_scheme_case(const struct srv *s)
+{
+  char *t = alice(s);
+  bool bad = t && auth_status(s, "/test/hello/x", "bearer %s", t) != 200;
+  free(t);
+  return bad;
+}
+
+static bool p_extra_space(const struct srv *s)
+{
+  char *t = alice(s);
+  bool bad = t && auth_status(s, "/test/hello/x", "Bearer  %s", t) != 200;
+  free(t);
+  return bad;
+}
+
+static char *challenge(const struct srv *s, const char *auth)
+{
+  struct resp r;
+  get_with_auth(&r, s, "/test/hello/x", auth);
+  char *v = resp_header(&r, "WWW-Authenticate");
+  resp_free(&r);
+  return v;
+}
+
+static bool p_no_www(const struct srv *s)
+{
+  char *v = challenge(s, NULL);
+  bool missing = v == NULL;
+  free(v);
+  return missing;
+}
+
+static bool p_challenge_error_missing(const struct srv *s)
+{
+  char *v = challenge(s, NULL);
+  bool bad = v && strstr(v, "error=");
+  free(v);
+  return bad;
+}
+
+static bool p_garbage_challenge(const struct srv *s)
+{
+  char *v = challenge(s, "Bearer xyz");
+  bool bad = !v || !strstr(v, "error=\"invalid_token\"");
+  free(v);
+  return bad;
+}
+
+static bool p_garbage_500(const struct srv *s)
+{
+  return auth_status(s, "/test/hello/x", "Bearer xyz", NULL) >= 500;
+}
+
+static bool p_garbage_code(const struct srv *s)
+{
+  struct resp r;
+  get_with_auth(&r, s, "/test/hello/x", "Bearer xyz");
+  char *e = json_str(r.body, "error");
+  bool bad = !str_eq(e, "unauthorized_client") && !str_eq(e, "invalid_token") &&
+             !str_eq(e, "token_expired");
+  free(e);
+  resp_free(&r);
+  return bad;
+}
+
+static bool p_huge_500(const struct srv *s)
+{
+  size_t n = 16 * 1024;
+  char *huge = malloc(n + 8);
+  if (!huge)
+    return false;
+  strcpy(huge, "Bearer ");
+  memset(huge + 7, 'a', n);
+  huge[7 + n] = '\0';
+  long st = auth_status(s, "/test/hello/x", "%s", huge);
+  free(huge);
+  return st >= 500;
+}
+
+static bool p_duplicate(const struct srv *s)
+{
+  char *t = alice(s);
+  if (!t)
+    return false;
+  char first[2048];
+  snprintf(first, sizeof first, "Authorization: Bearer %s", t);
+  const char *h[] = {first, "Authorization: Bearer xyz", NULL};
+  char url[512];
+  snprintf(url, sizeof url, "%s/test/hello/x", s->api);
+  struct resp r;
+  http(&r, "GET", url, h, NULL);
+  bool bad = r.status == 200;
+  resp_free(&r);
+  free(t);
+  return bad;
+}
+
+static bool p_bearer_not_json(const struct srv *s)
+{
+  struct resp r;
+  get_with_auth(&r, s, "/test/hello/x", NULL);
+  char *e = json_str(r.body, "error");
+  bool bad = r.status == 401 && !e;
+  free(e);
+  resp_free(&r);
+  return bad;
+}
+
+/* ---- expiry ---- */
+
+static bool p_expiry_ignored(const struct srv *s)
+{
+  char *t = admin_mint(s, "alice", "expired");
+  bool bad = t && auth_status(s, "/test/hello/x", "Bearer %s", t) == 200;
+  free(t);
+  return bad;
+}
+
+static bool p_expiry_late(const struct srv *s)
+{
+  char *t = get_token(s, "shorty", "pw");
+  if (!t)
+    return false;
+  struct timespec wait = {2, 200 * 1000000L};
+  nanosleep(&wait, NULL);
+  bool bad = auth_status(s, "/test/hello/x", "Bearer %s", t) == 200;
+  free(t);
+  return bad;
+}
+
+static bool p_exp_mismatch(const struct srv *s)
+{
+  cJSON *j = token_json(s);
+  const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "access_token");
+  const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
+  bool bad = false;
+  if (cJSON_IsString(at) && cJSON_IsNumber(e))
+    bad = llabs(claim_num(at->valuestring, "exp") - claim_num(at->valuestring, "iat") -
+                (long long)e->valuedouble) > 5;
+  cJSON_Delete(j);
+  return bad;
+}
+
+static bool p_expiry_code(const struct srv *s)
+{
+  char *t = admin_mint(s, "alice", "expired");
+  char *a = t ? malloc(strlen(t) + 8) : NULL;
+  if (a)
+    sprintf(a, "Bearer %s", t);
+  struct resp r;
+  get_with_auth(&r, s, "/test/hello/x", a);
+  char *e = json_str(r.body, "error");
+  bool bad = r.status == 401 && !str_eq(e, "invalid_token") && !str_eq(e, "token_expired") &&
+             !str_eq(e, "unauthorized_client");
+  free(e);
+  resp_free(&r);
+  free(a);
+  free(t);
+  return bad;
+}
+
+/* ---- revocation ---- */
+
+static bool p_revocation_ignored(const struct srv *s)
+{
+  char *t = admin_mint(s, "alice", "revoked");
+  bool bad = t && auth_status(s, "/test/hello/x", "Bearer %s", t) == 200;
+  free(t);
+  return bad;
+}
+
+static bool revoke(const struct srv *s, const char *t)
+{
+  char form[2048];
+  snprintf(form, sizeof form, "token=%s", t);
+  struct resp r;
+  admin_post(&r, s, "revoke", form);
+  bool done = r.status == 200;
+  resp_free(&r);
+  return done;
+}
+
+static bool p_revocation_delayed(const struct srv *s)
+{
+  char *t = alice(s);
+  bool bad = t && revoke(s, t) && auth_status(s, "/test/hello/x", "Bearer %s", t) == 200;
+  free(t);
+  return bad;
+}
+
+static bool p_revokes_user(const struct srv *s)
+{
+  char *t = alice(s);
+  bool revoked = t && revoke(s, t);
+  char *fresh = revoked ? alice(s) : NULL;
+  bool bad = fresh && auth_status(s, "/test/hello/x", "Bearer %s", fresh) != 200;
+  free(fresh);
+  free(t);
+  return bad;
+}
+
+/* ---- health and cross-cutting ---- */
+
+static bool p_health_auth(const struct srv *s)
+{
+  return auth_status(s, "/test/healthcheck", NULL, NULL) == 401;
+}
+
+static bool p_health_json(const struct srv *s)
+{
+  struct resp r;
+  get_with_auth(&r, s, "/test/healthcheck", NULL);
+  char *ct = resp_header(&r, "Content-Type");
+  bool bad = !ct || strncmp(ct, "text/plain", 10) != 0 || strcmp(r.body, "OK") != 0;
+  free(ct);
+  resp_free(&r);
+  return bad;
+}
+
+static bool p_health_leak(const struct srv *s)
+{
+  struct resp r;
+  get_with_auth(&r, s, "/test/healthcheck", NULL);
+  bool bad = r.status == 200 && strncmp(r.body, "OK", 2) == 0 && strcmp(r.body, "OK") != 0;
+  resp_free(&r);
+  return bad;
+}
+
+static bool p_health_bad_token(const struct srv *s)
+{
+  return auth_status(s, "/test/healthcheck", "Bearer xyz", NULL) == 401;
+}
+
+static bool p_stack_trace(const struct srv *s)
+{
+  struct resp r;
+  get_with_auth(&r, s, "/no/such/path", NULL);
+  bool bad = strstr(r.body, "at com.") != NULL;
+  resp_free(&r);
+  return bad;
+}
+
+static cJSON *projects(const struct srv *s)
+{
+  char *t = alice(s);
+  char *a = t ? malloc(strlen(t) + 8) : NULL;
+  if (a)
+    sprintf(a, "Bearer %s", t);
+  struct resp r;
+  get_with_auth(&r, s, "/projects/", a);
+  cJSON *j = cJSON_Parse(r.body);
+  resp_free(&r);
+  free(a);
+  free(t);
+  return j;
+}
+
+static bool p_projects_shape(const struct srv *s)
+{
+  cJSON *j = projects(s);
+  bool bad = !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "resultList"));
+  cJSON_Delete(j);
+  return bad;
+}
+
+static bool p_projects_count(const struct srv *s)
+{
+  cJSON *j = projects(s);
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "resultList");
+  const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "resultCount");
+  bool bad = cJSON_IsArray(list) && cJSON_IsNumber(n) &&
+             n->valuedouble < (double)cJSON_GetArraySize(list);
+  cJSON_Delete(j);
+  return bad;
+}
+
+static bool p_hello_body(const struct srv *s)
+{
+  char *t = alice(s);
+  char *a = t ? malloc(strlen(t) + 8) : NULL;
+  if (a)
+    sprintf(a, "Bearer %s", t);
+  struct resp r;
+  get_with_auth(&r, s, "/test/hello/x", a);
+  bool bad = r.status == 200 && strcmp(r.body, "Hello x") != 0;
+  resp_free(&r);
+  free(a);
+  free(t);
+  return bad;
+}
+
+/* ---- the table ---- */
+
+static const char *const RFC[] = {"--flavor", "rfc", NULL};
+
+static const struct probe {
+  const char *deviation;
+  bool (*see)(const struct srv *s);
+  const char *const *extra; /* more server arguments, NULL-terminated, or NULL */
+} probes[] = {
+  {"token-wrong-password-accepted", p_wrong_password, NULL},
+  {"cred-unknown-user-accepted", p_unknown_user, NULL},
+  {"token-json-accepted", p_json_accepted, NULL},
+  {"token-json-500", p_json_500, NULL},
+  {"token-no-store-missing", p_no_store, NULL},
+  {"token-pragma-missing", p_pragma, NULL},
+  {"token-type-lowercase", p_type_lowercase, NULL},
+  {"token-content-type-text", p_content_type_text, NULL},
+  {"token-expires-in-string", p_expires_in_string, NULL},
+  {"token-expires-in-zero", p_expires_in_zero, NULL},
+  {"token-wrong-grant-200", p_wrong_grant_200, NULL},
+  {"token-wrong-grant-error-code", p_wrong_grant_code, NULL},
+  {"token-missing-grant-500", p_missing_grant_500, NULL},
+  {"token-unknown-param-rejected", p_unknown_param, NULL},
+  {"token-get-accepted", p_get_accepted, NULL},
+  {"token-get-any", p_get_any, NULL},
+  {"token-same-token", p_same_token, NULL},
+  {"basic-auth-rejected", p_basic_rejected, RFC},
+  {"token-empty-secret-accepted", p_empty_secret, NULL},
+  {"token-missing-id-500", p_missing_id_500, NULL},
+  {"token-missing-secret-500", p_missing_secret_500, NULL},
+  {"token-hostile-500", p_hostile_500, NULL},
+  {"token-error-leak", p_error_leak, NULL},
+  {"cred-enumeration-body", p_enum_body, NULL},
+  {"cred-enumeration-status", p_enum_status, NULL},
+  {"cred-enumeration-header", p_enum_header, NULL},
+  {"cred-enumeration-bytes", p_enum_bytes, NULL},
+  {"cred-error-not-json", p_error_not_json, NULL},
+  {"cred-wrong-code", p_cred_wrong_code, NULL},
+  {"cred-no-www-authenticate", p_cred_no_www, RFC},
+  {"bearer-alg-none", p_alg_none, NULL},
+  {"bearer-signature-ignored", p_signature_ignored, NULL},
+  {"bearer-truncated-accepted", p_truncated, NULL},
+  {"bearer-no-header-200", p_no_header_200, NULL},
+  {"bearer-no-header-403", p_no_header_403, NULL},
+  {"bearer-malformed-accepted", p_malformed, NULL},
+  {"bearer-scheme-any", p_scheme_any, NULL},
+  {"bearer-query-token", p_query_token, NULL},
+  {"bearer-scheme-case-rejected", p_scheme_case, RFC},
+  {"bearer-extra-space-rejected", p_extra_space, NULL},
+  {"bearer-no-www-authenticate", p_no_www, NULL},
+  {"bearer-challenge-error-on-missing", p_challenge_error_missing, NULL},
+  {"bearer-garbage-challenge-no-error", p_garbage_challenge, NULL},
+  {"bearer-garbage-500", p_garbage_500, NULL},
+  {"bearer-garbage-undocumented-code", p_garbage_code, NULL},
+  {"bearer-huge-500", p_huge_500, NULL},
+  {"bearer-duplicate-first-wins", p_duplicate, NULL},
+  {"bearer-error-not-json", p_bearer_not_json, NULL},
+  {"expiry-ignored", p_expiry_ignored, NULL},
+  {"expiry-late", p_expiry_late, NULL},
+  {"expiry-exp-mismatch", p_exp_mismatch, NULL},
+  {"expiry-wrong-error-code", p_expiry_code, NULL},
+  {"revocation-ignored", p_revocation_ignored, NULL},
+  {"revocation-delayed", p_revocation_delayed, NULL},
+  {"revocation-revokes-user", p_revokes_user, NULL},
+  {"health-requires-auth", p_health_auth, NULL},
+  {"health-json", p_health_json, NULL},
+  {"health-version-leak", p_health_leak, NULL},
+  {"health-bad-token-401", p_health_bad_token, NULL},
+  {"error-stack-trace", p_stack_trace, NULL},
+  {"projects-wrong-shape", p_projects_shape, NULL},
+  {"projects-count-short", p_projects_count, NULL},
+  {"hello-wrong-body", p_hello_body, NULL},
+};
+
+#define N_PROBES (sizeof probes / sizeof probes[0])
+
+/* Starts a server with the probe's users, extras and (when not NULL) the deviation. */
+static int start_for(struct srv *s, const struct probe *p, const char *deviation)
+{
+  const char *args[32];
+  size_t n = 0;
+  const char *base[] = {"--user", "alice:secret", "--user", "shorty:pw:1", "--admin"};
+  for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
+    args[n++] = base[i];
+  for (size_t i = 0; p->extra && p->extra[i]; i++)
+    args[n++] = p->extra[i];
+  if (deviation) {
+    args[n++] = "--deviate";
+    args[n++] = deviation;
+  }
+  args[n] = NULL;
+  return srv_start(s, args);
+}
+
+/* The happy path that no deviation may break: a token, then hello answers 200. */
+static bool happy_path(const struct srv *s)
+{
+  char *t = alice(s);
+  bool fine = t && auth_status(s, "/test/hello/x", "Bearer %s", t) == 200;
+  free(t);
+  return fine;
+}
+
+void group_deviations(void)
+{
+  /* Every listed deviation has a probe, and every probe names a listed deviation. */
+  const char *list[] = {"--list-deviations", NULL};
+  char *out = NULL;
+  run_binary(list, NULL, &out);
+  size_t listed = 0, covered = 0;
+  for (char *line = out ? strtok(out, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+    char *tab = strchr(line, '\t');
+    if (tab)
+      *tab = '\0';
+    listed++;
+    bool found = false;
+    for (size_t i = 0; i < N_PROBES && !found; i++)
+      found = strcmp(probes[i].deviation, line) == 0;
+    if (found)
+      covered++;
+    else
+      diag("no probe for deviation %s", line);
+  }
+  free(out);
+  is_long((long)covered, (long)listed, "every listed deviation has a probe");
+  is_long((long)N_PROBES, (long)listed, "every probe names a listed deviation");
+
+  for (size_t i = 0; i < N_PROBES; i++) {
+    const struct probe *p = &probes[i];
+    struct srv s;
+    if (!ok(start_for(&s, p, p->deviation) == 0, "%s: server starts", p->deviation))
+      continue;
+    ok(p->see(&s), "%s: the defect is visible", p->deviation);
+    is_long(srv_stop(&s), 0, "%s: server stops with exit 0", p->deviation);
+    if (start_for(&s, p, p->deviation) == 0) {
+      /* A fresh server: the probe above may have revoked alice's tokens on purpose. */
+      ok(happy_path(&s), "%s: tokens still work", p->deviation);
+      srv_stop(&s);
+    }
+    if (!ok(start_for(&s, p, NULL) == 0, "%s: correct server starts", p->deviation))
+      continue;
+    ok(!p->see(&s), "%s: a correct server does not show it", p->deviation);
+    srv_stop(&s);
+  }
+}

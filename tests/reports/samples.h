@@ -1,0 +1,389 @@
+/* Hand-made result models that exercise every branch of the report writers, shared by
+ * tests/unit/test_reports.c (golden files) and tests/reports/write_samples.c (validation with
+ * the real consumers). Header-only (static functions) because the unit-test build compiles one
+ * source file per test program.
+ *
+ * Ownership: samples_build fills an array the caller releases with samples_free. */
+#ifndef AC_TEST_SAMPLES_H
+#define AC_TEST_SAMPLES_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "result.h"
+#include "util.h"
+
+/* A body a hostile or broken server might send: invalid UTF-8 (lone continuation, truncated
+ * sequence, overlong '/', a surrogate), ESC sequences, DEL, a C1 CSI, a CDATA terminator, markup
+ * and quotes, U+FFFE, a bidi override, a CR in the middle of a line and CR LF line ends.
+ * (A NUL cannot be carried in the model's C strings; ac_text_visible's own test covers it.) */
+#define SAMPLE_HOSTILE_BODY                                                                   \
+    "HTTP/1.1 500 Internal Server Error\r\n"                                                  \
+    "Content-Type: text/html\r\n"                                                             \
+    "\r\n"                                                                                    \
+    "<html>]]> <script>alert(\"x\" & 'y')</script>\r\n"                                       \
+    "bad: \x80 \xe2\x82 \xc0\xaf \xed\xa0\x80 end\r\n"                                        \
+    "esc: \x1b[31mred\x1b[0m del:\x7f csi:\xc2\x9b" "2J nonchar:\xef\xbf\xbe bidi:\xe2\x80\xae" "ab\r\n" \
+    "cr:one\rtwo # not a directive \\ backslash\r\n"                                          \
+    "  indented line\n"                                                                       \
+    "\n"                                                                                      \
+    "after an empty line: caf\xc3\xa9 \xf0\x9f\x94\x91\n"
+
+static ac_check sample_check(const char *what, const char *expected, const char *actual,
+                             const char *message, ac_severity sev, bool passed, const char *file,
+                             int line)
+{
+    ac_check c;
+    memset(&c, 0, sizeof c);
+    c.check = ac_strdup(what);
+    c.expected = ac_strdup(expected);
+    c.actual = ac_strdup(actual);
+    c.message = ac_strdup(message);
+    c.severity = sev;
+    c.passed = passed;
+    c.file = ac_strdup(file);
+    c.line = line;
+    c.col = 5;
+    return c;
+}
+
+static ac_step_result *sample_steps(ac_test_result *t, size_t n)
+{
+    t->steps = ac_calloc(n, sizeof *t->steps);
+    t->n_steps = n;
+    return t->steps;
+}
+
+static void sample_add_check(ac_step_result *s, ac_check c)
+{
+    s->checks = ac_realloc(s->checks, (s->n_checks + 1) * sizeof *s->checks);
+    s->checks[s->n_checks++] = c;
+}
+
+static void sample_test(ac_test_result *t, const char *id, const char *name, const char *suite,
+                        const char *file, int line, ac_severity sev, ac_outcome out,
+                        const char *reason, double ms)
+{
+    memset(t, 0, sizeof *t);
+    t->id = ac_strdup(id);
+    t->name = ac_strdup(name);
+    t->suite = ac_strdup(suite);
+    t->file = ac_strdup(file);
+    t->line = line;
+    t->severity = sev;
+    t->outcome = out;
+    t->reason = ac_strdup(reason);
+    t->duration_ms = ms;
+}
+
+static ac_step_result *sample_single_step(ac_test_result *t, ac_outcome out, long status,
+                                          const char *request, const char *response)
+{
+    ac_step_result *s = sample_steps(t, 1);
+    s->name = ac_strdup("request");
+    s->outcome = out;
+    s->status = status;
+    s->duration_ms = t->duration_ms;
+    s->attempts = 1;
+    s->request_excerpt = ac_strdup(request);
+    s->response_excerpt = ac_strdup(response);
+    return s;
+}
+
+#define SAMPLE_TOKEN_REQ                                                                      \
+    "POST http://127.0.0.1:8080/apiops/auth/token\n"                                          \
+    "Content-Type: application/x-www-form-urlencoded\n"                                       \
+    "\n"                                                                                      \
+    "grant_type=password&username=alice&password=[REDACTED:3f2a]"
+
+/* The full sample run: 12 tests over 4 suites, suites interleaved so that grouping is tested. */
+static size_t samples_build(ac_test_result **out)
+{
+    const size_t n = 12;
+    ac_test_result *ts = ac_calloc(n, sizeof *ts);
+    ac_test_result *t;
+    ac_step_result *s;
+
+    t = &ts[0];
+    sample_test(t, "TOKEN-OK", "valid credentials get a token", "token", "cases/token.yaml", 12,
+                AC_SEV_MUST, AC_OUT_PASS, NULL, 12.4);
+    s = sample_single_step(t, AC_OUT_PASS, 200, SAMPLE_TOKEN_REQ,
+                           "HTTP/1.1 200 OK\nContent-Type: application/json\n\n"
+                           "{\"access_token\":\"[REDACTED:9c1d]\",\"token_type\":\"Bearer\"}");
+    sample_add_check(s, sample_check("status", "200", "200", "status 200", AC_SEV_MUST, true,
+                                     "cases/token.yaml", 20));
+
+    t = &ts[1];
+    sample_test(t, "TOKEN-BADPW", "wrong password is rejected", "token", "cases/token.yaml", 30,
+                AC_SEV_MUST, AC_OUT_FAIL, "status 500, expected one of 400, 401", 48.9);
+    t->transcript = ac_strdup("> POST http://127.0.0.1:8080/apiops/auth/token\n"
+                              "> Content-Type: application/x-www-form-urlencoded\n>\n"
+                              "> grant_type=password&username=alice&password=[REDACTED:77aa]\n"
+                              "< HTTP/1.1 500 Internal Server Error\n"
+                              "< Content-Type: application/json\n<\n"
+                              "< {\"error\":\"server_error\"}\n");
+    ac_strlist_push(&t->refs, "RFC 6749 5.2");
+    ac_strlist_push(&t->refs, "authentication.md: Token Errors");
+    s = sample_single_step(t, AC_OUT_FAIL, 500, SAMPLE_TOKEN_REQ,
+                           "HTTP/1.1 500 Internal Server Error\nContent-Type: application/json\n\n"
+                           "{\"error\":\"server_error\"}");
+    sample_add_check(s, sample_check("status", "one of 400, 401", "500",
+                                     "status 500, expected one of 400, 401", AC_SEV_MUST, false,
+                                     "cases/token.yaml", 38));
+    sample_add_check(s, sample_check("json $.error equals", "\"invalid_grant\"",
+                                     "\"server_error\"",
+                                     "$.error is \"server_error\", expected \"invalid_grant\"",
+                                     AC_SEV_MUST, false, "cases/token.yaml", 39));
+    sample_add_check(s, sample_check("header Cache-Control contains", "no-store", "(absent)",
+                                     "Cache-Control missing, expected no-store", AC_SEV_SHOULD,
+                                     false, "cases/token.yaml", 40));
+    sample_add_check(s, sample_check("header Content-Type", "application/json",
+                                     "application/json", "ok", AC_SEV_MUST, true,
+                                     "cases/token.yaml", 41));
+
+    t = &ts[2];
+    sample_test(t, "BEARER-CASE", "scheme name is case-insensitive", "bearer",
+                "cases/bearer.yaml", 8, AC_SEV_SHOULD, AC_OUT_WARN,
+                "status 401, expected 200", 7);
+    s = sample_single_step(t, AC_OUT_WARN, 401,
+                           "GET http://127.0.0.1:8080/apiops/protected\n"
+                           "Authorization: [REDACTED:auth]",
+                           "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer\n");
+    sample_add_check(s, sample_check("status", "200", "401", "status 401, expected 200",
+                                     AC_SEV_SHOULD, false, "cases/bearer.yaml", 15));
+
+    t = &ts[3];
+    sample_test(t, "BEARER-SPACES", "extra spaces after the scheme", "bearer",
+                "cases/bearer.yaml", 20, AC_SEV_SHOULD, AC_OUT_WARN,
+                "status 400, expected 401", 6);
+    t->strict = true;
+    s = sample_single_step(t, AC_OUT_WARN, 400,
+                           "GET http://127.0.0.1:8080/apiops/protected\n"
+                           "Authorization: [REDACTED:auth]",
+                           "HTTP/1.1 400 Bad Request\n\n{\"error\":\"invalid_request\"}");
+    sample_add_check(s, sample_check("status", "401", "400", "status 400, expected 401",
+                                     AC_SEV_SHOULD, false, "cases/bearer.yaml", 27));
+
+    t = &ts[4];
+    sample_test(t, "BEARER-THROWAWAY", "revoked token of a throwaway account", "bearer",
+                "cases/bearer.yaml", 33, AC_SEV_MUST, AC_OUT_SKIP,
+                "requires throwaway_username (not set)", 0);
+
+    t = &ts[5];
+    sample_test(t, "TOKEN-FIXTURE", "token introspection", "token", "cases/token.yaml", 50,
+                AC_SEV_MUST, AC_OUT_ERROR,
+                "fixture token failed: connection refused (127.0.0.1:8080)", 1.5);
+    s = sample_single_step(t, AC_OUT_ERROR, 0, SAMPLE_TOKEN_REQ, NULL);
+    s->reason = ac_strdup("connection refused");
+
+    t = &ts[6];
+    sample_test(t, "TOKEN-LATE", "token lifetime is honoured", "token", "cases/token.yaml", 60,
+                AC_SEV_MUST, AC_OUT_NOTRUN, "run stopped early (--fail-fast)", 0);
+
+    t = &ts[7];
+    sample_test(t, "INFO-SERVER", "server header does not reveal versions", "misc",
+                "cases/misc.yaml", 5, AC_SEV_INFO, AC_OUT_PASS, NULL, 3);
+    ac_strlist_push(&t->notes, "Server header reveals a version: nginx/1.25.3");
+    ac_strlist_push(&t->notes, "X-Powered-By present: \"Express\"");
+    s = sample_single_step(t, AC_OUT_PASS, 200, "GET http://127.0.0.1:8080/apiops/health",
+                           "HTTP/1.1 200 OK\nServer: nginx/1.25.3\nX-Powered-By: Express\n");
+    sample_add_check(s, sample_check("header Server matches", "no version", "nginx/1.25.3",
+                                     "Server header reveals a version: nginx/1.25.3",
+                                     AC_SEV_INFO, false, "cases/misc.yaml", 11));
+
+    t = &ts[8];
+    sample_test(t, "FLOW-REVOKE", "refresh, then revoke", "flow", "cases/flow.yaml", 4,
+                AC_SEV_MUST, AC_OUT_FAIL, "step refresh: status 200, expected 400", 95);
+    t->multi_step = true;
+    s = sample_steps(t, 3);
+    s[0].name = ac_strdup("get token");
+    s[0].outcome = AC_OUT_PASS;
+    s[0].status = 200;
+    s[0].duration_ms = 40;
+    s[0].attempts = 1;
+    s[0].request_excerpt = ac_strdup(SAMPLE_TOKEN_REQ);
+    s[0].response_excerpt = ac_strdup("HTTP/1.1 200 OK\n\n{\"access_token\":\"[REDACTED:1]\"}");
+    sample_add_check(&s[0], sample_check("status", "200", "200", "ok", AC_SEV_MUST, true,
+                                         "cases/flow.yaml", 10));
+    s[1].name = ac_strdup("refresh with a used token");
+    s[1].outcome = AC_OUT_FAIL;
+    s[1].status = 200;
+    s[1].duration_ms = 55;
+    s[1].attempts = 3;
+    s[1].request_excerpt = ac_strdup("POST http://127.0.0.1:8080/apiops/auth/token\n\n"
+                                     "grant_type=refresh_token&refresh_token=[REDACTED:5e]");
+    s[1].response_excerpt = ac_strdup("HTTP/1.1 200 OK\n\n{\"access_token\":\"[REDACTED:2]\"}");
+    sample_add_check(&s[1], sample_check("status", "400", "200", "status 200, expected 400",
+                                         AC_SEV_MUST, false, "cases/flow.yaml", 22));
+    s[2].name = ac_strdup("revoke");
+    s[2].outcome = AC_OUT_NOTRUN;
+    s[2].reason = ac_strdup("previous step failed");
+
+    t = &ts[9];
+    sample_test(t, "ESC-NAME", "path with # fragment and \\ backslash # TODO not a directive",
+                "misc", "cases/misc.yaml", 20, AC_SEV_MUST, AC_OUT_PASS, NULL, 1);
+    s = sample_single_step(t, AC_OUT_PASS, 200, "GET http://127.0.0.1:8080/a%23b", "HTTP/1.1 200 OK");
+
+    t = &ts[10];
+    sample_test(t, "HOSTILE-BODY", "error page from a hostile server", "misc", "cases/misc.yaml",
+                30, AC_SEV_MUST, AC_OUT_FAIL,
+                "body contains \x1b[31m<script>&\"]]> and \xff\n(invalid)", 2);
+    {
+        /* Long enough to be capped (samples use a 4096-byte cap), with two-byte characters
+         * around both cut points. */
+        ac_buf body;
+        ac_buf_init(&body);
+        ac_buf_puts(&body, SAMPLE_HOSTILE_BODY "padding:");
+        for (int i = 0; i < 3000; i++) ac_buf_puts(&body, "\xc3\xa9");
+        ac_buf_puts(&body, "\nend of body\n");
+        s = sample_single_step(t, AC_OUT_FAIL, 500, "GET http://127.0.0.1:8080/apiops/protected",
+                               ac_buf_str(&body));
+        ac_buf_free(&body);
+    }
+    sample_add_check(s, sample_check("json $.error equals", "\"invalid_token\"",
+                                     "not JSON: <html>]]> \x1b[2J\xfe",
+                                     "body is not JSON: <html>]]> \x1b[2J\xfe\r\nsecond line",
+                                     AC_SEV_MUST, false, "cases/misc.yaml", 36));
+
+    t = &ts[11];
+    sample_test(t, "FLOW-WARN", "logout # clears the session", "flow", "cases/flow.yaml", 40,
+                AC_SEV_SHOULD, AC_OUT_WARN, NULL, 20);
+    t->multi_step = true;
+    s = sample_steps(t, 2);
+    s[0].name = ac_strdup("login");
+    s[0].outcome = AC_OUT_PASS;
+    s[0].attempts = 1;
+    s[1].name = ac_strdup("logout #1");
+    s[1].outcome = AC_OUT_WARN;
+    s[1].attempts = 1;
+    s[1].request_excerpt = ac_strdup("POST http://127.0.0.1:8080/apiops/auth/logout");
+    s[1].response_excerpt = ac_strdup("HTTP/1.1 204 No Content\n");
+    sample_add_check(&s[1], sample_check("header Clear-Site-Data", "present", "(absent)",
+                                         "Clear-Site-Data missing after logout", AC_SEV_SHOULD,
+                                         false, "cases/flow.yaml", 49));
+
+    *out = ts;
+    return n;
+}
+
+static void samples_free(ac_test_result *ts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) ac_test_result_free(&ts[i]);
+    free(ts);
+}
+
+static void samples_summary(const ac_test_result *ts, size_t n, ac_run_summary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    for (size_t i = 0; i < n; i++) {
+        sum->total++;
+        switch (ts[i].outcome) {
+        case AC_OUT_PASS: sum->passed++; break;
+        case AC_OUT_FAIL: sum->failed++; break;
+        case AC_OUT_WARN: sum->warned++; break;
+        case AC_OUT_ERROR: sum->errored++; break;
+        case AC_OUT_SKIP: sum->skipped++; break;
+        case AC_OUT_NOTRUN: sum->not_run++; break;
+        }
+        sum->duration_ms += ts[i].duration_ms;
+    }
+}
+
+/* Drives one writer through a run: begin, the first n_report tests, end. planned may exceed
+ * n_report (a bail-out); bail_reason non-NULL marks the run as stopped early.
+ * Returns 0 or -1 with *err set (caller frees). The writer is destroyed either way. */
+static int samples_drive(ac_reporter *r, const ac_test_result *ts, size_t n_report,
+                         size_t planned, const char *bail_reason, int tap_version, char **err)
+{
+    ac_run_info info;
+    memset(&info, 0, sizeof info);
+    info.tool_version = "0.0.0-test";
+    info.target = "http://127.0.0.1:8080/apiops";
+    info.profile = "documented";
+    info.tap_version = tap_version;
+    info.start_wall = 1700000000.0;
+    info.planned = planned;
+    ac_run_summary sum;
+    samples_summary(ts, n_report, &sum);
+    sum.bailed = bail_reason != NULL;
+    sum.bail_reason = bail_reason ? ac_strdup(bail_reason) : NULL;
+    sum.exit_code = bail_reason ? 3 : 1;
+    int rc = r->begin(r, &info, err);
+    for (size_t i = 0; rc == 0 && i < n_report; i++) rc = r->test(r, &ts[i], i + 1, err);
+    /* end() runs even after a failure, as the runner does, so files are closed. */
+    char *end_err = NULL;
+    int rc_end = r->end(r, &sum, &end_err);
+    if (rc == 0 && rc_end != 0) {
+        rc = rc_end;
+        *err = end_err;
+    } else {
+        free(end_err);
+    }
+    free(sum.bail_reason);
+    r->destroy(r);
+    return rc;
+}
+
+/* The sample report files, relative to an output directory. kind: 't' TAP, 'j' JUnit,
+ * 'c' console. */
+typedef struct sample_file {
+    const char *name;
+    char kind;
+    int tap_version;
+    bool bail;
+    bool verbose;
+} sample_file;
+
+static const sample_file SAMPLE_FILES[] = {
+    { "reports-full-14.tap", 't', 14, false, false },
+    { "reports-full-13.tap", 't', 13, false, false },
+    { "reports-full.xml", 'j', 14, false, false },
+    { "reports-full-console.txt", 'c', 14, false, true },
+    { "reports-bail-14.tap", 't', 14, true, false },
+    { "reports-bail-13.tap", 't', 13, true, false },
+    { "reports-bail.xml", 'j', 14, true, false },
+    { "reports-bail-console.txt", 'c', 14, true, false },
+};
+#define SAMPLE_N_FILES (sizeof SAMPLE_FILES / sizeof SAMPLE_FILES[0])
+
+/* Writes one sample file into dir. The bail-out run plans every test but reports only the
+ * first three (pass, fail, warn), as the runner does when the target goes away. */
+static int samples_write_file(const char *dir, const sample_file *f, char **err)
+{
+    ac_test_result *ts;
+    size_t n = samples_build(&ts);
+    ac_report_opts o;
+    ac_report_opts_init(&o);
+    o.tap_version = f->tap_version;
+    o.deterministic = true;
+    o.verbose = f->verbose;
+    o.stream_cap = 4096;
+    char *path = ac_sprintf("%s/%s", dir, f->name);
+    ac_reporter *r = NULL;
+    FILE *console = NULL;
+    if (f->kind == 't') r = ac_report_tap_new(path, &o, err);
+    else if (f->kind == 'j') r = ac_report_junit_new(path, &o, err);
+    else {
+        console = fopen(path, "w");
+        if (!console) *err = ac_sprintf("%s: cannot open", path);
+        else r = ac_report_console_new(console, &o, err);
+    }
+    int rc = -1;
+    if (r) {
+        size_t n_report = f->bail ? 3 : n;
+        rc = samples_drive(r, ts, n_report, n, f->bail ? "target unreachable: connection refused"
+                                                      : NULL,
+                           f->tap_version, err);
+    }
+    if (console && fclose(console) != 0 && rc == 0) {
+        *err = ac_sprintf("%s: cannot write", path);
+        rc = -1;
+    }
+    free(path);
+    samples_free(ts, n);
+    return rc;
+}
+
+#endif

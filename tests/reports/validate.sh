@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Validates the sample reports with the consumers CI users actually run (shared/docs/reports.md):
+#   junit      xmllint --schema junit-10.xsd on every *.xml
+#   tap13      prove --exec cat on every *-13.tap: no parse errors (a bail-out run may only have
+#              the "Bad plan" its early stop implies), and the bail-out is seen
+#   tap14      tap-parser --strict -j 0 on every *-14.tap: no "tapError":"
+#   structure  what the parsers do not check: subtest closing names equal the Subtest names,
+#              YAML indented exactly two more than its test point, no `|-` blocks, version and
+#              plan lines first, valid UTF-8 and no raw control characters in any report
+# Usage: validate.sh MODE WRITE_SAMPLES OUTDIR SOURCE_DIR
+# Exit 0 pass, 1 fail, 77 skipped (a tool is missing and CI is not set; under CI a missing tool
+# is a failure, so a green CI always means the reports were really checked).
+set -u
+shopt -s nullglob
+
+mode=$1 writer=$2 out=$3 src=$4
+
+fail() { echo "FAIL: $*"; exit 1; }
+missing() {
+    if [ -n "${CI:-}" ]; then
+        fail "$1 is missing (CI is set, so this is a failure): $2"
+    fi
+    echo "SKIP: $1 is missing: $2"
+    exit 77
+}
+
+rm -rf "$out" && mkdir -p "$out" || fail "cannot create $out"
+"$writer" "$out" || fail "write_samples failed"
+cd "$out" || fail "cannot enter $out"
+
+case $mode in
+junit)
+    command -v xmllint >/dev/null || missing xmllint "apt-get install libxml2-utils"
+    schema=$src/../shared/schemas/junit-10.xsd
+    [ -f "$schema" ] || schema=$src/tests/schemas/junit-10.xsd
+    [ -f "$schema" ] || fail "junit-10.xsd found neither in ../shared/schemas nor tests/schemas"
+    echo "schema: $schema"
+    n=0
+    for f in *.xml; do
+        xmllint --noout --schema "$schema" "$f" || fail "$f is not valid against junit-10.xsd"
+        n=$((n + 1))
+    done
+    [ "$n" -gt 0 ] || fail "no JUnit sample written"
+    # The shape consumers read: counts on testsuites, properties first in each testsuite.
+    grep -q '<testsuites name="authconform" tests="12" failures="4" errors="2"' reports-full.xml ||
+        fail "reports-full.xml: unexpected testsuites counts"
+    grep -q 'property name="stopped_early"' reports-bail.xml ||
+        fail "reports-bail.xml: the bail-out reason is missing"
+    grep -q 'CDATA' ./*.xml && fail "CDATA found"
+    echo "PASS: $n JUnit files valid against junit-10.xsd"
+    ;;
+tap13)
+    command -v prove >/dev/null || missing prove "apt-get install perl"
+    n=0
+    for f in *-13.tap; do
+        res=$(prove --exec cat "$f" 2>&1)
+        errs=$(printf '%s\n' "$res" | grep 'Parse errors' || true)
+        case $f in
+        *bail*)
+            # Stopping early leaves planned tests unreported: that one plan error is the point.
+            if [ -n "$errs" ] && ! printf '%s\n' "$errs" | grep -q 'Parse errors: Bad plan'; then
+                printf '%s\n' "$res"
+                fail "$f: prove reports parse errors"
+            fi
+            printf '%s\n' "$res" | grep -q 'Further testing stopped' ||
+                { printf '%s\n' "$res"; fail "$f: prove did not see the bail-out"; }
+            ;;
+        *)
+            [ -z "$errs" ] || { printf '%s\n' "$res"; fail "$f: prove reports parse errors"; }
+            # Every sample test has its known verdict: TODO points are not failures.
+            printf '%s\n' "$res" | grep -q 'Failed tests:  2, 4, 6-7, 9, 11' ||
+                { printf '%s\n' "$res"; fail "$f: unexpected failed tests"; }
+            ;;
+        esac
+        n=$((n + 1))
+    done
+    [ "$n" -gt 0 ] || fail "no TAP 13 sample written"
+    echo "PASS: prove parsed $n TAP 13 files without parse errors"
+    ;;
+tap14)
+    tp=$src/.tools/node_modules/.bin/tap-parser
+    [ -x "$tp" ] || missing tap-parser "npm install --prefix .tools tap-parser@17 (in $src)"
+    command -v node >/dev/null || missing node "apt-get install nodejs"
+    n=0
+    for f in *-14.tap; do
+        "$tp" --strict -j 0 <"$f" >"$f.json" 2>"$f.err"
+        [ -s "$f.json" ] || { cat "$f.err"; fail "$f: tap-parser wrote nothing"; }
+        if grep -q '"tapError":"' "$f.json"; then
+            grep -o '"tapError":"[^"]*"' "$f.json"
+            fail "$f: tap-parser reports invalid TAP"
+        fi
+        case $f in
+        *bail*) grep -q '"bailout":"target unreachable' "$f.json" || fail "$f: no bail-out parsed" ;;
+        *) grep -q '"count":12,"pass":4,"fail":8,"bailout":false,"todo":2,"skip":1' "$f.json" ||
+               fail "$f: unexpected counts"  ;;
+        esac
+        n=$((n + 1))
+    done
+    [ "$n" -gt 0 ] || fail "no TAP 14 sample written"
+    echo "PASS: tap-parser --strict accepted $n TAP 14 files"
+    ;;
+structure)
+    n=0
+    for f in *.tap; do
+        awk -v file="$f" '
+        function fail(msg) { printf "FAIL: %s:%d: %s\n", file, NR, msg; bad = 1 }
+        # The description of a test point as a parser reads it: up to an unescaped "#",
+        # with \# and \\ unescaped, trimmed.
+        function description(s,   out, i, c, n) {
+            out = ""; n = length(s)
+            for (i = 1; i <= n; i++) {
+                c = substr(s, i, 1)
+                if (c == "\\" && i < n) { out = out substr(s, i + 1, 1); i++; continue }
+                if (c == "#") break
+                out = out c
+            }
+            sub(/^[ \t]+/, "", out); sub(/[ \t]+$/, "", out)
+            return out
+        }
+        NR == 1 { if ($0 !~ /^TAP version 1[34]$/) fail("first line is not a TAP version line") }
+        NR == 2 { if ($0 !~ /^1\.\.[0-9]+( #.*)?$/) fail("second line is not the plan") }
+        {
+            match($0, /^ */); ind = RLENGTH; rest = substr($0, ind + 1)
+            if (inyaml) {
+                if ($0 == yend) inyaml = 0
+                else if (ind == yind && rest ~ /^[A-Za-z_]+: \|[0-9]*[-+]/)
+                    fail("|- or |+ block scalar (Perl reads only |)")
+                else if (rest != "" && ind < yind) fail("YAML line less indented than its block")
+                next
+            }
+            if (rest == "---") {
+                if (lastpoint < 0) fail("YAML block without a test point")
+                else if (ind != lastpoint + 2)
+                    fail("YAML indented " ind " after a test point indented " lastpoint)
+                inyaml = 1; yind = ind; yend = substr($0, 1, ind) "..."
+                next
+            }
+            if (rest ~ /^# Subtest: /) { pending[ind] = substr(rest, 12); lastpoint = -1; next }
+            if (rest ~ /^(not )?ok [0-9]+/) {
+                lastpoint = ind
+                d = rest; sub(/^(not )?ok [0-9]+( -)?/, "", d)
+                if (ind in pending) {
+                    if (description(d) != pending[ind])
+                        fail("closing point \"" description(d) "\" differs from Subtest \"" pending[ind] "\"")
+                    delete pending[ind]
+                }
+                next
+            }
+            lastpoint = -1   # YAML belongs directly after its test point
+        }
+        END {
+            for (k in pending) fail("Subtest \"" pending[k] "\" never closed")
+            if (inyaml) fail("YAML block not closed")
+            exit bad
+        }' "$f" || fail "$f: structure"
+        n=$((n + 1))
+    done
+    [ "$n" -gt 0 ] || fail "no TAP sample written"
+    for f in *.tap *.xml *.txt; do
+        iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1 || fail "$f is not valid UTF-8"
+        if LC_ALL=C grep -q "$(printf '[\001-\010\013\014\016-\037\177]')" "$f"; then
+            fail "$f contains a raw control character"
+        fi
+        if LC_ALL=C grep -q "$(printf '\r')" "$f"; then fail "$f contains a raw CR"; fi
+        tr -d '\n' <"$f" | LC_ALL=C grep -q "$(printf '\302[\200-\237]')" &&
+            fail "$f contains a raw C1 control character"
+    done
+    echo "PASS: $n TAP files well structured; all reports valid UTF-8 without raw controls"
+    ;;
+*)
+    fail "unknown mode $mode"
+    ;;
+esac
+exit 0

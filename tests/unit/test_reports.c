@@ -1,0 +1,502 @@
+/* Report writers: text hygiene tables, writer behaviour (streaming, atomic JUnit file, empty
+ * plan, console closing line), and golden files for TAP 14, TAP 13, JUnit and the console built
+ * from hand-made results (tests/reports/samples.h).
+ * AC_UPDATE_GOLDEN=1 rewrites tests/golden/reports-* from the current output (review the diff). */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../reports/samples.h"
+#include "report.h"
+#include "text.h"
+#include "util.h"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static char *make_tmpdir(void)
+{
+    char *tmpl = ac_strdup("/tmp/ac-test-reports-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpl));
+    return tmpl;
+}
+
+static void remove_tree(const char *dir)
+{
+    /* Only files the tests wrote live here, one level deep. */
+    char *cmd = ac_sprintf("rm -rf '%s'", dir);
+    int rc = system(cmd);
+    (void)rc;
+    free(cmd);
+}
+
+static char *slurp(const char *path)
+{
+    char *err = NULL;
+    char *s = ac_read_file(path, NULL, &err);
+    if (!s) ck_abort_msg("cannot read %s: %s", path, err ? err : "?");
+    return s;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static char *visible(const char *s, size_t n)
+{
+    return ac_text_visible(s, n);
+}
+
+/* ---- ac_text_visible -------------------------------------------------------------------- */
+
+typedef struct vis_case {
+    const char *in;
+    size_t len;
+    const char *want;
+} vis_case;
+
+static const vis_case VIS[] = {
+    { "plain ASCII", 11, "plain ASCII" },
+    { "a\0b", 3, "a\\x00b" },
+    { "\x1b[31mred", 8, "\\x1b[31mred" },
+    { "del\x7f", 4, "del\\x7f" },
+    { "tab\tnl\ncr\r", 10, "tab\tnl\ncr\r" },
+    { "caf\xc3\xa9", 5, "caf\xc3\xa9" },
+    { "\xf0\x9f\x94\x91", 4, "\xf0\x9f\x94\x91" },
+    { "\xff", 1, "\\xff" },
+    { "\x80x", 2, "\\x80x" },                          /* lone continuation byte */
+    { "\xe2\x82", 2, "\\xe2\\x82" },                   /* truncated sequence */
+    { "\xe2\x82" "A", 3, "\\xe2\\x82A" },              /* valid text after it survives */
+    { "\xc0\xaf", 2, "\\xc0\\xaf" },                   /* overlong '/' */
+    { "\xe0\x80\xaf", 3, "\\xe0\\x80\\xaf" },          /* overlong, 3 bytes */
+    { "\xed\xa0\x80", 3, "\\xed\\xa0\\x80" },          /* UTF-16 surrogate */
+    { "\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80" }, /* above U+10FFFF */
+    { "\xef\xbf\xbe", 3, "\\uFFFE" },
+    { "\xef\xbf\xbf", 3, "\\uFFFF" },
+    { "\xef\xbf\xbd", 3, "\xef\xbf\xbd" },             /* U+FFFD is fine */
+    { "\xc2\x9b" "2J", 4, "\\u009B2J" },               /* C1 CSI */
+    { "\xc2\x85", 2, "\\u0085" },                      /* NEL */
+    { "\xc2\xa0", 2, "\xc2\xa0" },                     /* NBSP is fine */
+    { "\xe2\x80\xa8", 3, "\\u2028" },
+    { "\xe2\x80\xae" "ab", 5, "\\u202Eab" },           /* bidi override */
+    { "\xe2\x81\xa6", 3, "\\u2066" },
+};
+
+START_TEST(test_visible_table)
+{
+    const vis_case *c = &VIS[_i];
+    char *got = visible(c->in, c->len);
+    ck_assert_msg(strcmp(got, c->want) == 0, "case %d: got \"%s\", want \"%s\"", _i, got, c->want);
+    ck_assert(ac_utf8_valid(got, strlen(got)));
+    free(got);
+}
+END_TEST
+
+START_TEST(test_visible_null)
+{
+    char *got = ac_text_visible(NULL, 5);
+    ck_assert_str_eq(got, "");
+    free(got);
+}
+END_TEST
+
+/* ---- ac_text_cap ------------------------------------------------------------------------ */
+
+START_TEST(test_cap_short_and_unlimited)
+{
+    char *s = ac_text_cap("short", 100);
+    ck_assert_str_eq(s, "short");
+    free(s);
+    s = ac_text_cap("no cap at all", 0);
+    ck_assert_str_eq(s, "no cap at all");
+    free(s);
+    s = ac_text_cap(NULL, 10);
+    ck_assert_str_eq(s, "");
+    free(s);
+}
+END_TEST
+
+START_TEST(test_cap_ascii)
+{
+    char in[1001];
+    for (int i = 0; i < 1000; i++) in[i] = (char)('a' + i % 26);
+    in[1000] = '\0';
+    char *s = ac_text_cap(in, 200);
+    ck_assert_uint_le(strlen(s), 200);
+    ck_assert(strncmp(s, in, 50) == 0);                              /* head kept */
+    ck_assert(strcmp(s + strlen(s) - 50, in + 1000 - 50) == 0);      /* tail kept */
+    const char *m = strstr(s, "\n[truncated ");
+    ck_assert_ptr_nonnull(m);
+    size_t head = (size_t)(m - s);
+    const char *tail = strchr(m + 1, '\n') + 1;
+    size_t dropped = 1000 - head - strlen(tail);
+    char *marker = ac_sprintf("\n[truncated %zu bytes]\n", dropped);
+    ck_assert(strncmp(m, marker, strlen(marker)) == 0);
+    free(marker);
+    free(s);
+}
+END_TEST
+
+START_TEST(test_cap_utf8_boundaries)
+{
+    /* Every cut position against two-, three- and four-byte characters. */
+    const char *chars[] = { "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x94\x91" };
+    for (size_t k = 0; k < 3; k++) {
+        ac_buf b;
+        ac_buf_init(&b);
+        for (int i = 0; i < 200; i++) ac_buf_puts(&b, chars[k]);
+        for (size_t cap = 1; cap < 300; cap += 7) {
+            char *s = ac_text_cap(ac_buf_str(&b), cap);
+            ck_assert_msg(ac_utf8_valid(s, strlen(s)), "char %zu cap %zu split a sequence", k, cap);
+            if (cap >= 80) ck_assert_uint_le(strlen(s), cap);
+            free(s);
+        }
+        ac_buf_free(&b);
+    }
+}
+END_TEST
+
+/* ---- escaping --------------------------------------------------------------------------- */
+
+START_TEST(test_tap_escape)
+{
+    char *s = ac_tap_escape("a # b \\ c\nd\te\x1b");
+    ck_assert_str_eq(s, "a \\# b \\\\ c d e\\\\x1b");
+    free(s);
+}
+END_TEST
+
+START_TEST(test_yaml_quoted)
+{
+    ac_buf b;
+    ac_buf_init(&b);
+    ac_yaml_quoted(&b, "q\"b\\s\nn\tt\rr\x1b\xff caf\xc3\xa9: x");
+    ck_assert_str_eq(ac_buf_str(&b), "\"q\\\"b\\\\s\\nn\\tt\\rr\\\\x1b\\\\xff caf\xc3\xa9: x\"");
+    ac_buf_reset(&b);
+    ac_yaml_quoted_item(&b, "word: rest a:b end:");
+    ck_assert_str_eq(ac_buf_str(&b), "\"word\\x3a rest a:b end\\x3a\"");
+    ac_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_yaml_block)
+{
+    ac_buf b;
+    ac_buf_init(&b);
+    ac_yaml_block(&b, 2, "response", "HTTP/1.1 200\r\nA: b\r\n\r\nbo\rdy\n\n");
+    ck_assert_str_eq(ac_buf_str(&b), "  response: |\n"
+                                     "    HTTP/1.1 200\n"
+                                     "    A: b\n"
+                                     "    \n"       /* empty lines keep the indentation */
+                                     "    bo\\rdy\n");
+    ac_buf_reset(&b);
+    ac_yaml_block(&b, 2, "request", "  starts indented\nsecond");
+    ck_assert_str_eq(ac_buf_str(&b), "  request: \"  starts indented\\nsecond\"\n");
+    ac_buf_reset(&b);
+    ac_yaml_block(&b, 0, "request", "");
+    ck_assert_str_eq(ac_buf_str(&b), "request: \"\"\n");
+    ac_buf_reset(&b);
+    ac_yaml_block(&b, 0, "request", "\nfirst line empty");
+    ck_assert_str_eq(ac_buf_str(&b), "request: \"\\nfirst line empty\"\n");
+    ac_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_xml_escape)
+{
+    ac_buf b;
+    ac_buf_init(&b);
+    ac_xml_text(&b, "<a & \"b\">\n\t\r]]>\x1b\xfe");
+    ck_assert_str_eq(ac_buf_str(&b), "&lt;a &amp; \"b\"&gt;\n\t&#13;]]&gt;\\x1b\\xfe");
+    ac_buf_reset(&b);
+    ac_xml_text(&b, "a\r\nb");
+    ck_assert_str_eq(ac_buf_str(&b), "a\nb");
+    ac_buf_reset(&b);
+    ac_xml_attr(&b, "<a & \"b\">\n\t\r");
+    ck_assert_str_eq(ac_buf_str(&b), "&lt;a &amp; &quot;b&quot;&gt;&#10;&#9;&#13;");
+    ac_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_one_line)
+{
+    char *s = ac_text_one_line("a\nb\tc\x1b", 0);
+    ck_assert_str_eq(s, "a b c\\x1b");
+    free(s);
+    s = ac_text_one_line("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 6);
+    ck_assert_str_eq(s, "\xc3\xa9...");
+    free(s);
+}
+END_TEST
+
+/* ---- writers ---------------------------------------------------------------------------- */
+
+static ac_report_opts det_opts(void)
+{
+    ac_report_opts o;
+    ac_report_opts_init(&o);
+    o.deterministic = true;
+    return o;
+}
+
+static void run_info(ac_run_info *info, size_t planned)
+{
+    memset(info, 0, sizeof *info);
+    info->profile = "documented";
+    info->tap_version = 14;
+    info->planned = planned;
+}
+
+START_TEST(test_tap_streams_and_empty_plan)
+{
+    char *dir = make_tmpdir();
+    char *path = ac_sprintf("%s/s.tap", dir);
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ac_reporter *r = ac_report_tap_new(path, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    ac_run_info info;
+    run_info(&info, 2);
+    ac_test_result *ts;
+    size_t n = samples_build(&ts);
+    ck_assert_int_eq(r->begin(r, &info, &err), 0);
+    ck_assert_int_eq(r->test(r, &ts[0], 1, &err), 0);
+    /* Streaming: the point is in the file before the run ends. */
+    char *mid = slurp(path);
+    ck_assert_str_eq(mid, "TAP version 14\n1..2\nok 1 - TOKEN-OK valid credentials get a token\n");
+    free(mid);
+    ac_run_summary sum = { .total = 1 };
+    ck_assert_int_eq(r->end(r, &sum, &err), 0);
+    r->destroy(r);
+
+    /* A run with nothing selected is a valid skipped stream. */
+    r = ac_report_tap_new(path, &o, &err);
+    run_info(&info, 0);
+    ck_assert_int_eq(r->begin(r, &info, &err), 0);
+    ck_assert_int_eq(r->end(r, &sum, &err), 0);
+    r->destroy(r);
+    char *s = slurp(path);
+    ck_assert_str_eq(s, "TAP version 14\n1..0 # no tests selected\n");
+    free(s);
+
+    samples_free(ts, n);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_junit_atomic)
+{
+    char *dir = make_tmpdir();
+    char *path = ac_sprintf("%s/r.xml", dir);
+    char *tmp = ac_sprintf("%s.tmp", path);
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ac_test_result *ts;
+    size_t n = samples_build(&ts);
+    ac_run_info info;
+    run_info(&info, n);
+
+    /* Destroyed without end() (a crash stands in): no file at PATH, no PATH.tmp left. */
+    ac_reporter *r = ac_report_junit_new(path, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    ck_assert(exists(tmp));
+    ck_assert(!exists(path));
+    ck_assert_int_eq(r->begin(r, &info, &err), 0);
+    ck_assert_int_eq(r->test(r, &ts[1], 1, &err), 0);
+    ck_assert(!exists(path));
+    r->destroy(r);
+    ck_assert(!exists(tmp));
+    ck_assert(!exists(path));
+
+    /* With end(): PATH appears whole and PATH.tmp is gone. */
+    r = ac_report_junit_new(path, &o, &err);
+    ck_assert_int_eq(r->begin(r, &info, &err), 0);
+    ck_assert_int_eq(r->test(r, &ts[1], 1, &err), 0);
+    ac_run_summary sum = { .total = 1, .failed = 1 };
+    ck_assert_int_eq(r->end(r, &sum, &err), 0);
+    r->destroy(r);
+    ck_assert(exists(path));
+    ck_assert(!exists(tmp));
+    char *xml = slurp(path);
+    ck_assert_ptr_nonnull(strstr(xml, "<failure message=\"status 500, expected one of 400, 401\" type=\"must\">"));
+    ck_assert_ptr_nonnull(strstr(xml, "</testsuites>\n"));
+    free(xml);
+
+    samples_free(ts, n);
+    free(tmp);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_open_errors)
+{
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ck_assert_ptr_null(ac_report_junit_new("/nonexistent-dir/r.xml", &o, &err));
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent-dir/r.xml.tmp"));
+    free(err);
+    err = NULL;
+    ck_assert_ptr_null(ac_report_junit_new("-", &o, &err));
+    ck_assert_ptr_nonnull(err);
+    free(err);
+    err = NULL;
+    ck_assert_ptr_null(ac_report_tap_new("/nonexistent-dir/r.tap", &o, &err));
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent-dir/r.tap"));
+    free(err);
+    err = NULL;
+    ck_assert_ptr_null(ac_report_new("html", "x", NULL, &o, &err));
+    ck_assert_ptr_nonnull(strstr(err, "unknown report format 'html'"));
+    ck_assert_ptr_nonnull(strstr(err, "junit"));
+    free(err);
+}
+END_TEST
+
+START_TEST(test_registry)
+{
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ac_reporter *r = ac_report_new("console", NULL, stderr, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->format, "console");
+    r->destroy(r);
+    r = ac_report_new("tap", "-", NULL, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->format, "tap");
+    r->destroy(r);
+    ac_reporter *none = NULL;
+    if (none) none->destroy(none);
+}
+END_TEST
+
+/* The console's closing line, with and without --strict, and colour only when asked. */
+static char *console_run(bool strict, bool color, const ac_test_result *ts, size_t n)
+{
+    char *dir = make_tmpdir();
+    char *path = ac_sprintf("%s/c.txt", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    ac_report_opts o = det_opts();
+    o.strict = strict;
+    o.color = color;
+    char *err = NULL;
+    ac_reporter *r = ac_report_console_new(f, &o, &err);
+    ac_run_info info;
+    run_info(&info, n);
+    ck_assert_int_eq(r->begin(r, &info, &err), 0);
+    for (size_t i = 0; i < n; i++) ck_assert_int_eq(r->test(r, &ts[i], i + 1, &err), 0);
+    ac_run_summary sum;
+    samples_summary(ts, n, &sum);
+    ck_assert_int_eq(r->end(r, &sum, &err), 0);
+    r->destroy(r);
+    fclose(f);
+    char *s = slurp(path);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+    return s;
+}
+
+START_TEST(test_console_closing_line)
+{
+    ac_test_result *ts;
+    size_t n = samples_build(&ts);
+    /* 3 pass, 3 fail, 3 warn, 1 error, 1 skip, 1 not run. */
+    char *s = console_run(false, false, ts, n);
+    ck_assert_ptr_nonnull(strstr(s, "\n12 tests: 3 passed, 3 failed, 3 warnings, 1 errors, 1 skipped, 1 not run (0.00 s)\n"
+                                    "6 passed, 5 failed, 1 skipped\n"));
+    ck_assert_ptr_null(strchr(s, '\033'));
+    free(s);
+    s = console_run(true, true, ts, n);
+    ck_assert_ptr_nonnull(strstr(s, "\n3 passed, 8 failed, 1 skipped\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\033[32mPASS \033[0m TOKEN-OK"));
+    /* The hostile ESC in a message is made visible even when colours are on. */
+    ck_assert_ptr_nonnull(strstr(s, "body contains \\x1b[31m<script>"));
+    free(s);
+    samples_free(ts, n);
+}
+END_TEST
+
+/* ---- golden files ----------------------------------------------------------------------- */
+
+START_TEST(test_golden)
+{
+    const sample_file *f = &SAMPLE_FILES[_i];
+    char *dir = make_tmpdir();
+    char *err = NULL;
+    if (samples_write_file(dir, f, &err) != 0) ck_abort_msg("%s: %s", f->name, err);
+    char *got_path = ac_sprintf("%s/%s", dir, f->name);
+    char *want_path = ac_sprintf("%s/golden/%s", AC_TESTS_DIR, f->name);
+    char *got = slurp(got_path);
+    const char *update = getenv("AC_UPDATE_GOLDEN");
+    if (update && strcmp(update, "1") == 0) {
+        FILE *out = fopen(want_path, "w");
+        ck_assert_msg(out != NULL, "cannot write %s: %s", want_path, strerror(errno));
+        fputs(got, out);
+        ck_assert_int_eq(fclose(out), 0);
+    }
+    char *want = slurp(want_path);
+    if (strcmp(got, want) != 0) {
+        size_t i = 0;
+        while (got[i] && got[i] == want[i]) i++;
+        size_t line = 1;
+        for (size_t k = 0; k < i; k++) line += got[k] == '\n';
+        ck_abort_msg("%s differs from %s at line %zu (diff them; AC_UPDATE_GOLDEN=1 rewrites)",
+                     got_path, want_path, line);
+    }
+    free(got);
+    free(want);
+    free(got_path);
+    free(want_path);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+static Suite *reports_suite(void)
+{
+    Suite *s = suite_create("reports");
+    TCase *tc = tcase_create("text");
+    tcase_add_loop_test(tc, test_visible_table, 0, (int)(sizeof VIS / sizeof VIS[0]));
+    tcase_add_test(tc, test_visible_null);
+    tcase_add_test(tc, test_cap_short_and_unlimited);
+    tcase_add_test(tc, test_cap_ascii);
+    tcase_add_test(tc, test_cap_utf8_boundaries);
+    tcase_add_test(tc, test_tap_escape);
+    tcase_add_test(tc, test_yaml_quoted);
+    tcase_add_test(tc, test_yaml_block);
+    tcase_add_test(tc, test_xml_escape);
+    tcase_add_test(tc, test_one_line);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("writers");
+    tcase_add_test(tc, test_tap_streams_and_empty_plan);
+    tcase_add_test(tc, test_junit_atomic);
+    tcase_add_test(tc, test_open_errors);
+    tcase_add_test(tc, test_registry);
+    tcase_add_test(tc, test_console_closing_line);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("golden");
+    tcase_add_loop_test(tc, test_golden, 0, (int)SAMPLE_N_FILES);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(reports_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
