@@ -6,8 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "coreschema.h"
 #include "duration.h"
+#include "operators.h"
 #include "redact.h"
 #include "report.h"
 #include "util.h"
@@ -133,60 +133,6 @@ static int encode_pairs(const yn_node *m, const ac_scope *s, ac_buf *b, bool sec
     return 0;
 }
 
-cJSON *ac_node_to_json(const yn_node *n, const ac_scope *s, bool *secret, char **err)
-{
-    if (n->kind == YN_MAP) {
-        cJSON *o = cJSON_CreateObject();
-        for (size_t i = 0; i < n->n_pairs; i++) {
-            cJSON *v = ac_node_to_json(n->pairs[i].value, s, secret, err);
-            if (!v) {
-                cJSON_Delete(o);
-                return NULL;
-            }
-            cJSON_AddItemToObject(o, n->pairs[i].key->str, v);
-        }
-        return o;
-    }
-    if (n->kind == YN_SEQ) {
-        cJSON *a = cJSON_CreateArray();
-        for (size_t i = 0; i < n->n_items; i++) {
-            cJSON *v = ac_node_to_json(n->items[i], s, secret, err);
-            if (!v) {
-                cJSON_Delete(a);
-                return NULL;
-            }
-            cJSON_AddItemToArray(a, v);
-        }
-        return a;
-    }
-    if (!n->quoted && n->stype != YN_STR) {
-        switch (n->stype) {
-        case YN_NULL: return cJSON_CreateNull();
-        case YN_BOOL: return cJSON_CreateBool(n->b);
-        case YN_INT: return cJSON_CreateNumber((double)n->i);
-        default: return cJSON_CreateNumber(n->f);
-        }
-    }
-    ac_ival iv;
-    if (ac_interpolate(s, n->str, n->len, &iv, err) < 0) return NULL;
-    if (iv.secret) *secret = true;
-    cJSON *out;
-    if (!n->quoted && iv.whole_expr) {
-        ac_scalar sc = ac_core_resolve(iv.str, iv.len);
-        switch (sc.type) {
-        case YN_NULL: out = cJSON_CreateNull(); break;
-        case YN_BOOL: out = cJSON_CreateBool(sc.b); break;
-        case YN_INT: out = cJSON_CreateNumber((double)sc.i); break;
-        case YN_FLOAT: out = cJSON_CreateNumber(sc.f); break;
-        default: out = cJSON_CreateString(iv.str); break;
-        }
-    } else {
-        out = cJSON_CreateString(iv.str);
-    }
-    ac_ival_free(&iv);
-    return out;
-}
-
 static bool has_header(const ac_built_req *r, const char *name)
 {
     for (size_t i = 0; i < r->n_headers; i++)
@@ -259,8 +205,9 @@ int ac_request_build(const yn_node *req, const ac_scope *s, const char *target,
         if (!has_header(out, "Content-Type"))
             add_header(out, &hcap, "Content-Type", ac_strdup("application/x-www-form-urlencoded"));
     } else if ((n = yn_get(req, "json"))) {
-        bool secret = false;
-        cJSON *j = ac_node_to_json(n, s, &secret, err);
+        /* Same conversion as expected values: secrets met while interpolating are registered
+         * by ac_interpolate, and secret-named keys by the scan below. */
+        cJSON *j = ac_op_expected(n, s, err);
         if (!j) goto fail;
         ac_redact_scan_json(j);
         out->body = cJSON_PrintUnformatted(j);

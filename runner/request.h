@@ -35,9 +35,4 @@ char *ac_response_excerpt(const ac_response *r, size_t cap);
 /* Joins target and path with exactly one '/' between them. Caller frees. */
 char *ac_url_join(const char *target, const char *path);
 
-/* Converts a YAML node to JSON, interpolating string scalars; an unquoted scalar that is one
- * ${...} is re-typed by the core schema after interpolation. *secret is set when any value was
- * derived from a secret. Returns NULL with *err on failure. */
-struct cJSON *ac_node_to_json(const yn_node *n, const ac_scope *scope, bool *secret, char **err);
-
 #endif
