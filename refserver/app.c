@@ -1,6 +1,7 @@
 /* app: the shared state of a running server, built once at start-up. */
 #include "app.h"
 
+#include "deviations.h"
 #include "reqlog.h"
 #include "throttle.h"
 #include "tokens.h"
@@ -55,6 +56,7 @@ int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t 
     }
   }
   app->key.bytes = app->key_storage;
+  app->key.header_only = dev_on(DEV_BEARER_PAYLOAD_UNSIGNED);
   if (cfg->log_file) {
     app->log = reqlog_open(cfg->log_file, cfg->log_tokens);
     if (!app->log) {

@@ -1,10 +1,12 @@
 /* auth: Bearer token verification for the protected endpoints (RFC 6750 2.1, 3). */
 #include "auth.h"
 
+#include "b64.h"
 #include "deviations.h"
 #include "tokens.h"
 #include "users.h"
 
+#include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,9 @@
 
 #define EXPIRY_LATE_GRACE 120 /* seconds, deviation expiry-late */
 #define REVOCATION_DELAY 60   /* seconds, deviation revocation-delayed */
+#define NOT_YET_VALID_SKEW 3  /* seconds, deviation bearer-not-yet-valid */
+#define HUGE_64K_LIMIT 32768  /* bytes, deviation bearer-huge-64k-500 */
+#define USE_QUOTA 50          /* uses per token, deviation bearer-use-quota */
 
 /* The identity deviations grant to requests that carry no usable token. */
 static enum auth_result anonymous(struct jwt_claims *who)
@@ -31,6 +36,11 @@ static bool is_bearer(const char *s, size_t len, bool any_case)
 {
   if (len != 6)
     return false;
+  /* Deviations: two accepted spellings instead of a case-insensitive comparison. */
+  if (dev_on(DEV_BEARER_SCHEME_UPPER_REJECTED))
+    return strncmp(s, "Bearer", 6) == 0 || strncmp(s, "bearer", 6) == 0;
+  if (dev_on(DEV_BEARER_SCHEME_UPPER_ACCEPTED))
+    return strncmp(s, "Bearer", 6) == 0 || strncmp(s, "BEARER", 6) == 0;
   return any_case ? strncasecmp(s, "Bearer", 6) == 0 : strncmp(s, "Bearer", 6) == 0;
 }
 
@@ -38,67 +48,110 @@ static bool is_bearer(const char *s, size_t len, bool any_case)
 static enum auth_result find_token(const struct rs_app *app, const char *value,
                                    const char **token)
 {
-  if (dev_on(DEV_BEARER_SCHEME_ANY)) {
-    const char *last = strrchr(value, ' ');
-    *token = last ? last + 1 : value;
-    return **token ? AUTH_OK : AUTH_MALFORMED;
-  }
   /* RFC 9110 11.1: scheme names are case-insensitive; the Apinizer docs only show "Bearer". */
   bool any_case = app->cfg->flavor == FLAVOR_RFC && !dev_on(DEV_BEARER_SCHEME_CASE_REJECTED);
   const char *sp = strchr(value, ' ');
+  if (sp && dev_on(DEV_BEARER_SCHEME_ANY)) {
+    const char *last = strrchr(value, ' ');
+    *token = last + 1;
+    return **token ? AUTH_OK : AUTH_MALFORMED;
+  }
   if (!sp) {
-    if (strlen(value) < 6 || !is_bearer(value, 6, any_case))
+    if (strlen(value) < 6 || !is_bearer(value, 6, any_case)) {
+      if (dev_on(DEV_BEARER_NO_SCHEME_ACCEPTED)) {
+        *token = value;
+        return AUTH_OK;
+      }
       return AUTH_WRONG_SCHEME;
+    }
+    if (!value[6] && dev_on(DEV_BEARER_EMPTY_TOKEN_500))
+      return AUTH_SERVER_ERROR;
     if (value[6] && dev_on(DEV_BEARER_MALFORMED_ACCEPTED)) {
       *token = value + 6;
       return AUTH_OK;
     }
     return AUTH_MALFORMED; /* "Bearer" alone, or "BearerT" */
   }
-  if (!is_bearer(value, (size_t)(sp - value), any_case))
+  size_t scheme_len = (size_t)(sp - value);
+  bool basic_as_bearer = dev_on(DEV_BEARER_BASIC_TOKEN_ACCEPTED) && scheme_len == 5 &&
+                         strncmp(value, "Basic", 5) == 0;
+  if (!basic_as_bearer && !is_bearer(value, scheme_len, any_case))
     return AUTH_WRONG_SCHEME;
   size_t spaces = strspn(sp, " ");
   /* RFC 6750 2.1 allows 1*SP between scheme and token. */
   if (spaces > 1 && dev_on(DEV_BEARER_EXTRA_SPACE_REJECTED))
     return AUTH_MALFORMED;
   *token = sp + spaces;
+  if (!**token && dev_on(DEV_BEARER_BLANK_TOKEN_500))
+    return AUTH_SERVER_ERROR;
   if (!**token || strpbrk(*token, " \t"))
     return AUTH_MALFORMED;
   return AUTH_OK;
 }
 
-enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *rq,
-                             struct jwt_claims *who)
+/* Deviation bearer-basic-credentials-accepted: "Basic base64(user:password)" authenticates as that
+ * user. Returns AUTH_OK with *who filled, AUTH_NOMEM, or AUTH_WRONG_SCHEME when the value is not
+ * working Basic credentials (the request then goes through the normal checks). */
+static enum auth_result basic_user(const struct rs_app *app, const char *value,
+                                   struct jwt_claims *who)
 {
-  memset(who, 0, sizeof *who);
-  size_t count = rq_header_count(rq, "Authorization");
-  if (count == 0) {
-    const char *q = rq_query(rq, "access_token");
-    /* RFC 6750 2.3: a server need not read the query; this one never does, tokens in URLs leak. */
-    if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN))
-      return anonymous(who);
-    if (dev_on(DEV_BEARER_NO_HEADER_200))
-      return anonymous(who);
-    return AUTH_MISSING;
+  const char *b64 = value + 6;
+  unsigned char *raw = NULL;
+  size_t raw_len = 0;
+  if (b64std_decode(b64, strlen(b64), &raw, &raw_len) != 0)
+    return AUTH_WRONG_SCHEME;
+  enum auth_result r = AUTH_WRONG_SCHEME;
+  char *colon = memchr(raw, ':', raw_len);
+  const struct user *u = NULL;
+  if (colon && !memchr(raw, '\0', raw_len)) {
+    *colon = '\0'; /* raw is NUL-terminated by b64std_decode */
+    if (users_authenticate(app->users, (char *)raw, colon + 1, &u) == USERS_OK) {
+      who->sub = strdup(u->name);
+      who->jti = strdup("basic");
+      r = who->sub && who->jti && jwt_claims_set_roles(who, u->roles, u->n_roles) == 0
+            ? AUTH_OK : AUTH_NOMEM;
+      if (r != AUTH_OK)
+        jwt_claims_free(who);
+    }
   }
-  if (count > 1 && !dev_on(DEV_BEARER_DUPLICATE_FIRST_WINS))
-    return AUTH_DUPLICATE;
-  const char *value = rq_header(rq, "Authorization");
-  if (strlen(value) > AUTH_MAX_HEADER)
-    return AUTH_TOO_LARGE;
-  const char *token = NULL;
-  enum auth_result r = find_token(app, value, &token);
-  if (r != AUTH_OK)
-    return r;
+  OPENSSL_cleanse(raw, raw_len);
+  free(raw);
+  return r;
+}
 
+/* Verifies a token and the state of its user. On AUTH_OK *who holds the claims. */
+static enum auth_result verify_token(const struct rs_app *app, const char *token,
+                                     struct jwt_claims *who)
+{
   unsigned flags = 0;
   if (dev_on(DEV_BEARER_ALG_NONE))
     flags |= JWT_ACCEPT_ALG_NONE;
+  if (dev_on(DEV_BEARER_ALG_NONE_CASE))
+    flags |= JWT_ACCEPT_ALG_NONE_CASE;
   if (dev_on(DEV_BEARER_SIGNATURE_IGNORED))
     flags |= JWT_SKIP_SIGNATURE;
   if (dev_on(DEV_BEARER_TRUNCATED_ACCEPTED))
     flags |= JWT_PREFIX_SIGNATURE;
-  switch (jwt_verify(token, &app->key, flags, who)) {
+  if (dev_on(DEV_BEARER_APPENDED_ACCEPTED))
+    flags |= JWT_TRAILING_IGNORED;
+  enum jwt_status st = jwt_verify(token, &app->key, flags, who);
+  if (st != JWT_OK && st != JWT_NOMEM && dev_on(DEV_BEARER_CASE_INSENSITIVE)) {
+    /* As if tokens were looked up in a store with a case-insensitive collation. */
+    char *stored = token_store_issued_find_ci(app->tokens, token);
+    if (stored) {
+      st = jwt_verify(stored, &app->key, flags, who);
+      free(stored);
+    }
+  }
+  if (st == JWT_BAD_SIGNATURE && dev_on(DEV_BEARER_UNKNOWN_SUBJECT_UNVERIFIED)) {
+    /* As if the verification key were looked up per subject, and an unknown one skipped it. */
+    if (jwt_verify(token, &app->key, flags | JWT_SKIP_SIGNATURE, who) == JWT_OK) {
+      if (!users_find(app->users, who->sub))
+        return AUTH_OK;
+      jwt_claims_free(who);
+    }
+  }
+  switch (st) {
   case JWT_OK:
     break;
   case JWT_GARBAGE:
@@ -113,7 +166,7 @@ enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *
   const struct user *u = users_find(app->users, who->sub);
   time_t now = time(NULL);
   time_t revoked_at = 0;
-  r = AUTH_OK;
+  enum auth_result r = AUTH_OK;
   if (!u || u->disabled) {
     r = AUTH_INVALID;
   } else {
@@ -123,16 +176,57 @@ enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *
     /* exp is the first second at which the token is no longer accepted (RFC 7519 4.1.4). */
     if ((long long)now >= deadline && !dev_on(DEV_EXPIRY_IGNORED))
       r = AUTH_EXPIRED;
+    else if (dev_on(DEV_BEARER_NOT_YET_VALID) && (long long)now < who->iat + NOT_YET_VALID_SKEW)
+      r = AUTH_INVALID;
     else if (!dev_on(DEV_REVOCATION_IGNORED) &&
              token_store_revoked(app->tokens, who->jti, &revoked_at) &&
              (!dev_on(DEV_REVOCATION_DELAYED) || now >= revoked_at + REVOCATION_DELAY))
       r = AUTH_REVOKED;
     else if (!dev_on(DEV_REVOCATION_IGNORED) && token_store_user_revoked(app->tokens, who->sub))
       r = AUTH_REVOKED;
+    else if (dev_on(DEV_BEARER_USE_QUOTA) &&
+             token_store_count_use(app->tokens, who->jti) > USE_QUOTA)
+      r = AUTH_INVALID;
   }
   if (r != AUTH_OK)
     jwt_claims_free(who);
   return r;
+}
+
+enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *rq,
+                             struct jwt_claims *who)
+{
+  memset(who, 0, sizeof *who);
+  size_t count = rq_header_count(rq, "Authorization");
+  if (count == 0) {
+    const char *q = rq_query(rq, "access_token");
+    /* RFC 6750 2.3: a server need not read the query; this one never does, tokens in URLs leak. */
+    if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN))
+      return anonymous(who);
+    if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN_VERIFIED))
+      return verify_token(app, q, who);
+    if (dev_on(DEV_BEARER_NO_HEADER_200))
+      return anonymous(who);
+    return AUTH_MISSING;
+  }
+  if (count > 1 && !dev_on(DEV_BEARER_DUPLICATE_FIRST_WINS))
+    return AUTH_DUPLICATE;
+  const char *value = rq_header(rq, "Authorization");
+  size_t value_len = strlen(value);
+  if (value_len > HUGE_64K_LIMIT && dev_on(DEV_BEARER_HUGE_64K_500))
+    return AUTH_SERVER_ERROR;
+  if (value_len > AUTH_MAX_HEADER)
+    return AUTH_TOO_LARGE;
+  if (dev_on(DEV_BEARER_BASIC_CREDENTIALS_ACCEPTED) && strncmp(value, "Basic ", 6) == 0) {
+    enum auth_result r = basic_user(app, value, who);
+    if (r != AUTH_WRONG_SCHEME)
+      return r;
+  }
+  const char *token = NULL;
+  enum auth_result r = find_token(app, value, &token);
+  if (r != AUTH_OK)
+    return r;
+  return verify_token(app, token, who);
 }
 
 /* Adds the RFC 6750 3 challenge: error= only when a token was presented (3.1). */
@@ -177,6 +271,8 @@ int auth_refuse(enum auth_result result, struct reply *out)
     return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL);
   case AUTH_WRONG_SCHEME:
     return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL);
+  case AUTH_SERVER_ERROR:
+    return reply_error(out, 500, "server_error", "An unexpected error occurred");
   case AUTH_DUPLICATE:
     return reply_error(out, 400, "invalid_request", "Only one Authorization header is allowed");
   case AUTH_TOO_LARGE:
@@ -196,7 +292,8 @@ int auth_refuse(enum auth_result result, struct reply *out)
                         "The access token is invalid");
   case AUTH_EXPIRED:
     return unauthorized(out, dev_on(DEV_EXPIRY_WRONG_ERROR_CODE) ? "expired" : "invalid_token",
-                        "Token is invalid or expired", true, "The access token expired");
+                        "Token is invalid or expired", !dev_on(DEV_EXPIRY_CHALLENGE_NO_ERROR),
+                        "The access token expired");
   case AUTH_REVOKED:
     return unauthorized(out, "invalid_token", "Token is invalid or expired", true,
                         "The access token was revoked");

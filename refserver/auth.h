@@ -21,6 +21,7 @@ enum auth_result {
   AUTH_INVALID,      /* a JWT we did not issue: bad alg, signature, claims or user */
   AUTH_EXPIRED,
   AUTH_REVOKED,
+  AUTH_SERVER_ERROR, /* only deviations: the 500 of a server that trips over the request */
   AUTH_NOMEM
 };
 

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* One value per defect. Each is tested by exactly one dev_on() condition in the server code, so the
+/* One value per defect. Each is tested by as few dev_on() conditions as its effect needs, so the
  * effect of a deviation stays narrow and can be found by grepping its name. */
 enum dev_id {
   /* token issuance */
@@ -19,19 +19,26 @@ enum dev_id {
   DEV_TOKEN_CONTENT_TYPE_TEXT,
   DEV_TOKEN_EXPIRES_IN_STRING,
   DEV_TOKEN_EXPIRES_IN_ZERO,
+  DEV_TOKEN_EXPIRES_IN_MISSING,
   DEV_TOKEN_WRONG_GRANT_200,
   DEV_TOKEN_WRONG_GRANT_ERROR_CODE,
   DEV_TOKEN_MISSING_GRANT_500,
   DEV_TOKEN_UNKNOWN_PARAM_REJECTED,
   DEV_TOKEN_GET_ACCEPTED,
+  DEV_TOKEN_GET_NOT_405,
   DEV_TOKEN_GET_ANY,
   DEV_TOKEN_SAME_TOKEN,
   DEV_BASIC_AUTH_REJECTED,
+  DEV_TOKEN_NO_JTI,
   /* bad credentials */
   DEV_TOKEN_EMPTY_SECRET_ACCEPTED,
   DEV_TOKEN_MISSING_ID_500,
   DEV_TOKEN_MISSING_SECRET_500,
   DEV_TOKEN_HOSTILE_500,
+  DEV_TOKEN_LDAP_WILDCARD,
+  DEV_TOKEN_LONG_ID_500,
+  DEV_TOKEN_BAD_UTF8_500,
+  DEV_TOKEN_BAD_PERCENT_500,
   DEV_TOKEN_ERROR_LEAK,
   DEV_CRED_ENUMERATION_BODY,
   DEV_CRED_ENUMERATION_STATUS,
@@ -41,15 +48,30 @@ enum dev_id {
   DEV_CRED_WRONG_CODE,
   DEV_CRED_NO_WWW_AUTHENTICATE,
   /* bearer */
+  DEV_BEARER_NOT_YET_VALID,
   DEV_BEARER_ALG_NONE,
+  DEV_BEARER_ALG_NONE_CASE,
   DEV_BEARER_SIGNATURE_IGNORED,
+  DEV_BEARER_PAYLOAD_UNSIGNED,
+  DEV_BEARER_UNKNOWN_SUBJECT_UNVERIFIED,
   DEV_BEARER_TRUNCATED_ACCEPTED,
+  DEV_BEARER_APPENDED_ACCEPTED,
+  DEV_BEARER_CASE_INSENSITIVE,
   DEV_BEARER_NO_HEADER_200,
   DEV_BEARER_NO_HEADER_403,
+  DEV_PROJECTS_NO_HEADER_200,
   DEV_BEARER_MALFORMED_ACCEPTED,
+  DEV_BEARER_EMPTY_TOKEN_500,
+  DEV_BEARER_BLANK_TOKEN_500,
   DEV_BEARER_SCHEME_ANY,
+  DEV_BEARER_NO_SCHEME_ACCEPTED,
+  DEV_BEARER_BASIC_TOKEN_ACCEPTED,
+  DEV_BEARER_BASIC_CREDENTIALS_ACCEPTED,
   DEV_BEARER_QUERY_TOKEN,
+  DEV_BEARER_QUERY_TOKEN_VERIFIED,
   DEV_BEARER_SCHEME_CASE_REJECTED,
+  DEV_BEARER_SCHEME_UPPER_REJECTED,
+  DEV_BEARER_SCHEME_UPPER_ACCEPTED,
   DEV_BEARER_EXTRA_SPACE_REJECTED,
   DEV_BEARER_NO_WWW_AUTHENTICATE,
   DEV_BEARER_CHALLENGE_ERROR_ON_MISSING,
@@ -57,13 +79,16 @@ enum dev_id {
   DEV_BEARER_GARBAGE_500,
   DEV_BEARER_GARBAGE_UNDOCUMENTED_CODE,
   DEV_BEARER_HUGE_500,
+  DEV_BEARER_HUGE_64K_500,
   DEV_BEARER_DUPLICATE_FIRST_WINS,
   DEV_BEARER_ERROR_NOT_JSON,
+  DEV_BEARER_USE_QUOTA,
   /* expiry */
   DEV_EXPIRY_IGNORED,
   DEV_EXPIRY_LATE,
   DEV_EXPIRY_EXP_MISMATCH,
   DEV_EXPIRY_WRONG_ERROR_CODE,
+  DEV_EXPIRY_CHALLENGE_NO_ERROR,
   /* revocation */
   DEV_REVOCATION_IGNORED,
   DEV_REVOCATION_DELAYED,
@@ -72,7 +97,6 @@ enum dev_id {
   DEV_HEALTH_REQUIRES_AUTH,
   DEV_HEALTH_JSON,
   DEV_HEALTH_VERSION_LEAK,
-  DEV_HEALTH_BAD_TOKEN_401,
   /* cross-cutting */
   DEV_ERROR_STACK_TRACE,
   DEV_PROJECTS_WRONG_SHAPE,
@@ -84,9 +108,11 @@ enum dev_id {
 /* What --list-deviations prints. All strings are static. */
 struct dev_info {
   const char *name;        /* the --deviate argument */
-  const char *check;       /* the suite's test-id family that catches it */
-  const char *profile;     /* "documented" or "rfc": where that check catches it */
-  const char *description; /* one line; "(should)" marks a warning-level catch */
+  const char *check;       /* the id of the bundled suite's test that catches it (cases/) */
+  const char *profile;     /* "documented" or "rfc": the --flavor to run and the --profile that
+                            * catches it */
+  const char *level;       /* "must" (the run fails) or "should" (a warning: TAP "not ok # TODO") */
+  const char *description; /* one line */
 };
 
 /* The table entry for id; never NULL for id < DEV_COUNT. */
@@ -102,7 +128,8 @@ void dev_enable(enum dev_id id);
 /* True when the deviation was switched on. */
 bool dev_on(enum dev_id id);
 
-/* Prints NAME<TAB>CHECK<TAB>PROFILE<TAB>DESCRIPTION, one line per deviation, in table order. */
+/* Prints NAME<TAB>CHECK_ID<TAB>PROFILE<TAB>DESCRIPTION<TAB>LEVEL, one line per deviation, in table
+ * order. LEVEL is last so that readers of the older four-column format keep working. */
 void dev_list(FILE *out);
 
 /* The text deviations leak where a correct server would never show internals. */

@@ -174,3 +174,14 @@ void form_free(struct form *f)
   f->params = NULL;
   f->n = 0;
 }
+
+bool form_bad_escape(const char *data, size_t len)
+{
+  for (size_t i = 0; i < len; i++) {
+    if (data[i] == '%' &&
+        (len - i < 3 || hexval((unsigned char)data[i + 1]) < 0 ||
+         hexval((unsigned char)data[i + 2]) < 0))
+      return true;
+  }
+  return false;
+}

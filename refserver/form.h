@@ -41,6 +41,10 @@ void form_free(struct form *f);
  * result is UTF-8 without NUL bytes. Returns FORM_OK, FORM_BAD_ENCODING or FORM_NOMEM. */
 enum form_status form_decode(const char *in, size_t len, bool plus_is_space, char **out);
 
+/* True when data[0..len) holds a '%' that is not followed by two hex digits (used to tell the
+ * kinds of FORM_BAD_ENCODING apart). */
+bool form_bad_escape(const char *data, size_t len);
+
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
 bool utf8_valid(const char *s, size_t len);
 

@@ -108,7 +108,7 @@ char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
     goto out;
   snprintf(signing_input, in_len + 1, "%s.%s", h64, p64);
   unsigned char mac[SIG_LEN];
-  if (hs256(key, signing_input, in_len, mac) != 0)
+  if (hs256(key, signing_input, key->header_only ? strlen(h64) : in_len, mac) != 0)
     goto out;
   s64 = b64url_encode(mac, sizeof mac);
   if (!s64)
@@ -192,17 +192,24 @@ static enum jwt_status check_signature(const struct jwt_key *key, const char *si
     return JWT_OK;
   if (hs256(key, signing_input, in_len, mac) != 0)
     return JWT_NOMEM;
-  if (flags & JWT_PREFIX_SIGNATURE) {
-    /* Deviation: compare only the characters both encodings have, the bug a length-blind
-     * comparison makes. Demands most of the signature so a changed middle character still fails. */
+  if (flags & (JWT_PREFIX_SIGNATURE | JWT_TRAILING_IGNORED)) {
+    /* Deviations: a comparison of the encoded signatures that stops at the shorter one (a prefix
+     * of 16 characters or more passes), or at the expected length (anything appended passes). A
+     * changed character inside the signature still fails. */
     char *want = b64url_encode(mac, sizeof mac);
     if (!want)
       return JWT_NOMEM;
     size_t want_len = strlen(want);
-    size_t n = sig_len < want_len ? sig_len : want_len;
-    bool same = n >= want_len - 4 && memcmp(want, sig, n) == 0;
+    bool same = false;
+    if ((flags & JWT_PREFIX_SIGNATURE) && sig_len >= 16 && sig_len <= want_len)
+      same = memcmp(want, sig, sig_len) == 0;
+    if ((flags & JWT_TRAILING_IGNORED) && sig_len >= want_len)
+      same = same || memcmp(want, sig, want_len) == 0;
     free(want);
-    return same ? JWT_OK : JWT_BAD_SIGNATURE;
+    if (same)
+      return JWT_OK;
+    if (sig_len != want_len)
+      return JWT_BAD_SIGNATURE;
   }
   unsigned char *got = NULL;
   size_t got_len = 0;
@@ -244,13 +251,17 @@ enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigne
    * 4.1.11). */
   if (cJSON_GetObjectItemCaseSensitive(header, "crit"))
     goto out;
-  if (strcasecmp(alg->valuestring, "none") == 0 && (flags & JWT_ACCEPT_ALG_NONE)) {
+  bool none_exact = strcmp(alg->valuestring, "none") == 0;
+  if ((none_exact && (flags & JWT_ACCEPT_ALG_NONE)) ||
+      (!none_exact && strcasecmp(alg->valuestring, "none") == 0 &&
+       (flags & JWT_ACCEPT_ALG_NONE_CASE))) {
     st = JWT_OK;
   } else if (strcmp(alg->valuestring, "HS256") != 0) {
     st = JWT_BAD_ALG; /* never let the token choose the algorithm (RFC 8725 3.1) */
     goto out;
   } else {
-    st = check_signature(key, token, (size_t)(dot2 - token), sig, sig_len, flags);
+    st = check_signature(key, token, key->header_only ? h_len : (size_t)(dot2 - token), sig,
+                         sig_len, flags);
     if (st != JWT_OK)
       goto out;
   }

@@ -2,6 +2,7 @@
 #ifndef RS_JWT_H
 #define RS_JWT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The claims the server writes and reads. Owns its strings; free with jwt_claims_free(). */
@@ -18,6 +19,7 @@ struct jwt_claims {
 struct jwt_key {
   const unsigned char *bytes;
   size_t len;
+  bool header_only; /* deviation bearer-payload-unsigned: the MAC covers the header segment only */
 };
 
 enum jwt_status {
@@ -31,9 +33,11 @@ enum jwt_status {
 
 /* Relaxations used only by deviations; 0 is the correct behaviour. */
 enum {
-  JWT_ACCEPT_ALG_NONE = 1,   /* accept alg none (any case) with an empty signature */
-  JWT_SKIP_SIGNATURE = 2,    /* never compare the signature */
-  JWT_PREFIX_SIGNATURE = 4   /* accept a signature that is a prefix of, or extends, the right one */
+  JWT_ACCEPT_ALG_NONE = 1,      /* accept alg "none" (exactly) without checking the signature */
+  JWT_SKIP_SIGNATURE = 2,       /* never compare the signature */
+  JWT_PREFIX_SIGNATURE = 4,     /* accept a prefix (16 characters or more) of the right signature */
+  JWT_TRAILING_IGNORED = 8,     /* accept the right signature followed by anything */
+  JWT_ACCEPT_ALG_NONE_CASE = 16 /* accept "None", "NONE"... (but not "none") unchecked */
 };
 
 /* Signs claims. Returns the compact token (caller frees) or NULL when out of memory. */

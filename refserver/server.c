@@ -2,6 +2,7 @@
  * The only file that includes microhttpd.h. */
 #include "server.h"
 
+#include "deviations.h"
 #include "reqlog.h"
 
 #include <arpa/inet.h>
@@ -22,6 +23,7 @@
  * Authorization header reaches the handler (which answers 431 itself); a 64 KiB one is refused
  * by libmicrohttpd before any handler runs. */
 #define CONNECTION_MEMORY (48 * 1024)
+#define CONNECTION_MEMORY_LARGE (128 * 1024) /* deviation bearer-huge-64k-500 */
 #define CONNECTION_TIMEOUT 30 /* seconds of client silence before a connection is dropped */
 #define CONNECTION_LIMIT 512
 
@@ -321,7 +323,8 @@ struct rs_server *server_start(struct rs_app *app, char *err, size_t err_len)
   struct MHD_OptionItem opts[] = {
     {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL},
     {MHD_OPTION_SOCK_ADDR, 0, addr},
-    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, NULL},
+    {MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+     dev_on(DEV_BEARER_HUGE_64K_500) ? CONNECTION_MEMORY_LARGE : CONNECTION_MEMORY, NULL},
     {MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT, NULL},
     {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
     {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},

@@ -20,6 +20,7 @@
 
 #define GRANT "client_credentials"
 #define BAD_CREDENTIALS "Bad credentials"
+#define LONG_ID 4096 /* deviation token-long-id-500: the size of the imagined buffer */
 
 /* The parties of one token request. */
 struct creds {
@@ -112,6 +113,10 @@ static int issue(const struct rs_app *app, const char *sub, char *const *roles, 
   }
   free(jti);
   reqlog_token(app->log, sub, token);
+  if (dev_on(DEV_BEARER_CASE_INSENSITIVE) && token_store_issued_put(app->tokens, token) != 0) {
+    free(token);
+    return -1;
+  }
 
   cJSON *o = cJSON_CreateObject();
   bool ok = o && cJSON_AddStringToObject(o, "access_token", token) &&
@@ -119,7 +124,9 @@ static int issue(const struct rs_app *app, const char *sub, char *const *roles, 
                                     dev_on(DEV_TOKEN_TYPE_LOWERCASE) ? "bearer" : "Bearer");
   OPENSSL_cleanse(token, strlen(token));
   free(token);
-  if (ok && dev_on(DEV_TOKEN_EXPIRES_IN_STRING)) {
+  if (ok && dev_on(DEV_TOKEN_EXPIRES_IN_MISSING)) {
+    /* no expires_in: RFC 6749 5.1 only recommends it */
+  } else if (ok && dev_on(DEV_TOKEN_EXPIRES_IN_STRING)) {
     char num[32];
     snprintf(num, sizeof num, "%lld", lifetime);
     ok = cJSON_AddStringToObject(o, "expires_in", num) != NULL;
@@ -199,6 +206,11 @@ static int read_params(const struct rs_request *rq, bool from_query, struct form
   case FORM_OK:
     return 0;
   case FORM_BAD_ENCODING:
+    /* A bad %-escape, or escapes that decode to invalid UTF-8 (or NUL): the deviations model the
+     * exceptions a URL decoder and a charset decoder throw for each. */
+    if (form_bad_escape(body ? body : "", len) ? dev_on(DEV_TOKEN_BAD_PERCENT_500)
+                                                : dev_on(DEV_TOKEN_BAD_UTF8_500))
+      return server_error(out) == 0 ? 1 : -1;
     return invalid_request(out, "Malformed request parameters") == 0 ? 1 : -1;
   case FORM_DUPLICATE:
     return invalid_request(out, "Request parameters must not be repeated") == 0 ? 1 : -1;
@@ -311,6 +323,15 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
     rc = reply_error(out, 500, "server_error", desc);
     goto out;
   }
+  if (dev_on(DEV_TOKEN_LONG_ID_500) && strlen(c.id) > LONG_ID) {
+    rc = server_error(out);
+    goto out;
+  }
+  if (dev_on(DEV_TOKEN_LDAP_WILDCARD) && strchr(c.id, '*') && strchr(c.secret, '*')) {
+    /* As if "(&(uid=ID)(userPassword=SECRET))" were sent to a directory unescaped. */
+    rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+    goto out;
+  }
   time_t now = time(NULL);
   long retry_after = 0;
   if (app->throttle && throttle_locked(app->throttle, c.id, now, &retry_after)) {
@@ -346,6 +367,23 @@ out:
   return rc < 0 ? -1 : 0;
 }
 
+/* GET with credentials in the query, checked before the method is (deviation token-get-not-405):
+ * 405 for working credentials, the failed-authentication 401 for anything else. Never a token. */
+static int get_authenticated(const struct rs_app *app, const struct rs_request *rq,
+                             struct reply *out)
+{
+  const char *id = rq_query(rq, "client_id");
+  const char *secret = rq_query(rq, "client_secret");
+  const struct user *u = NULL;
+  if (id && *id && secret && *secret &&
+      users_authenticate(app->users, id, secret, &u) == USERS_OK) {
+    if (reply_error(out, 405, "invalid_request", "Method not allowed; use POST") != 0)
+      return -1;
+    return reply_header(out, "Allow", "POST");
+  }
+  return bad_credentials(app, false, out);
+}
+
 /* GET with the parameters in the query (deviations only). */
 static int get_any(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
 {
@@ -360,6 +398,8 @@ int token_endpoint(const struct rs_app *app, const struct rs_request *rq, struct
   bool get = strcmp(method, "GET") == 0;
   if (get && dev_on(DEV_TOKEN_GET_ANY))
     return get_any(app, rq, out);
+  if (get && dev_on(DEV_TOKEN_GET_NOT_405))
+    return get_authenticated(app, rq, out);
   /* RFC 6749 3.2: POST only, so credentials never travel in a URL. */
   if (strcmp(method, "POST") != 0 && !(get && dev_on(DEV_TOKEN_GET_ACCEPTED))) {
     if (reply_error(out, 405, "invalid_request", "Method not allowed; use POST") != 0)

@@ -3,11 +3,14 @@
 #include "tokens.h"
 
 #include "b64.h"
+#include "deviations.h"
 
 #include <openssl/rand.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A growable list of (key, time) entries. Linear search: a test server holds a few thousand
  * revocations at most. */
@@ -29,6 +32,8 @@ struct token_store {
   struct list revoked_jti;
   struct list revoked_sub;
   struct list cache;
+  struct list issued; /* every issued token, kept only for deviation bearer-case-insensitive */
+  struct list uses;   /* uses per jti (in when), kept only for deviation bearer-use-quota */
 };
 
 static void list_free(struct list *l)
@@ -90,6 +95,8 @@ void token_store_free(struct token_store *s)
   list_free(&s->revoked_jti);
   list_free(&s->revoked_sub);
   list_free(&s->cache);
+  list_free(&s->issued);
+  list_free(&s->uses);
   pthread_mutex_destroy(&s->lock);
   free(s);
 }
@@ -180,6 +187,35 @@ int token_store_cache_put(struct token_store *s, const char *sub, const char *to
   return rc;
 }
 
+int token_store_issued_put(struct token_store *s, const char *token)
+{
+  pthread_mutex_lock(&s->lock);
+  int rc = list_upsert(&s->issued, token) ? 0 : -1;
+  pthread_mutex_unlock(&s->lock);
+  return rc;
+}
+
+char *token_store_issued_find_ci(struct token_store *s, const char *token)
+{
+  char *found = NULL;
+  pthread_mutex_lock(&s->lock);
+  for (size_t i = 0; i < s->issued.n && !found; i++) {
+    if (strcasecmp(s->issued.v[i].key, token) == 0)
+      found = strdup(s->issued.v[i].key);
+  }
+  pthread_mutex_unlock(&s->lock);
+  return found;
+}
+
+long token_store_count_use(struct token_store *s, const char *jti)
+{
+  pthread_mutex_lock(&s->lock);
+  struct entry *e = list_upsert(&s->uses, jti);
+  long n = e ? (long)++e->when : -1;
+  pthread_mutex_unlock(&s->lock);
+  return n;
+}
+
 char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles, size_t n_roles,
                   long long iat, long long exp, char **jti_out)
 {
@@ -189,7 +225,15 @@ char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles
   struct jwt_claims c = {.iat = iat, .exp = exp};
   char *token = NULL;
   c.sub = strdup(sub);
-  c.jti = b64url_encode(rnd, sizeof rnd); /* 128 random bits: unique per token */
+  if (dev_on(DEV_TOKEN_NO_JTI)) {
+    /* The claims alone: the same user in the same second gets the same bytes, hence the same
+     * token. The jti still names the token for revocation. */
+    char id[64];
+    snprintf(id, sizeof id, "%lld", iat);
+    c.jti = b64url_encode((const unsigned char *)id, strlen(id));
+  } else {
+    c.jti = b64url_encode(rnd, sizeof rnd); /* 128 random bits: unique per token */
+  }
   if (c.sub && c.jti && jwt_claims_set_roles(&c, roles, n_roles) == 0)
     token = jwt_sign(&c, key);
   if (token && jti_out) {

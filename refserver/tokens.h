@@ -33,6 +33,16 @@ char *token_store_cache_get(struct token_store *s, const char *sub, long long *e
 int token_store_cache_put(struct token_store *s, const char *sub, const char *token, long long exp,
                           const char *jti);
 
+/* Remembers an issued token (deviation bearer-case-insensitive). 0 or -1 (memory). */
+int token_store_issued_put(struct token_store *s, const char *token);
+
+/* The remembered token equal to token ignoring case (caller frees), or NULL. */
+char *token_store_issued_find_ci(struct token_store *s, const char *token);
+
+/* Counts one use of the token jti and returns the count so far (deviation bearer-use-quota), or -1
+ * when out of memory. */
+long token_store_count_use(struct token_store *s, const char *jti);
+
 /* Mints a signed token for sub with the given roles, iat and exp, and a fresh random jti.
  * Returns the token (caller frees) or NULL; *jti_out, when not NULL, gets a copy of the jti. */
 char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles, size_t n_roles,

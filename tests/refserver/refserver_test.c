@@ -100,7 +100,7 @@ static void group_cli(void)
     int desc = 0;
     if (sscanf(line, "%63[^\t]\t%63[^\t]\t%31[^\t]\t%n", name, check, profile, &desc) == 3 &&
         desc > 0 && line[desc] && (!strcmp(profile, "documented") || !strcmp(profile, "rfc")) &&
-        strspn(check, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-") == strlen(check)) {
+        strspn(check, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(check)) {
       well_formed++;
       for (int i = 0; i < lines && i < 128; i++)
         unique = unique && strcmp(names[i], name) != 0;

@@ -1,0 +1,352 @@
+#!/bin/sh
+# proof: runs the bundled suite against authconform-refserver and proves that it passes a correct
+# server (documented and rfc flavours) and catches every deliberate deviation with the test and at
+# the level the deviation table (refserver/deviations.c, --list-deviations) names.
+#
+#   proof.sh MODE AUTHCONFORM REFSERVER SOURCE_DIR WORK_DIR
+#
+# MODE:
+#   documented  the suite (--include slow,intrusive) against the default server: exit 0, no
+#               must-level failure, and nothing skipped but the ids in EXPECTED_SKIPS
+#   rfc         the same against --flavor rfc with --profile rfc
+#   deviations  one fresh server per deviation; the named catcher must fail at the named level
+#               (must: plain "not ok" and exit 1; should: "not ok ... # TODO"). Prints a matrix.
+#               The whole suite runs each time, with --include intrusive, without the slow tests
+#               unless the catcher is one, and with revoke_wait=5. PROOF_JOBS runs at a time
+#               (default 4); the output does not depend on it.
+#   coverage    every test id of the suite catches a deviation or is listed in uncatchable.txt
+#               (no server needed)
+#   one NAME    the deviations mode's work for one deviation (xargs -P runs it; by hand it prints
+#               the matrix row and keeps the run in WORK_DIR/NAME)
+#
+# Needs only POSIX sh, awk, sed, sort, xargs (-P) and the two programs: the server picks a free
+# port (--port 0) and the script reads it from the server's "listening on" line.
+set -u
+
+die() {
+  echo "proof: $*" >&2
+  exit 2
+}
+
+[ $# -ge 5 ] || die "usage: proof.sh documented|rfc|deviations|coverage AUTHCONFORM REFSERVER SOURCE_DIR WORK_DIR"
+MODE=$1
+AC=$2
+RS=$3
+SRC=$4
+WORK=$5
+shift 5
+export AC RS SRC WORK
+[ -x "$AC" ] || die "$AC: not executable"
+[ -x "$RS" ] || die "$RS: not executable"
+SUITE=$SRC/suite/apinizer.yaml
+[ -f "$SUITE" ] || die "$SUITE: no such file"
+
+# Ids the documented and rfc runs may skip (the refserver is reached over loopback, which X-HTTPS
+# exempts). Anything else skipped means a variable or fixture stopped working.
+EXPECTED_SKIPS="X-HTTPS"
+# The accounts every server gets; shorty's 2 s lifetime lets EXPIRY-WAIT run within max_wait.
+ALICE_PW=Alice-Passw0rd-123
+SHORTY_PW=Shorty-Passw0rd-1
+THROWAWAY_PW=Throw-Away-Passw0rd-9
+# revocation-delayed would keep REVOKE-LIVE polling for the default 30 s.
+DEVIATION_VARS="--var revoke_wait=5"
+
+SERVER_PID=
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=
+  fi
+}
+trap 'stop_server' EXIT
+trap 'stop_server; exit 130' INT TERM
+
+# start_server DIR [ARGS...]: starts a server, sets URL. Returns 1 when it does not come up.
+start_server() {
+  sdir=$1
+  shift
+  : >"$sdir/server.out" # the server's shell opens it later: do not race its first read
+  "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:2" \
+    --user "throwaway:$THROWAWAY_PW" "$@" >"$sdir/server.out" 2>"$sdir/server.err" &
+  SERVER_PID=$!
+  URL=
+  n=0
+  while [ $n -lt 100 ]; do
+    URL=$(sed -n 's/^listening on //p' "$sdir/server.out")
+    [ -n "$URL" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+    n=$((n + 1))
+  done
+  echo "proof: the server did not start ($*):" >&2
+  cat "$sdir/server.err" >&2
+  stop_server
+  return 1
+}
+
+# run_suite DIR "SERVER ARGS" [AUTHCONFORM ARGS...]: a fresh server, every variable configured,
+# one run of the suite. Leaves DIR/out.tap, DIR/console (the console report) and DIR/rc.
+run_suite() {
+  rdir=$1
+  sargs=$2
+  shift 2
+  rm -rf "$rdir"
+  mkdir -p "$rdir"
+  # shellcheck disable=SC2086 # sargs holds words without blanks inside them
+  start_server "$rdir" $sargs || {
+    echo 99 >"$rdir/rc"
+    return 1
+  }
+  if ! expired=$("$RS" admin mint --url "$URL" --username alice --kind expired) ||
+    ! revoked=$("$RS" admin mint --url "$URL" --username alice --kind revoked); then
+    echo "proof: admin mint failed against $URL" >&2
+    stop_server
+    echo 99 >"$rdir/rc"
+    return 1
+  fi
+  (
+    export APINIZER_USERNAME=alice APINIZER_PASSWORD="$ALICE_PW"
+    export APINIZER_EXPIRY_USERNAME=shorty APINIZER_EXPIRY_PASSWORD="$SHORTY_PW"
+    export APINIZER_THROWAWAY_USERNAME=throwaway APINIZER_THROWAWAY_PASSWORD="$THROWAWAY_PW"
+    export APINIZER_EXPIRED_TOKEN="$expired" APINIZER_REVOKED_TOKEN="$revoked"
+    export APINIZER_REVOKE_COMMAND="'$RS' admin revoke --url $URL"
+    exec "$AC" --suite "$SUITE" --target "$URL/apiops" --no-color --tap "$rdir/out.tap" \
+      --junit "$rdir/out.xml" "$@" >"$rdir/stdout" 2>"$rdir/console"
+  )
+  echo $? >"$rdir/rc"
+  stop_server
+  return 0
+}
+
+# results TAP: "ID STATUS" per top-level test point; STATUS is pass, skip, warn (not ok # TODO)
+# or fail (not ok). Subtest lines are indented and ignored.
+results() {
+  awk '
+    /^(not )?ok [0-9]+ - / {
+      notok = ($1 == "not")
+      line = $0
+      sub(/^(not )?ok [0-9]+ - /, "", line)
+      id = line
+      sub(/ .*/, "", id)
+      if (notok) st = (index(line, " # TODO") ? "warn" : "fail")
+      else st = (index(line, " # SKIP") ? "skip" : "pass")
+      print id, st
+    }' "$1"
+}
+
+# errored CONSOLE: the ids the console report labels ERROR (TAP does not tell errors from
+# failures: a test that could not run has not caught anything).
+errored() {
+  sed -n 's/^  ERROR *\([^ ]*\) .*/\1/p' "$1"
+}
+
+list_ids() {
+  "$AC" --suite "$SUITE" --list --include slow,intrusive "$@" | awk -F'\t' '{print $1}'
+}
+
+# check_clean NAME PROFILE-ARGS...: the suite against a correct server.
+check_clean() {
+  name=$1
+  shift
+  dir=$WORK/$name
+  sargs=
+  [ "$name" = rfc ] && sargs="--flavor rfc"
+  start=$(date +%s)
+  run_suite "$dir" "$sargs" --include slow,intrusive "$@" || exit 1
+  rc=$(cat "$dir/rc")
+  results "$dir/out.tap" >"$dir/results"
+  failures=$(awk '$2 == "fail" {print $1}' "$dir/results" | tr '\n' ' ')
+  warnings=$(awk '$2 == "warn" {print $1}' "$dir/results" | tr '\n' ' ')
+  skips=$(awk '$2 == "skip" {print $1}' "$dir/results" | sort | tr '\n' ' ')
+  ran=$(wc -l <"$dir/results" | tr -d ' ')
+  planned=$(list_ids "$@" | wc -l | tr -d ' ')
+  want_skips=$(printf '%s\n' $EXPECTED_SKIPS | sort | tr '\n' ' ')
+  echo "proof.$name: $ran tests in $(($(date +%s) - start)) s, exit $rc"
+  echo "  must failures: ${failures:-none}"
+  echo "  warnings:      ${warnings:-none}"
+  echo "  skipped:       ${skips:-none}"
+  bad=0
+  if [ "$rc" != 0 ]; then
+    echo "FAIL: authconform exited $rc, expected 0" >&2
+    bad=1
+  fi
+  if [ -n "$failures" ]; then
+    echo "FAIL: must-level failures: $failures" >&2
+    bad=1
+  fi
+  if [ "$skips" != "$want_skips" ]; then
+    echo "FAIL: skipped [$skips], expected exactly [$want_skips]" >&2
+    bad=1
+  fi
+  if [ "$ran" != "$planned" ]; then
+    echo "FAIL: $ran test points in the TAP, $planned tests listed" >&2
+    bad=1
+  fi
+  if [ $bad != 0 ]; then
+    echo "see $dir (out.tap, console, server.err)" >&2
+    exit 1
+  fi
+  echo "ok"
+  exit 0
+}
+
+# one NAME: the suite against a server with deviation NAME; writes WORK/NAME/verdict as
+# "NAME|PROFILE|LEVEL|CATCHER|RESULT|FAILING IDS".
+one() {
+  name=$1
+  # Run by hand (not through deviations): the tables are made here.
+  if [ ! -f "$WORK/deviations.tsv" ] || [ ! -f "$WORK/list.tsv" ]; then
+    mkdir -p "$WORK"
+    "$RS" --list-deviations >"$WORK/deviations.tsv" || die "--list-deviations failed"
+    "$AC" --suite "$SUITE" --list --include slow,intrusive >"$WORK/list.tsv" || die "--list failed"
+  fi
+  row=$(awk -F'\t' -v n="$name" '$1 == n' "$WORK/deviations.tsv")
+  [ -n "$row" ] || die "unknown deviation $name"
+  catcher=$(printf '%s\n' "$row" | awk -F'\t' '{print $2}')
+  profile=$(printf '%s\n' "$row" | awk -F'\t' '{print $3}')
+  level=$(printf '%s\n' "$row" | awk -F'\t' '{print $5}')
+  dir=$WORK/$name
+  sargs="--deviate $name"
+  [ "$profile" = rfc ] && sargs="$sargs --flavor rfc"
+  # The whole suite, without the slow tests unless the catcher is one of them.
+  if awk -F'\t' -v id="$catcher" '$1 == id && $3 ~ /(^|,)slow(,|$)/ {f = 1} END {exit !f}' \
+    "$WORK/list.tsv"; then
+    select="--include slow,intrusive"
+  else
+    select="--include intrusive --skip-tags slow"
+  fi
+  # shellcheck disable=SC2086 # word splitting wanted
+  run_suite "$dir" "$sargs" --profile "$profile" $select $DEVIATION_VARS
+  rc=$(cat "$dir/rc")
+  if [ "$rc" = 99 ]; then
+    result="NO SERVER"
+    failing=
+  else
+    results "$dir/out.tap" >"$dir/results"
+    errored "$dir/console" >"$dir/errors"
+    status=$(awk -v id="$catcher" '$1 == id {print $2}' "$dir/results")
+    [ -n "$status" ] || status=absent
+    grep -qx "$catcher" "$dir/errors" && status=error
+    failing=$(awk '$2 == "fail" {printf "%s%s", sep, $1; sep = " "}
+                   $2 == "warn" {printf "%s%s(w)", sep, $1; sep = " "}' "$dir/results")
+    if [ "$level" = must ] && [ "$status" = fail ] && [ "$rc" = 1 ]; then
+      result=caught
+    elif [ "$level" = should ] && [ "$status" = warn ]; then
+      result=caught
+    elif [ "$level" = must ] && [ "$status" = fail ]; then
+      result="MISSED(exit $rc)"
+    else
+      result="MISSED($status)"
+    fi
+  fi
+  printf '%s|%s|%s|%s|%s|%s\n' "$name" "$profile" "$level" "$catcher" "$result" "$failing" \
+    >"$WORK/$name.verdict"
+}
+
+deviations() {
+  rm -rf "$WORK"
+  mkdir -p "$WORK"
+  start=$(date +%s)
+  "$RS" --list-deviations >"$WORK/deviations.tsv" || die "--list-deviations failed"
+  "$AC" --suite "$SUITE" --list --include slow,intrusive >"$WORK/list.tsv" || die "--list failed"
+  total=$(wc -l <"$WORK/deviations.tsv" | tr -d ' ')
+  # Runs mostly sleep (ISSUE-DISTINCT, REVOKE-LIVE and the load tests wait on purpose): 4 at a
+  # time keep 2 cores far from busy and halve the wall time. PROOF_JOBS overrides.
+  jobs=${PROOF_JOBS:-4}
+  awk -F'\t' '{print $1}' "$WORK/deviations.tsv" |
+    xargs -n 1 -P "$jobs" sh "$0" one "$AC" "$RS" "$SRC" "$WORK"
+  missed=0
+  {
+    echo "deviation|profile|level|catcher|result|all failing ids ((w) = warning)"
+    awk -F'\t' '{print $1}' "$WORK/deviations.tsv" | while read -r name; do
+      if [ -f "$WORK/$name.verdict" ]; then
+        cat "$WORK/$name.verdict"
+      else
+        echo "$name|?|?|?|NOT RUN|"
+      fi
+    done
+  } >"$WORK/matrix"
+  awk -F'|' '
+    { for (i = 1; i <= 5; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) }
+      cell[NR, 6] = $6 }
+    END {
+      for (r = 1; r <= NR; r++) {
+        line = ""
+        for (i = 1; i <= 5; i++) line = line sprintf("%-" w[i] "s | ", cell[r, i])
+        print line cell[r, 6]
+      }
+    }' "$WORK/matrix"
+  missed=$(awk -F'|' 'NR > 1 && $5 != "caught"' "$WORK/matrix" | wc -l | tr -d ' ')
+  echo "proof.deviations: $((total - missed)) of $total deviations caught by their named test at" \
+    "their named level, in $(($(date +%s) - start)) s"
+  if [ "$missed" != 0 ]; then
+    echo "FAIL: $missed deviation(s) not caught as the table says (work dir: $WORK)" >&2
+    exit 1
+  fi
+  exit 0
+}
+
+coverage() {
+  rm -rf "$WORK"
+  mkdir -p "$WORK"
+  list_ids | sort >"$WORK/ids"
+  "$RS" --list-deviations >"$WORK/deviations.tsv" || die "--list-deviations failed"
+  bad=0
+  # The table itself: five columns, known profiles and levels, catchers that exist.
+  awk -F'\t' 'NF != 5 || ($3 != "documented" && $3 != "rfc") || ($5 != "must" && $5 != "should") {
+      print "FAIL: malformed --list-deviations line: " $0; bad = 1 }
+    END { exit bad }' "$WORK/deviations.tsv" >&2 || bad=1
+  awk -F'\t' '{print $2}' "$WORK/deviations.tsv" | sort -u >"$WORK/catchers"
+  stale=$(comm -23 "$WORK/catchers" "$WORK/ids" | tr '\n' ' ')
+  if [ -n "$stale" ]; then
+    echo "FAIL: deviations name test ids that are not in the suite: $stale" >&2
+    bad=1
+  fi
+  # uncatchable.txt: "ID reason", comments and blank lines ignored.
+  unc=$SRC/tests/proof/uncatchable.txt
+  sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$unc" >"$WORK/uncatchable"
+  noreason=$(awk 'NF < 2 {print $1}' "$WORK/uncatchable" | tr '\n' ' ')
+  if [ -n "$noreason" ]; then
+    echo "FAIL: uncatchable.txt entries without a reason: $noreason" >&2
+    bad=1
+  fi
+  awk '{print $1}' "$WORK/uncatchable" | sort >"$WORK/uncatchable.ids"
+  dup=$(uniq -d "$WORK/uncatchable.ids" | tr '\n' ' ')
+  unknown=$(comm -23 "$WORK/uncatchable.ids" "$WORK/ids" | tr '\n' ' ')
+  caught_too=$(comm -12 "$WORK/uncatchable.ids" "$WORK/catchers" | tr '\n' ' ')
+  if [ -n "$dup$unknown$caught_too" ]; then
+    echo "FAIL: uncatchable.txt: duplicates [$dup], not in the suite [$unknown]," \
+      "catchers of a deviation after all [$caught_too]" >&2
+    bad=1
+  fi
+  sort -u "$WORK/catchers" "$WORK/uncatchable.ids" >"$WORK/accounted"
+  uncovered=$(comm -23 "$WORK/ids" "$WORK/accounted" | tr '\n' ' ')
+  n_ids=$(wc -l <"$WORK/ids" | tr -d ' ')
+  n_caught=$(comm -12 "$WORK/ids" "$WORK/catchers" | wc -l | tr -d ' ')
+  n_unc=$(wc -l <"$WORK/uncatchable.ids" | tr -d ' ')
+  echo "proof.coverage: $n_ids test ids; $n_caught catch at least one of" \
+    "$(wc -l <"$WORK/deviations.tsv" | tr -d ' ') deviations; $n_unc listed as uncatchable:"
+  sed 's/^/  /' "$WORK/uncatchable"
+  if [ -n "$uncovered" ]; then
+    echo "FAIL: no deviation catches, and uncatchable.txt does not list: $uncovered" >&2
+    bad=1
+  fi
+  [ $bad = 0 ] && echo "ok"
+  exit $bad
+}
+
+case $MODE in
+documented) check_clean documented ;;
+rfc) check_clean rfc --profile rfc ;;
+deviations) deviations ;;
+coverage) coverage ;;
+one)
+  [ $# -eq 1 ] || die "one: a deviation name"
+  one "$1"
+  if [ -t 1 ] || [ -n "${PROOF_PRINT:-}" ]; then
+    cat "$WORK/$1.verdict"
+  fi
+  ;;
+*) die "unknown mode $MODE" ;;
+esac
