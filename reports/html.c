@@ -1,0 +1,699 @@
+/* The HTML report (--html FILE): one self-contained page for people who read reports rather than
+ * TAP: a summary with counts and a bar per area, then a table of every test with filters (a
+ * little inline JavaScript; without it the table is complete and readable, only the filters are
+ * hidden) and expandable failure details with the redacted transcript. No external asset: inline
+ * CSS and script, and a Content-Security-Policy that forbids loading anything, so the file works
+ * offline and from a CI artifact.
+ *
+ * Bounded memory: each test's table row is written as it arrives to a temporary file; only the
+ * counts per outcome and per area stay in memory. end() writes the page (the summary needs the
+ * counts, so it comes first) to PATH.tmp, copies the rows in, and renames it to PATH. */
+#include "report.h"
+#include "report_common.h"
+#include "text.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define HTML_MESSAGE_MAX 400
+/* Failures listed at the top, each linking to its row; the rest are counted. */
+#define HTML_ATTENTION_MAX 200
+
+enum { N_OUT = 6 };
+/* Display order: what needs attention first. Indexed by position, mapped from ac_outcome. */
+static const ac_outcome ORDER[N_OUT] = { AC_OUT_FAIL, AC_OUT_ERROR, AC_OUT_WARN, AC_OUT_PASS,
+                                         AC_OUT_SKIP, AC_OUT_NOTRUN };
+
+static const char *out_key(ac_outcome o)   /* class names and data-outcome values */
+{
+    switch (o) {
+    case AC_OUT_PASS: return "pass";
+    case AC_OUT_FAIL: return "fail";
+    case AC_OUT_WARN: return "warn";
+    case AC_OUT_ERROR: return "error";
+    case AC_OUT_SKIP: return "skip";
+    case AC_OUT_NOTRUN: return "not_run";
+    }
+    return "error";
+}
+
+static int out_index(ac_outcome o)
+{
+    for (int i = 0; i < N_OUT; i++)
+        if (ORDER[i] == o) return i;
+    return 1;
+}
+
+typedef struct html_area {
+    char *name;              /* owned */
+    size_t n[N_OUT];         /* by position in ORDER */
+    size_t total;
+} html_area;
+
+typedef struct html_ctx {
+    char *path, *tmp_path;   /* owned */
+    FILE *out;               /* PATH.tmp, from the constructor until end() */
+    FILE *rows;              /* owned tmpfile(): the <tr> elements */
+    ac_report_opts o;
+    bool det, strict;
+    /* Run information, copied at begin() (the run's strings are not ours to keep). */
+    char *target, *profile, *tool_version, *suite_name, *suite_version, *suite_hash;
+    double start_wall;
+    size_t n[N_OUT], total;
+    size_t failures;         /* tests that count against the run */
+    html_area *areas; size_t n_areas, cap_areas;
+    /* The first HTML_ATTENTION_MAX failing tests as ready-made list items; more are counted. */
+    ac_strlist attention;
+    size_t attention_more;
+    bool io_failed;
+    int io_errno;
+    bool closed;
+} html_ctx;
+
+static void set_err(char **err, char *msg)
+{
+    if (err) *err = msg;
+    else free(msg);
+}
+
+/* ---- escaping ----------------------------------------------------------------------------- */
+
+/* Appends s made visible (ac_text_visible: invalid UTF-8 and control characters become \xHH)
+ * and HTML-escaped for text and attribute values alike. */
+static void esc(ac_buf *b, const char *s)
+{
+    char *v = ac_text_visible_str(s);
+    for (const char *p = v; *p; p++) {
+        switch (*p) {
+        case '&': ac_buf_puts(b, "&amp;"); break;
+        case '<': ac_buf_puts(b, "&lt;"); break;
+        case '>': ac_buf_puts(b, "&gt;"); break;
+        case '"': ac_buf_puts(b, "&quot;"); break;
+        case '\'': ac_buf_puts(b, "&#39;"); break;
+        case '\r':   /* CR LF is a line end; a lone CR is shown */
+            if (p[1] != '\n') ac_buf_puts(b, "\\r");
+            break;
+        default: ac_buf_putc(b, *p);
+        }
+    }
+    free(v);
+}
+
+static void esc_line(ac_buf *b, const char *s, size_t max)
+{
+    char *l = ac_text_one_line(s, max);
+    esc(b, l);
+    free(l);
+}
+
+/* Capped (head and tail) and escaped, for <pre>. */
+static void esc_capped(ac_buf *b, const char *s, size_t cap)
+{
+    char *v = ac_text_visible_str(s);
+    char *c = ac_text_cap(v, cap);
+    esc(b, c);
+    free(c);
+    free(v);
+}
+
+/* ---- per test ------------------------------------------------------------------------------- */
+
+static html_area *area_for(html_ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_areas; i++)
+        if (strcmp(c->areas[i].name, name) == 0) return &c->areas[i];
+    if (c->n_areas == c->cap_areas) {
+        c->cap_areas = c->cap_areas ? 2 * c->cap_areas : 8;
+        c->areas = ac_realloc(c->areas, c->cap_areas * sizeof *c->areas);
+    }
+    html_area *a = &c->areas[c->n_areas++];
+    memset(a, 0, sizeof *a);
+    a->name = ac_strdup(name);
+    return a;
+}
+
+/* The transcript: the runner's, or one made from the steps' excerpts. Raw; caller frees. */
+static char *transcript(const ac_test_result *t)
+{
+    if (t->transcript && *t->transcript) return ac_strdup(t->transcript);
+    ac_buf d;
+    ac_buf_init(&d);
+    for (size_t i = 0; i < t->n_steps; i++) {
+        const ac_step_result *s = &t->steps[i];
+        if (!(s->request_excerpt && *s->request_excerpt) && !(s->response_excerpt && *s->response_excerpt))
+            continue;
+        ac_buf_printf(&d, "== step %s (%s) ==\n", s->name ? s->name : "?", ac_outcome_name(s->outcome));
+        if (s->request_excerpt && *s->request_excerpt) ac_buf_printf(&d, "> %s\n", s->request_excerpt);
+        if (s->response_excerpt && *s->response_excerpt) ac_buf_printf(&d, "< %s\n", s->response_excerpt);
+    }
+    return ac_buf_steal(&d);
+}
+
+static void check_rows(ac_buf *b, const ac_test_result *t)
+{
+    size_t failed = ac_report_failed(t);
+    if (!failed) return;
+    ac_buf_puts(b, "<table class=\"checks\"><thead><tr><th>severity</th><th>check</th>"
+                   "<th>expected</th><th>actual</th><th>at</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < t->n_steps; i++) {
+        const ac_step_result *s = &t->steps[i];
+        for (size_t k = 0; k < s->n_checks; k++) {
+            const ac_check *ck = &s->checks[k];
+            if (ck->passed) continue;
+            ac_buf_printf(b, "<tr><td class=\"sev-%s\">%s</td><td>", ac_severity_name(ck->severity),
+                          ac_severity_name(ck->severity));
+            if (t->multi_step && s->name) {
+                esc(b, s->name);
+                ac_buf_puts(b, ": ");
+            }
+            esc_line(b, ck->check && *ck->check ? ck->check : "check", HTML_MESSAGE_MAX);
+            if (ck->message && *ck->message) {
+                ac_buf_puts(b, "<div class=\"msg\">");
+                esc_line(b, ck->message, HTML_MESSAGE_MAX);
+                ac_buf_puts(b, "</div>");
+            }
+            ac_buf_puts(b, "</td><td><code>");
+            esc_line(b, ck->expected, HTML_MESSAGE_MAX);
+            ac_buf_puts(b, "</code></td><td><code>");
+            esc_line(b, ck->actual, HTML_MESSAGE_MAX);
+            ac_buf_puts(b, "</code></td><td class=\"at\"");
+            if (ck->file && *ck->file) {   /* the file's name, the whole path on hover */
+                const char *slash = strrchr(ck->file, '/');
+                ac_buf_puts(b, " title=\"");
+                esc(b, ck->file);
+                ac_buf_puts(b, "\">");
+                esc(b, slash ? slash + 1 : ck->file);
+                ac_buf_printf(b, ":%d", ck->line);
+            } else {
+                ac_buf_putc(b, '>');
+            }
+            ac_buf_puts(b, "</td></tr>\n");
+        }
+    }
+    ac_buf_puts(b, "</tbody></table>\n");
+}
+
+static const char *headline(const ac_test_result *t)
+{
+    switch (t->outcome) {
+    case AC_OUT_PASS: return t->notes.n ? t->notes.items[0] : NULL;
+    case AC_OUT_WARN: return ac_report_should_message(t);
+    case AC_OUT_SKIP: return t->reason && *t->reason ? t->reason : "skipped";
+    case AC_OUT_NOTRUN: return t->reason && *t->reason ? t->reason : "run stopped early";
+    default: return ac_report_message(t);
+    }
+}
+
+static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char *area)
+{
+    const char *key = out_key(t->outcome);
+    ac_buf_printf(b, "<tr id=\"t-");
+    esc(b, t->id ? t->id : "?");
+    ac_buf_printf(b, "\" class=\"r-%s\" data-outcome=\"%s\" data-area=\"", key, key);
+    esc(b, area);
+    ac_buf_puts(b, "\"><td class=\"id\">");
+    esc(b, t->id ? t->id : "?");
+    ac_buf_puts(b, "</td><td class=\"name\">");
+    esc(b, t->name ? t->name : "");
+    const char *head = headline(t);
+    bool expandable = t->outcome == AC_OUT_FAIL || t->outcome == AC_OUT_ERROR ||
+                      t->outcome == AC_OUT_WARN || (t->outcome == AC_OUT_PASS && t->notes.n);
+    if (expandable) {
+        ac_buf_puts(b, "<details><summary>");
+        esc_line(b, head, HTML_MESSAGE_MAX);
+        ac_buf_puts(b, "</summary><div class=\"detail\">\n");
+        check_rows(b, t);
+        if (t->notes.n) {
+            ac_buf_puts(b, "<ul class=\"notes\">");
+            for (size_t i = 0; i < t->notes.n; i++) {
+                ac_buf_puts(b, "<li>note: ");
+                esc_line(b, t->notes.items[i], HTML_MESSAGE_MAX);
+                ac_buf_puts(b, "</li>");
+            }
+            ac_buf_puts(b, "</ul>\n");
+        }
+        if (t->refs.n) {
+            ac_buf_puts(b, "<p class=\"refs\">refs: ");
+            for (size_t i = 0; i < t->refs.n; i++) {
+                if (i) ac_buf_puts(b, "; ");
+                esc(b, t->refs.items[i]);
+            }
+            ac_buf_puts(b, "</p>\n");
+        }
+        if (t->file && *t->file) {
+            ac_buf_puts(b, "<p class=\"at\">test at ");
+            esc(b, t->file);
+            ac_buf_printf(b, ":%d</p>\n", t->line);
+        }
+        char *tr = transcript(t);
+        if (*tr) {
+            ac_buf_puts(b, "<pre class=\"transcript\">");
+            esc_capped(b, tr, ac_report_cap(&c->o));
+            ac_buf_puts(b, "</pre>\n");
+        }
+        free(tr);
+        ac_buf_puts(b, "</div></details>");
+    } else if (head) {
+        ac_buf_puts(b, "<div class=\"reason\">");
+        esc_line(b, head, HTML_MESSAGE_MAX);
+        ac_buf_puts(b, "</div>");
+    }
+    ac_buf_puts(b, "</td><td class=\"area\">");
+    esc(b, area);
+    ac_buf_printf(b, "</td><td class=\"sev-%s\">%s</td><td><span class=\"o o-%s\">%s</span></td><td class=\"st\">",
+                  ac_severity_name(t->severity), ac_severity_name(t->severity), key,
+                  ac_outcome_name(t->outcome));
+    for (size_t i = 0; i < t->n_statuses; i++) ac_buf_printf(b, "%s%ld", i ? " " : "", t->statuses[i]);
+    double ms = c->det || !(t->duration_ms > 0) ? 0.0 : t->duration_ms;
+    ac_buf_printf(b, "</td><td class=\"num\">%.0f</td></tr>\n", ms);
+}
+
+static int html_test(ac_reporter *r, const ac_test_result *t, size_t index, char **err)
+{
+    (void)index;
+    html_ctx *c = r->ctx;
+    const char *area = t->suite && *t->suite ? t->suite : "authconform";
+    int oi = out_index(t->outcome);
+    c->n[oi]++;
+    c->total++;
+    html_area *a = area_for(c, area);
+    a->n[oi]++;
+    a->total++;
+    if (ac_report_is_failure(t, c->strict)) {
+        c->failures++;
+        if (c->attention.n < HTML_ATTENTION_MAX) {
+            ac_buf li;
+            ac_buf_init(&li);
+            ac_buf_printf(&li, "<li><span class=\"o o-%s\">%s</span> <a href=\"#t-", out_key(t->outcome),
+                          ac_outcome_name(t->outcome));
+            esc(&li, t->id ? t->id : "?");
+            ac_buf_puts(&li, "\">");
+            esc(&li, t->id ? t->id : "?");
+            ac_buf_puts(&li, "</a> ");
+            esc_line(&li, t->name, HTML_MESSAGE_MAX);
+            ac_buf_puts(&li, ": <span class=\"msg\">");
+            esc_line(&li, headline(t), HTML_MESSAGE_MAX);
+            ac_buf_puts(&li, "</span></li>\n");
+            ac_strlist_push_owned(&c->attention, ac_buf_steal(&li));
+        } else {
+            c->attention_more++;
+        }
+    }
+    ac_buf b;
+    ac_buf_init(&b);
+    test_row(c, &b, t, area);
+    int rc = 0;
+    if (!c->io_failed && fwrite(b.data, 1, b.len, c->rows) != b.len) {
+        c->io_failed = true;
+        c->io_errno = errno;
+    }
+    if (c->io_failed) {
+        set_err(err, ac_sprintf("%s: writing a temporary file for the HTML report: %s", c->path,
+                                strerror(c->io_errno)));
+        rc = -1;
+    }
+    ac_buf_free(&b);
+    return rc;
+}
+
+/* ---- the page ------------------------------------------------------------------------------- */
+
+static int html_begin(ac_reporter *r, const ac_run_info *info, char **err)
+{
+    (void)err;
+    html_ctx *c = r->ctx;
+    if (!info) return 0;
+    c->strict = c->o.strict || info->strict;
+    c->target = ac_strdup(info->target);
+    c->profile = ac_strdup(info->profile);
+    c->tool_version = ac_strdup(info->tool_version);
+    c->suite_name = ac_strdup(info->suite_name);
+    c->suite_version = ac_strdup(info->suite_version);
+    c->suite_hash = ac_strdup(info->suite_hash[0] ? info->suite_hash : NULL);
+    c->start_wall = info->start_wall;
+    return 0;
+}
+
+static const char CSS[] =
+    ":root{--pass:#2e7d32;--fail:#c62828;--warn:#b26a00;--error:#6a1b9a;--skip:#8a8a8a;"
+    "--not_run:#5d5d5d;--line:#d9dde3;--bg:#f6f7f9;--ink:#1d232b}\n"
+    "*{box-sizing:border-box}\n"
+    "body{margin:0;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;"
+    "color:var(--ink);background:var(--bg)}\n"
+    "header,main{max-width:1280px;margin:0 auto;padding:16px 24px}\n"
+    "header{background:#fff;border-bottom:1px solid var(--line);max-width:none}\n"
+    "header .in{max-width:1232px;margin:0 auto}\n"
+    "h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:20px 0 8px}\n"
+    ".meta{color:#555;font-size:13px}.meta span{margin-right:18px;white-space:nowrap}\n"
+    ".verdict{display:inline-block;margin:10px 0 0;padding:4px 10px;border-radius:4px;color:#fff;"
+    "font-weight:600}\n"
+    ".v-ok{background:var(--pass)}.v-bad{background:var(--fail)}\n"
+    ".cards{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 4px}\n"
+    ".card{background:#fff;border:1px solid var(--line);border-left:6px solid #999;border-radius:6px;"
+    "padding:8px 14px;min-width:110px}\n"
+    ".card b{display:block;font-size:22px}.card small{color:#555}\n"
+    ".c-total{border-left-color:var(--ink)}.c-pass{border-left-color:var(--pass)}"
+    ".c-fail{border-left-color:var(--fail)}.c-warn{border-left-color:var(--warn)}"
+    ".c-error{border-left-color:var(--error)}.c-skip{border-left-color:var(--skip)}"
+    ".c-not_run{border-left-color:var(--not_run)}\n"
+    "table.areas{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line)}\n"
+    "table.areas td{padding:5px 10px;border-top:1px solid var(--line)}\n"
+    "table.areas td.an{width:190px;font-weight:600}table.areas td.ac{width:330px;color:#444;"
+    "font-size:12px}\n"
+    ".bar{display:flex;height:14px;border-radius:3px;overflow:hidden;background:#eceff3;min-width:200px}\n"
+    ".bar i{display:block;height:100%}\n"
+    ".b-pass{background:var(--pass)}.b-fail{background:var(--fail)}.b-warn{background:var(--warn)}"
+    ".b-error{background:var(--error)}.b-skip{background:var(--skip)}.b-not_run{background:var(--not_run)}\n"
+    "#filters{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 12px;"
+    "margin:8px 0;display:flex;flex-wrap:wrap;gap:14px;align-items:center}\n"
+    "#filters[hidden]{display:none}\n"
+    "#filters label{white-space:nowrap}#filters input[type=search]{min-width:220px;padding:3px 6px}\n"
+    "#f-count{color:#555;margin-left:auto}\n"
+    "table#tests{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line)}\n"
+    "#tests th{position:sticky;top:0;background:#eef1f5;text-align:left;padding:6px 8px;"
+    "border-bottom:1px solid var(--line);font-size:13px}\n"
+    "#tests td{padding:6px 8px;border-top:1px solid var(--line);vertical-align:top}\n"
+    "#tests td.id{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12.5px;"
+    "white-space:nowrap}\n"
+    "#tests td.num,#tests td.st{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+    "#tests td.area{white-space:nowrap;color:#444}\n"
+    "#tests>tbody>tr.r-fail>td:first-child{box-shadow:inset 4px 0 var(--fail)}"
+    "#tests>tbody>tr.r-error>td:first-child{box-shadow:inset 4px 0 var(--error)}"
+    "#tests>tbody>tr.r-warn>td:first-child{box-shadow:inset 4px 0 var(--warn)}\n"
+    ".o{display:inline-block;min-width:54px;text-align:center;padding:1px 6px;border-radius:3px;"
+    "color:#fff;font-size:12px;font-weight:600;text-transform:uppercase}\n"
+    ".o-pass{background:var(--pass)}.o-fail{background:var(--fail)}.o-warn{background:var(--warn)}"
+    ".o-error{background:var(--error)}.o-skip{background:var(--skip)}.o-not_run{background:var(--not_run)}\n"
+    ".sev-must{font-weight:600}.sev-info{color:#666}\n"
+    ".reason{color:#666;font-size:12.5px;margin-top:2px}\n"
+    "details{margin-top:3px}details summary{cursor:pointer;color:#333;font-size:13px}\n"
+    ".detail{margin:6px 0 2px;padding:8px;background:#fafbfc;border:1px solid var(--line);"
+    "border-radius:4px}\n"
+    "table.checks{border-collapse:collapse;width:100%;font-size:12.5px;margin-bottom:6px}\n"
+    "table.checks th,table.checks td{border:1px solid var(--line);padding:3px 6px;text-align:left;"
+    "vertical-align:top}\n"
+    "table.checks code{white-space:pre-wrap;word-break:break-word}\n"
+    "table.checks th:nth-child(1){width:64px}table.checks th:nth-child(2){width:40%}"
+    "table.checks td.at{white-space:nowrap}\n"
+    "#failures{background:#fff;border:1px solid var(--line);border-radius:6px;margin:0;padding:8px 12px 8px 30px}\n"
+    "#failures li{margin:3px 0}#failures a{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12.5px}\n"
+    "#tests>tbody>tr:target>td{background:#fff8e1}\n"
+    ".msg{color:#444}.refs,.at{margin:4px 0;color:#555;font-size:12.5px}.notes{margin:4px 0}\n"
+    "pre.transcript{margin:6px 0 0;padding:8px;background:#1f2329;color:#e8eaed;border-radius:4px;"
+    "font-size:12px;line-height:1.35;white-space:pre-wrap;word-break:break-all;max-height:480px;"
+    "overflow:auto}\n"
+    "footer{max-width:1280px;margin:0 auto;padding:8px 24px 24px;color:#777;font-size:12px}\n"
+    "@media print{#filters{display:none}pre.transcript{max-height:none}}\n";
+
+/* Filters: outcome checkboxes, an area choice and a text search; the count of shown rows. Runs
+ * only where scripts run; the page is complete without it. */
+static const char JS[] =
+    "(function(){\n"
+    "var f=document.getElementById('filters');if(!f)return;f.hidden=false;\n"
+    "var rows=Array.prototype.slice.call(document.querySelectorAll('#tests>tbody>tr'));\n"
+    "var area=document.getElementById('f-area'),text=document.getElementById('f-text'),"
+    "count=document.getElementById('f-count');\n"
+    "function apply(){var on={};Array.prototype.forEach.call(f.querySelectorAll('input[type=checkbox]'),"
+    "function(c){on[c.value]=c.checked;});\n"
+    "var a=area.value,q=text.value.toLowerCase(),shown=0;\n"
+    "rows.forEach(function(r){var ok=on[r.getAttribute('data-outcome')]&&(!a||r.getAttribute('data-area')===a)"
+    "&&(!q||r.textContent.toLowerCase().indexOf(q)>=0);r.hidden=!ok;if(ok)shown++;});\n"
+    "count.textContent=shown+' of '+rows.length+' tests shown';}\n"
+    "f.addEventListener('input',apply);f.addEventListener('change',apply);\n"
+    "document.getElementById('f-expand').addEventListener('click',function(){"
+    "var ds=document.querySelectorAll('#tests>tbody>tr:not([hidden]) details'),open=false;"
+    "Array.prototype.forEach.call(ds,function(d){if(!d.open)open=true;});"
+    "Array.prototype.forEach.call(ds,function(d){d.open=open;});});\n"
+    "Array.prototype.forEach.call(document.querySelectorAll('tr[data-area-row]'),function(tr){"
+    "tr.style.cursor='pointer';tr.addEventListener('click',function(){"
+    "area.value=tr.getAttribute('data-area-row');apply();"
+    "document.getElementById('tests').scrollIntoView();});});\n"
+    "function openHash(){var id=decodeURIComponent(location.hash.slice(1));"
+    "var r=id&&document.getElementById(id);if(!r)return;r.hidden=false;"
+    "var d=r.querySelector('details');if(d)d.open=true;}\n"
+    "window.addEventListener('hashchange',openHash);\n"
+    "apply();openHash();})();\n";
+
+static void bar(ac_buf *b, const size_t n[N_OUT], size_t total)
+{
+    ac_buf_puts(b, "<div class=\"bar\">");
+    for (int i = 0; i < N_OUT; i++) {
+        if (!n[i] || !total) continue;
+        double pct = 100.0 * (double)n[i] / (double)total;
+        ac_buf_printf(b, "<i class=\"b-%s\" style=\"width:%.3f%%\" title=\"%zu %s\"></i>",
+                      out_key(ORDER[i]), pct, n[i], ac_outcome_name(ORDER[i]));
+    }
+    ac_buf_puts(b, "</div>");
+}
+
+static void counts_text(ac_buf *b, const size_t n[N_OUT])
+{
+    bool first = true;
+    for (int i = 0; i < N_OUT; i++) {
+        if (!n[i]) continue;
+        ac_buf_printf(b, "%s%zu %s", first ? "" : " · ", n[i], ac_outcome_name(ORDER[i]));
+        first = false;
+    }
+}
+
+static void page_head(html_ctx *c, ac_buf *b, const ac_run_summary *s)
+{
+    char stamp[40];
+    time_t tt = c->det || !(c->start_wall > 0) ? 0 : (time_t)c->start_wall;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S UTC", &tm))
+        snprintf(stamp, sizeof stamp, "1970-01-01 00:00:00 UTC");
+    double secs = c->det || !(s->duration_ms > 0) ? 0.0 : s->duration_ms / 1000.0;
+    const char *suite = c->suite_name && *c->suite_name ? c->suite_name : "authconform";
+
+    ac_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                   "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
+                   "<meta name=\"generator\" content=\"authconform ");
+    esc(b, c->tool_version ? c->tool_version : AC_VERSION);
+    ac_buf_puts(b, "\">\n<title>");
+    esc(b, suite);
+    ac_buf_puts(b, " conformance report");
+    if (c->target && *c->target) {
+        ac_buf_puts(b, ": ");
+        esc(b, c->target);
+    }
+    ac_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header><div class=\"in\">\n<h1>", CSS);
+    esc(b, suite);
+    if (c->suite_version && *c->suite_version) {
+        ac_buf_puts(b, " ");
+        esc(b, c->suite_version);
+    }
+    ac_buf_puts(b, " conformance report</h1>\n<div class=\"meta\"><span>target: <b>");
+    esc(b, c->target && *c->target ? c->target : "(none)");
+    ac_buf_puts(b, "</b></span><span>profile: <b>");
+    esc(b, c->profile && *c->profile ? c->profile : "documented");
+    ac_buf_printf(b, "</b>%s</span><span>started: %s</span><span>duration: %.2f s</span>"
+                     "<span>authconform ", c->strict ? " (strict)" : "", stamp, secs);
+    esc(b, c->tool_version ? c->tool_version : AC_VERSION);
+    ac_buf_puts(b, "</span>");
+    if (c->suite_hash && *c->suite_hash) {
+        ac_buf_puts(b, "<span title=\"");
+        esc(b, c->suite_hash);
+        ac_buf_puts(b, "\">suite hash: ");
+        char short_hash[24];
+        snprintf(short_hash, sizeof short_hash, "%.19s", c->suite_hash);
+        esc(b, short_hash);
+        ac_buf_puts(b, "</span>");
+    }
+    ac_buf_puts(b, "</div>\n");
+
+    size_t failures = c->failures;
+    if (s->exit_code == 0)
+        ac_buf_puts(b, "<div class=\"verdict v-ok\" id=\"verdict\">PASSED: every must-level check passed</div>\n");
+    else if (s->exit_code == 3)
+        ac_buf_puts(b, "<div class=\"verdict v-bad\" id=\"verdict\">FAILED: the target never answered</div>\n");
+    else if (failures)
+        ac_buf_printf(b, "<div class=\"verdict v-bad\" id=\"verdict\">FAILED: %zu test%s failed</div>\n",
+                      failures, failures == 1 ? "" : "s");
+    else
+        ac_buf_puts(b, "<div class=\"verdict v-bad\" id=\"verdict\">FAILED: no must-level check ran</div>\n");
+    if (s->bailed) {
+        ac_buf_puts(b, "<div class=\"meta\">stopped early: ");
+        esc_line(b, s->bail_reason && *s->bail_reason ? s->bail_reason : "run stopped early", HTML_MESSAGE_MAX);
+        ac_buf_puts(b, "</div>\n");
+    }
+    ac_buf_puts(b, "</div></header>\n<main>\n<section id=\"summary\"");
+    ac_buf_printf(b, " data-total=\"%zu\"", c->total);
+    for (int i = 0; i < N_OUT; i++) ac_buf_printf(b, " data-%s=\"%zu\"", out_key(ORDER[i]), c->n[i]);
+    ac_buf_printf(b, ">\n<div class=\"cards\"><div class=\"card c-total\"><b id=\"count-total\">%zu</b>"
+                     "<small>tests</small></div>", c->total);
+    for (int i = 0; i < N_OUT; i++) {
+        if (ORDER[i] == AC_OUT_NOTRUN && !c->n[i]) continue;
+        ac_buf_printf(b, "<div class=\"card c-%s\"><b id=\"count-%s\">%zu</b><small>%s</small></div>",
+                      out_key(ORDER[i]), out_key(ORDER[i]), c->n[i], ac_outcome_name(ORDER[i]));
+    }
+    ac_buf_puts(b, "</div>\n<h2>By area</h2>\n<table class=\"areas\"><tbody>\n");
+    for (size_t k = 0; k < c->n_areas; k++) {
+        const html_area *a = &c->areas[k];
+        ac_buf_puts(b, "<tr data-area-row=\"");
+        esc(b, a->name);
+        ac_buf_puts(b, "\"><td class=\"an\">");
+        esc(b, a->name);
+        ac_buf_puts(b, "</td><td>");
+        bar(b, a->n, a->total);
+        ac_buf_puts(b, "</td><td class=\"ac\">");
+        counts_text(b, a->n);
+        ac_buf_puts(b, "</td></tr>\n");
+    }
+    ac_buf_puts(b, "</tbody></table>\n");
+    if (c->attention.n) {
+        ac_buf_puts(b, "<h2>Failures</h2>\n<ul id=\"failures\">\n");
+        for (size_t i = 0; i < c->attention.n; i++) ac_buf_puts(b, c->attention.items[i]);
+        if (c->attention_more) ac_buf_printf(b, "<li>... and %zu more</li>\n", c->attention_more);
+        ac_buf_puts(b, "</ul>\n");
+    }
+    ac_buf_puts(b, "</section>\n<h2>Tests</h2>\n"
+                   "<div id=\"filters\" hidden><span>show:</span>");
+    for (int i = 0; i < N_OUT; i++)
+        ac_buf_printf(b, "<label><input type=\"checkbox\" value=\"%s\" checked> %s (%zu)</label>",
+                      out_key(ORDER[i]), ac_outcome_name(ORDER[i]), c->n[i]);
+    ac_buf_puts(b, "<label>area: <select id=\"f-area\"><option value=\"\">all</option>");
+    for (size_t k = 0; k < c->n_areas; k++) {
+        ac_buf_puts(b, "<option value=\"");
+        esc(b, c->areas[k].name);
+        ac_buf_puts(b, "\">");
+        esc(b, c->areas[k].name);
+        ac_buf_puts(b, "</option>");
+    }
+    ac_buf_puts(b, "</select></label><input type=\"search\" id=\"f-text\" placeholder=\"search id, name, message\">"
+                   "<button type=\"button\" id=\"f-expand\">expand/collapse details</button>"
+                   "<span id=\"f-count\"></span></div>\n"
+                   "<table id=\"tests\"><thead><tr><th>id</th><th>test</th><th>area</th><th>severity</th>"
+                   "<th>outcome</th><th>statuses</th><th>ms</th></tr></thead>\n<tbody>\n");
+}
+
+static int copy_rows(FILE *from, FILE *to)
+{
+    char chunk[16384];
+    if (fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0) return -1;
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, from)) > 0)
+        if (fwrite(chunk, 1, n, to) != n) return -1;
+    return ferror(from) ? -1 : 0;
+}
+
+static int html_end(ac_reporter *r, const ac_run_summary *s, char **err)
+{
+    html_ctx *c = r->ctx;
+    if (c->closed) return 0;
+    c->closed = true;
+    ac_run_summary zero;
+    memset(&zero, 0, sizeof zero);
+    if (!s) s = &zero;
+    if (c->io_failed) {
+        set_err(err, ac_sprintf("%s: HTML report not written: %s", c->path, strerror(c->io_errno)));
+        goto fail;
+    }
+    ac_buf b;
+    ac_buf_init(&b);
+    page_head(c, &b, s);
+    bool ok = fwrite(b.data, 1, b.len, c->out) == b.len && copy_rows(c->rows, c->out) == 0;
+    ac_buf_reset(&b);
+    ac_buf_puts(&b, "</tbody></table>\n");
+    if (c->total == 0) ac_buf_puts(&b, "<p>No test was reported.</p>\n");
+    ac_buf_puts(&b, "</main>\n<footer>Written by authconform ");
+    esc(&b, c->tool_version ? c->tool_version : AC_VERSION);
+    ac_buf_printf(&b, ". Secrets are redacted; server text is shown, never obeyed (control characters "
+                      "and invalid UTF-8 appear as \\xHH).</footer>\n<script>\n%s</script>\n</body>\n</html>\n", JS);
+    ok = ok && fwrite(b.data, 1, b.len, c->out) == b.len;
+    ac_buf_free(&b);
+    FILE *out = c->out;
+    c->out = NULL;
+    if (!ok || ferror(out)) {
+        int e = errno;
+        fclose(out);
+        set_err(err, ac_sprintf("%s: writing the HTML report: %s", c->tmp_path, strerror(e)));
+        goto fail;
+    }
+    if (fclose(out) != 0) {
+        set_err(err, ac_sprintf("%s: writing the HTML report: %s", c->tmp_path, strerror(errno)));
+        goto fail;
+    }
+    if (rename(c->tmp_path, c->path) != 0) {
+        set_err(err, ac_sprintf("%s: cannot rename %s: %s", c->path, c->tmp_path, strerror(errno)));
+        goto fail;
+    }
+    return 0;
+fail:
+    if (c->out) {
+        fclose(c->out);
+        c->out = NULL;
+    }
+    remove(c->tmp_path);
+    return -1;
+}
+
+static void html_destroy(ac_reporter *r)
+{
+    if (!r) return;
+    html_ctx *c = r->ctx;
+    if (c) {
+        if (c->out) {
+            fclose(c->out);
+            remove(c->tmp_path);
+        }
+        if (c->rows) fclose(c->rows);
+        for (size_t i = 0; i < c->n_areas; i++) free(c->areas[i].name);
+        free(c->areas);
+        ac_strlist_free(&c->attention);
+        free(c->target);
+        free(c->profile);
+        free(c->tool_version);
+        free(c->suite_name);
+        free(c->suite_version);
+        free(c->suite_hash);
+        free(c->path);
+        free(c->tmp_path);
+        free(c);
+    }
+    free(r);
+}
+
+ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char **err)
+{
+    if (!path || !*path || strcmp(path, "-") == 0) {
+        set_err(err, ac_strdup("the HTML report needs a file path"));
+        return NULL;
+    }
+    html_ctx *c = ac_calloc(1, sizeof *c);
+    if (o) c->o = *o;
+    else ac_report_opts_init(&c->o);
+    c->det = ac_report_deterministic(&c->o);
+    c->path = ac_strdup(path);
+    c->tmp_path = ac_sprintf("%s.tmp", path);
+    c->rows = tmpfile();
+    if (!c->rows) {
+        set_err(err, ac_sprintf("%s: cannot create a temporary file for the HTML report: %s", path,
+                                strerror(errno)));
+        goto fail;
+    }
+    c->out = fopen(c->tmp_path, "w");
+    if (!c->out) {
+        set_err(err, ac_sprintf("%s: cannot open the HTML report: %s", c->tmp_path, strerror(errno)));
+        goto fail;
+    }
+    ac_reporter *r = ac_calloc(1, sizeof *r);
+    r->format = "html";
+    r->ctx = c;
+    r->begin = html_begin;
+    r->test = html_test;
+    r->end = html_end;
+    r->destroy = html_destroy;
+    return r;
+fail:
+    if (c->rows) fclose(c->rows);
+    free(c->path);
+    free(c->tmp_path);
+    free(c);
+    return NULL;
+}

@@ -1,0 +1,298 @@
+/* The run record (--json FILE): a versioned JSON document of a run, described in
+ * docs/run-record.md and docs/run-record.schema.json, read back by `authconform diff`.
+ *
+ * Streamed: the header is written at begin(), each test as one line as it arrives, the summary
+ * at end(); nothing is kept per test. The document goes to PATH.tmp (opened by the constructor,
+ * so an unwritable path fails before anything is sent) and is renamed to PATH at the end. */
+#include "record.h"
+#include "report.h"
+#include "report_common.h"
+#include "text.h"
+#include "version.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A message is one line; long enough for any check's summary. */
+#define JSON_MESSAGE_MAX 2000
+
+typedef struct json_ctx {
+    char *path, *tmp_path;   /* owned */
+    FILE *out;               /* PATH.tmp, open from the constructor until end() */
+    ac_report_opts o;
+    bool det;
+    size_t n_tests;
+    bool io_failed;
+    int io_errno;
+    bool closed;
+} json_ctx;
+
+static void set_err(char **err, char *msg)
+{
+    if (err) *err = msg;
+    else free(msg);
+}
+
+/* Every string from a run passes through ac_text_visible: a record is valid UTF-8. */
+static cJSON *visible_string(const char *s)
+{
+    char *v = ac_text_visible_str(s);
+    cJSON *j = cJSON_CreateString(v);
+    free(v);
+    return j;
+}
+
+static cJSON *one_line(const char *s)
+{
+    char *v = ac_text_one_line(s, JSON_MESSAGE_MAX);
+    cJSON *j = cJSON_CreateString(v);
+    free(v);
+    return j;
+}
+
+static cJSON *string_or_null(const char *s)
+{
+    return s && *s ? visible_string(s) : cJSON_CreateNull();
+}
+
+static cJSON *string_list(const ac_strlist *l)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; l && i < l->n; i++) cJSON_AddItemToArray(a, visible_string(l->items[i]));
+    return a;
+}
+
+static double ms3(double ms, bool det)
+{
+    if (det || !(ms > 0) || !isfinite(ms)) return 0;
+    return round(ms * 1000.0) / 1000.0;
+}
+
+static void put(json_ctx *c, const char *s, size_t n)
+{
+    if (c->io_failed || !c->out) return;
+    if (fwrite(s, 1, n, c->out) != n) {
+        c->io_failed = true;
+        c->io_errno = errno;
+    }
+}
+
+static void puts_(json_ctx *c, const char *s)
+{
+    put(c, s, strlen(s));
+}
+
+/* `  "key": <compact JSON>` followed by `sep`; takes item. */
+static void member(json_ctx *c, const char *key, cJSON *item, const char *sep)
+{
+    char *v = cJSON_PrintUnformatted(item);
+    cJSON_Delete(item);
+    char *line = ac_sprintf("  \"%s\": %s%s", key, v ? v : "null", sep);
+    puts_(c, line);
+    free(line);
+    cJSON_free(v);
+}
+
+static void iso_time(char out[32], double wall, bool det)
+{
+    time_t tt = det || !(wall > 0) ? 0 : (time_t)wall;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
+static int io_error(json_ctx *c, char **err)
+{
+    set_err(err, ac_sprintf("%s: writing the run record: %s", c->tmp_path, strerror(c->io_errno)));
+    return -1;
+}
+
+static int json_begin(ac_reporter *r, const ac_run_info *info, char **err)
+{
+    json_ctx *c = r->ctx;
+    ac_run_info none;
+    if (!info) {
+        memset(&none, 0, sizeof none);
+        info = &none;
+    }
+    const char *profile = info->profile && *info->profile ? info->profile : "documented";
+    puts_(c, "{\n");
+    member(c, "record_version", cJSON_CreateNumber(AC_RECORD_VERSION), ",\n");
+
+    cJSON *tool = cJSON_CreateObject();
+    cJSON_AddStringToObject(tool, "name", "authconform");
+    cJSON_AddItemToObject(tool, "version", visible_string(info->tool_version ? info->tool_version : AC_VERSION));
+    cJSON_AddStringToObject(tool, "libcurl", c->det ? "0" : ac_version_libcurl());
+    cJSON_AddStringToObject(tool, "tls", c->det ? "none" : ac_version_tls());
+    member(c, "tool", tool, ",\n");
+
+    cJSON *suite = cJSON_CreateObject();
+    cJSON_AddItemToObject(suite, "name", string_or_null(info->suite_name));
+    cJSON_AddItemToObject(suite, "version", string_or_null(info->suite_version));
+    cJSON_AddItemToObject(suite, "hash", string_or_null(info->suite_hash));
+    cJSON_AddNumberToObject(suite, "files", (double)info->suite_files);
+    member(c, "suite", suite, ",\n");
+
+    member(c, "target", string_or_null(info->target), ",\n");
+    member(c, "profile", visible_string(profile), ",\n");
+
+    cJSON *opts = cJSON_CreateObject();
+    cJSON_AddItemToObject(opts, "profile", visible_string(profile));
+    cJSON_AddBoolToObject(opts, "strict", info->strict || c->o.strict);
+    cJSON_AddItemToObject(opts, "tags", string_list(info->tags));
+    cJSON_AddItemToObject(opts, "skip_tags", string_list(info->skip_tags));
+    cJSON_AddItemToObject(opts, "include", string_list(info->include));
+    cJSON_AddItemToObject(opts, "ids", string_list(info->ids));
+    cJSON_AddItemToObject(opts, "shard", string_or_null(info->shard));
+    cJSON_AddBoolToObject(opts, "fail_fast", info->fail_fast);
+    if (info->run_deadline_s > 0) cJSON_AddNumberToObject(opts, "run_deadline_s", info->run_deadline_s);
+    else cJSON_AddNullToObject(opts, "run_deadline_s");
+    member(c, "options", opts, ",\n");
+
+    char stamp[32];
+    iso_time(stamp, info->start_wall, c->det);
+    member(c, "started_at", cJSON_CreateString(stamp), ",\n");
+    member(c, "planned", cJSON_CreateNumber((double)info->planned), ",\n");
+    puts_(c, "  \"tests\": [");
+    return c->io_failed ? io_error(c, err) : 0;
+}
+
+static const char *test_message(const ac_test_result *t)
+{
+    switch (t->outcome) {
+    case AC_OUT_PASS: return NULL;
+    case AC_OUT_WARN: return ac_report_should_message(t);
+    case AC_OUT_SKIP: return t->reason && *t->reason ? t->reason : "skipped";
+    case AC_OUT_NOTRUN: return t->reason && *t->reason ? t->reason : "run stopped early";
+    default: return ac_report_message(t);
+    }
+}
+
+static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char **err)
+{
+    (void)index;
+    json_ctx *c = r->ctx;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "id", visible_string(t->id ? t->id : "?"));
+    cJSON_AddItemToObject(o, "name", visible_string(t->name ? t->name : ""));
+    cJSON_AddItemToObject(o, "area", visible_string(t->suite && *t->suite ? t->suite : "authconform"));
+    cJSON_AddItemToObject(o, "file", string_or_null(t->file));
+    cJSON_AddNumberToObject(o, "line", t->line > 0 ? t->line : 0);
+    cJSON_AddStringToObject(o, "severity", ac_severity_name(t->severity));
+    cJSON_AddStringToObject(o, "outcome", ac_record_outcome_name(t->outcome));
+    cJSON_AddNumberToObject(o, "duration_ms", ms3(t->duration_ms, c->det));
+    cJSON *st = cJSON_CreateArray();
+    for (size_t i = 0; i < t->n_statuses; i++) cJSON_AddItemToArray(st, cJSON_CreateNumber((double)t->statuses[i]));
+    cJSON_AddItemToObject(o, "statuses", st);
+    const char *msg = test_message(t);
+    cJSON_AddItemToObject(o, "message", msg ? one_line(msg) : cJSON_CreateNull());
+    cJSON *notes = cJSON_CreateArray();
+    for (size_t i = 0; i < t->notes.n; i++) cJSON_AddItemToArray(notes, one_line(t->notes.items[i]));
+    cJSON_AddItemToObject(o, "notes", notes);
+    cJSON_AddItemToObject(o, "tags", string_list(&t->tags));
+    cJSON_AddItemToObject(o, "refs", string_list(&t->refs));
+    char *v = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    puts_(c, c->n_tests ? ",\n    " : "\n    ");
+    puts_(c, v ? v : "{}");
+    cJSON_free(v);
+    c->n_tests++;
+    return c->io_failed ? io_error(c, err) : 0;
+}
+
+static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
+{
+    json_ctx *c = r->ctx;
+    if (c->closed) return 0;
+    c->closed = true;
+    ac_run_summary zero;
+    memset(&zero, 0, sizeof zero);
+    if (!s) s = &zero;
+    puts_(c, c->n_tests ? "\n  ],\n" : "],\n");
+    cJSON *sum = cJSON_CreateObject();
+    cJSON_AddNumberToObject(sum, "total", (double)s->total);
+    cJSON_AddNumberToObject(sum, "pass", (double)s->passed);
+    cJSON_AddNumberToObject(sum, "fail", (double)s->failed);
+    cJSON_AddNumberToObject(sum, "warn", (double)s->warned);
+    cJSON_AddNumberToObject(sum, "error", (double)s->errored);
+    cJSON_AddNumberToObject(sum, "skip", (double)s->skipped);
+    cJSON_AddNumberToObject(sum, "not_run", (double)s->not_run);
+    cJSON_AddBoolToObject(sum, "stopped_early", s->bailed);
+    cJSON_AddItemToObject(sum, "stop_reason", s->bailed ? one_line(s->bail_reason && *s->bail_reason
+                                                                    ? s->bail_reason : "run stopped early")
+                                                         : cJSON_CreateNull());
+    cJSON_AddNumberToObject(sum, "exit_code", s->exit_code);
+    member(c, "summary", sum, ",\n");
+    member(c, "duration_ms", cJSON_CreateNumber(ms3(s->duration_ms, c->det)), "\n");
+    puts_(c, "}\n");
+
+    FILE *out = c->out;
+    c->out = NULL;
+    if (c->io_failed || ferror(out)) {
+        if (!c->io_failed) c->io_errno = errno;
+        fclose(out);
+        remove(c->tmp_path);
+        return io_error(c, err);
+    }
+    if (fclose(out) != 0) {
+        c->io_errno = errno;
+        remove(c->tmp_path);
+        return io_error(c, err);
+    }
+    if (rename(c->tmp_path, c->path) != 0) {
+        set_err(err, ac_sprintf("%s: cannot rename %s: %s", c->path, c->tmp_path, strerror(errno)));
+        remove(c->tmp_path);
+        return -1;
+    }
+    return 0;
+}
+
+static void json_destroy(ac_reporter *r)
+{
+    if (!r) return;
+    json_ctx *c = r->ctx;
+    if (c) {
+        if (c->out) {      /* end() never ran: leave no PATH.tmp behind */
+            fclose(c->out);
+            remove(c->tmp_path);
+        }
+        free(c->path);
+        free(c->tmp_path);
+        free(c);
+    }
+    free(r);
+}
+
+ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char **err)
+{
+    if (!path || !*path || strcmp(path, "-") == 0) {
+        set_err(err, ac_strdup("the run record needs a file path"));
+        return NULL;
+    }
+    json_ctx *c = ac_calloc(1, sizeof *c);
+    if (o) c->o = *o;
+    else ac_report_opts_init(&c->o);
+    c->det = ac_report_deterministic(&c->o);
+    c->path = ac_strdup(path);
+    c->tmp_path = ac_sprintf("%s.tmp", path);
+    c->out = fopen(c->tmp_path, "w");
+    if (!c->out) {
+        set_err(err, ac_sprintf("%s: cannot open the run record: %s", c->tmp_path, strerror(errno)));
+        free(c->path);
+        free(c->tmp_path);
+        free(c);
+        return NULL;
+    }
+    ac_reporter *r = ac_calloc(1, sizeof *r);
+    r->format = "json";
+    r->ctx = c;
+    r->begin = json_begin;
+    r->test = json_test;
+    r->end = json_end;
+    r->destroy = json_destroy;
+    return r;
+}

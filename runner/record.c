@@ -1,0 +1,442 @@
+/* The run record: the suite's content hash, the run information the writers need, and reading a
+ * record back with every member checked, so `diff` can trust what it compares. */
+#include "record.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Larger files are not records this program wrote (20,000 tests take about 10 MB). */
+#define RECORD_MAX_BYTES ((size_t)256 * 1024 * 1024)
+
+static void set_err(char **err, char *msg)
+{
+    if (err) *err = msg;
+    else free(msg);
+}
+
+/* ---- the suite hash ------------------------------------------------------------------------- */
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static int hash_file(EVP_MD_CTX *md, const char *path, char **err)
+{
+    size_t len = 0;
+    char *e = NULL;
+    char *data = ac_read_file(path, &len, &e);
+    if (!data) {
+        set_err(err, e);
+        return -1;
+    }
+    char head[64];
+    int n = snprintf(head, sizeof head, "%zu", len);
+    const char *name = base_name(path);
+    int ok = EVP_DigestUpdate(md, name, strlen(name) + 1) && EVP_DigestUpdate(md, head, (size_t)n + 1) &&
+             EVP_DigestUpdate(md, data, len);
+    free(data);
+    if (!ok) {
+        set_err(err, ac_strdup("SHA-256 failed"));
+        return -1;
+    }
+    return 0;
+}
+
+int ac_model_hash(const ac_model *m, char out[72], char **err)
+{
+    out[0] = '\0';
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(md);
+        set_err(err, ac_strdup("SHA-256 is not available"));
+        return -1;
+    }
+    int files = 0;
+    if (m->manifest.path && hash_file(md, m->manifest.path, err) < 0) goto fail;
+    for (size_t i = 0; i < m->n_files; i++) {
+        if (hash_file(md, m->files[i].path, err) < 0) goto fail;
+        files++;
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    if (!EVP_DigestFinal_ex(md, digest, &dlen) || dlen != 32) {
+        set_err(err, ac_strdup("SHA-256 failed"));
+        goto fail;
+    }
+    EVP_MD_CTX_free(md);
+    memcpy(out, "sha256:", 7);
+    for (unsigned i = 0; i < dlen; i++) snprintf(out + 7 + 2 * i, 3, "%02x", digest[i]);
+    return files;
+fail:
+    EVP_MD_CTX_free(md);
+    return -1;
+}
+
+void ac_run_info_fill(ac_run_info *info, const ac_model *m, const ac_config *cfg)
+{
+    if (m) {
+        info->suite_name = m->manifest.name;
+        info->suite_version = m->manifest.version;
+        int n = ac_model_hash(m, info->suite_hash, NULL);
+        info->suite_files = n > 0 ? (size_t)n : 0;
+    }
+    if (cfg) {
+        info->tags = &cfg->tags;
+        info->skip_tags = &cfg->skip_tags;
+        info->include = &cfg->include;
+        info->ids = &cfg->ids;
+        info->shard = cfg->shard;
+        info->fail_fast = cfg->fail_fast;
+        info->run_deadline_s = cfg->run_deadline_s;
+    }
+}
+
+/* ---- outcomes ------------------------------------------------------------------------------- */
+
+static const struct { ac_outcome o; const char *name; } OUTCOMES[] = {
+    { AC_OUT_PASS, "pass" }, { AC_OUT_FAIL, "fail" }, { AC_OUT_WARN, "warn" },
+    { AC_OUT_ERROR, "error" }, { AC_OUT_SKIP, "skip" }, { AC_OUT_NOTRUN, "not_run" },
+};
+
+const char *ac_record_outcome_name(ac_outcome o)
+{
+    for (size_t i = 0; i < sizeof OUTCOMES / sizeof OUTCOMES[0]; i++)
+        if (OUTCOMES[i].o == o) return OUTCOMES[i].name;
+    return "error";
+}
+
+bool ac_record_outcome_parse(const char *s, ac_outcome *out)
+{
+    for (size_t i = 0; s && i < sizeof OUTCOMES / sizeof OUTCOMES[0]; i++)
+        if (strcmp(OUTCOMES[i].name, s) == 0) {
+            *out = OUTCOMES[i].o;
+            return true;
+        }
+    return false;
+}
+
+bool ac_record_test_failing(const ac_record *r, const ac_record_test *t)
+{
+    switch (t->outcome) {
+    case AC_OUT_FAIL:
+    case AC_OUT_ERROR:
+    case AC_OUT_NOTRUN:
+        return true;
+    case AC_OUT_WARN:
+        return r->strict;
+    default:
+        return false;
+    }
+}
+
+/* ---- reading -------------------------------------------------------------------------------- */
+
+static char *read_capped(const char *path, size_t *len, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_err(err, ac_sprintf("%s: cannot open: %s", path, strerror(errno)));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        set_err(err, ac_sprintf("%s: is a directory, not a run record", path));
+        return NULL;
+    }
+    ac_buf b;
+    ac_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        ac_buf_append(&b, chunk, n);
+        if (b.len > RECORD_MAX_BYTES) {
+            fclose(f);
+            ac_buf_free(&b);
+            set_err(err, ac_sprintf("%s: larger than %zu MiB: not a run record", path,
+                                    RECORD_MAX_BYTES >> 20));
+            return NULL;
+        }
+    }
+    if (ferror(f)) {
+        set_err(err, ac_sprintf("%s: cannot read: %s", path, strerror(errno)));
+        fclose(f);
+        ac_buf_free(&b);
+        return NULL;
+    }
+    fclose(f);
+    *len = b.len;
+    if (!b.data) return ac_strdup("");
+    return ac_buf_steal(&b);
+}
+
+/* A string member: required ones fail when absent or not a string; optional ones may be absent
+ * or null. */
+static int get_str(const char *name, const cJSON *obj, const char *key, const char *where,
+                   bool required, char **out, char **err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v || cJSON_IsNull(v)) {
+        if (required) {
+            set_err(err, ac_sprintf("%s: %s: member \"%s\" is missing", name, where, key));
+            return -1;
+        }
+        *out = ac_strdup("");
+        return 0;
+    }
+    if (!cJSON_IsString(v)) {
+        set_err(err, ac_sprintf("%s: %s: member \"%s\" must be a string", name, where, key));
+        return -1;
+    }
+    *out = ac_strdup(v->valuestring);
+    return 0;
+}
+
+static int get_number(const char *name, const cJSON *obj, const char *key, const char *where,
+                      bool required, double *out, char **err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v) {
+        if (required) {
+            set_err(err, ac_sprintf("%s: %s: member \"%s\" is missing", name, where, key));
+            return -1;
+        }
+        return 0;
+    }
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0) {
+        set_err(err, ac_sprintf("%s: %s: member \"%s\" must be a number >= 0", name, where, key));
+        return -1;
+    }
+    *out = v->valuedouble;
+    return 0;
+}
+
+static int load_test(const char *name, const cJSON *jt, size_t index, ac_record_test *t, char **err)
+{
+    char where[64];
+    snprintf(where, sizeof where, "tests[%zu]", index);
+    if (!cJSON_IsObject(jt)) {
+        set_err(err, ac_sprintf("%s: %s must be an object", name, where));
+        return -1;
+    }
+    char *outcome = NULL;
+    if (get_str(name, jt, "id", where, true, &t->id, err) < 0) return -1;
+    if (!*t->id) {
+        set_err(err, ac_sprintf("%s: %s: \"id\" is empty", name, where));
+        return -1;
+    }
+    snprintf(where, sizeof where, "test %.40s", t->id);
+    if (get_str(name, jt, "name", where, true, &t->name, err) < 0 ||
+        get_str(name, jt, "area", where, true, &t->area, err) < 0 ||
+        get_str(name, jt, "severity", where, true, &t->severity, err) < 0 ||
+        get_str(name, jt, "outcome", where, true, &outcome, err) < 0)
+        goto fail;
+    if (!ac_record_outcome_parse(outcome, &t->outcome)) {
+        set_err(err, ac_sprintf("%s: %s: unknown outcome \"%s\" (expected pass, fail, warn, error, "
+                                "skip or not_run)", name, where, outcome));
+        goto fail;
+    }
+    if (strcmp(t->severity, "must") && strcmp(t->severity, "should") && strcmp(t->severity, "info")) {
+        set_err(err, ac_sprintf("%s: %s: unknown severity \"%s\" (expected must, should or info)",
+                                name, where, t->severity));
+        goto fail;
+    }
+    if (get_number(name, jt, "duration_ms", where, false, &t->duration_ms, err) < 0) goto fail;
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(jt, "message");
+    if (msg && !cJSON_IsNull(msg)) {
+        if (!cJSON_IsString(msg)) {
+            set_err(err, ac_sprintf("%s: %s: member \"message\" must be a string or null", name, where));
+            goto fail;
+        }
+        t->message = ac_strdup(msg->valuestring);
+    }
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(jt, "statuses");
+    if (st) {
+        if (!cJSON_IsArray(st)) {
+            set_err(err, ac_sprintf("%s: %s: member \"statuses\" must be an array", name, where));
+            goto fail;
+        }
+        size_t n = (size_t)cJSON_GetArraySize(st);
+        t->statuses = ac_calloc(n + 1, sizeof *t->statuses);
+        const cJSON *s;
+        cJSON_ArrayForEach(s, st) {
+            if (!cJSON_IsNumber(s) || s->valuedouble < 0 || s->valuedouble > 999 ||
+                s->valuedouble != (double)(long)s->valuedouble) {
+                set_err(err, ac_sprintf("%s: %s: \"statuses\" must hold HTTP status numbers", name, where));
+                goto fail;
+            }
+            t->statuses[t->n_statuses++] = (long)s->valuedouble;
+        }
+    }
+    free(outcome);
+    return 0;
+fail:
+    free(outcome);
+    return -1;
+}
+
+/* Test ids are unique within a record; sorted copies of the pointers find duplicates. */
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int check_unique(const char *name, const ac_record *r, char **err)
+{
+    if (r->n_tests < 2) return 0;
+    char **ids = ac_malloc(r->n_tests * sizeof *ids);
+    for (size_t i = 0; i < r->n_tests; i++) ids[i] = r->tests[i].id;
+    qsort(ids, r->n_tests, sizeof *ids, cmp_str_ptr);
+    int rc = 0;
+    for (size_t i = 1; i < r->n_tests; i++)
+        if (strcmp(ids[i - 1], ids[i]) == 0) {
+            set_err(err, ac_sprintf("%s: test id %s appears twice", name, ids[i]));
+            rc = -1;
+            break;
+        }
+    free(ids);
+    return rc;
+}
+
+int ac_record_parse(const char *name, const char *text, size_t len, ac_record *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    out->path = ac_strdup(name);
+    out->exit_code = -1;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (!root) {
+        size_t off = end && end >= text ? (size_t)(end - text) : 0;
+        set_err(err, ac_sprintf("%s: not valid JSON (near byte %zu): not a run record written by "
+                                "authconform --json", name, off));
+        return -1;
+    }
+    int rc = -1;
+    if (!cJSON_IsObject(root)) {
+        set_err(err, ac_sprintf("%s: the top level must be an object: not a run record", name));
+        goto out;
+    }
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "record_version");
+    if (!ver) {
+        set_err(err, ac_sprintf("%s: no \"record_version\": not a run record written by "
+                                "authconform --json", name));
+        goto out;
+    }
+    if (!cJSON_IsNumber(ver) || ver->valuedouble < 1 || ver->valuedouble != (double)(int)ver->valuedouble) {
+        set_err(err, ac_sprintf("%s: \"record_version\" must be a positive integer", name));
+        goto out;
+    }
+    out->record_version = (int)ver->valuedouble;
+    if (out->record_version > AC_RECORD_VERSION) {
+        set_err(err, ac_sprintf("%s: record_version %d is newer than this authconform reads (%d): "
+                                "use a newer authconform", name, out->record_version, AC_RECORD_VERSION));
+        goto out;
+    }
+    const cJSON *tool = cJSON_GetObjectItemCaseSensitive(root, "tool");
+    const cJSON *suite = cJSON_GetObjectItemCaseSensitive(root, "suite");
+    const cJSON *opts = cJSON_GetObjectItemCaseSensitive(root, "options");
+    const cJSON *tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
+    const cJSON *summary = cJSON_GetObjectItemCaseSensitive(root, "summary");
+    if (!cJSON_IsObject(tool) || !cJSON_IsObject(suite) || !cJSON_IsObject(opts) ||
+        !cJSON_IsArray(tests)) {
+        set_err(err, ac_sprintf("%s: \"%s\" is missing or has the wrong type", name,
+                                !cJSON_IsObject(tool) ? "tool" : !cJSON_IsObject(suite) ? "suite"
+                                : !cJSON_IsObject(opts) ? "options" : "tests"));
+        goto out;
+    }
+    if (get_str(name, tool, "version", "tool", true, &out->tool_version, err) < 0 ||
+        get_str(name, suite, "name", "suite", false, &out->suite_name, err) < 0 ||
+        get_str(name, suite, "version", "suite", false, &out->suite_version, err) < 0 ||
+        get_str(name, suite, "hash", "suite", false, &out->suite_hash, err) < 0 ||
+        get_str(name, root, "target", "record", false, &out->target, err) < 0 ||
+        get_str(name, root, "profile", "record", true, &out->profile, err) < 0 ||
+        get_str(name, root, "started_at", "record", false, &out->started_at, err) < 0 ||
+        get_number(name, root, "duration_ms", "record", false, &out->duration_ms, err) < 0)
+        goto out;
+    const cJSON *o;
+    cJSON_ArrayForEach(o, opts) {
+        char *v = cJSON_PrintUnformatted(o);
+        ac_strlist_push(&out->option_names, o->string ? o->string : "");
+        ac_strlist_push(&out->option_values, v ? v : "null");
+        cJSON_free(v);
+        if (o->string && strcmp(o->string, "strict") == 0) {
+            if (!cJSON_IsBool(o)) {
+                set_err(err, ac_sprintf("%s: options: \"strict\" must be true or false", name));
+                goto out;
+            }
+            out->strict = cJSON_IsTrue(o);
+        }
+    }
+    if (cJSON_IsObject(summary)) {
+        const cJSON *ec = cJSON_GetObjectItemCaseSensitive(summary, "exit_code");
+        if (cJSON_IsNumber(ec)) out->exit_code = (int)ec->valuedouble;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(tests);
+    out->tests = ac_calloc(n + 1, sizeof *out->tests);
+    const cJSON *jt;
+    cJSON_ArrayForEach(jt, tests) {
+        ac_record_test *t = &out->tests[out->n_tests++];
+        if (load_test(name, jt, out->n_tests - 1, t, err) < 0) goto out;
+    }
+    if (check_unique(name, out, err) < 0) goto out;
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
+int ac_record_load(const char *path, ac_record *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    size_t len = 0;
+    char *text = read_capped(path, &len, err);
+    if (!text) {
+        out->path = ac_strdup(path);
+        return -1;
+    }
+    if (len == 0) {
+        free(text);
+        out->path = ac_strdup(path);
+        set_err(err, ac_sprintf("%s: empty file: not a run record", path));
+        return -1;
+    }
+    int rc = ac_record_parse(path, text, len, out, err);
+    free(text);
+    return rc;
+}
+
+static void record_test_free(ac_record_test *t)
+{
+    free(t->id);
+    free(t->name);
+    free(t->area);
+    free(t->severity);
+    free(t->message);
+    free(t->statuses);
+}
+
+void ac_record_free(ac_record *r)
+{
+    if (!r) return;
+    free(r->path);
+    free(r->tool_version);
+    free(r->suite_name);
+    free(r->suite_version);
+    free(r->suite_hash);
+    free(r->target);
+    free(r->profile);
+    free(r->started_at);
+    ac_strlist_free(&r->option_names);
+    ac_strlist_free(&r->option_values);
+    for (size_t i = 0; i < r->n_tests; i++) record_test_free(&r->tests[i]);
+    free(r->tests);
+    memset(r, 0, sizeof *r);
+}

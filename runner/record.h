@@ -1,0 +1,67 @@
+/* The run record (docs/run-record.md): what a run tells the report writers about the suite and
+ * the options (ac_run_info_fill), and reading a record back (for `authconform diff`, --baseline
+ * and merging). The writer is reports/json.c. */
+#ifndef AC_RECORD_H
+#define AC_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "config.h"
+#include "model.h"
+#include "result.h"
+
+/* The record_version this program writes and the newest it reads. */
+#define AC_RECORD_VERSION 1
+
+/* SHA-256 over the manifest and every case file of the model, in load order: for each file its
+ * base name, a NUL, its length in decimal, a NUL and its bytes. Writes "sha256:<64 hex>" into
+ * out. Returns the number of files hashed, or -1 with *err (caller frees) when one cannot be
+ * read (out is then ""). */
+int ac_model_hash(const ac_model *m, char out[72], char **err);
+
+/* Fills the suite and option fields of *info from the model and the configuration (the suite
+ * hash is computed here; left "" when a file cannot be read). Pointers borrow from m and cfg. */
+void ac_run_info_fill(ac_run_info *info, const ac_model *m, const ac_config *cfg);
+
+/* ---- reading records ----------------------------------------------------------------------- */
+
+/* The outcomes as written in a record: "pass" "fail" "warn" "error" "skip" "not_run". */
+const char *ac_record_outcome_name(ac_outcome o);
+/* The inverse; false for an unknown word. */
+bool ac_record_outcome_parse(const char *s, ac_outcome *out);
+
+typedef struct ac_record_test {
+    char *id, *name, *area, *severity;   /* owned; severity "must"|"should"|"info" */
+    ac_outcome outcome;
+    char *message;                       /* owned or NULL: the redacted failure/skip message */
+    long *statuses; size_t n_statuses;   /* owned */
+    double duration_ms;
+} ac_record_test;
+
+typedef struct ac_record {
+    char *path;                          /* owned: the file it was read from */
+    int record_version;
+    char *tool_version;                  /* owned; "" when absent */
+    char *suite_name, *suite_version, *suite_hash;   /* owned; "" when absent */
+    char *target, *profile, *started_at; /* owned; "" when absent */
+    bool strict;                         /* options.strict: a warn counts as a failure */
+    ac_strlist option_names;             /* every member of "options", in file order */
+    ac_strlist option_values;            /* ... and its value as compact JSON */
+    double duration_ms;
+    int exit_code;                       /* summary.exit_code; -1 when absent */
+    ac_record_test *tests; size_t n_tests;
+} ac_record;
+
+/* Reads and validates a record (the required members and their types, known outcomes, unique
+ * test ids, a record_version this program understands). Returns 0, or -1 with *err (caller
+ * frees) that names the file and what is wrong. *out is always safe to ac_record_free. */
+int ac_record_load(const char *path, ac_record *out, char **err);
+/* The same for a record held in memory; `name` stands for the file in messages. */
+int ac_record_parse(const char *name, const char *text, size_t len, ac_record *out, char **err);
+void ac_record_free(ac_record *r);
+
+/* Whether a test counts against its run: fail, error, not run, and warn when the run was strict
+ * (the same rule as ac_test_result_is_failure). */
+bool ac_record_test_failing(const ac_record *r, const ac_record_test *t);
+
+#endif

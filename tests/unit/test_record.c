@@ -1,0 +1,490 @@
+/* The run record: the JSON writer (reports/json.c) on the hand-made sample results, reading it
+ * back (runner/record.c), a table of invalid records that must be refused with the file's name,
+ * the suite hash, and the HTML writer's structure on the same samples. */
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../reports/samples.h"
+#include "record.h"
+#include "report.h"
+#include "util.h"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static char *make_tmpdir(void)
+{
+    char *tmpl = ac_strdup("/tmp/ac-test-record-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpl));
+    return tmpl;
+}
+
+static void remove_tree(const char *dir)
+{
+    char *cmd = ac_sprintf("rm -rf '%s'", dir);
+    int rc = system(cmd);
+    (void)rc;
+    free(cmd);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    char *err = NULL;
+    char *s = ac_read_file(path, len, &err);
+    if (!s) ck_abort_msg("cannot read %s: %s", path, err ? err : "?");
+    return s;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Drives a writer through the sample run with suite and option information filled in. */
+static void write_samples(ac_reporter *r, const ac_strlist *tags)
+{
+    ac_test_result *ts;
+    size_t n = samples_build(&ts);
+    ac_run_info info;
+    memset(&info, 0, sizeof info);
+    info.tool_version = "0.0.0-test";
+    info.target = "http://127.0.0.1:8080/apiops";
+    info.profile = "documented";
+    info.tap_version = 14;
+    info.start_wall = 1700000000.0;
+    info.planned = n;
+    info.suite_name = "sample-suite";
+    info.suite_version = "2.3.4";
+    snprintf(info.suite_hash, sizeof info.suite_hash, "sha256:%064d", 7);
+    info.suite_files = 4;
+    info.tags = tags;
+    info.shard = "2/3";
+    ac_run_summary sum;
+    samples_summary(ts, n, &sum);
+    sum.exit_code = 1;
+    char *err = NULL;
+    ck_assert_int_eq(r->begin(r, &info, &err), 0);
+    for (size_t i = 0; i < n; i++) ck_assert_int_eq(r->test(r, &ts[i], i + 1, &err), 0);
+    ck_assert_int_eq(r->end(r, &sum, &err), 0);
+    r->destroy(r);
+    samples_free(ts, n);
+}
+
+static ac_report_opts det_opts(void)
+{
+    ac_report_opts o;
+    ac_report_opts_init(&o);
+    o.deterministic = true;
+    o.stream_cap = 4096;
+    return o;
+}
+
+static const cJSON *member(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    if (!v) ck_abort_msg("member %s missing", k);
+    return v;
+}
+
+static const cJSON *test_by_id(const cJSON *tests, const char *id)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tests) {
+        if (strcmp(member(t, "id")->valuestring, id) == 0) return t;
+    }
+    ck_abort_msg("test %s not in the record", id);
+    return NULL;
+}
+
+/* ---- the writer --------------------------------------------------------------------------- */
+
+START_TEST(test_json_writer)
+{
+    char *dir = make_tmpdir();
+    char *path = ac_sprintf("%s/run.json", dir), *tmp = ac_sprintf("%s.tmp", path);
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ac_reporter *r = ac_report_json_new(path, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    /* The temporary file exists from the start (an unwritable path fails before the run). */
+    ck_assert(exists(tmp));
+    ac_strlist tags = { 0 };
+    ac_strlist_push(&tags, "bearer");
+    write_samples(r, &tags);
+    ac_strlist_free(&tags);
+    ck_assert(!exists(tmp));
+
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    ck_assert(ac_utf8_valid(text, len));
+    cJSON *root = cJSON_Parse(text);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_int_eq(member(root, "record_version")->valueint, AC_RECORD_VERSION);
+    ck_assert_str_eq(member(member(root, "tool"), "version")->valuestring, "0.0.0-test");
+    const cJSON *suite = member(root, "suite");
+    ck_assert_str_eq(member(suite, "name")->valuestring, "sample-suite");
+    ck_assert_str_eq(member(suite, "version")->valuestring, "2.3.4");
+    ck_assert(ac_str_startswith(member(suite, "hash")->valuestring, "sha256:000"));
+    ck_assert_int_eq(member(suite, "files")->valueint, 4);
+    ck_assert_str_eq(member(root, "target")->valuestring, "http://127.0.0.1:8080/apiops");
+    ck_assert_str_eq(member(root, "profile")->valuestring, "documented");
+    ck_assert_str_eq(member(root, "started_at")->valuestring, "1970-01-01T00:00:00Z");
+    const cJSON *opts = member(root, "options");
+    ck_assert(cJSON_IsFalse(member(opts, "strict")));
+    ck_assert_int_eq(cJSON_GetArraySize(member(opts, "tags")), 1);
+    ck_assert_str_eq(cJSON_GetArrayItem(member(opts, "tags"), 0)->valuestring, "bearer");
+    ck_assert_str_eq(member(opts, "shard")->valuestring, "2/3");
+    ck_assert(cJSON_IsNull(member(opts, "run_deadline_s")));
+
+    const cJSON *tests = member(root, "tests");
+    ck_assert_int_eq(cJSON_GetArraySize(tests), 12);
+    const cJSON *t = test_by_id(tests, "TOKEN-OK");
+    ck_assert_str_eq(member(t, "outcome")->valuestring, "pass");
+    ck_assert(cJSON_IsNull(member(t, "message")));
+    ck_assert_str_eq(member(t, "area")->valuestring, "token");
+    ck_assert_str_eq(member(t, "severity")->valuestring, "must");
+    ck_assert_int_eq((int)member(t, "duration_ms")->valuedouble, 0);   /* deterministic */
+    t = test_by_id(tests, "TOKEN-BADPW");
+    ck_assert_str_eq(member(t, "outcome")->valuestring, "fail");
+    ck_assert_str_eq(member(t, "message")->valuestring, "status 500, expected one of 400, 401");
+    ck_assert_int_eq(cJSON_GetArraySize(member(t, "refs")), 2);
+    ck_assert_str_eq(member(test_by_id(tests, "BEARER-CASE"), "outcome")->valuestring, "warn");
+    ck_assert_str_eq(member(test_by_id(tests, "BEARER-CASE"), "severity")->valuestring, "should");
+    ck_assert_str_eq(member(test_by_id(tests, "BEARER-THROWAWAY"), "outcome")->valuestring, "skip");
+    ck_assert_str_eq(member(test_by_id(tests, "TOKEN-FIXTURE"), "outcome")->valuestring, "error");
+    ck_assert_str_eq(member(test_by_id(tests, "TOKEN-LATE"), "outcome")->valuestring, "not_run");
+    t = test_by_id(tests, "INFO-SERVER");
+    ck_assert_int_eq(cJSON_GetArraySize(member(t, "notes")), 2);
+    /* A hostile message is one visible line: escapes, no raw control characters. */
+    const char *hm = member(test_by_id(tests, "HOSTILE-BODY"), "message")->valuestring;
+    ck_assert_ptr_null(strchr(hm, '\x1b'));
+    ck_assert_ptr_null(strchr(hm, '\n'));
+    ck_assert_ptr_nonnull(strstr(hm, "\\x1b"));
+    ck_assert_ptr_nonnull(strstr(hm, "\\xff"));
+
+    const cJSON *sum = member(root, "summary");
+    ck_assert_int_eq(member(sum, "total")->valueint, 12);
+    ck_assert_int_eq(member(sum, "fail")->valueint, 3);
+    ck_assert_int_eq(member(sum, "not_run")->valueint, 1);
+    ck_assert_int_eq(member(sum, "exit_code")->valueint, 1);
+    ck_assert(cJSON_IsFalse(member(sum, "stopped_early")));
+    cJSON_Delete(root);
+
+    /* One test per line: grep-able. */
+    size_t lines = 0;
+    for (char *p = text; (p = strstr(p, "\n    {\"id\":")); p++) lines++;
+    ck_assert_uint_eq(lines, 12);
+
+    /* Read back by the diff's reader. */
+    ac_record rec;
+    ck_assert_msg(ac_record_load(path, &rec, &err) == 0, "%s", err ? err : "");
+    ck_assert_uint_eq(rec.n_tests, 12);
+    ck_assert_str_eq(rec.suite_version, "2.3.4");
+    ck_assert_str_eq(rec.profile, "documented");
+    ck_assert(!rec.strict);
+    ck_assert_int_eq(rec.exit_code, 1);
+    ck_assert_int_eq(rec.tests[1].outcome, AC_OUT_FAIL);
+    ck_assert_uint_eq(rec.tests[1].n_statuses, 0);   /* the samples set none */
+    ck_assert_int_eq(rec.tests[6].outcome, AC_OUT_NOTRUN);
+    ck_assert(ac_record_test_failing(&rec, &rec.tests[6]));
+    ck_assert(!ac_record_test_failing(&rec, &rec.tests[2]));   /* warn, not strict */
+    ac_record_free(&rec);
+
+    free(text);
+    free(path);
+    free(tmp);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_json_open_error)
+{
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ck_assert_ptr_null(ac_report_json_new("/nonexistent-dir/x/run.json", &o, &err));
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent-dir/x/run.json.tmp"));
+    free(err);
+    err = NULL;
+    ck_assert_ptr_null(ac_report_json_new("-", &o, &err));
+    ck_assert_ptr_nonnull(err);
+    free(err);
+    err = NULL;
+    ac_reporter *r = ac_report_new("json", "/nonexistent-dir/run.json", NULL, &o, &err);
+    ck_assert_ptr_null(r);
+    free(err);
+}
+END_TEST
+
+/* A destroyed writer whose end() never ran leaves no PATH.tmp and no PATH. */
+START_TEST(test_json_abandoned)
+{
+    char *dir = make_tmpdir();
+    char *path = ac_sprintf("%s/run.json", dir), *tmp = ac_sprintf("%s.tmp", path);
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ac_reporter *r = ac_report_json_new(path, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    r->destroy(r);
+    ck_assert(!exists(tmp));
+    ck_assert(!exists(path));
+    free(path);
+    free(tmp);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* ---- invalid records ------------------------------------------------------------------------ */
+
+#define HEAD "{\"record_version\":1,\"tool\":{\"name\":\"authconform\",\"version\":\"1\"}," \
+             "\"suite\":{\"name\":\"s\",\"version\":\"1\",\"hash\":null,\"files\":1},\"target\":null," \
+             "\"profile\":\"documented\",\"options\":{\"strict\":false},\"started_at\":\"x\","
+#define T(id, outcome) "{\"id\":\"" id "\",\"name\":\"n\",\"area\":\"a\",\"severity\":\"must\"," \
+                       "\"outcome\":\"" outcome "\",\"duration_ms\":1,\"statuses\":[200],\"message\":null}"
+
+typedef struct bad_case {
+    const char *text;   /* NULL: the path is a directory */
+    const char *want;   /* in the message, besides the file name */
+} bad_case;
+
+static const bad_case BAD[] = {
+    { "", "empty file" },
+    { "{\"record_version\":1,", "not valid JSON" },
+    { "[1,2]", "top level must be an object" },
+    { "{\"tests\":[]}", "no \"record_version\"" },
+    { "{\"record_version\":\"1\"}", "positive integer" },
+    { "{\"record_version\":2,\"tests\":[]}", "newer than this authconform reads" },
+    { HEAD "\"summary\":{}}", "\"tests\" is missing" },
+    { HEAD "\"tests\":{}}", "\"tests\" is missing or has the wrong type" },
+    { HEAD "\"tests\":[" T("A", "passed") "]}", "unknown outcome \"passed\"" },
+    { HEAD "\"tests\":[" T("A", "pass") "," T("A", "fail") "]}", "test id A appears twice" },
+    { HEAD "\"tests\":[{\"id\":\"A\",\"name\":\"n\",\"area\":\"a\",\"severity\":\"must\"}]}",
+      "member \"outcome\" is missing" },
+    { HEAD "\"tests\":[{\"id\":\"A\",\"name\":\"n\",\"area\":\"a\",\"severity\":\"high\",\"outcome\":\"pass\"}]}",
+      "unknown severity" },
+    { HEAD "\"tests\":[{\"id\":\"A\",\"name\":\"n\",\"area\":\"a\",\"severity\":\"must\",\"outcome\":\"pass\","
+           "\"statuses\":[\"200\"]}]}", "HTTP status numbers" },
+    { HEAD "\"tests\":[{\"id\":\"\",\"name\":\"n\",\"area\":\"a\",\"severity\":\"must\",\"outcome\":\"pass\"}]}",
+      "\"id\" is empty" },
+    { "{\"record_version\":1,\"tool\":{\"name\":\"authconform\",\"version\":\"1\"},\"suite\":{},"
+      "\"options\":{\"strict\":\"yes\"},\"profile\":\"documented\",\"tests\":[]}", "\"strict\" must be true or false" },
+    { NULL, "is a directory" },
+};
+
+START_TEST(test_record_invalid)
+{
+    const bad_case *c = &BAD[_i];
+    char *dir = make_tmpdir();
+    char *path = ac_sprintf("%s/bad-%d.json", dir, _i);
+    if (c->text) write_text(path, c->text);
+    else ck_assert_int_eq(mkdir(path, 0700), 0);
+    ac_record rec;
+    char *err = NULL;
+    ck_assert_int_eq(ac_record_load(path, &rec, &err), -1);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_msg(strstr(err, path) != NULL, "case %d: message lacks the file name: %s", _i, err);
+    ck_assert_msg(strstr(err, c->want) != NULL, "case %d: want '%s' in: %s", _i, c->want, err);
+    ac_record_free(&rec);
+    free(err);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_record_missing_file)
+{
+    ac_record rec;
+    char *err = NULL;
+    ck_assert_int_eq(ac_record_load("/nonexistent/run.json", &rec, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent/run.json: cannot open"));
+    free(err);
+    ac_record_free(&rec);
+}
+END_TEST
+
+/* Unknown members are ignored: a later version may add them. */
+START_TEST(test_record_unknown_members)
+{
+    const char *text = HEAD "\"future\":{\"x\":1},\"tests\":[{\"id\":\"A\",\"name\":\"n\",\"area\":\"a\","
+                            "\"severity\":\"should\",\"outcome\":\"warn\",\"new_member\":true}],"
+                            "\"summary\":{\"exit_code\":0}}";
+    ac_record rec;
+    char *err = NULL;
+    ck_assert_msg(ac_record_parse("mem.json", text, strlen(text), &rec, &err) == 0, "%s", err ? err : "");
+    ck_assert_uint_eq(rec.n_tests, 1);
+    ck_assert_int_eq(rec.tests[0].outcome, AC_OUT_WARN);
+    ck_assert_int_eq(rec.exit_code, 0);
+    ac_record_free(&rec);
+}
+END_TEST
+
+/* ---- the suite hash ------------------------------------------------------------------------- */
+
+static void hash_of(const char *manifest, const char *a, const char *b, char out[72])
+{
+    ac_model m;
+    memset(&m, 0, sizeof m);
+    m.manifest.path = (char *)manifest;
+    ac_suite_file files[2];
+    memset(files, 0, sizeof files);
+    files[0].path = (char *)a;
+    files[1].path = (char *)b;
+    m.files = files;
+    m.n_files = 2;
+    char *err = NULL;
+    ck_assert_int_eq(ac_model_hash(&m, out, &err), 2);
+    ck_assert_uint_eq(strlen(out), 7 + 64);
+    ck_assert(ac_str_startswith(out, "sha256:"));
+}
+
+START_TEST(test_suite_hash)
+{
+    char *d1 = make_tmpdir(), *d2 = make_tmpdir();
+    char *m1 = ac_sprintf("%s/suite.yaml", d1), *a1 = ac_sprintf("%s/a.yaml", d1), *b1 = ac_sprintf("%s/b.yaml", d1);
+    char *m2 = ac_sprintf("%s/suite.yaml", d2), *a2 = ac_sprintf("%s/a.yaml", d2), *b2 = ac_sprintf("%s/b.yaml", d2);
+    write_text(m1, "name: s\n");
+    write_text(a1, "suite: a\n");
+    write_text(b1, "suite: b\n");
+    write_text(m2, "name: s\n");
+    write_text(a2, "suite: a\n");
+    write_text(b2, "suite: b\n");
+    char h1[72], h2[72];
+    hash_of(m1, a1, b1, h1);
+    hash_of(m2, a2, b2, h2);
+    ck_assert_str_eq(h1, h2);   /* the same text in another place */
+    write_text(b2, "suite: b \n");
+    hash_of(m2, a2, b2, h2);
+    ck_assert_str_ne(h1, h2);   /* one byte more */
+    /* Moving bytes from one file to the next changes the hash (lengths are part of it). */
+    write_text(a2, "suite: a\nsuite");
+    write_text(b2, ": b\n");
+    hash_of(m2, a2, b2, h2);
+    ck_assert_str_ne(h1, h2);
+
+    /* An unreadable file: -1, empty hash, and the message names it. */
+    ac_model m;
+    memset(&m, 0, sizeof m);
+    ac_suite_file f;
+    memset(&f, 0, sizeof f);
+    f.path = (char *)"/nonexistent/case.yaml";
+    m.files = &f;
+    m.n_files = 1;
+    char *err = NULL;
+    char h[72];
+    ck_assert_int_eq(ac_model_hash(&m, h, &err), -1);
+    ck_assert_str_eq(h, "");
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent/case.yaml"));
+    free(err);
+
+    free(m1); free(a1); free(b1); free(m2); free(a2); free(b2);
+    remove_tree(d1);
+    remove_tree(d2);
+    free(d1);
+    free(d2);
+}
+END_TEST
+
+/* ---- the HTML report ------------------------------------------------------------------------ */
+
+static size_t count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+START_TEST(test_html_writer)
+{
+    char *dir = make_tmpdir();
+    char *path = ac_sprintf("%s/report.html", dir), *tmp = ac_sprintf("%s.tmp", path);
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ac_reporter *r = ac_report_html_new(path, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    ck_assert(exists(tmp));
+    write_samples(r, NULL);
+    ck_assert(!exists(tmp));
+    size_t len = 0;
+    char *html = slurp(path, &len);
+    ck_assert(ac_utf8_valid(html, len));
+    ck_assert(ac_str_startswith(html, "<!DOCTYPE html>"));
+    /* Self-contained: nothing is loaded from anywhere. */
+    ck_assert_uint_eq(count(html, " src="), 0);
+    ck_assert_uint_eq(count(html, "<link"), 0);
+    ck_assert_uint_eq(count(html, "@import"), 0);
+    ck_assert_uint_eq(count(html, "url("), 0);
+    ck_assert_ptr_nonnull(strstr(html, "default-src 'none'"));
+    /* Summary counts and one row per test. */
+    ck_assert_ptr_nonnull(strstr(html, "data-total=\"12\""));
+    ck_assert_ptr_nonnull(strstr(html, "data-fail=\"3\""));
+    ck_assert_ptr_nonnull(strstr(html, "data-warn=\"3\""));
+    ck_assert_ptr_nonnull(strstr(html, "<b id=\"count-pass\">3</b>"));
+    ck_assert_uint_eq(count(html, "<tr id=\"t-"), 12);
+    /* A bar per area (four areas in the samples) and the filters. */
+    ck_assert_uint_eq(count(html, "<tr data-area-row="), 4);
+    ck_assert_ptr_nonnull(strstr(html, "<div id=\"filters\" hidden>"));
+    ck_assert_ptr_nonnull(strstr(html, "<select id=\"f-area\">"));
+    /* Failure details, with the transcript escaped: the hostile body's markup is text. */
+    ck_assert_ptr_nonnull(strstr(html, "<details><summary>status 500, expected one of 400, 401</summary>"));
+    ck_assert_ptr_null(strstr(html, "<script>alert"));
+    ck_assert_ptr_nonnull(strstr(html, "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)"));
+    ck_assert_ptr_nonnull(strstr(html, "\\x1b[31mred"));
+    ck_assert_ptr_null(strchr(html, '\x1b'));
+    /* The failures list links to the rows. */
+    ck_assert_ptr_nonnull(strstr(html, "<a href=\"#t-TOKEN-BADPW\">"));
+    /* 3 fail, 1 error, 1 not run, and the warning of the test run with --strict */
+    ck_assert_ptr_nonnull(strstr(html, "FAILED: 6 tests failed"));
+    /* Exactly one script element: the filters. */
+    ck_assert_uint_eq(count(html, "<script>"), 1);
+    free(html);
+    free(path);
+    free(tmp);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+static Suite *record_suite(void)
+{
+    Suite *s = suite_create("record");
+    TCase *tc = tcase_create("writer");
+    tcase_add_test(tc, test_json_writer);
+    tcase_add_test(tc, test_json_open_error);
+    tcase_add_test(tc, test_json_abandoned);
+    tcase_add_test(tc, test_html_writer);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("reader");
+    tcase_add_loop_test(tc, test_record_invalid, 0, (int)(sizeof BAD / sizeof BAD[0]));
+    tcase_add_test(tc, test_record_missing_file);
+    tcase_add_test(tc, test_record_unknown_members);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("hash");
+    tcase_add_test(tc, test_suite_hash);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    (void)samples_write_file;   /* shared header; the golden files are test_reports' */
+    SRunner *sr = srunner_create(record_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
