@@ -23,13 +23,15 @@ typedef struct format_entry {
 
 static const format_entry FORMATS[] = {
     { "console", TARGET_STREAM, NULL, ac_report_console_new },
+    { "html", TARGET_PATH, ac_report_html_new, NULL },
+    { "json", TARGET_PATH, ac_report_json_new, NULL },
     { "junit", TARGET_PATH, ac_report_junit_new, NULL },
     { "tap", TARGET_PATH, ac_report_tap_new, NULL },
 };
 
 const char *ac_report_format_names(void)
 {
-    return "console, junit, tap";
+    return "console, html, json, junit, tap";
 }
 
 ac_reporter *ac_report_new(const char *format, const char *path, FILE *out,

@@ -9,7 +9,7 @@
 
 typedef struct ac_reporter ac_reporter;
 struct ac_reporter {
-    const char *format;   /* "tap", "junit", "console" */
+    const char *format;   /* "tap", "junit", "console", "json", "html" */
     void *ctx;            /* owned by the reporter */
     /* Each returns 0, or -1 after setting *err (caller frees) on an I/O error. */
     int (*begin)(ac_reporter *r, const ac_run_info *info, char **err);
@@ -40,10 +40,14 @@ void ac_report_opts_init(ac_report_opts *o);
 ac_reporter *ac_report_tap_new(const char *path, const ac_report_opts *o, char **err);
 ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char **err);
 ac_reporter *ac_report_console_new(FILE *out, const ac_report_opts *o, char **err);
+/* The run record (docs/run-record.md) and the self-contained HTML report; both need a path and
+ * are written to PATH.tmp, renamed to PATH at end(). */
+ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char **err);
+ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char **err);
 
 /* Registry (reports/registry.c): constructs the writer for `format` ("tap", "junit",
- * "console"). `path` is used by file formats, `out` by the console. Returns NULL and sets *err
- * (caller frees) for an unknown format or a failure to open. */
+ * "console", "json", "html"). `path` is used by file formats, `out` by the console. Returns
+ * NULL and sets *err (caller frees) for an unknown format or a failure to open. */
 ac_reporter *ac_report_new(const char *format, const char *path, FILE *out,
                            const ac_report_opts *o, char **err);
 /* Comma-separated names of the known formats, for --help and error messages; static. */

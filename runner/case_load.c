@@ -256,6 +256,7 @@ typedef struct loader {
     const ac_manifest *man;
     bool have_manifest;
     id_seen *ids; size_t n_ids, cap_ids;
+    size_t *id_slots; size_t n_id_slots;   /* open-addressing index into ids (i + 1; 0 = empty) */
     /* the file being loaded */
     const yn_doc *doc;
     ac_suite_file *sf;
@@ -1405,19 +1406,43 @@ static void load_fixture(loader *L, ac_fixture *fx, const yn_node *key, const yn
     vctx_free(&V);
 }
 
+static size_t id_hash(const char *s)
+{
+    size_t h = 14695981039346656037u;   /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The slot of id in the index: its entry, or the empty slot where it would go. */
+static size_t *id_slot(loader *L, const char *id)
+{
+    size_t mask = L->n_id_slots - 1, i = id_hash(id) & mask;
+    while (L->id_slots[i] && strcmp(L->ids[L->id_slots[i] - 1].id, id) != 0) i = (i + 1) & mask;
+    return &L->id_slots[i];
+}
+
+/* Test ids are unique across the run: a hash index keeps this linear in the number of tests
+ * (lint of thousands of case files). */
 static void register_id(loader *L, const yn_node *idn, const char *id)
 {
-    for (size_t i = 0; i < L->n_ids; i++)
-        if (!strcmp(L->ids[i].id, id)) {
-            lerr(L, idn, "duplicate test id '%s' (first defined at %s:%d)", id, L->ids[i].file,
-                 L->ids[i].line);
-            return;
-        }
+    if (2 * (L->n_ids + 1) > L->n_id_slots) {
+        free(L->id_slots);
+        L->n_id_slots = L->n_id_slots ? 2 * L->n_id_slots : 256;
+        L->id_slots = ac_calloc(L->n_id_slots, sizeof *L->id_slots);
+        for (size_t i = 0; i < L->n_ids; i++) *id_slot(L, L->ids[i].id) = i + 1;
+    }
+    size_t *slot = id_slot(L, id);
+    if (*slot) {
+        const id_seen *first = &L->ids[*slot - 1];
+        lerr(L, idn, "duplicate test id '%s' (first defined at %s:%d)", id, first->file, first->line);
+        return;
+    }
     if (L->n_ids == L->cap_ids) {
         L->cap_ids = L->cap_ids ? L->cap_ids * 2 : 64;
         L->ids = ac_realloc(L->ids, L->cap_ids * sizeof *L->ids);
     }
     L->ids[L->n_ids++] = (id_seen){ ac_strdup(id), ac_strdup(idn->file), idn->line };
+    *slot = L->n_ids;
 }
 
 static void check_requires_entries(loader *L, const ac_suite_file *sf, const yn_node *req)
@@ -1776,7 +1801,16 @@ static void collect_dir(loader *L, const char *dir, ac_strlist *out, int depth)
             else if (S_ISREG(st.st_mode) && is_yaml_name(names.items[i])) {
                 ac_strlist_push_owned(out, full);
                 full = NULL;
+            } else if (is_yaml_name(names.items[i])) {
+                ac_diag_add(L->diags, AC_DIAG_ERROR, full, 0, 0, NULL, 0, "not a regular file");
             }
+        } else if (is_yaml_name(names.items[i])) {
+            /* A case file that cannot be read must not silently drop its tests. */
+            int e = errno;
+            struct stat lst;
+            bool dangling = lstat(full, &lst) == 0 && S_ISLNK(lst.st_mode);
+            ac_diag_add(L->diags, AC_DIAG_ERROR, full, 0, 0, NULL, 0, "cannot read: %s%s", strerror(e),
+                        dangling ? " (a dangling symbolic link)" : "");
         }
         free(full);
     }
@@ -1950,6 +1984,7 @@ static void loader_free(loader *L)
         free(L->ids[i].file);
     }
     free(L->ids);
+    free(L->id_slots);
     free(L->fcaps);
 }
 
@@ -1983,7 +2018,10 @@ static bool load_manifest_for(loader *L, const ac_load_opts *opts, ac_model *out
     return ac_load_manifest(opts->manifest_path, &out->manifest, L->diags) == 0;
 }
 
-int ac_load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags)
+/* Loads the manifest and every case file. With `counts` (lint), each file is checked and freed
+ * at once, so memory stays at one file's model however many files there are; counts[0] gets
+ * the number of files, counts[1] the number of tests. */
+static int load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags, size_t *counts)
 {
     memset(out, 0, sizeof *out);
     size_t before = diags->n_errors;
@@ -2007,12 +2045,25 @@ int ac_load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags)
     for (size_t i = 0; i < files.n; i++) {
         yn_doc *doc = yn_parse_file(files.items[i], diags);
         if (!doc) continue;
-        load_case_doc(&L, doc, model_add_file(out, &cap));
+        ac_suite_file *sf = model_add_file(out, &cap);
+        load_case_doc(&L, doc, sf);
+        if (counts) {
+            counts[0]++;
+            counts[1] += sf->n_tests;
+            ac_suite_file_free_contents(sf);
+            memset(sf, 0, sizeof *sf);
+            out->n_files--;
+        }
     }
     model_fix_backpointers(out);
     ac_strlist_free(&files);
     loader_free(&L);
     return diags->n_errors > before ? -1 : 0;
+}
+
+int ac_load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags)
+{
+    return load_model(opts, out, diags, NULL);
 }
 
 int ac_load_model_text(const ac_load_opts *opts, const char *name, const char *text, size_t len,
@@ -2036,12 +2087,10 @@ int ac_load_model_text(const ac_load_opts *opts, const char *name, const char *t
 int ac_lint(const ac_load_opts *opts, ac_diags *diags, size_t *n_files, size_t *n_tests)
 {
     ac_model m;
-    int rc = ac_load_model(opts, &m, diags);
-    if (n_files) *n_files = m.n_files;
-    if (n_tests) {
-        *n_tests = 0;
-        for (size_t i = 0; i < m.n_files; i++) *n_tests += m.files[i].n_tests;
-    }
+    size_t counts[2] = { 0, 0 };
+    int rc = load_model(opts, &m, diags, counts);
+    if (n_files) *n_files = counts[0];
+    if (n_tests) *n_tests = counts[1];
     ac_model_free(&m);
     return rc;
 }

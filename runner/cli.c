@@ -11,7 +11,7 @@ typedef enum {
     O_TARGET, O_VAR, O_VARS_FILE, O_SECRET, O_SUITE, O_LIST, O_TAGS, O_SKIP_TAGS, O_INCLUDE, O_ID,
     O_PROFILE, O_STRICT, O_FAIL_FAST, O_VERBOSE, O_JOBS, O_RUN_DEADLINE, O_TAP, O_TAP_VERSION,
     O_JUNIT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
-    O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION
+    O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_JSON, O_HTML, O_BASELINE
 } opt_id;
 
 typedef struct opt {
@@ -39,11 +39,15 @@ static const opt OPTS[] = {
     { "strict", 0, false, O_STRICT, NULL, "should-level failures fail the run" },
     { "fail-fast", 0, false, O_FAIL_FAST, NULL, "stop after the first failing test (TAP: Bail out!)" },
     { "verbose", 'v', false, O_VERBOSE, NULL, "print redacted request/response transcripts of failures" },
-    { "jobs", 'j', true, O_JOBS, "N", "parallel tests (accepted; tests currently run one at a time)" },
+    { "jobs", 'j', true, O_JOBS, "N", "run up to N tests at once (default 1); reports keep plan order" },
+    { "shard", 0, true, O_SHARD, "K/N", "run only part K of N: whole case files, balanced (CI splitting)" },
     { "run-deadline", 0, true, O_RUN_DEADLINE, "SECONDS", "stop starting tests after this long" },
     { "tap", 0, true, O_TAP, "FILE", "write TAP to FILE (default: stdout; 'none' for no TAP)" },
     { "tap-version", 0, true, O_TAP_VERSION, "13|14", "TAP version line (13 for Debian's prove)" },
     { "junit", 0, true, O_JUNIT, "FILE", "write JUnit XML to FILE" },
+    { "json", 0, true, O_JSON, "FILE", "write the run record (JSON, docs/run-record.md) to FILE" },
+    { "html", 0, true, O_HTML, "FILE", "write a self-contained HTML report to FILE" },
+    { "baseline", 0, true, O_BASELINE, "OLD.json", "after the run, compare it with this run record (stderr)" },
     { "timeout", 0, true, O_TIMEOUT, "SECONDS", "total time for one request, connect to last byte (default 30)" },
     { "http-version", 0, true, O_HTTP_VERSION, "1.1|2", "HTTP version (default 1.1)" },
     { "cacert", 0, true, O_CACERT, "FILE", "CA certificates to verify the target with" },
@@ -63,11 +67,15 @@ void ac_cli_usage(FILE *out)
 {
     fputs("Usage: authconform [run] [OPTIONS] [FILE|DIR...]\n"
           "       authconform lint [OPTIONS] [FILE|DIR...]\n"
+          "       authconform merge [--junit OUT.xml] [--json OUT.json] SHARD.xml... SHARD.json...\n"
+          "       authconform diff [--tap FILE] [--junit FILE] OLD.json NEW.json\n"
           "\n"
           "Runs YAML conformance cases against an Apinizer Management API (or any server with the\n"
           "same OAuth2 client-credentials contract) and writes TAP 14 (stdout) and JUnit reports.\n"
           "With no FILE, the bundled Apinizer authentication suite runs. 'lint' checks case files\n"
-          "without sending anything.\n"
+          "without sending anything. 'merge' joins the JUnit reports and run records of --shard runs.\n"
+          "'diff' compares two run records (--json): new failures, fixed, changed, added, removed;\n"
+          "exit 1 on a new failure, 2 when a record cannot be read.\n"
           "\nOptions:\n", out);
     for (size_t i = 0; i < N_OPTS; i++) {
         const opt *o = &OPTS[i];
@@ -93,6 +101,7 @@ void ac_cli_usage(FILE *out)
           "  APINIZER_USERNAME=ci APINIZER_PASSWORD=... authconform --target https://host/apiops --junit out/junit.xml\n"
           "  authconform --target http://127.0.0.1:8080/apiops --tags bearer --tap-version 13 | prove -e cat -\n"
           "  authconform lint cases/\n"
+          "  authconform --target URL --shard 2/4 --junit shard-2.xml   (then: authconform merge --junit all.xml shard-*.xml)\n"
           "\nThe case format: docs/case-format.md. Report issues with the test id and the redacted transcript (-v).\n",
           out);
 }
@@ -137,7 +146,9 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
     case O_TARGET: set_str(&c->cfg.target, v); break;
     case O_VAR:
         if (!strchr(v, '=') || v[0] == '=') {
-            *err = ac_sprintf("--var expects NAME=VALUE, got '%.*s...'", 20, v);
+            /* The argument is not shown: it may be a secret given without its name. */
+            *err = ac_strdup(v[0] == '=' ? "--var expects NAME=VALUE: the name is missing"
+                                         : "--var expects NAME=VALUE: there is no '='");
             return -1;
         }
         ac_strlist_push(&c->vars, v);
@@ -158,6 +169,26 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
         if (parse_number(o->name, v, 1, 256, &d, err) < 0) return -1;
         c->cfg.jobs = (int)d;
         break;
+    case O_SHARD: {
+        char *end = NULL;
+        errno = 0;
+        long k = strtol(v, &end, 10), n = 0;
+        bool ok = !errno && end != v && *end == '/';
+        if (ok) {
+            const char *ns = end + 1;
+            n = strtol(ns, &end, 10);
+            ok = !errno && end != ns && !*end && k >= 1 && n >= 1 && k <= n && n <= 10000;
+        }
+        if (!ok) {
+            *err = ac_sprintf("--shard expects K/N with 1 <= K <= N (e.g. 2/4), not '%s'", v);
+            return -1;
+        }
+        c->cfg.shard_k = (int)k;
+        c->cfg.shard_n = (int)n;
+        free(c->cfg.shard);
+        c->cfg.shard = ac_sprintf("%ld/%ld", k, n);
+        break;
+    }
     case O_RUN_DEADLINE:
         if (parse_number(o->name, v, 0.001, 1e7, &d, err) < 0) return -1;
         c->cfg.run_deadline_s = d;
@@ -174,6 +205,9 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
         c->tap_version = atoi(v);
         break;
     case O_JUNIT: set_str(&c->junit_path, v); break;
+    case O_JSON: set_str(&c->json_path, v); break;
+    case O_HTML: set_str(&c->html_path, v); break;
+    case O_BASELINE: set_str(&c->baseline_path, v); break;
     case O_TIMEOUT:
         if (parse_number(o->name, v, 0.001, 86400, &d, err) < 0) return -1;
         c->cfg.http.timeout_s = d;
@@ -214,6 +248,12 @@ int ac_cli_parse(int argc, char **argv, ac_cli *c, char **err)
     if (i < argc && strcmp(argv[i], "run") == 0) i++;
     else if (i < argc && strcmp(argv[i], "lint") == 0) {
         c->command = AC_CMD_LINT;
+        i++;
+    } else if (i < argc && strcmp(argv[i], "merge") == 0) {
+        c->command = AC_CMD_MERGE;
+        i++;
+    } else if (i < argc && strcmp(argv[i], "diff") == 0) {
+        c->command = AC_CMD_DIFF;
         i++;
     }
     bool only_paths = false;
@@ -281,4 +321,7 @@ void ac_cli_free(ac_cli *c)
     free(c->suite);
     free(c->tap_path);
     free(c->junit_path);
+    free(c->json_path);
+    free(c->html_path);
+    free(c->baseline_path);
 }

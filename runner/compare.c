@@ -110,7 +110,12 @@ static int eval_list(const yn_node *list, bool want_same, ac_response *cur, ac_r
         bool equal = (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
         ac_check c = { 0 };
         c.check = ac_sprintf("compare %s %s step %s", what, want_same ? "same as" : "differs from", other_name);
-        c.expected = want_same ? shown(b) : ac_sprintf("anything but %s", b ? b : "(absent)");
+        c.expected = shown(b);
+        if (!want_same) {   /* the other value is quoted here too: redacted like the actual */
+            char *sb = c.expected;
+            c.expected = ac_sprintf("anything but %s", sb);
+            free(sb);
+        }
         c.actual = shown(a);
         c.passed = want_same ? equal : !equal;
         ac_sevspec sp = { sev_node };

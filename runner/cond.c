@@ -91,7 +91,7 @@ static int cond_op(const ac_op *op, const yn_node *en, const ac_scope *scope, co
         bool flag = !(en->kind == YN_SCALAR && en->stype == YN_BOOL && !en->b);
         bool present = a->len > 0;
         *holds = present == ((op->kind == AC_OP_EXISTS) == flag);
-        if (!*holds) *reason = ac_sprintf("%s %s is false", vdesc, present ? "is absent" : "exists");
+        if (!*holds) *reason = ac_sprintf("%s %s", vdesc, present ? "is set" : "is not set");
         return 0;
     }
     if (op->kind == AC_OP_LENGTH) return cond_length(en, scope, a->len, vdesc, holds, reason, err);
@@ -111,12 +111,13 @@ static int cond_op(const ac_op *op, const yn_node *en, const ac_scope *scope, co
     }
     ac_op_verdict v = ac_op_test(op, a, e, have_re ? &re : NULL);
     *holds = v.holds;
-    ac_op_verdict_free(&v);
     if (!*holds) {
+        /* Say what is the case ("target matches ..."), not "X does not match Y is false". */
         char *edesc = describe_expected(en, e, scope);
-        *reason = ac_sprintf("%s %s %s is false", vdesc, op->sym, edesc);
+        *reason = ac_op_phrase(v.why ? v.why : op->fail, vdesc, edesc);
         free(edesc);
     }
+    ac_op_verdict_free(&v);
     if (have_re) regfree(&re);
     cJSON_Delete(e);
     return 0;

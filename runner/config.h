@@ -18,6 +18,8 @@ typedef struct ac_config {
     ac_strlist skip_tags;       /* --skip-tags */
     ac_strlist include;         /* --include: opt-in tags (slow, intrusive) */
     ac_strlist ids;             /* --id: exact ids or shell globs */
+    int shard_k, shard_n;       /* --shard K/N (1 <= K <= N); 0/0 = the whole plan */
+    char *shard;                /* owned "K/N" as given, or NULL */
     ac_http_opts http;          /* strings borrowed from the owned copies below */
     char *cacert, *cert, *key, *proxy;
 } ac_config;

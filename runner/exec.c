@@ -2,11 +2,26 @@
  * `compare`, `run` commands, waits, repetition; then outcomes, exit code and reporting.
  *
  * Every string that leaves this file for a result has been redacted: excerpts by request.c,
- * check texts by expect.c, reasons here through ac_redact. */
+ * check texts by expect.c, reasons here through ac_redact.
+ *
+ * Parallelism (-j N): N workers, each with its own ac_http (one libcurl easy handle, so each
+ * worker keeps its connections alive). Workers take tests in plan order from one counter; a test
+ * (all of its steps) runs inside one worker. A fixture runs once per file: the first worker that
+ * needs it runs it, others needing it wait on the file's condition variable. Its captures live
+ * in a scope of its own that is never written again once the fixture completed; a test sees
+ * exactly the fixtures it requires (read-only views chained under its own scope), so no test
+ * sees another test's captures whatever the scheduling. Results go into a reorder window and
+ * are handed to the reporters strictly in plan order, so reports do not depend on N.
+ *
+ * Stopping early (--fail-fast, unreachable target, --run-deadline) stops the scheduling of new
+ * tests; tests already started finish. Since tests start in plan order, the started tests are a
+ * prefix of the plan: every one of them is reported (in plan order), then the run bails out. */
+#define _GNU_SOURCE   /* memmem */
 #include "exec.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +31,7 @@
 #include "expect.h"
 #include "http.h"
 #include "jsonpath.h"
+#include "record.h"
 #include "redact.h"
 #include "request.h"
 #include "runcmd.h"
@@ -23,37 +39,45 @@
 #define EXCERPT_CAP 4096
 #define TRANSCRIPT_CAP (64 * 1024)
 
-typedef enum { FX_PENDING, FX_OK, FX_FAILED, FX_UNAVAILABLE } fx_state;
+typedef enum { FX_PENDING, FX_RUNNING, FX_OK, FX_FAILED, FX_UNAVAILABLE } fx_state;
 
-/* Per case file: fixture states and the scope holding their captures. */
+/* Per case file: fixture states, one scope per fixture holding its captures (parent: the run's
+ * root scope; written only by the worker running the fixture, read-only once it completed). */
 typedef struct file_state {
     const ac_suite_file *file;
-    ac_scope scope;            /* parent: the run's root scope */
-    fx_state *fx;
-    char **fx_reason;          /* owned, redacted */
+    const ac_scope *root;
+    ac_scope *fx_scope;
+    fx_state *fx;              /* guarded by mu */
+    char **fx_reason;          /* owned, redacted; written before the state leaves FX_RUNNING */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;         /* broadcast when a fixture of this file completes */
 } file_state;
 
 typedef struct runner {
     const ac_model *model;
     const ac_config *cfg;
     const ac_scope *root;
-    ac_http *http;
-    bool ever_response;        /* any HTTP response from the target in this run */
-    bool unreachable;          /* a transport error before any response: stop with exit 3 */
+    atomic_bool ever_response; /* any HTTP response from the target in this run */
+    atomic_bool unreachable;   /* a transport error before any response: stop with exit 3 */
+    pthread_mutex_t mu;        /* guards unreachable_reason */
     char *unreachable_reason;
-    size_t must_checks_run;
+    double deadline_ms;        /* ac_now_ms() when --run-deadline ends; 0: none */
 } runner;
 
 /* A test in progress. */
 typedef struct test_run {
     runner *R;
+    ac_http *http;             /* the worker's client */
     const ac_test *t;
     file_state *fs;
-    ac_scope scope;            /* step captures; parent: the file scope */
+    ac_scope *fx_views;        /* read-only views of the required fixtures' scopes (not owned) */
+    ac_scope scope;            /* step captures; parent: the last view, or the root scope */
     ac_test_result *res;
     ac_eval_ctx ectx;
     ac_response *resps;        /* per step, for compare */
     ac_buf transcript;
+    size_t must_checks;        /* must-level checks evaluated */
+    bool saw_unreachable;      /* this test hit the transport error that made the target unreachable */
     bool stop;                 /* a step ended the test (fail, error, skip) */
 } test_run;
 
@@ -62,6 +86,15 @@ static char *redacted(const char *s)
     if (!s) return NULL;
     size_t n;
     return ac_redact(s, strlen(s), &n);
+}
+
+/* The redacted, capped excerpt of a response. The body is parsed first when it is JSON, so the
+ * tokens it carries (access_token, ...) are registered as secrets even when no check of the
+ * test looked at the JSON: otherwise an issued token would reach the transcript verbatim. */
+static char *response_excerpt(ac_response *resp)
+{
+    (void)ac_response_json(resp);
+    return ac_response_excerpt(resp, EXCERPT_CAP);
 }
 
 /* ---- profile overrides ------------------------------------------------------------------ */
@@ -137,7 +170,7 @@ static void adopt_checks(test_run *T, ac_step_result *sr, ac_checks *c)
     sr->checks = ac_realloc(sr->checks, (sr->n_checks + c->n) * sizeof *sr->checks);
     for (size_t i = 0; i < c->n; i++) {
         ac_check *k = &c->items[i];
-        if (k->severity == AC_SEV_MUST) T->R->must_checks_run++;
+        if (k->severity == AC_SEV_MUST) T->must_checks++;
         if (!k->passed && k->severity == AC_SEV_INFO)
             ac_strlist_push_owned(&T->res->notes, ac_sprintf("%s", k->message ? k->message : k->check));
         ac_buf_printf(&T->transcript, "  %s %s: %s\n", k->passed ? "ok  " : "FAIL",
@@ -239,53 +272,138 @@ static int expect_with_response(const yn_node *expect, ac_response *resp, const 
     return rc;
 }
 
+/* Whether any template in a node mentions response_status/response_body (the variables that
+ * expect_with_response provides). Repetitions evaluate one expect block for every response:
+ * without them, the per-response scope (a copy of the body) is not needed. */
+static bool mentions_response_vars(const yn_node *n)
+{
+    if (!n) return false;
+    if (n->kind == YN_SCALAR) return n->str && memmem(n->str, n->len, "response_", 9) != NULL;
+    for (size_t i = 0; i < n->n_items; i++)
+        if (mentions_response_vars(n->items[i])) return true;
+    for (size_t i = 0; i < n->n_pairs; i++)
+        if (mentions_response_vars(n->pairs[i].value)) return true;
+    return false;
+}
+
+/* Whether an expect block's verdict depends only on the response's bytes: no template (which may
+ * read random, uuid or the environment) and no duration_ms. Then two byte-identical responses
+ * get the same verdict, and a repetition judges a run of identical answers once. */
+static bool expect_is_pure(const yn_node *n)
+{
+    if (!n) return true;
+    if (n->kind == YN_SCALAR) return !(n->str && memmem(n->str, n->len, "${", 2));
+    for (size_t i = 0; i < n->n_items; i++)
+        if (!expect_is_pure(n->items[i])) return false;
+    for (size_t i = 0; i < n->n_pairs; i++) {
+        const yn_node *k = n->pairs[i].key;
+        if (k && k->str && strcmp(k->str, "duration_ms") == 0) return false;
+        if (!expect_is_pure(n->pairs[i].value)) return false;
+    }
+    return true;
+}
+
+static bool same_response(const ac_response *a, const ac_response *b)
+{
+    if (a->status != b->status || a->n_headers != b->n_headers || a->body_len != b->body_len) return false;
+    if (strcmp(a->http_version ? a->http_version : "", b->http_version ? b->http_version : "") != 0) return false;
+    for (size_t i = 0; i < a->n_headers; i++)
+        if (strcmp(a->headers[i].name, b->headers[i].name) || strcmp(a->headers[i].value, b->headers[i].value))
+            return false;
+    return a->body_len == 0 || memcmp(a->body, b->body, a->body_len) == 0;
+}
+
 /* ---- sending ------------------------------------------------------------------------------ */
+
+/* Records a transport error: before any response from the target, a connection, DNS or TLS
+ * failure, a timeout, or an answer that is no HTTP response (nothing, a close, not HTTP) means
+ * the target is unreachable (the run stops with exit 3). Returns true when this call marked it
+ * so. */
+static bool note_transport_error(runner *R, ac_http_status st, const char *err)
+{
+    if (atomic_load(&R->ever_response)) return false;
+    if (st != AC_HTTP_ERR_CONNECT && st != AC_HTTP_ERR_DNS && st != AC_HTTP_ERR_TLS &&
+        st != AC_HTTP_ERR_TIMEOUT && st != AC_HTTP_ERR_NO_RESPONSE)
+        return false;
+    char *why = redacted(err);
+    pthread_mutex_lock(&R->mu);
+    free(R->unreachable_reason);
+    R->unreachable_reason = why;
+    atomic_store(&R->unreachable, true);
+    pthread_mutex_unlock(&R->mu);
+    return true;
+}
 
 /* Sends one built request and records the transport outcome on the runner. Returns 0 with a
  * response, or -1 with *err (a transport error, already one line). */
 static int send_once(runner *R, ac_http *http, const ac_built_req *br, ac_response *resp, char **err,
-                     ac_http_status *status_out)
+                     ac_http_status *status_out, bool *hit_unreachable)
 {
     ac_http_req hr = ac_built_req_view(br);
+    /* --run-deadline bounds a request in flight too, so the run ends on time even against a
+     * target that trickles its answer. */
+    bool clamped = false;
+    if (R->deadline_ms > 0) {
+        double left = (R->deadline_ms - ac_now_ms()) / 1000.0;
+        if (left < (hr.timeout_s > 0 ? hr.timeout_s : R->cfg->http.timeout_s)) {
+            hr.timeout_s = (left > 0 ? left : 0) + 0.002;   /* ends just past the deadline */
+            clamped = true;
+        }
+    }
     bool got = false;
     ac_http_status st = ac_http_send(http, &hr, resp, &got, err);
     if (status_out) *status_out = st;
-    if (got) R->ever_response = true;
+    if (got && !atomic_load_explicit(&R->ever_response, memory_order_relaxed))
+        atomic_store(&R->ever_response, true);
     if (st == AC_HTTP_OK) return 0;
-    if (!R->ever_response && (st == AC_HTTP_ERR_CONNECT || st == AC_HTTP_ERR_DNS || st == AC_HTTP_ERR_TLS)) {
-        R->unreachable = true;
-        free(R->unreachable_reason);
-        R->unreachable_reason = redacted(*err);
+    if (clamped && st == AC_HTTP_ERR_TIMEOUT) {   /* the run's limit, not the target's fault */
+        free(*err);
+        *err = ac_sprintf("run deadline of %g s reached during this request", R->cfg->run_deadline_s);
+        return -1;
     }
+    if (note_transport_error(R, st, *err) && hit_unreachable) *hit_unreachable = true;
     return -1;
 }
 
 /* ---- fixtures ------------------------------------------------------------------------------ */
 
-static void run_fixture(runner *R, file_state *fs, size_t idx)
+/* Runs fixture idx of a file (the caller marked it FX_RUNNING: no other thread touches its
+ * scope or reason meanwhile). Returns its final state; fs->fx_reason[idx] holds the redacted
+ * reason unless FX_OK. */
+static fx_state run_fixture(test_run *T, size_t idx)
 {
+    runner *R = T->R;
+    file_state *fs = T->fs;
     const ac_fixture *fx = &fs->file->fixtures[idx];
+    ac_scope *scope = &fs->fx_scope[idx];
     for (size_t i = 0; i < fx->requires.n; i++) {
-        if (!var_is_set(&fs->scope, fx->requires.items[i])) {
-            fs->fx[idx] = FX_UNAVAILABLE;
+        if (!var_is_set(fs->root, fx->requires.items[i])) {
             fs->fx_reason[idx] = missing_var_reason(R, fx->requires.items[i]);
-            return;
+            return FX_UNAVAILABLE;
         }
     }
     ac_built_req br;
     char *err = NULL;
     ac_response resp = { 0 };
-    fs->fx[idx] = FX_FAILED;
-    if (ac_request_build(fx->step.request, &fs->scope, R->cfg->target, &br, &err) < 0) {
+    fx_state state = FX_FAILED;
+    if (ac_request_build(fx->step.request, scope, R->cfg->target, &br, &err) < 0) {
         fs->fx_reason[idx] = ac_sprintf("fixture %s failed: %s", fx->name, err);
         free(err);
-        return;
+        goto redact;
     }
-    if (send_once(R, R->http, &br, &resp, &err, NULL) < 0) {
+    if (send_once(R, T->http, &br, &resp, &err, NULL, &T->saw_unreachable) < 0) {
         fs->fx_reason[idx] = ac_sprintf("fixture %s failed: %s", fx->name, err);
         goto out;
     }
-    ac_eval_ctx ctx = { .scope = &fs->scope, .profile = R->cfg->profile, .default_sev = AC_SEV_MUST,
+    if (resp.status == 429 && !expect_names_429(fx->step.expect)) {
+        /* Rate limited: the tests that need it are skipped with the reason, like a 429 of their own. */
+        char *why = rate_limit_reason(&resp);
+        fs->fx_reason[idx] = ac_sprintf("fixture %s: %s", fx->name, why);
+        free(why);
+        state = FX_UNAVAILABLE;
+        goto out;
+    }
+    ac_eval_ctx ctx = { .scope = scope, .profile = R->cfg->profile, .default_sev = AC_SEV_MUST,
                         .now = ac_wall_time() };
     ac_checks checks = { 0 };
     if (fx->step.expect && expect_with_response(fx->step.expect, &resp, &ctx, &checks, &err) < 0) {
@@ -301,44 +419,100 @@ static void run_fixture(runner *R, file_state *fs, size_t idx)
         }
     }
     ac_checks_free(&checks);
-    if (fx->step.capture && ac_capture_eval(fx->step.capture, &resp, &fs->scope, &fs->scope, &err) < 0) {
+    if (fx->step.capture && ac_capture_eval(fx->step.capture, &resp, scope, scope, &err) < 0) {
         fs->fx_reason[idx] = ac_sprintf("fixture %s failed: %s", fx->name, err);
         goto out;
     }
-    fs->fx[idx] = FX_OK;
+    state = FX_OK;
 out:
+    ac_built_req_free(&br);
+    ac_response_free(&resp);
+redact:
     if (fs->fx_reason[idx]) {
         char *r = redacted(fs->fx_reason[idx]);
         free(fs->fx_reason[idx]);
         fs->fx_reason[idx] = r;
     }
     free(err);
-    ac_response_free(&resp);
-    ac_built_req_free(&br);
+    return state;
 }
 
-/* Checks `requires`: returns AC_OUT_PASS to go on, or SKIP/ERROR with *reason. */
-static ac_outcome check_requires(runner *R, file_state *fs, const ac_test *t, char **reason)
+/* The fixture's final state: runs it on first need; waits while another worker runs it. */
+static fx_state need_fixture(test_run *T, size_t idx)
+{
+    file_state *fs = T->fs;
+    pthread_mutex_lock(&fs->mu);
+    while (fs->fx[idx] == FX_RUNNING) pthread_cond_wait(&fs->cv, &fs->mu);
+    if (fs->fx[idx] == FX_PENDING) {
+        fs->fx[idx] = FX_RUNNING;
+        pthread_mutex_unlock(&fs->mu);
+        fx_state st = run_fixture(T, idx);
+        pthread_mutex_lock(&fs->mu);
+        fs->fx[idx] = st;
+        pthread_cond_broadcast(&fs->cv);
+    }
+    fx_state st = fs->fx[idx];
+    pthread_mutex_unlock(&fs->mu);
+    return st;
+}
+
+/* True when a fixture of this test's `requires` captures `name`. */
+static bool captured_by_required_fixture(const file_state *fs, const ac_test *t, const char *name)
 {
     for (size_t i = 0; i < t->requires.n; i++) {
+        size_t idx;
+        const ac_fixture *fx = find_fixture(fs->file, t->requires.items[i], &idx);
+        if (fx && fx->step.capture && yn_get(fx->step.capture, name)) return true;
+    }
+    return false;
+}
+
+/* Checks `requires` in order, running the fixtures it names, and chains read-only views of
+ * their scopes under the test (a later fixture's capture wins over an earlier one's). A variable
+ * that one of the required fixtures captures is checked once all of them ran. Returns
+ * AC_OUT_PASS to go on, or SKIP/ERROR with *reason; *top is the scope the test's own scope hangs
+ * from. */
+static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reason)
+{
+    runner *R = T->R;
+    file_state *fs = T->fs;
+    const ac_test *t = T->t;
+    *top = fs->root;
+    T->fx_views = ac_calloc(t->requires.n + 1, sizeof *T->fx_views);
+    size_t n_views = 0;
+    ac_strlist deferred = { 0 };
+    ac_outcome out = AC_OUT_PASS;
+    for (size_t i = 0; i < t->requires.n && out == AC_OUT_PASS; i++) {
         const char *name = t->requires.items[i];
         size_t idx;
         if (find_fixture(fs->file, name, &idx)) {
-            if (fs->fx[idx] == FX_PENDING) run_fixture(R, fs, idx);
-            if (fs->fx[idx] == FX_UNAVAILABLE) {
+            fx_state st = need_fixture(T, idx);
+            if (st == FX_UNAVAILABLE || st == FX_FAILED) {
                 *reason = ac_strdup(fs->fx_reason[idx]);
-                return AC_OUT_SKIP;
+                out = st == FX_UNAVAILABLE ? AC_OUT_SKIP : AC_OUT_ERROR;
+                break;
             }
-            if (fs->fx[idx] == FX_FAILED) {
-                *reason = ac_strdup(fs->fx_reason[idx]);
-                return AC_OUT_ERROR;
+            ac_scope *v = &T->fx_views[n_views++];
+            *v = fs->fx_scope[idx];   /* shares the (now immutable) variables; never freed */
+            v->parent = *top;
+            *top = v;
+        } else if (!var_is_set(*top, name)) {
+            if (captured_by_required_fixture(fs, t, name)) {
+                ac_strlist_push(&deferred, name);
+            } else {
+                *reason = missing_var_reason(R, name);
+                out = AC_OUT_SKIP;
             }
-        } else if (!var_is_set(&fs->scope, name)) {
-            *reason = missing_var_reason(R, name);
-            return AC_OUT_SKIP;
         }
     }
-    return AC_OUT_PASS;
+    for (size_t i = 0; i < deferred.n && out == AC_OUT_PASS; i++) {
+        if (!var_is_set(*top, deferred.items[i])) {
+            *reason = missing_var_reason(R, deferred.items[i]);
+            out = AC_OUT_SKIP;
+        }
+    }
+    ac_strlist_free(&deferred);
+    return out;
 }
 
 /* ---- conditions ----------------------------------------------------------------------------- */
@@ -437,7 +611,7 @@ static bool closed_is_allowed(const yn_node *expect, ac_http_status st, const ac
 {
     const yn_node *ok = expect ? yn_get(expect, "connection_closed_ok") : NULL;
     return ok && ok->stype == YN_BOOL && ok->b && resp->status == 0 &&
-           (st == AC_HTTP_ERR_OTHER || st == AC_HTTP_ERR_PROTOCOL);
+           (st == AC_HTTP_ERR_OTHER || st == AC_HTTP_ERR_PROTOCOL || st == AC_HTTP_ERR_NO_RESPONSE);
 }
 
 static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
@@ -468,7 +642,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
         ac_checks_free(&checks);
         sr->attempts++;
         ac_http_status hst;
-        if (send_once(R, R->http, &br, resp, &err, &hst) < 0) {
+        if (send_once(R, T->http, &br, resp, &err, &hst, &T->saw_unreachable) < 0) {
             if (closed_is_allowed(expect, hst, resp)) {
                 /* Servers may drop a request they will not read (a 64 KiB header): the case
                  * says that counts as a refusal. */
@@ -479,6 +653,10 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
                                                    redacted(err), ac_strdup("connection closed without a response (allowed)")));
                 free(err);
                 err = NULL;
+                if (T->saw_unreachable) {   /* a close this case allows: the target did react */
+                    T->saw_unreachable = false;
+                    atomic_store(&R->unreachable, false);
+                }
                 sr->response_excerpt = ac_strdup("(connection closed without a response)");
                 ac_built_req_free(&br);
                 sr->duration_ms = ac_now_ms() - t0;
@@ -498,7 +676,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
             char *why = rate_limit_reason(resp);
             sr->outcome = AC_OUT_SKIP;
             sr->reason = ac_strdup(why);
-            sr->response_excerpt = ac_response_excerpt(resp, EXCERPT_CAP);
+            sr->response_excerpt = response_excerpt(resp);
             ac_built_req_free(&br);
             end_test(T, AC_OUT_SKIP, why);
             return;
@@ -507,7 +685,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
         if (skip) {
             sr->outcome = AC_OUT_SKIP;
             sr->reason = ac_strdup(skip);
-            sr->response_excerpt = ac_response_excerpt(resp, EXCERPT_CAP);
+            sr->response_excerpt = response_excerpt(resp);
             ac_built_req_free(&br);
             end_test(T, AC_OUT_SKIP, skip);
             return;
@@ -536,7 +714,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
     }
     ac_built_req_free(&br);
     sr->duration_ms = ac_now_ms() - t0;
-    sr->response_excerpt = ac_response_excerpt(resp, EXCERPT_CAP);
+    sr->response_excerpt = response_excerpt(resp);
     transcript_add(T, "< %s\n", sr->response_excerpt);
     if (st->until)
         ac_buf_printf(&T->transcript, "  until: %d attempt%s in %.1f s\n", sr->attempts,
@@ -669,6 +847,10 @@ static void run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr)
         return;
     }
     if (secs > 600) secs = 600;   /* bounded, whatever a variable says */
+    if (T->R->deadline_ms > 0) {  /* and never past --run-deadline */
+        double left = (T->R->deadline_ms - ac_now_ms()) / 1000.0;
+        if (secs > left) secs = left > 0 ? left : 0;
+    }
     ac_sleep_ms(secs * 1000);
     sr->duration_ms = secs * 1000;
     sr->outcome = AC_OUT_PASS;
@@ -679,39 +861,46 @@ static void run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr)
 
 typedef struct rep_shared {
     runner *R;
+    ac_http *http;             /* the test's client, for the sending thread of concurrency 1 */
     const ac_built_req *br;
     ac_response *resps;
     char **errs;
     long n;
-    long next;
-    pthread_mutex_t mu;
+    atomic_long next;
+    atomic_bool hit_unreachable;
 } rep_shared;
 
-static void *rep_worker(void *arg)
+static void rep_loop(rep_shared *S, ac_http *http, const char *http_err)
 {
-    rep_shared *S = arg;
-    char *err = NULL;
-    ac_http *http = ac_http_new(&S->R->cfg->http, &err);
     for (;;) {
-        pthread_mutex_lock(&S->mu);
-        long i = S->next++;
-        pthread_mutex_unlock(&S->mu);
+        long i = atomic_fetch_add(&S->next, 1);
         if (i >= S->n) break;
         if (!http) {
-            S->errs[i] = ac_strdup(err ? err : "cannot create an HTTP client");
+            S->errs[i] = ac_strdup(http_err ? http_err : "cannot create an HTTP client");
             continue;
         }
         ac_http_req hr = ac_built_req_view(S->br);
         bool got = false;
         char *e = NULL;
-        if (ac_http_send(http, &hr, &S->resps[i], &got, &e) != AC_HTTP_OK) S->errs[i] = e ? e : ac_strdup("error");
-        else free(e);
-        if (got) {
-            pthread_mutex_lock(&S->mu);
-            S->R->ever_response = true;
-            pthread_mutex_unlock(&S->mu);
+        ac_http_status st = ac_http_send(http, &hr, &S->resps[i], &got, &e);
+        if (got && !atomic_load_explicit(&S->R->ever_response, memory_order_relaxed))
+            atomic_store(&S->R->ever_response, true);
+        if (st != AC_HTTP_OK) {
+            if (note_transport_error(S->R, st, e)) atomic_store(&S->hit_unreachable, true);
+            S->errs[i] = e ? e : ac_strdup("error");
+        } else {
+            free(e);
         }
     }
+}
+
+/* A thread of a concurrent repetition: its own client (its own connection). */
+static void *rep_worker(void *arg)
+{
+    rep_shared *S = arg;
+    char *err = NULL;
+    ac_http *http = ac_http_new(&S->R->cfg->http, &err);
+    rep_loop(S, http, err);
     free(err);
     ac_http_free(http);
     return NULL;
@@ -803,22 +992,25 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
         return;
     }
     sr->request_excerpt = ac_request_excerpt(&br, EXCERPT_CAP);
-    rep_shared S = { .R = R, .br = &br, .n = n };
+    rep_shared S = { .R = R, .http = T->http, .br = &br, .n = n };
+    atomic_init(&S.next, 0);
+    atomic_init(&S.hit_unreachable, false);
     S.resps = ac_calloc((size_t)n, sizeof *S.resps);
     S.errs = ac_calloc((size_t)n, sizeof *S.errs);
-    pthread_mutex_init(&S.mu, NULL);
     double t0 = ac_now_ms();
-    if (c <= 1) {
-        rep_worker(&S);
-    } else {
-        pthread_t *th = ac_calloc((size_t)c, sizeof *th);
-        for (long i = 0; i < c; i++) pthread_create(&th[i], NULL, rep_worker, &S);
-        for (long i = 0; i < c; i++) pthread_join(th[i], NULL);
-        free(th);
-    }
+    /* The calling thread sends too, on the test's client (its connection stays warm); C - 1
+     * more threads each open their own. */
+    pthread_t *th = c > 1 ? ac_calloc((size_t)c - 1, sizeof *th) : NULL;
+    long started = 0;
+    for (long i = 0; i < c - 1; i++)
+        if (pthread_create(&th[i], NULL, rep_worker, &S) == 0) started++;
+        else break;
+    rep_loop(&S, T->http, NULL);
+    for (long i = 0; i < started; i++) pthread_join(th[i], NULL);
+    free(th);
     sr->duration_ms = ac_now_ms() - t0;
     sr->attempts = (int)n;
-    pthread_mutex_destroy(&S.mu);
+    if (atomic_load(&S.hit_unreachable)) T->saw_unreachable = true;
 
     ac_checks all = { 0 };
     long errors = 0, rate_limited = 0;
@@ -849,16 +1041,27 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
         step_error(T, sr, ac_sprintf("%ld of %ld requests failed: %s", errors, n, first_err));
         goto out;
     }
+    /* Register every token the responses carry before judging any: one redaction snapshot for
+     * the whole repetition instead of one per response (each new secret invalidates it). */
+    for (long i = 0; i < n; i++) (void)ac_response_json(&S.resps[i]);
     /* A plain expect applies to every response: report the first response that fails it. */
     long first_fail = -1, n_fail = 0;
+    bool response_vars = mentions_response_vars(expect), pure = expect_is_pure(expect);
+    long last_pass = -1;   /* the last response judged in full that passed */
     for (long i = 0; i < n && expect; i++) {
+        /* The same answer as one that passed passes too (the last response is always judged in
+         * full: its checks are the ones reported). */
+        if (pure && i < n - 1 && last_pass >= 0 && same_response(&S.resps[i], &S.resps[last_pass])) continue;
         ac_checks ck = { 0 };
-        if (expect_with_response(expect, &S.resps[i], &T->ectx, &ck, &err) < 0) {
+        int erc = response_vars ? expect_with_response(expect, &S.resps[i], &T->ectx, &ck, &err)
+                                : ac_expect_eval(expect, &S.resps[i], &T->ectx, &ck, &err);
+        if (erc < 0) {
             ac_checks_free(&ck);
             step_error(T, sr, err);
             goto out;
         }
-        if (!all_checks_pass(&ck)) {
+        if (all_checks_pass(&ck)) last_pass = i;
+        else {
             n_fail++;
             if (first_fail < 0) {
                 first_fail = i;
@@ -883,7 +1086,7 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
     }
     if (T->t->expect_all) eval_expect_all(T, T->t->expect_all, S.resps, n, &all);
     sr->status = S.resps[n - 1].status;
-    sr->response_excerpt = ac_response_excerpt(&S.resps[first_fail >= 0 ? first_fail : n - 1], EXCERPT_CAP);
+    sr->response_excerpt = response_excerpt(&S.resps[first_fail >= 0 ? first_fail : n - 1]);
     ac_buf_printf(&T->transcript, "  repeat: %ld requests, concurrency %ld, %.1f ms, %ld failing\n", n, c,
                   sr->duration_ms, n_fail);
     adopt_checks(T, sr, &all);
@@ -903,7 +1106,14 @@ out:
 
 /* ---- one test ------------------------------------------------------------------------------------ */
 
-static void run_test(runner *R, file_state *fs, const ac_test *t, ac_test_result *res)
+/* Runs one test on a worker's client. Returns what the run loop needs to know besides the
+ * result: the must-level checks evaluated and whether the test hit an unreachable target. */
+typedef struct test_info {
+    size_t must_checks;
+    bool saw_unreachable;
+} test_info;
+
+static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_test *t, ac_test_result *res)
 {
     memset(res, 0, sizeof *res);
     res->id = ac_strdup(t->id);
@@ -918,8 +1128,7 @@ static void run_test(runner *R, file_state *fs, const ac_test *t, ac_test_result
     for (size_t i = 0; i < t->refs.n; i++) ac_strlist_push(&res->refs, t->refs.items[i]);
     double t0 = ac_now_ms();
 
-    test_run T = { .R = R, .t = t, .fs = fs, .res = res };
-    ac_scope_init(&T.scope, &fs->scope);
+    test_run T = { .R = R, .http = http, .t = t, .fs = fs, .res = res };
     ac_buf_init(&T.transcript);
     T.ectx.scope = &T.scope;
     T.ectx.profile = R->cfg->profile;
@@ -927,7 +1136,9 @@ static void run_test(runner *R, file_state *fs, const ac_test *t, ac_test_result
     T.resps = ac_calloc(t->n_steps + 1, sizeof *T.resps);
 
     char *reason = NULL;
-    ac_outcome pre = check_requires(R, fs, t, &reason);
+    const ac_scope *top = NULL;
+    ac_outcome pre = check_requires(&T, &top, &reason);
+    ac_scope_init(&T.scope, top);
     if (pre == AC_OUT_PASS) pre = check_when(t->when, &T.scope, &reason);
     if (pre != AC_OUT_PASS) {
         res->outcome = pre;
@@ -952,7 +1163,14 @@ static void run_test(runner *R, file_state *fs, const ac_test *t, ac_test_result
             sr->reason = ac_strdup("not run: an earlier step did not pass");
             continue;
         }
-        if (R->unreachable) break;
+        if (atomic_load(&R->unreachable)) {
+            /* Another worker found the target unreachable: send nothing more. */
+            ac_step_result *sr = new_step(res, st->name);
+            sr->outcome = AC_OUT_NOTRUN;
+            sr->reason = ac_strdup("not run: the target is unreachable");
+            end_test(&T, AC_OUT_ERROR, ac_strdup("not run: the target is unreachable"));
+            continue;
+        }
         char *why = NULL;
         ac_outcome w = check_when(st->when, &T.scope, &why);
         if (w != AC_OUT_PASS) {
@@ -997,6 +1215,8 @@ done:
     for (size_t i = 0; i < t->n_steps + 1; i++) ac_response_free(&T.resps[i]);
     free(T.resps);
     ac_scope_free(&T.scope);
+    free(T.fx_views);
+    return (test_info){ .must_checks = T.must_checks, .saw_unreachable = T.saw_unreachable };
 }
 
 /* ---- the run --------------------------------------------------------------------------------------- */
@@ -1031,22 +1251,167 @@ static void tally(ac_run_summary *s, const ac_test_result *r)
     }
 }
 
+/* ---- scheduling and the reorder window ---------------------------------------------------- */
+
+typedef struct slot {
+    ac_test_result res;
+    test_info info;
+    bool done;
+} slot;
+
+typedef struct sched {
+    runner *R;
+    const ac_plan *plan;
+    file_state *states;
+    ac_reporter **reporters;
+    size_t n_reporters;
+    ac_run_summary *summary;
+    char **err;
+    int rc;                    /* -1 once a reporter failed */
+    double t0;
+
+    pthread_mutex_t mu;        /* guards everything below */
+    pthread_cond_t space;      /* the window moved, or scheduling stopped */
+    size_t next_start;         /* the next plan index to hand out */
+    size_t next_emit;          /* the next plan index to report */
+    bool stop;                 /* no new tests: --fail-fast, unreachable, deadline */
+    bool emitting;             /* a worker is handing results to the reporters */
+    slot *window;              /* ring of `width` slots: plan index i lives in window[i % width] */
+    size_t width;
+    size_t failures;
+    size_t must_checks;
+    char *stop_reason;         /* owned: the first reason scheduling stopped */
+} sched;
+
+/* How many results may wait for an earlier, slower test before workers pause: enough to keep
+ * every worker busy behind a long wait, small enough that memory stays flat for big runs. */
+static size_t window_width(int jobs)
+{
+    size_t w = (size_t)(jobs > 0 ? jobs : 1) * 32;
+    return w < 256 ? 256 : w;
+}
+
+static void stop_scheduling(sched *S, char *reason)
+{
+    if (!S->stop) {
+        S->stop = true;
+        S->stop_reason = reason;
+        pthread_cond_broadcast(&S->space);
+    } else {
+        free(reason);
+    }
+}
+
+/* Hands every finished result at the head of the window to the reporters, in plan order. Called
+ * with S->mu held; releases it while reporters write, so only one worker emits at a time. */
+static void emit_ready(sched *S)
+{
+    if (S->emitting) return;
+    S->emitting = true;
+    for (;;) {
+        slot *sl = &S->window[S->next_emit % S->width];
+        if (S->next_emit >= S->next_start || !sl->done) break;
+        size_t index = S->next_emit;
+        pthread_mutex_unlock(&S->mu);
+        tally(S->summary, &sl->res);
+        bool failed = ac_test_result_is_failure(&sl->res);
+        char *e = NULL;
+        int erc = emit(S->reporters, S->n_reporters, &sl->res, index + 1, &e);
+        ac_test_result_free(&sl->res);
+        pthread_mutex_lock(&S->mu);
+        if (erc < 0) {
+            S->rc = -1;
+            if (!*S->err) *S->err = e;
+            else free(e);
+        }
+        if (failed) S->failures++;
+        S->must_checks += sl->info.must_checks;
+        sl->done = false;
+        S->next_emit++;
+        pthread_cond_broadcast(&S->space);
+    }
+    S->emitting = false;
+}
+
+typedef struct worker {
+    sched *S;
+    ac_http *http;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *W = arg;
+    sched *S = W->S;
+    runner *R = S->R;
+    const ac_config *cfg = R->cfg;
+    pthread_mutex_lock(&S->mu);
+    for (;;) {
+        if (S->stop || S->next_start >= S->plan->n) break;
+        if (S->next_start >= S->next_emit + S->width) {
+            pthread_cond_wait(&S->space, &S->mu);
+            continue;
+        }
+        if (cfg->run_deadline_s > 0 && (ac_now_ms() - S->t0) / 1000.0 > cfg->run_deadline_s) {
+            stop_scheduling(S, ac_sprintf("run deadline of %g s reached", cfg->run_deadline_s));
+            break;
+        }
+        size_t i = S->next_start++;
+        pthread_mutex_unlock(&S->mu);
+
+        const ac_plan_item *it = &S->plan->items[i];
+        file_state *fs = &S->states[it->file - R->model->files];
+        ac_test_result res;
+        test_info info = run_test(R, W->http, fs, it->test, &res);
+        bool failed = ac_test_result_is_failure(&res);
+
+        pthread_mutex_lock(&S->mu);
+        slot *sl = &S->window[i % S->width];
+        sl->res = res;
+        sl->info = info;
+        sl->done = true;
+        if (info.saw_unreachable || atomic_load(&R->unreachable)) {
+            pthread_mutex_lock(&R->mu);
+            char *why = ac_sprintf("target unreachable: %s", R->unreachable_reason ? R->unreachable_reason : "?");
+            pthread_mutex_unlock(&R->mu);
+            stop_scheduling(S, why);
+        }
+        if (failed && cfg->fail_fast) stop_scheduling(S, ac_sprintf("--fail-fast: %s failed", it->test->id));
+        emit_ready(S);
+    }
+    pthread_mutex_unlock(&S->mu);
+    return NULL;
+}
+
 int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, const ac_config *cfg,
                ac_reporter **reporters, size_t n_reporters, ac_run_summary *summary, char **err)
 {
     memset(summary, 0, sizeof *summary);
     *err = NULL;
     runner R = { .model = m, .cfg = cfg, .root = vars };
-    char *herr = NULL;
-    R.http = ac_http_new(&cfg->http, &herr);
-    if (!R.http) {
-        *err = herr;
-        summary->exit_code = 1;
-        return -1;
+    atomic_init(&R.ever_response, false);
+    atomic_init(&R.unreachable, false);
+    pthread_mutex_init(&R.mu, NULL);
+
+    /* One worker per job, never more than there are tests; each with its own client. */
+    size_t n_workers = cfg->jobs > 1 ? (size_t)cfg->jobs : 1;
+    if (n_workers > plan->n) n_workers = plan->n ? plan->n : 1;
+    worker *workers = ac_calloc(n_workers, sizeof *workers);
+    for (size_t w = 0; w < n_workers; w++) {
+        char *herr = NULL;
+        workers[w].http = ac_http_new(&cfg->http, &herr);
+        if (!workers[w].http) {
+            for (size_t k = 0; k < w; k++) ac_http_free(workers[k].http);
+            free(workers);
+            pthread_mutex_destroy(&R.mu);
+            *err = herr;
+            summary->exit_code = 1;
+            return -1;
+        }
     }
     int rc = 0;
     ac_run_info info = { .tool_version = AC_VERSION, .target = cfg->target, .profile = cfg->profile,
                          .strict = cfg->strict, .start_wall = ac_wall_time(), .planned = plan->n };
+    ac_run_info_fill(&info, m, cfg);   /* suite name, version and hash; result-changing options */
     for (size_t i = 0; i < n_reporters; i++) {
         char *e = NULL;
         if (reporters[i]->begin(reporters[i], &info, &e) < 0) {
@@ -1058,45 +1423,48 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
 
     file_state *states = ac_calloc(m->n_files + 1, sizeof *states);
     for (size_t f = 0; f < m->n_files; f++) {
+        size_t nf = m->files[f].n_fixtures + 1;
         states[f].file = &m->files[f];
-        ac_scope_init(&states[f].scope, vars);
-        states[f].fx = ac_calloc(m->files[f].n_fixtures + 1, sizeof *states[f].fx);
-        states[f].fx_reason = ac_calloc(m->files[f].n_fixtures + 1, sizeof *states[f].fx_reason);
+        states[f].root = vars;
+        states[f].fx_scope = ac_calloc(nf, sizeof *states[f].fx_scope);
+        for (size_t k = 0; k < m->files[f].n_fixtures; k++) ac_scope_init(&states[f].fx_scope[k], vars);
+        states[f].fx = ac_calloc(nf, sizeof *states[f].fx);
+        states[f].fx_reason = ac_calloc(nf, sizeof *states[f].fx_reason);
+        pthread_mutex_init(&states[f].mu, NULL);
+        pthread_cond_init(&states[f].cv, NULL);
     }
 
-    double t0 = ac_now_ms();
-    size_t failures = 0;
-    for (size_t i = 0; i < plan->n; i++) {
-        if (cfg->run_deadline_s > 0 && (ac_now_ms() - t0) / 1000.0 > cfg->run_deadline_s) {
-            summary->bailed = true;
-            summary->bail_reason = ac_sprintf("run deadline of %g s reached", cfg->run_deadline_s);
-            break;
-        }
-        const ac_plan_item *it = &plan->items[i];
-        file_state *fs = &states[it->file - m->files];
-        ac_test_result res;
-        run_test(&R, fs, it->test, &res);
-        tally(summary, &res);
-        bool failed = ac_test_result_is_failure(&res);
-        if (failed) failures++;
-        if (emit(reporters, n_reporters, &res, i + 1, err) < 0) rc = -1;
-        ac_test_result_free(&res);
-        if (R.unreachable) {
-            summary->bailed = true;
-            summary->bail_reason = ac_sprintf("target unreachable: %s", R.unreachable_reason);
-            break;
-        }
-        if (failed && cfg->fail_fast) {
-            summary->bailed = true;
-            summary->bail_reason = ac_sprintf("--fail-fast: %s failed", it->test->id);
-            break;
-        }
+    sched S = { .R = &R, .plan = plan, .states = states, .reporters = reporters, .n_reporters = n_reporters,
+                .summary = summary, .err = err, .rc = rc, .t0 = ac_now_ms(), .width = window_width(cfg->jobs) };
+    S.window = ac_calloc(S.width, sizeof *S.window);
+    R.deadline_ms = cfg->run_deadline_s > 0 ? S.t0 + cfg->run_deadline_s * 1000.0 : 0;
+    pthread_mutex_init(&S.mu, NULL);
+    pthread_cond_init(&S.space, NULL);
+    for (size_t w = 0; w < n_workers; w++) workers[w].S = &S;
+
+    /* The calling thread is worker 0: -j 1 runs entirely on it. */
+    pthread_t *threads = ac_calloc(n_workers, sizeof *threads);
+    bool *started = ac_calloc(n_workers, sizeof *started);
+    for (size_t w = 1; w < n_workers; w++) started[w] = pthread_create(&threads[w], NULL, work, &workers[w]) == 0;
+    work(&workers[0]);
+    for (size_t w = 1; w < n_workers; w++)
+        if (started[w]) pthread_join(threads[w], NULL);
+    free(threads);
+    free(started);
+
+    /* Every started test was reported (emission never stops early); the rest were not run. */
+    rc = S.rc;
+    if (S.stop) {
+        summary->bailed = true;
+        summary->bail_reason = S.stop_reason;
+        S.stop_reason = NULL;
     }
-    summary->duration_ms = ac_now_ms() - t0;
-    if (R.unreachable && !R.ever_response) summary->exit_code = 3;
-    else if (failures > 0) summary->exit_code = 1;
-    else if (R.must_checks_run == 0) summary->exit_code = 1;
+    summary->duration_ms = ac_now_ms() - S.t0;
+    if (atomic_load(&R.unreachable) && !atomic_load(&R.ever_response)) summary->exit_code = 3;
+    else if (S.failures > 0) summary->exit_code = 1;
+    else if (S.must_checks == 0) summary->exit_code = 1;
     else summary->exit_code = 0;
+    if (summary->bailed && summary->exit_code == 0) summary->exit_code = 1;   /* e.g. the run deadline */
 
     for (size_t i = 0; i < n_reporters; i++) {
         char *e = NULL;
@@ -1106,16 +1474,25 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
             rc = -1;
         }
     }
+    free(S.window);
+    free(S.stop_reason);
+    pthread_mutex_destroy(&S.mu);
+    pthread_cond_destroy(&S.space);
     for (size_t f = 0; f < m->n_files; f++) {
-        ac_scope_free(&states[f].scope);
-        for (size_t k = 0; k < m->files[f].n_fixtures; k++) free(states[f].fx_reason[k]);
+        for (size_t k = 0; k < m->files[f].n_fixtures; k++) {
+            ac_scope_free(&states[f].fx_scope[k]);
+            free(states[f].fx_reason[k]);
+        }
+        free(states[f].fx_scope);
         free(states[f].fx_reason);
         free(states[f].fx);
+        pthread_mutex_destroy(&states[f].mu);
+        pthread_cond_destroy(&states[f].cv);
     }
     free(states);
+    for (size_t w = 0; w < n_workers; w++) ac_http_free(workers[w].http);
+    free(workers);
     free(R.unreachable_reason);
-    ac_http_free(R.http);
-    if (summary->exit_code == 0 && R.must_checks_run == 0) summary->exit_code = 1;
+    pthread_mutex_destroy(&R.mu);
     return rc;
 }
-

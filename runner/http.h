@@ -39,6 +39,8 @@ typedef enum {
     AC_HTTP_ERR_TIMEOUT,
     AC_HTTP_ERR_LIMIT,         /* body or header limit exceeded */
     AC_HTTP_ERR_PROTOCOL,      /* garbage, reset, broken chunking after a response began */
+    AC_HTTP_ERR_NO_RESPONSE,   /* the request was sent, but what came back (nothing, a closed
+                                * connection, a non-HTTP status line) was no HTTP response */
     AC_HTTP_ERR_OTHER
 } ac_http_status;
 

@@ -253,8 +253,9 @@ char *ac_number_text(double d)
 {
     if (d != d) return ac_strdup("nan");
     if (d - d != 0) return ac_strdup(d > 0 ? "inf" : "-inf");
-    /* Exact integers print as integers (2^53 is the end of exact doubles). */
-    if (d == (double)(long long)d && d > -9007199254740992.0 && d < 9007199254740992.0)
+    /* Exact integers print as integers (2^53 is the end of exact doubles). The range check
+     * comes first: casting a double outside long long's range is undefined behaviour. */
+    if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(long long)d)
         return ac_sprintf("%lld", (long long)d);
     char *s = ac_sprintf("%.15g", d);
     if (strtod(s, NULL) != d) {

@@ -9,12 +9,17 @@
 #include "case_load.h"
 #include "cli.h"
 #include "diag.h"
+#include "diff.h"
 #include "exec.h"
 #include "http.h"
+#include "junit_merge.h"
+#include "record_merge.h"
 #include "plan.h"
+#include "record.h"
 #include "redact.h"
 #include "report.h"
 #include "vars.h"
+#include "version.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -132,8 +137,11 @@ static int run(ac_cli *cli, const char *argv0)
     ac_scope root;
     ac_strlist known = { 0 };
     ac_plan plan = { 0 };
-    ac_reporter *reps[3] = { 0 };
+    ac_reporter *reps[6] = { 0 };
     size_t n_reps = 0;
+    ac_record baseline;        /* --baseline: loaded before anything is sent */
+    memset(&baseline, 0, sizeof baseline);
+    char *record_tmp = NULL;   /* --baseline without --json: the run's record, removed at the end */
     int code = EXIT_USAGE;
     char *manifest = cli->suite ? ac_strdup(cli->suite) : find_bundled_manifest(argv0);
     char *err = NULL;
@@ -153,6 +161,7 @@ static int run(ac_cli *cli, const char *argv0)
     memset(&man, 0, sizeof man);
     if (manifest && ac_load_manifest(manifest, &man, &diags) < 0) {
         ac_diags_print(&diags, stderr);
+        ac_manifest_free_contents(&man);
         ac_scope_init(&root, NULL);
         goto out;
     }
@@ -216,6 +225,8 @@ static int run(ac_cli *cli, const char *argv0)
     ro.strict = cli->cfg.strict;
     ro.verbose = cli->cfg.verbose;
     ro.color = use_color(cli);
+    if (cli->baseline_path && ac_record_load(cli->baseline_path, &baseline, &err) < 0) goto report_error;
+    if (cli->baseline_path && !cli->json_path && !(record_tmp = ac_diff_temp_record(&err))) goto report_error;
     if (!cli->no_tap) {
         const char *tp = cli->tap_path && strcmp(cli->tap_path, "-") ? cli->tap_path : NULL;
         if (!(reps[n_reps] = ac_report_tap_new(tp, &ro, &err))) goto report_error;
@@ -223,6 +234,15 @@ static int run(ac_cli *cli, const char *argv0)
     }
     if (cli->junit_path) {
         if (!(reps[n_reps] = ac_report_junit_new(cli->junit_path, &ro, &err))) goto report_error;
+        n_reps++;
+    }
+    const char *record_path = cli->json_path ? cli->json_path : record_tmp;
+    if (record_path) {
+        if (!(reps[n_reps] = ac_report_json_new(record_path, &ro, &err))) goto report_error;
+        n_reps++;
+    }
+    if (cli->html_path) {
+        if (!(reps[n_reps] = ac_report_html_new(cli->html_path, &ro, &err))) goto report_error;
         n_reps++;
     }
     if (!(reps[n_reps] = ac_report_console_new(stderr, &ro, &err))) goto report_error;
@@ -243,6 +263,7 @@ static int run(ac_cli *cli, const char *argv0)
         fprintf(stderr, "authconform: no must-level check ran (%zu skipped): set the variables named in the "
                         "skip reasons (for example APINIZER_USERNAME and APINIZER_PASSWORD), or widen --tags/--id\n",
                 sum.skipped);
+    if (cli->baseline_path) ac_diff_baseline(&baseline, record_path, stderr);
     free(sum.bail_reason);
     goto out;
 
@@ -257,6 +278,51 @@ out:
     ac_strlist_free(&known);
     ac_diags_free(&diags);
     free(manifest);
+    ac_record_free(&baseline);
+    if (record_tmp) remove(record_tmp);
+    free(record_tmp);
+    return code;
+}
+
+/* `merge`: the JUnit reports (--junit OUT) and/or run records (--json OUT) of --shard runs, each
+ * into one; inputs are told apart by their first byte ('<' JUnit, '{' record). 0, or 2 when an
+ * input is unusable or the inputs are not the shards of one run. */
+static int merge_shards(const ac_cli *cli)
+{
+    ac_strlist xml = { 0 }, json = { 0 };
+    char *err = NULL;
+    int code = EXIT_OK;
+    for (size_t i = 0; i < cli->paths.n && !err; i++) {
+        FILE *f = fopen(cli->paths.items[i], "rb");
+        int c = EOF;
+        if (f) {
+            while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t') {}
+            fclose(f);
+        }
+        if (c == '<') ac_strlist_push(&xml, cli->paths.items[i]);
+        else if (c == '{') ac_strlist_push(&json, cli->paths.items[i]);
+        else err = ac_sprintf("%s: %s", cli->paths.items[i], f ? "neither a JUnit report nor a run record" : "cannot be read");
+    }
+    if (!err && !cli->junit_path && !cli->json_path)
+        err = ac_strdup("merge needs --junit OUT.xml and/or --json OUT.json");
+    if (!err && cli->junit_path && xml.n == 0) err = ac_strdup("merge --junit needs JUnit reports to read");
+    if (!err && cli->json_path && json.n == 0) err = ac_strdup("merge --json needs run records (--json) to read");
+    if (!err && !cli->junit_path && xml.n) err = ac_strdup("JUnit reports given but no --junit OUT.xml");
+    if (!err && !cli->json_path && json.n) err = ac_strdup("run records given but no --json OUT.json");
+    if (!err && cli->junit_path && ac_junit_merge(cli->junit_path, (const char *const *)xml.items, xml.n, &err) == 0)
+        fprintf(stderr, "authconform merge: %zu JUnit report%s -> %s\n", xml.n, xml.n == 1 ? "" : "s", cli->junit_path);
+    char *note = NULL;
+    if (!err && cli->json_path && ac_record_merge(cli->json_path, (const char *const *)json.items, json.n, &err, &note) == 0)
+        fprintf(stderr, "authconform merge: %zu run record%s -> %s\n", json.n, json.n == 1 ? "" : "s", cli->json_path);
+    if (note) fprintf(stderr, "authconform merge: note: %s\n", note);
+    free(note);
+    if (err) {
+        usage_error(err);
+        free(err);
+        code = EXIT_USAGE;
+    }
+    ac_strlist_free(&xml);
+    ac_strlist_free(&json);
     return code;
 }
 
@@ -276,7 +342,19 @@ int main(int argc, char **argv)
         ac_cli_usage(stdout);
         break;
     case AC_CMD_VERSION:
-        printf("authconform %s\n%s\n", AC_VERSION, ac_http_version_string());
+        ac_version_print(stdout);
+        break;
+    case AC_CMD_DIFF:
+        if (cli.paths.n != 2) {
+            usage_error("diff needs two run records: authconform diff OLD.json NEW.json (written by --json)");
+            code = EXIT_USAGE;
+            break;
+        }
+        code = ac_diff_command(cli.paths.items[0], cli.paths.items[1], cli.tap_path, cli.junit_path,
+                               cli.tap_version, stdout, stderr);
+        break;
+    case AC_CMD_MERGE:
+        code = merge_shards(&cli);
         break;
     case AC_CMD_RUN:
     case AC_CMD_LINT:

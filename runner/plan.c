@@ -67,7 +67,67 @@ int ac_plan_build(const ac_model *m, const ac_config *cfg, ac_plan *out, char **
         ac_plan_free(out);
         return -1;
     }
+    if (cfg->shard_n > 0) {
+        size_t n_files = ac_plan_shard(out, cfg->shard_k, cfg->shard_n);
+        if (out->n == 0) {
+            *err = ac_sprintf("shard %d/%d is empty: the plan has %zu case file%s with tests, and shards "
+                              "split whole files (use at most %zu shards)", cfg->shard_k, cfg->shard_n,
+                              n_files, n_files == 1 ? "" : "s", n_files);
+            ac_plan_free(out);
+            return -1;
+        }
+    }
     return 0;
+}
+
+typedef struct shard_file {
+    const ac_suite_file *file;
+    size_t tests;
+    int shard;                   /* 1-based */
+} shard_file;
+
+static int heavier_first(const void *a, const void *b)
+{
+    const shard_file *x = a, *y = b;
+    if (x->tests != y->tests) return x->tests > y->tests ? -1 : 1;
+    return strcmp(x->file->path, y->file->path);
+}
+
+size_t ac_plan_shard(ac_plan *p, int k, int n)
+{
+    /* The files of the plan with their planned test counts (items of a file are contiguous,
+     * but counting by pointer does not rely on it). */
+    shard_file *files = NULL;
+    size_t n_files = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        size_t f = 0;
+        while (f < n_files && files[f].file != p->items[i].file) f++;
+        if (f == n_files) {
+            files = ac_realloc(files, (n_files + 1) * sizeof *files);
+            files[n_files++] = (shard_file){ .file = p->items[i].file };
+        }
+        files[f].tests++;
+    }
+    qsort(files, n_files, sizeof *files, heavier_first);
+    size_t *load = ac_calloc((size_t)n, sizeof *load);
+    for (size_t f = 0; f < n_files; f++) {
+        int best = 0;
+        for (int s = 1; s < n; s++)
+            if (load[s] < load[best]) best = s;
+        load[best] += files[f].tests;
+        files[f].shard = best + 1;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        int shard = 0;
+        for (size_t f = 0; f < n_files && !shard; f++)
+            if (files[f].file == p->items[i].file) shard = files[f].shard;
+        if (shard == k) p->items[kept++] = p->items[i];
+    }
+    p->n = kept;
+    free(load);
+    free(files);
+    return n_files;
 }
 
 void ac_plan_free(ac_plan *p)

@@ -21,6 +21,14 @@
 
 /* Secrets shorter than this are only redacted where they stand whole (see redact.h). */
 #define RD_MIN_SUBSTRING 8
+/* No fragment of a secret this long may remain (DESIGN 6): every window of this many bytes of a
+ * longer secret is a pattern too, so a secret that reaches an output cut, or altered elsewhere
+ * (a server that turned its '+' into a space), still loses every run of RD_WINDOW or more of
+ * its bytes. Overlapping window matches merge, so the whole surviving run goes. */
+#define RD_WINDOW 20
+/* Windows are made for secrets up to this long (a token, a password); a longer one is still
+ * found whole and in every encoded form. Bounds the patterns per secret. */
+#define RD_WINDOW_MAX_SECRET 8192
 /* Two-byte prefix buckets. */
 #define RD_BUCKETS 65536
 
@@ -61,6 +69,11 @@ static struct {
     rd_secret **secrets;
     size_t n, cap;
     rd_snapshot *current;       /* NULL until the first redaction, or after a change */
+    /* The last snapshot built (a reference held): the next one merges into its sorted patterns
+     * only the secrets added since (a run registers a token per response, and every secret
+     * brings hundreds of window patterns: re-sorting everything each time was the run's largest
+     * cost). */
+    rd_snapshot *last;
 } reg = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* ---- patterns ---------------------------------------------------------------------------- */
@@ -195,6 +208,21 @@ static void add_base64_forms(rd_secret *s)
     free(buf);
 }
 
+/* Every RD_WINDOW-byte window of the raw secret (see RD_WINDOW). No duplicate search: windows of
+ * one secret rarely repeat, and a repeated one only costs a redundant entry. */
+static void add_windows(rd_secret *s)
+{
+    if (s->len <= RD_WINDOW || s->len > RD_WINDOW_MAX_SECRET) return;
+    size_t n = s->len - RD_WINDOW + 1;
+    s->pats = ac_realloc(s->pats, (s->n_pats + n) * sizeof *s->pats);
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0 && memcmp(s->raw + k, s->raw + k - 1, RD_WINDOW) == 0) continue;   /* "aaaa..." */
+        s->pats[s->n_pats].bytes = (unsigned char *)ac_strndup((const char *)s->raw + k, RD_WINDOW);
+        s->pats[s->n_pats].len = RD_WINDOW;
+        s->n_pats++;
+    }
+}
+
 static void make_marker(const void *secret, size_t len, char out[32])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -218,6 +246,7 @@ static rd_secret *secret_new(const char *raw, size_t len)
         add_percent_forms(s);
         add_json_forms(s);
         add_base64_forms(s);
+        add_windows(s);
     }
     return s;
 }
@@ -259,15 +288,36 @@ static rd_snapshot *snapshot_build(void)
     }
     snap->n_secrets = reg.n;
     if (n_entries == 0) return snap;
-    snap->entries = ac_malloc(n_entries * sizeof *snap->entries);
-    for (size_t i = 0; i < reg.n; i++)
+    /* The new secrets' patterns, sorted, merged with the registry's sorted patterns (stable:
+     * equal keys keep the older secret first, as one sort of everything would not promise
+     * either; any order of equal-length patterns with the same prefix finds the same spans). */
+    const rd_snapshot *prev = reg.last;
+    size_t n_old = prev ? prev->n_entries : 0, first_new = prev ? prev->n_secrets : 0;
+    size_t n_new = n_entries - n_old;
+    rd_entry *fresh = ac_malloc((n_new ? n_new : 1) * sizeof *fresh);
+    size_t k = 0;
+    for (size_t i = first_new; i < reg.n; i++)
         for (size_t p = 0; p < reg.secrets[i]->n_pats; p++)
-            snap->entries[snap->n_entries++] = (rd_entry){ reg.secrets[i]->pats[p].bytes,
-                                                           reg.secrets[i]->pats[p].len, reg.secrets[i] };
-    qsort(snap->entries, snap->n_entries, sizeof *snap->entries, entry_cmp);
-    snap->bucket = ac_calloc(RD_BUCKETS + 1, sizeof *snap->bucket);
-    for (size_t i = 0; i < snap->n_entries; i++) snap->bucket[key2(snap->entries[i].bytes) + 1]++;
-    for (size_t k = 0; k < RD_BUCKETS; k++) snap->bucket[k + 1] += snap->bucket[k];
+            fresh[k++] = (rd_entry){ reg.secrets[i]->pats[p].bytes, reg.secrets[i]->pats[p].len, reg.secrets[i] };
+    qsort(fresh, n_new, sizeof *fresh, entry_cmp);
+    rd_entry *merged = ac_malloc(n_entries * sizeof *merged);
+    size_t a = 0, b = 0, o = 0;
+    while (a < n_old || b < n_new) {
+        if (b == n_new || (a < n_old && entry_cmp(&prev->entries[a], &fresh[b]) <= 0))
+            merged[o++] = prev->entries[a++];
+        else
+            merged[o++] = fresh[b++];
+    }
+    free(fresh);
+    snap->entries = merged;
+    snap->n_entries = n_entries;
+    /* bucket[k] = the first entry whose two-byte prefix is >= k (entries are sorted by it). */
+    snap->bucket = ac_malloc((RD_BUCKETS + 1) * sizeof *snap->bucket);
+    size_t e = 0;
+    for (size_t key = 0; key <= RD_BUCKETS; key++) {
+        while (e < n_entries && key2(merged[e].bytes) < key) e++;
+        snap->bucket[key] = (uint32_t)e;
+    }
     return snap;
 }
 
@@ -285,7 +335,12 @@ static void snapshot_unref(rd_snapshot *snap)
 static rd_snapshot *snapshot_acquire(void)
 {
     pthread_mutex_lock(&reg.lock);
-    if (!reg.current) reg.current = snapshot_build();
+    if (!reg.current) {
+        reg.current = snapshot_build();
+        snapshot_unref(reg.last);
+        reg.last = reg.current;
+        reg.last->refs++;
+    }
     rd_snapshot *snap = reg.current;
     snap->refs++;
     pthread_mutex_unlock(&reg.lock);
@@ -344,6 +399,8 @@ void ac_redact_reset(void)
     free(reg.secrets);
     reg.secrets = NULL;
     reg.n = reg.cap = 0;
+    snapshot_unref(reg.last);
+    reg.last = NULL;
     pthread_mutex_unlock(&reg.lock);
 }
 

@@ -76,6 +76,16 @@ typedef struct ac_run_info {
     int tap_version;             /* 13 or 14 */
     double start_wall;           /* seconds since the epoch */
     size_t planned;              /* number of tests that will be reported */
+    /* Which suite ran and which options change results: for the run record (reports/json.c)
+     * and the HTML report. Filled by ac_run_info_fill (runner/record.h); each may be NULL, 0
+     * or empty when unknown (hand-made runs in tests). Borrowed for the duration of the run. */
+    const char *suite_name, *suite_version;   /* from the suite manifest */
+    char suite_hash[72];         /* "sha256:" + 64 hex digits over the manifest and case files */
+    size_t suite_files;          /* case files in the hash */
+    const ac_strlist *tags, *skip_tags, *include, *ids;   /* filters as given; may be NULL */
+    const char *shard;           /* "K/N" when the run is one shard of a split run, else NULL */
+    bool fail_fast;
+    double run_deadline_s;       /* 0: none */
 } ac_run_info;
 
 typedef struct ac_run_summary {

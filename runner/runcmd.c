@@ -1,4 +1,5 @@
 /* Running a `run` step's command with /bin/sh -c, bounded in time and output. */
+#define _GNU_SOURCE   /* pipe2 */
 #include "runcmd.h"
 
 #include <errno.h>
@@ -24,7 +25,9 @@ int ac_run_command(const char *command, const char *const *env_names, const char
     memset(out, 0, sizeof *out);
     out->exit_status = -1;
     int fds[2];
-    if (pipe(fds) < 0) {
+    /* Close-on-exec: under -j another test's command may be forked meanwhile, and must not
+     * inherit this pipe (its copy of the write end would hold our reader's end-of-file back). */
+    if (pipe2(fds, O_CLOEXEC) < 0) {
         *err = ac_sprintf("cannot create a pipe: %s", strerror(errno));
         return -1;
     }

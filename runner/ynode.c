@@ -2,10 +2,13 @@
 #include "ynode.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "coreschema.h"
@@ -27,13 +30,14 @@ typedef struct arena { arena_block *head; } arena;
 
 #define ARENA_BLOCK (64 * 1024)
 
-static void *arena_alloc(arena *a, size_t n)
+/* Nodes are aligned for their members; scalar text is packed byte by byte (most scalars are a
+ * few bytes: rounding each to 16 cost more than the text). */
+static void *arena_alloc_aligned(arena *a, size_t n, size_t align)
 {
-    size_t align = sizeof(max_align_t);
-    n = (n + align - 1) / align * align;
-    if (n == 0) n = align;
     arena_block *b = a->head;
-    if (!b || b->cap - b->used < n) {
+    if (b) b->used = (b->used + align - 1) / align * align;
+    if (n == 0) n = 1;
+    if (!b || b->used > b->cap || b->cap - b->used < n) {
         size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
         b = ac_malloc(sizeof *b + cap);
         b->cap = cap;
@@ -45,6 +49,11 @@ static void *arena_alloc(arena *a, size_t n)
     b->used += n;
     memset(p, 0, n);
     return p;
+}
+
+static void *arena_alloc(arena *a, size_t n)
+{
+    return arena_alloc_aligned(a, n, _Alignof(max_align_t) < 8 ? _Alignof(max_align_t) : 8);
 }
 
 static void arena_free(arena *a)
@@ -63,7 +72,7 @@ static void arena_free(arena *a)
  * yn_node pointer is also a ynx pointer. */
 typedef struct ynx {
     yn_node n;
-    size_t expanded;   /* nodes in a full walk of this subtree, aliases expanded (capped) */
+    uint32_t expanded; /* nodes in a full walk of this subtree, aliases expanded (capped) */
     int depth;         /* collection nesting of this subtree: 0 for a scalar */
 } ynx;
 
@@ -237,7 +246,7 @@ static void on_scalar(builder *b, const yaml_event_t *ev)
     ynx *x = new_node(b, YN_SCALAR, ev->start_mark);
     yn_node *n = &x->n;
     size_t len = ev->data.scalar.length;
-    n->str = arena_alloc(b->ar, len + 1);
+    n->str = arena_alloc_aligned(b->ar, len + 1, 1);
     memcpy(n->str, ev->data.scalar.value, len);
     n->str[len] = '\0';
     n->len = len;
@@ -538,6 +547,50 @@ yn_doc *yn_parse(const char *file, const char *text, size_t len, ac_diags *diags
     return doc;
 }
 
+/* How long a pipe may take to deliver its whole content (--vars-file <(secret-tool ...)). */
+#define YN_PIPE_WAIT_MS 10000
+
+/* Reads a regular file or a pipe, never more than YN_MAX_FILE_SIZE + 1 bytes (a file that grew
+ * after stat, a /proc file) and never blocking for ever: a FIFO is opened without waiting for a
+ * writer (none: empty) and read for at most YN_PIPE_WAIT_MS. Returns NULL with *err. */
+static char *read_bounded(const char *file, bool pipe, size_t *len_out, char **err)
+{
+    int fd = open(file, O_RDONLY | O_NOCTTY | O_CLOEXEC | (pipe ? O_NONBLOCK : 0));
+    if (fd < 0) {
+        *err = ac_strdup(strerror(errno));
+        return NULL;
+    }
+    ac_buf b;
+    ac_buf_init(&b);
+    char chunk[65536];
+    double t0 = ac_now_ms();
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n > 0) {
+            ac_buf_append(&b, chunk, (size_t)n);
+            if (b.len > YN_MAX_FILE_SIZE) break;   /* yn_parse reports it as too large */
+            continue;
+        }
+        if (n == 0) break;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            int left = YN_PIPE_WAIT_MS - (int)(ac_now_ms() - t0);
+            struct pollfd p = { .fd = fd, .events = POLLIN };
+            if (left > 0 && poll(&p, 1, left) >= 0) continue;
+            if (left > 0 && errno == EINTR) continue;
+            *err = ac_sprintf("no end of data from the pipe within %d s", YN_PIPE_WAIT_MS / 1000);
+        } else {
+            *err = ac_strdup(strerror(errno));
+        }
+        close(fd);
+        ac_buf_free(&b);
+        return NULL;
+    }
+    close(fd);
+    *len_out = b.len;
+    return b.data ? ac_buf_steal(&b) : ac_strdup("");
+}
+
 yn_doc *yn_parse_file(const char *file, ac_diags *diags)
 {
     struct stat st;
@@ -550,6 +603,11 @@ yn_doc *yn_parse_file(const char *file, ac_diags *diags)
         ac_diag_add(diags, AC_DIAG_ERROR, file, 0, 0, NULL, 0, "is a directory, not a file");
         return NULL;
     }
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {   /* /dev/zero, a socket: never read */
+        ac_diag_add(diags, AC_DIAG_ERROR, file, 0, 0, NULL, 0, "not a regular file (a %s)",
+                    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "device" : S_ISSOCK(st.st_mode) ? "socket" : "special file");
+        return NULL;
+    }
     if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > YN_MAX_FILE_SIZE) {
         ac_diag_add(diags, AC_DIAG_ERROR, file, 0, 0, NULL, 0,
                     "file too large (%lld bytes; the limit is %u)", (long long)st.st_size,
@@ -558,7 +616,7 @@ yn_doc *yn_parse_file(const char *file, ac_diags *diags)
     }
     size_t len = 0;
     char *err = NULL;
-    char *text = ac_read_file(file, &len, &err);
+    char *text = read_bounded(file, S_ISFIFO(st.st_mode), &len, &err);
     if (!text) {
         ac_diag_add(diags, AC_DIAG_ERROR, file, 0, 0, NULL, 0, "cannot read file: %s",
                     err ? err : "unknown error");

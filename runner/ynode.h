@@ -19,14 +19,15 @@ typedef enum { YN_NULL, YN_BOOL, YN_INT, YN_FLOAT, YN_STR } yn_stype;
 typedef struct yn_node yn_node;
 typedef struct yn_pair { yn_node *key; yn_node *value; } yn_pair;
 
+/* Field order keeps the struct free of padding (a case file holds thousands of nodes). */
 struct yn_node {
     yn_kind kind;
-    const char *file;      /* borrowed from the doc */
+    yn_stype stype;        /* scalars */
     int line, col;         /* 1-based */
+    const char *file;      /* borrowed from the doc */
     /* scalars */
     char *str;             /* the scalar text as written (after YAML unescaping) */
     size_t len;            /* bytes in str (scalars may contain NUL via escapes) */
-    yn_stype stype;
     bool quoted;           /* single- or double-quoted, or block scalar: never re-typed */
     bool b;                /* YN_BOOL value */
     long long i;           /* YN_INT value */

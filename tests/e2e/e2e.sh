@@ -45,6 +45,36 @@ run_ac() {
   fi
 }
 
+stop_server() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  SERVER_PID=""
+}
+
+# run_bundled EXPECTED_EXIT|any PREFIX ARGS... : the bundled suite against the server, stderr in
+# PREFIX.stderr, TAP in PREFIX.tap
+run_bundled() {
+  local want=$1 prefix=$2; shift 2
+  APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD \
+    "$AC" --target "$TARGET/apiops" --tap "$prefix.tap" "$@" >"$prefix.stdout" 2>"$prefix.stderr"
+  local got=$?
+  if [ "$want" != any ] && [ "$got" != "$want" ]; then
+    echo "--- stderr"; cat "$prefix.stderr"
+    fail "bundled suite: exit code $got, expected $want (args: $*)"
+  fi
+}
+
+# The run record against docs/run-record.schema.json.
+validate_record() {
+  if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+    /usr/bin/python3 - "$TOP/docs/run-record.schema.json" "$1" <<'PY' || fail "$1 does not match the run-record schema"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
+PY
+  elif [ -n "${CI:-}" ]; then fail "python3-jsonschema missing (run scripts/setup --tests)"; fi
+}
+
 expect_in() {   # FILE REGEX [what]
   grep -Eq -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "${3:-$1} lacks /$2/"; }
 }
@@ -157,6 +187,82 @@ precedence)
   run_ac 1 --target "$TARGET" --var expected_greeting=something-else "$HERE/vars.yaml"
   printf -- '- not a map\n' >"$WORK/bad-vars.yaml"
   run_ac 2 --target "$TARGET" --vars-file "$WORK/bad-vars.yaml" "$HERE/vars.yaml"
+  ;;
+diff)
+  # A conformant run, then one against a server with a deliberate defect: the comparison lists
+  # the defect's test as a new failure and exits 1; the reverse lists it as fixed and exits 0.
+  start_server
+  run_bundled 0 "$WORK/good" --json "$WORK/good.json"
+  stop_server
+  start_server --deviate bearer-alg-none
+  run_bundled 1 "$WORK/bad" --json "$WORK/bad.json" --baseline "$WORK/good.json"
+  expect_in "$WORK/bad.stderr" '^new failure +BEARER-ALG-NONE +bearer-format +must +pass +fail +401 -> 200$' "--baseline output"
+  validate_record "$WORK/good.json"
+  validate_record "$WORK/bad.json"
+  "$AC" diff --tap "$WORK/diff.tap" --junit "$WORK/diff.xml" "$WORK/good.json" "$WORK/bad.json" \
+    >"$WORK/diff.out" 2>"$WORK/diff.err"
+  [ $? = 1 ] || { cat "$WORK/diff.out" "$WORK/diff.err"; fail "diff of a new failure did not exit 1"; }
+  cat "$WORK/diff.out"
+  expect_in "$WORK/diff.out" '^new failure +BEARER-ALG-NONE +bearer-format +must +pass +fail +401 -> 200$'
+  expect_in "$WORK/diff.out" '^ +status 200, expected 401'
+  expect_in "$WORK/diff.out" '^1 new failure, 0 fixed, 0 changed outcomes, 0 changed statuses, 0 added, 0 removed; [0-9]+ unchanged$'
+  expect_not_in "$WORK/diff.err" '^warning:'
+  expect_in "$WORK/diff.tap" '^not ok [0-9]+ - BEARER-ALG-NONE '
+  cp "$WORK/diff.xml" "$WORK/out.xml"; cp "$WORK/diff.tap" "$WORK/out.tap"
+  : >"$WORK/stdout"; : >"$WORK/stderr"
+  validate_reports
+  "$AC" diff "$WORK/bad.json" "$WORK/good.json" >"$WORK/rev.out" 2>&1 || { cat "$WORK/rev.out"; fail "the reverse diff failed"; }
+  expect_in "$WORK/rev.out" '^fixed +BEARER-ALG-NONE '
+  "$AC" diff "$WORK/good.json" "$WORK/good.json" >"$WORK/same.out" 2>&1 || fail "a record differs from itself"
+  expect_in "$WORK/same.out" '^no differences: '
+  # Runs that are not comparable like for like are flagged.
+  stop_server
+  start_server
+  run_bundled any "$WORK/rfc" --json "$WORK/rfc.json" --profile rfc --tags bearer
+  "$AC" diff "$WORK/good.json" "$WORK/rfc.json" >"$WORK/rfc.out" 2>"$WORK/rfc.err"
+  [ $? != 2 ] || fail "diff of valid records exited 2"
+  expect_in "$WORK/rfc.err" '^warning: the runs used different profiles: documented -> rfc'
+  expect_in "$WORK/rfc.err" '^warning: the runs used different options: tags \[\] -> \["bearer"\]'
+  expect_in "$WORK/rfc.out" '^removed +CRED-'
+  # Unreadable or invalid input: exit 2 with the file's name.
+  "$AC" diff "$WORK/missing.json" "$WORK/good.json" >"$WORK/e.out" 2>"$WORK/e.err"
+  [ $? = 2 ] || fail "diff of a missing file did not exit 2"
+  expect_in "$WORK/e.err" "missing.json: cannot open"
+  "$AC" diff "$WORK/good.json" "$WORK/diff.tap" >"$WORK/e.out" 2>"$WORK/e.err"
+  [ $? = 2 ] || fail "diff of a TAP file did not exit 2"
+  expect_in "$WORK/e.err" "diff.tap: not valid JSON"
+  "$AC" diff "$WORK/good.json" >"$WORK/e.out" 2>"$WORK/e.err"
+  [ $? = 2 ] || fail "diff with one file did not exit 2"
+  run_bundled 2 "$WORK/nobase" --baseline "$WORK/missing.json"
+  expect_in "$WORK/nobase.stderr" 'missing.json: cannot open'
+  for f in "$WORK"/*.json "$WORK"/*.out "$WORK"/*.err "$WORK"/*.stderr; do
+    expect_not_in "$f" "$PASSWORD" "$f (password leak)"
+  done
+  ;;
+html)
+  start_server --deviate bearer-alg-none
+  run_bundled 1 "$WORK/run" --html "$WORK/report.html" --json "$WORK/run.json"
+  f=$WORK/report.html
+  expect_in "$f" '^<!DOCTYPE html>'
+  total=$(grep -c '"outcome":' "$WORK/run.json")
+  rows=$(grep -o '<tr id="t-' "$f" | wc -l)
+  [ "$rows" = "$total" ] || fail "HTML has $rows test rows, the record $total tests"
+  expect_in "$f" "data-total=\"$total\""
+  expect_in "$f" 'data-fail="1"'
+  expect_in "$f" '<tr id="t-BEARER-ALG-NONE" class="r-fail" data-outcome="fail" data-area="bearer-format">'
+  expect_in "$f" '<details><summary>status 200, expected 401</summary>'
+  expect_in "$f" '<a href="#t-BEARER-ALG-NONE">'
+  expect_in "$f" 'FAILED: 1 test failed'
+  expect_not_in "$f" ' src=|<link|@import|url\('
+  expect_not_in "$f" "$PASSWORD" "the HTML report (password leak)"
+  expect_not_in "$f" 'Bearer ey[A-Za-z0-9_-]{20}' "the HTML report (token leak)"
+  ;;
+junit-shape)
+  # What GitLab reads: unique classname+name over the whole bundled suite, failure text in the
+  # element body, system-out inside test cases.
+  start_server --deviate bearer-alg-none
+  run_bundled 1 "$WORK/run" --junit "$WORK/out.xml" --include slow,intrusive --var max_wait=3
+  /usr/bin/python3 "$HERE/check_junit_shape.py" "$WORK/out.xml" || fail "JUnit shape"
   ;;
 *)
   fail "unknown scenario $SCENARIO"

@@ -1,0 +1,22 @@
+/* `authconform merge --json OUT.json SHARD.json...`: one run record (docs/run-record.md) from the
+ * records of the shards of one run (--shard K/N).
+ *
+ * Each input is validated by the record reader first. The inputs must be shards of one run:
+ * the same record_version, suite (name, version, hash), profile and options except `shard`; a
+ * test id in two inputs is an error (they overlap). Different targets are allowed (each CI job
+ * may start its own server) and noted. The output keeps the first input's tool, suite,
+ * target, profile and options (with `shard` null), the earliest
+ * started_at, `planned` summed, the tests of every input in input order, the summary counts
+ * summed (stopped_early when any shard stopped early, with that shard's reason), exit_code by
+ * the run's precedence (2 > 3 > 1 > 0), duration_ms summed (machine time, not wall time), and a
+ * member `merged_shards` listing the inputs' shards ("K/N", or null for an unsharded input). */
+#ifndef AC_RECORD_MERGE_H
+#define AC_RECORD_MERGE_H
+
+#include <stddef.h>
+
+/* Writes OUT (through OUT.tmp and a rename). Returns 0, or -1 with *err (caller frees). *note
+ * (caller frees, may be NULL) is something worth telling the user (different targets). */
+int ac_record_merge(const char *out_path, const char *const *inputs, size_t n_inputs, char **err, char **note);
+
+#endif
