@@ -1240,12 +1240,6 @@ static void check_compare(loader *L, const yn_node *c, const ac_step *earlier, s
                 lerr(L, ig->items[j], "'%s' is not a valid header name", ig->items[j]->str);
 }
 
-static void steps_free(ac_step *steps, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(steps[i].name);
-    free(steps);
-}
-
 /* Validates a steps list. V: the test's context (captures of required fixtures). Returns the
  * steps (caller owns them and their names). */
 static ac_step *load_steps(loader *L, const vctx *Vtest, const yn_node *steps, size_t *n_out)
@@ -1613,8 +1607,9 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
                 lerr(L, k, "unknown profile '%s'%s (profiles: %s)", k->str, dym, ac_buf_str(&b));
                 ac_buf_free(&b);
             }
-            t->overrides[t->n_overrides].profile = ac_strdup(k->str);
-            t->overrides[t->n_overrides++].node = o;
+            ac_profile_override *ov = &t->overrides[t->n_overrides++];
+            ov->profile = ac_strdup(k->str);
+            ov->node = o;
             char ctx[128];
             snprintf(ctx, sizeof ctx, "profile override %.60s", k->str);
             if (!want_map(L, o, ctx)) continue;
@@ -1632,9 +1627,8 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
             if (oreq) check_request(L, &V, oreq);
             if (oexp) check_expect(L, &V, oexp, "expect");
             if (ost && t->multi_step) {
-                size_t ns = 0;
-                ac_step *tmp = load_steps(L, &V, ost, &ns);
-                steps_free(tmp, ns);
+                /* Kept in the model: the executor runs these steps in that profile. */
+                ov->steps = load_steps(L, &V, ost, &ov->n_steps);
             }
         }
     }

@@ -69,6 +69,8 @@ typedef struct test_run {
     runner *R;
     ac_http *http;             /* the worker's client */
     const ac_test *t;
+    const ac_step *steps;      /* the test's steps, or its profile override's */
+    size_t n_steps;
     file_state *fs;
     ac_scope *fx_views;        /* read-only views of the required fixtures' scopes (not owned) */
     ac_scope scope;            /* step captures; parent: the last view, or the root scope */
@@ -104,6 +106,18 @@ static const yn_node *override_node(const ac_test *t, const char *profile, const
     for (size_t i = 0; i < t->n_overrides; i++)
         if (strcmp(t->overrides[i].profile, profile) == 0) return yn_get(t->overrides[i].node, key);
     return NULL;
+}
+
+/* The steps a test runs in a profile: an override's steps replace the test's. */
+static const ac_step *test_steps(const ac_test *t, const char *profile, size_t *n)
+{
+    for (size_t i = 0; i < t->n_overrides; i++)
+        if (strcmp(t->overrides[i].profile, profile) == 0 && t->overrides[i].steps) {
+            *n = t->overrides[i].n_steps;
+            return t->overrides[i].steps;
+        }
+    *n = t->n_steps;
+    return t->steps;
 }
 
 static ac_severity test_severity(const ac_test *t, const char *profile)
@@ -507,7 +521,9 @@ static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reaso
     }
     for (size_t i = 0; i < deferred.n && out == AC_OUT_PASS; i++) {
         if (!var_is_set(*top, deferred.items[i])) {
-            *reason = missing_var_reason(R, deferred.items[i]);
+            /* An optional capture that found nothing: the server's answer, not the user's
+             * configuration, is why the test cannot run. */
+            *reason = ac_sprintf("requires %s, which the server's response did not include", deferred.items[i]);
             out = AC_OUT_SKIP;
         }
     }
@@ -524,6 +540,15 @@ static ac_outcome check_when(const yn_node *when, const ac_scope *s, char **reas
     bool holds = false;
     char *why = NULL, *err = NULL;
     if (ac_cond_eval(when, s, &holds, &why, &err) < 0) {
+        /* lint has rejected variables that are never defined, so an undefined one here is a
+         * declared variable nobody set or an optional capture that found nothing: the
+         * condition cannot hold. */
+        if (ac_str_startswith(err, "undefined variable")) {
+            *reason = ac_sprintf("condition not met: %s", err);
+            free(err);
+            free(why);
+            return AC_OUT_SKIP;
+        }
         *reason = ac_sprintf("when: %s", err);
         free(err);
         free(why);
@@ -577,10 +602,10 @@ static const yn_node *step_request(const test_run *T, const ac_step *st)
     return st->request;
 }
 
-static int find_step_index(const ac_test *t, const char *name, size_t before)
+static int find_step_index(const ac_step *steps, const char *name, size_t before)
 {
     for (size_t i = 0; i < before; i++)
-        if (strcmp(t->steps[i].name, name) == 0) return (int)i;
+        if (strcmp(steps[i].name, name) == 0) return (int)i;
     return -1;
 }
 
@@ -617,7 +642,7 @@ static bool closed_is_allowed(const yn_node *expect, ac_http_status st, const ac
 static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
 {
     runner *R = T->R;
-    const ac_step *st = &T->t->steps[si];
+    const ac_step *st = &T->steps[si];
     const yn_node *expect = step_expect(T, st);
     char *err = NULL;
     ac_built_req br;
@@ -698,14 +723,14 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
         }
         if (st->compare) {
             const yn_node *with = yn_get(st->compare, "with");
-            int oi = with ? find_step_index(T->t, with->str, si) : -1;
+            int oi = with ? find_step_index(T->steps, with->str, si) : -1;
             if (oi < 0) {
                 ac_built_req_free(&br);
                 ac_checks_free(&checks);
                 step_error(T, sr, ac_sprintf("compare: no earlier step named %s", with ? with->str : "?"));
                 return;
             }
-            ac_compare_eval(st->compare, resp, &T->resps[oi], T->t->steps[oi].name, &T->ectx, &checks, &err);
+            ac_compare_eval(st->compare, resp, &T->resps[oi], T->steps[oi].name, &T->ectx, &checks, &err);
         }
         if (!st->until || all_checks_pass(&checks)) break;
         double elapsed = (ac_now_ms() - t0) / 1000.0;
@@ -982,7 +1007,7 @@ static void eval_expect_all(test_run *T, const yn_node *ea, ac_response *resps, 
 static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
 {
     runner *R = T->R;
-    const ac_step *st = &T->t->steps[si];
+    const ac_step *st = &T->steps[si];
     const yn_node *expect = step_expect(T, st);
     long n = T->t->repeat, c = T->t->concurrency > 0 ? T->t->concurrency : 1;
     char *err = NULL;
@@ -1129,11 +1154,12 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
     double t0 = ac_now_ms();
 
     test_run T = { .R = R, .http = http, .t = t, .fs = fs, .res = res };
+    T.steps = test_steps(t, R->cfg->profile, &T.n_steps);
     ac_buf_init(&T.transcript);
     T.ectx.scope = &T.scope;
     T.ectx.profile = R->cfg->profile;
     T.ectx.default_sev = res->severity;
-    T.resps = ac_calloc(t->n_steps + 1, sizeof *T.resps);
+    T.resps = ac_calloc(T.n_steps + 1, sizeof *T.resps);
 
     char *reason = NULL;
     const ac_scope *top = NULL;
@@ -1145,8 +1171,8 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
         res->reason = redacted(reason);
         free(reason);
         /* A skipped or errored multi-step test still shows its steps as not run. */
-        for (size_t i = 0; i < t->n_steps; i++) {
-            ac_step_result *sr = new_step(res, t->steps[i].name);
+        for (size_t i = 0; i < T.n_steps; i++) {
+            ac_step_result *sr = new_step(res, T.steps[i].name);
             sr->outcome = AC_OUT_NOTRUN;
             sr->reason = ac_strdup(res->reason);
         }
@@ -1154,8 +1180,8 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
     }
 
     res->outcome = AC_OUT_PASS;
-    for (size_t i = 0; i < t->n_steps; i++) {
-        const ac_step *st = &t->steps[i];
+    for (size_t i = 0; i < T.n_steps; i++) {
+        const ac_step *st = &T.steps[i];
         T.ectx.now = ac_wall_time();
         if (T.stop) {
             ac_step_result *sr = new_step(res, st->name);
@@ -1212,7 +1238,7 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
 done:
     res->duration_ms = ac_now_ms() - t0;
     res->transcript = ac_buf_steal(&T.transcript);
-    for (size_t i = 0; i < t->n_steps + 1; i++) ac_response_free(&T.resps[i]);
+    for (size_t i = 0; i < T.n_steps + 1; i++) ac_response_free(&T.resps[i]);
     free(T.resps);
     ac_scope_free(&T.scope);
     free(T.fx_views);

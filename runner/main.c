@@ -259,7 +259,7 @@ static int run(ac_cli *cli, const char *argv0)
         fprintf(stderr, "authconform: %s\n", err ? err : "writing a report failed");
         if (code == EXIT_OK) code = EXIT_FAIL;
     }
-    if (code == EXIT_FAIL && sum.failed == 0 && sum.errored == 0 && !erc)
+    if (code == EXIT_FAIL && sum.failed == 0 && sum.errored == 0 && !sum.bailed && !erc)
         fprintf(stderr, "authconform: no must-level check ran (%zu skipped): set the variables named in the "
                         "skip reasons (for example APINIZER_USERNAME and APINIZER_PASSWORD), or widen --tags/--id\n",
                 sum.skipped);

@@ -49,7 +49,11 @@ static void test_free(ac_test *t)
     ac_strlist_free(&t->requires);
     for (size_t i = 0; i < t->n_steps; i++) step_free(&t->steps[i]);
     free(t->steps);
-    for (size_t i = 0; i < t->n_overrides; i++) free(t->overrides[i].profile);
+    for (size_t i = 0; i < t->n_overrides; i++) {
+        free(t->overrides[i].profile);
+        for (size_t k = 0; k < t->overrides[i].n_steps; k++) step_free(&t->overrides[i].steps[k]);
+        free(t->overrides[i].steps);
+    }
     free(t->overrides);
 }
 

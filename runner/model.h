@@ -49,6 +49,7 @@ typedef struct ac_step {
 typedef struct ac_profile_override {
     char *profile;              /* owned */
     const yn_node *node;        /* the override map: may hold request, expect, severity, steps */
+    ac_step *steps; size_t n_steps;   /* owned: the overriding steps of a multi-step test */
 } ac_profile_override;
 
 typedef struct ac_test {

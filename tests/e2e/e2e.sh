@@ -264,6 +264,16 @@ junit-shape)
   run_bundled 1 "$WORK/run" --junit "$WORK/out.xml" --include slow,intrusive --var max_wait=3
   /usr/bin/python3 "$HERE/check_junit_shape.py" "$WORK/out.xml" || fail "JUnit shape"
   ;;
+profiles)
+  start_server
+  run_ac 0 --target "$TARGET" "$HERE/profiles.yaml"
+  expect_in "$WORK/out.tap" '^    ok 1 - health$'
+  run_ac 1 --target "$TARGET" --profile rfc "$HERE/profiles.yaml"
+  validate_reports
+  expect_in "$WORK/out.tap" '^    not ok 1 - strict-health$'
+  expect_in "$WORK/out.tap" '^not ok 1 - E2E-PROFILE-STEPS '
+  expect_in "$WORK/out.tap" '^not ok 2 - E2E-PROFILE-EXPECT .*# TODO should'
+  ;;
 *)
   fail "unknown scenario $SCENARIO"
   ;;
