@@ -29,7 +29,7 @@ static const opt OPTS[] = {
     { "var", 0, true, O_VAR, "NAME=VALUE", "set a variable (highest precedence); repeatable" },
     { "vars-file", 0, true, O_VARS_FILE, "FILE", "YAML map of variables (name: value or name: {value, secret})" },
     { "secret", 0, true, O_SECRET, "NAME", "treat variable NAME as a secret (never printed)" },
-    { "suite", 0, true, O_SUITE, "FILE", "suite manifest (default: the bundled Apinizer suite)" },
+    { "suite", 0, true, O_SUITE, "FILE", "suite manifest (default: the bundled Apinizer suite; none: no manifest)" },
     { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name) and exit" },
     { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
     { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
@@ -95,7 +95,7 @@ void ac_cli_usage(FILE *out)
           "  0  every must-level check passed\n"
           "  1  a must-level check failed or errored, or no must-level check ran\n"
           "  2  usage, vars-file or case-file error (nothing was sent)\n"
-          "  3  the target never answered (connection refused, DNS, TLS failure)\n"
+          "  3  the target never gave an HTTP answer (refused, DNS, TLS, timeout, not HTTP)\n"
           "  (when several apply: 2 > 3 > 1 > 0)\n"
           "\nExamples:\n"
           "  APINIZER_USERNAME=ci APINIZER_PASSWORD=... authconform --target https://host/apiops --junit out/junit.xml\n"
