@@ -186,6 +186,8 @@ static const struct dev_info table[DEV_COUNT] = {
     "401s of protected endpoints have a plain-text body"},
   [DEV_BEARER_USE_QUOTA] = {"bearer-use-quota", "LOAD-USE-CONCURRENT", DOC, SHOULD,
     "a token is refused after 50 uses (a per-token quota)"},
+  [DEV_THROTTLE_IGNORED] = {"throttle-ignored", "CRED-BRUTE-FORCE", DOC, SHOULD,
+    "--throttle is ignored: repeated failed logins are never rate limited"},
   [DEV_EXPIRY_IGNORED] = {"expiry-ignored", "EXPIRY-PRESET", DOC, MUST,
     "expired tokens are accepted"},
   [DEV_EXPIRY_LATE] = {"expiry-late", "EXPIRY-WAIT", DOC, MUST,

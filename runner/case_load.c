@@ -52,7 +52,7 @@ static const char *const JWT_KEYS[] = { "from", "json", "header", "claims", "ass
 static const char *const SKIP_ON_KEYS[] = { "status", "reason", NULL };
 static const char *const STATUS_MAP_KEYS[] = { "in", "not_in", "severity", NULL };
 static const char *const OVERRIDE_KEYS[] = { "request", "expect", "severity", "steps", NULL };
-static const char *const EXPECT_ALL_KEYS[] = { "distinct", "no_5xx", "status", NULL };
+static const char *const EXPECT_ALL_KEYS[] = { "distinct", "no_5xx", "status", "any_status", NULL };
 static const char *const HEADER_ITEM_KEYS[] = { "name", "value", NULL };
 static const char *const MANIFEST_KEYS[] = { "name", "version", "description", "cases",
     "profiles", "variables", NULL };
@@ -1588,6 +1588,7 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
         }
         if ((n = yn_get(ea, "no_5xx"))) want_bool(L, n, "no_5xx");
         if ((n = yn_get(ea, "status"))) check_status(L, n, "expect_all status", true);
+        if ((n = yn_get(ea, "any_status"))) check_status(L, n, "expect_all any_status", true);
     }
 
     const yn_node *prof = yn_get(tn, "profiles");

@@ -989,6 +989,18 @@ static void eval_expect_all(test_run *T, const yn_node *ea, ac_response *resps, 
                                        bad ? ac_sprintf("%ld of %ld responses were 5xx", bad, n)
                                            : ac_sprintf("no 5xx in %ld responses", n)));
     }
+    /* any_status: at least one response matches (throttling must become visible). */
+    const yn_node *as = yn_get(ea, "any_status");
+    if (as) {
+        long hits = 0;
+        for (long i = 0; i < n; i++)
+            if (ac_status_matches(as, resps[i].status)) hits++;
+        ac_checks_push(out, make_check(as, sev, hits > 0, ac_strdup("expect_all any_status"),
+                                       ac_strdup("at least one matching status"),
+                                       ac_sprintf("%ld of %ld matched", hits, n),
+                                       hits ? ac_sprintf("%ld of %ld responses had the status looked for", hits, n)
+                                            : ac_sprintf("none of %ld responses had the status looked for", n)));
+    }
     const yn_node *st = yn_get(ea, "status");
     if (st) {
         long bad = 0, first = 0;

@@ -68,7 +68,7 @@ start_server() {
   shift
   : >"$sdir/server.out" # the server's shell opens it later: do not race its first read
   "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:2" \
-    --user "throwaway:$THROWAWAY_PW" "$@" >"$sdir/server.out" 2>"$sdir/server.err" &
+    --user "throwaway:$THROWAWAY_PW" --throttle 10 "$@" >"$sdir/server.out" 2>"$sdir/server.err" &
   SERVER_PID=$!
   URL=
   n=0

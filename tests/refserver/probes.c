@@ -541,6 +541,15 @@ static bool p_use_quota(const struct srv *s)
   return refused;
 }
 
+/* With --throttle 3, the fifth failed login of one client_id must be answered 429. */
+static bool p_throttle_ignored(const struct srv *s)
+{
+  long last = 0;
+  for (int i = 0; i < 5; i++)
+    last = token_status(s, FORM("mallory", "wrong"));
+  return last != 429;
+}
+
 static bool p_query_token(const struct srv *s)
 {
   return auth_status(s, "/test/hello/x?access_token=garbage", NULL, NULL) == 200;
@@ -855,6 +864,7 @@ static bool p_hello_body(const struct srv *s)
 /* ---- the table ---- */
 
 static const char *const RFC[] = {"--flavor", "rfc", NULL};
+static const char *const THROTTLE[] = {"--throttle", "3", NULL};
 
 static const struct probe {
   const char *deviation;
@@ -934,6 +944,7 @@ static const struct probe {
   {"bearer-duplicate-first-wins", p_duplicate, NULL, 0},
   {"bearer-error-not-json", p_bearer_not_json, NULL, 0},
   {"bearer-use-quota", p_use_quota, NULL, 0},
+  {"throttle-ignored", p_throttle_ignored, THROTTLE, 0},
   {"expiry-ignored", p_expiry_ignored, NULL, 0},
   {"expiry-late", p_expiry_late, NULL, 0},
   {"expiry-exp-mismatch", p_exp_mismatch, NULL, 0},
