@@ -95,6 +95,9 @@ static const struct dev_info table[DEV_COUNT] = {
     "bad credentials get error \"invalid_grant\""},
   [DEV_CRED_NO_WWW_AUTHENTICATE] = {"cred-no-www-authenticate", "CRED-WWW-AUTHENTICATE", RFC, MUST,
     "with --flavor rfc, token-endpoint 401s carry no WWW-Authenticate"},
+  [DEV_CRED_TIMING_LEAK] = {"cred-timing-leak", "CRED-TIMING", DOC, SHOULD,
+    "a known user with a wrong password is answered about 150 ms later than an unknown user (a "
+    "slow password hash computed only for existing accounts)"},
   [DEV_BEARER_NOT_YET_VALID] = {"bearer-not-yet-valid", "BEARER-OK", DOC, MUST,
     "a token is refused during its first 3 seconds (iat read as not-before, clock skew applied "
     "the wrong way)"},

@@ -10,6 +10,7 @@
 #include "users.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +18,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+/* cred-timing-leak: the extra delay of a wrong password for a known user. */
+#define CRED_TIMING_LEAK_MS 150
 
 #define GRANT "client_credentials"
 #define BAD_CREDENTIALS "Bad credentials"
@@ -350,6 +354,13 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   if (verdict == USERS_UNKNOWN && dev_on(DEV_CRED_UNKNOWN_USER_ACCEPTED)) {
     rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
+  }
+  if (verdict == USERS_BAD_PASSWORD && dev_on(DEV_CRED_TIMING_LEAK)) {
+    /* As if only existing accounts paid for a slow password hash. Each connection has its own
+     * thread, so this delays only this client. */
+    struct timespec ts = {0, CRED_TIMING_LEAK_MS * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
   }
   if (verdict != USERS_OK) {
     if (app->throttle)

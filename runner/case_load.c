@@ -23,6 +23,8 @@ const char *const ac_builtin_var_names[] = { "now", "uuid", "random", "target", 
 
 #define MAX_WAIT_S 600.0
 #define MAX_REPEAT 100000L
+#define MAX_STEP_REPEAT 1000L
+#define MAX_TOLERANCE_S 60.0
 #define MAX_DIR_DEPTH 32
 
 /* ---- key and vocabulary tables ----------------------------------------------------------- */
@@ -38,15 +40,15 @@ static const char *const EXPECT_KEYS[] = { "status", "headers", "json", "body", 
     "duration_ms", "any_of", "values", "connection_closed_ok", NULL };
 static const char *const RUN_EXPECT_KEYS[] = { "exit", NULL };
 static const char *const STEP_KEYS[] = { "name", "request", "expect", "capture", "until",
-    "compare", "run", "wait", "when", "skip_on", NULL };
+    "compare", "run", "wait", "when", "skip_on", "repeat", NULL };
 static const char *const REQUEST_STEP_KEYS[] = { "name", "request", "expect", "capture", "until",
-    "compare", "when", "skip_on", NULL };
+    "compare", "when", "skip_on", "repeat", NULL };
 static const char *const RUN_STEP_KEYS[] = { "name", "run", "expect", "when", NULL };
 static const char *const WAIT_STEP_KEYS[] = { "name", "wait", "when", NULL };
 static const char *const RUN_KEYS[] = { "command", "env", "timeout", NULL };
 static const char *const UNTIL_KEYS[] = { "every", "within", NULL };
 static const char *const COMPARE_KEYS[] = { "with", "same", "differ", "ignore_headers", NULL };
-static const char *const COMPARE_ITEM_KEYS[] = { "what", "severity", NULL };
+static const char *const COMPARE_ITEM_KEYS[] = { "what", "severity", "tolerance", NULL };
 static const char *const CAPTURE_KEYS[] = { "json", "header", "body", "secret", "optional", NULL };
 static const char *const JWT_KEYS[] = { "from", "json", "header", "claims", "assert", NULL };
 static const char *const SKIP_ON_KEYS[] = { "status", "reason", NULL };
@@ -1152,7 +1154,42 @@ static void check_run(loader *L, const vctx *V, const yn_node *r)
 
 /* ---- steps ------------------------------------------------------------------------------- */
 
-static void check_compare_item(loader *L, const yn_node *it)
+/* `{ what: duration_median, tolerance: D }`: only in same, and both steps must run with repeat. */
+static void check_duration_median(loader *L, const yn_node *it, bool in_same, long my_repeat,
+                                  const ac_step *other)
+{
+    if (it->kind != YN_MAP) {
+        lerr(L, it, "duration_median needs a tolerance: write { what: duration_median, tolerance: 50ms }");
+        return;
+    }
+    const yn_node *what = yn_get(it, "what"), *tol = yn_get(it, "tolerance");
+    if (!in_same)
+        lerr(L, what, "duration_median belongs in same (the medians must not differ by more than "
+             "the tolerance)");
+    if (!tol) {
+        lerr(L, it, "duration_median needs a tolerance (e.g. tolerance: 50ms)");
+    } else {
+        double v = 0;
+        char *err = NULL;
+        bool parsed = yn_is_number(tol) ? (v = tol->f, true)
+                    : yn_is_str(tol) && !has_template(tol) && ac_parse_duration(tol->str, &v, &err) == 0;
+        if (!parsed)
+            lerr(L, tol, "tolerance must be a duration such as 50ms or 0.05%s%s", err ? ": " : "",
+                 err ? err : "");
+        else if (!isfinite(v) || v < 0)
+            lerr(L, tol, "tolerance must not be negative");
+        else if (v > MAX_TOLERANCE_S)
+            lerr(L, tol, "tolerance must be at most %g s, got %g s", MAX_TOLERANCE_S, v);
+        free(err);
+    }
+    if (my_repeat < 2)
+        lerr(L, what, "duration_median needs repeat: N (2 or more) on this step");
+    if (other && other->kind == AC_STEP_REQUEST && other->repeat < 2)
+        lerr(L, what, "duration_median needs repeat: N (2 or more) on step '%s' too", other->name);
+}
+
+static void check_compare_item(loader *L, const yn_node *it, bool in_same, long my_repeat,
+                               const ac_step *other)
 {
     const yn_node *what = it;
     if (it->kind == YN_MAP) {
@@ -1164,11 +1201,19 @@ static void check_compare_item(loader *L, const yn_node *it)
             return;
         }
     }
+    if (yn_is_str(what) && strcmp(what->str, "duration_median") == 0) {
+        check_duration_median(L, it, in_same, my_repeat, other);
+        return;
+    }
+    if (it->kind == YN_MAP && yn_get(it, "tolerance")) {
+        const yn_node *k = key_of(it, "tolerance");
+        lerr(L, k ? k : it, "tolerance applies to duration_median only");
+    }
     if (!yn_is_str(what)) {
         char d[96];
         describe(what, d, sizeof d);
         lerr(L, what, "compare item must be status, body, header_names, json:PATH, header:NAME "
-             "or { what, severity }, got %s", d);
+             "or { what, severity }, or { what: duration_median, tolerance }, got %s", d);
         return;
     }
     const char *s = what->str;
@@ -1192,15 +1237,15 @@ static void check_compare_item(loader *L, const yn_node *it)
 }
 
 static void check_compare(loader *L, const yn_node *c, const ac_step *earlier, size_t n_earlier,
-                          const yn_node *later_steps, size_t my_index)
+                          const yn_node *later_steps, size_t my_index, long my_repeat)
 {
+    const ac_step *found = NULL;
     if (!want_map(L, c, "compare")) return;
     check_keys(L, c, "compare", COMPARE_KEYS);
     const yn_node *with = yn_get(c, "with");
     if (!with) {
         lerr(L, c, "compare needs with (the name of an earlier step)");
     } else if (want_text(L, with, "compare with")) {
-        const ac_step *found = NULL;
         for (size_t i = 0; i < n_earlier; i++)
             if (earlier[i].name && !strcmp(earlier[i].name, with->str)) found = &earlier[i];
         if (found && found->kind != AC_STEP_REQUEST) {
@@ -1229,7 +1274,7 @@ static void check_compare(loader *L, const yn_node *c, const ac_step *earlier, s
         const yn_node *l = yn_get(c, lists[i]);
         if (!l || !want_list(L, l, lists[i], false)) continue;
         items += l->n_items;
-        for (size_t j = 0; j < l->n_items; j++) check_compare_item(L, l->items[j]);
+        for (size_t j = 0; j < l->n_items; j++) check_compare_item(L, l->items[j], i == 0, my_repeat, found);
     }
     if (items == 0)
         lerr(L, c, "compare needs at least one item in same or differ");
@@ -1315,7 +1360,21 @@ static ac_step *load_steps(loader *L, const vctx *Vtest, const yn_node *steps, s
                 if (every) check_duration(L, &V, every, "until every", 0, true);
                 if (within) check_duration(L, &V, within, "until within", 0, true);
             }
-            if ((st->compare = yn_get(s, "compare"))) check_compare(L, st->compare, out, n, steps, i);
+            const yn_node *rep = yn_get(s, "repeat");
+            if (rep) {
+                if (!yn_is_int(rep) || rep->i < 1 || rep->i > MAX_STEP_REPEAT) {
+                    char d[96];
+                    describe(rep, d, sizeof d);
+                    lerr(L, rep, "step repeat must be an integer from 1 to %ld, got %s", MAX_STEP_REPEAT, d);
+                } else {
+                    st->repeat = (long)rep->i;
+                }
+                if (st->until) lerr(L, key_of(s, "until"), "a step takes repeat or until, not both");
+                if (st->capture)
+                    lerr(L, key_of(s, "capture"), "capture cannot be used on a step with repeat");
+            }
+            if ((st->compare = yn_get(s, "compare")))
+                check_compare(L, st->compare, out, n, steps, i, st->repeat);
         } else if (st->kind == AC_STEP_RUN && run) {
             st->run = run;
             check_run(L, &V, run);

@@ -2,10 +2,12 @@
 #include "compare.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "duration.h"
 #include "jsonpath.h"
 #include "redact.h"
 #include "util.h"
@@ -96,9 +98,60 @@ static char *shown(const char *s)
     return red;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+double ac_durations_median(const double *ms, size_t n)
+{
+    if (n == 0) return 0;
+    double *v = ac_calloc(n, sizeof *v);
+    memcpy(v, ms, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_double);
+    double m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    free(v);
+    return m;
+}
+
+/* `{ what: duration_median, tolerance: D }` (in same): the two steps' median response times
+ * differ by at most D. The loader makes sure both steps ran with repeat. */
+static ac_check duration_check(const yn_node *item, ac_durations cur_d, ac_durations other_d,
+                               const char *other_name)
+{
+    ac_check c = { 0 };
+    const yn_node *tol_node = yn_get(item, "tolerance");
+    double tol = 0;
+    char *terr = NULL;
+    if (tol_node && yn_is_number(tol_node)) tol = tol_node->f;
+    else if (tol_node && tol_node->str && ac_parse_duration(tol_node->str, &tol, &terr) < 0) tol = 0;
+    free(terr);
+    double tol_ms = tol * 1000;
+    c.check = ac_sprintf("compare duration_median same as step %s (tolerance %.0f ms)", other_name, tol_ms);
+    if (cur_d.n == 0 || other_d.n == 0) {
+        c.expected = ac_sprintf("response durations of both steps (repeat)");
+        c.actual = ac_sprintf("%zu and %zu durations", cur_d.n, other_d.n);
+        c.message = ac_sprintf("duration_median: step %s has no repeated responses to compare with",
+                               other_d.n == 0 ? other_name : "this");
+        return c;
+    }
+    double a = ac_durations_median(cur_d.ms, cur_d.n), b = ac_durations_median(other_d.ms, other_d.n);
+    double diff = fabs(a - b);
+    c.expected = ac_sprintf("median %.1f ms (step %s, %zu responses) within %.0f ms", b, other_name,
+                            other_d.n, tol_ms);
+    c.actual = ac_sprintf("median %.1f ms (%zu responses), difference %.1f ms", a, cur_d.n, diff);
+    c.passed = diff <= tol_ms;
+    c.message = c.passed ? ac_sprintf("median response time within %.0f ms of step %s (%.1f vs %.1f ms)",
+                                      tol_ms, other_name, a, b)
+                         : ac_sprintf("median response time differs from step %s by %.1f ms (%.1f vs "
+                                      "%.1f ms; tolerance %.0f ms)", other_name, diff, a, b, tol_ms);
+    return c;
+}
+
 static int eval_list(const yn_node *list, bool want_same, ac_response *cur, ac_response *other,
-                     const char *other_name, const ac_strlist *ignore, const ac_eval_ctx *ctx,
-                     ac_checks *out)
+                     const char *other_name, ac_durations cur_d, ac_durations other_d,
+                     const ac_strlist *ignore, const ac_eval_ctx *ctx, ac_checks *out)
 {
     if (!list) return 0;
     for (size_t i = 0; i < list->n_items; i++) {
@@ -106,6 +159,16 @@ static int eval_list(const yn_node *list, bool want_same, ac_response *cur, ac_r
         const yn_node *what_node = item->kind == YN_MAP ? yn_get(item, "what") : item;
         const yn_node *sev_node = item->kind == YN_MAP ? yn_get(item, "severity") : NULL;
         const char *what = what_node && what_node->str ? what_node->str : "";
+        if (strcmp(what, "duration_median") == 0 && item->kind == YN_MAP) {
+            ac_check c = duration_check(item, cur_d, other_d, other_name);
+            ac_sevspec sp = { sev_node };
+            c.severity = sev_node ? ac_sevspec_resolve(sp, ctx->profile, ctx->default_sev) : ctx->default_sev;
+            c.file = ac_strdup(item->file);
+            c.line = item->line;
+            c.col = item->col;
+            ac_checks_push(out, c);
+            continue;
+        }
         char *a = aspect(what, cur, ignore), *b = aspect(what, other, ignore);
         bool equal = (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
         ac_check c = { 0 };
@@ -136,14 +199,15 @@ static int eval_list(const yn_node *list, bool want_same, ac_response *cur, ac_r
 }
 
 int ac_compare_eval(const yn_node *compare, ac_response *cur, ac_response *other,
-                    const char *other_name, const ac_eval_ctx *ctx, ac_checks *out, char **err)
+                    const char *other_name, ac_durations cur_d, ac_durations other_d,
+                    const ac_eval_ctx *ctx, ac_checks *out, char **err)
 {
     (void)err;
     ac_strlist ignore = { 0 };
     const yn_node *ig = yn_get(compare, "ignore_headers");
     for (size_t i = 0; ig && i < ig->n_items; i++) ac_strlist_push(&ignore, ig->items[i]->str);
-    eval_list(yn_get(compare, "same"), true, cur, other, other_name, &ignore, ctx, out);
-    eval_list(yn_get(compare, "differ"), false, cur, other, other_name, &ignore, ctx, out);
+    eval_list(yn_get(compare, "same"), true, cur, other, other_name, cur_d, other_d, &ignore, ctx, out);
+    eval_list(yn_get(compare, "differ"), false, cur, other, other_name, cur_d, other_d, &ignore, ctx, out);
     ac_strlist_free(&ignore);
     return 0;
 }

@@ -77,6 +77,8 @@ typedef struct test_run {
     ac_test_result *res;
     ac_eval_ctx ectx;
     ac_response *resps;        /* per step, for compare */
+    double **durs;             /* per step with `repeat`: every response's duration (ms), for compare */
+    size_t *n_durs;
     ac_buf transcript;
     size_t must_checks;        /* must-level checks evaluated */
     bool saw_unreachable;      /* this test hit the transport error that made the target unreachable */
@@ -730,7 +732,9 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
                 step_error(T, sr, ac_sprintf("compare: no earlier step named %s", with ? with->str : "?"));
                 return;
             }
-            ac_compare_eval(st->compare, resp, &T->resps[oi], T->steps[oi].name, &T->ectx, &checks, &err);
+            ac_durations none = { 0 }, other_d = { T->durs[oi], T->n_durs[oi] };
+            ac_compare_eval(st->compare, resp, &T->resps[oi], T->steps[oi].name, none, other_d, &T->ectx,
+                            &checks, &err);
         }
         if (!st->until || all_checks_pass(&checks)) break;
         double elapsed = (ac_now_ms() - t0) / 1000.0;
@@ -890,6 +894,7 @@ typedef struct rep_shared {
     const ac_built_req *br;
     ac_response *resps;
     char **errs;
+    double *durs;              /* per response: ms from sending to the whole response */
     long n;
     atomic_long next;
     atomic_bool hit_unreachable;
@@ -907,7 +912,9 @@ static void rep_loop(rep_shared *S, ac_http *http, const char *http_err)
         ac_http_req hr = ac_built_req_view(S->br);
         bool got = false;
         char *e = NULL;
+        double t0 = ac_now_ms();
         ac_http_status st = ac_http_send(http, &hr, &S->resps[i], &got, &e);
+        S->durs[i] = ac_now_ms() - t0;
         if (got && !atomic_load_explicit(&S->R->ever_response, memory_order_relaxed))
             atomic_store(&S->R->ever_response, true);
         if (st != AC_HTTP_OK) {
@@ -1021,7 +1028,10 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
     runner *R = T->R;
     const ac_step *st = &T->steps[si];
     const yn_node *expect = step_expect(T, st);
-    long n = T->t->repeat, c = T->t->concurrency > 0 ? T->t->concurrency : 1;
+    /* A step's own repeat (multi-step tests) is sequential; a single-request test's may be
+     * concurrent. */
+    long n = st->repeat > 0 ? st->repeat : T->t->repeat;
+    long c = st->repeat > 0 ? 1 : T->t->concurrency > 0 ? T->t->concurrency : 1;
     char *err = NULL;
     ac_built_req br;
     if (ac_request_build(step_request(T, st), &T->scope, R->cfg->target, &br, &err) < 0) {
@@ -1034,6 +1044,7 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
     atomic_init(&S.hit_unreachable, false);
     S.resps = ac_calloc((size_t)n, sizeof *S.resps);
     S.errs = ac_calloc((size_t)n, sizeof *S.errs);
+    S.durs = ac_calloc((size_t)n, sizeof *S.durs);
     double t0 = ac_now_ms();
     /* The calling thread sends too, on the test's client (its connection stays warm); C - 1
      * more threads each open their own. */
@@ -1122,6 +1133,27 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
         ac_checks_free(&ck);
     }
     if (T->t->expect_all) eval_expect_all(T, T->t->expect_all, S.resps, n, &all);
+    /* The step keeps every response's duration and its last response, for a later compare. */
+    free(T->durs[si]);
+    T->durs[si] = S.durs;
+    T->n_durs[si] = (size_t)n;
+    S.durs = NULL;
+    if (st->compare) {
+        const yn_node *with = yn_get(st->compare, "with");
+        int oi = with ? find_step_index(T->steps, with->str, si) : -1;
+        if (oi < 0) {
+            ac_checks_free(&all);
+            step_error(T, sr, ac_sprintf("compare: no earlier step named %s", with ? with->str : "?"));
+            goto out;
+        }
+        ac_durations cur_d = { T->durs[si], T->n_durs[si] }, other_d = { T->durs[oi], T->n_durs[oi] };
+        ac_compare_eval(st->compare, &S.resps[n - 1], &T->resps[oi], T->steps[oi].name, cur_d, other_d,
+                        &T->ectx, &all, &err);
+        if (other_d.n)
+            ac_buf_printf(&T->transcript, "  median response time %.1f ms (step %s: %.1f ms)\n",
+                          ac_durations_median(cur_d.ms, cur_d.n), T->steps[oi].name,
+                          ac_durations_median(other_d.ms, other_d.n));
+    }
     sr->status = S.resps[n - 1].status;
     sr->response_excerpt = response_excerpt(&S.resps[first_fail >= 0 ? first_fail : n - 1]);
     ac_buf_printf(&T->transcript, "  repeat: %ld requests, concurrency %ld, %.1f ms, %ld failing\n", n, c,
@@ -1131,6 +1163,11 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
     sr->outcome = checks_outcome(sr, &msg);
     if (msg) sr->reason = ac_strdup(msg);
     if (sr->outcome == AC_OUT_FAIL) T->stop = true;
+    if (sr->outcome != AC_OUT_FAIL && T->t->multi_step) {   /* keep the last response for compare */
+        ac_response_free(&T->resps[si]);
+        T->resps[si] = S.resps[n - 1];
+        memset(&S.resps[n - 1], 0, sizeof S.resps[n - 1]);
+    }
 out:
     for (long i = 0; i < n; i++) {
         ac_response_free(&S.resps[i]);
@@ -1138,6 +1175,7 @@ out:
     }
     free(S.resps);
     free(S.errs);
+    free(S.durs);
     ac_built_req_free(&br);
 }
 
@@ -1172,6 +1210,8 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
     T.ectx.profile = R->cfg->profile;
     T.ectx.default_sev = res->severity;
     T.resps = ac_calloc(T.n_steps + 1, sizeof *T.resps);
+    T.durs = ac_calloc(T.n_steps + 1, sizeof *T.durs);
+    T.n_durs = ac_calloc(T.n_steps + 1, sizeof *T.n_durs);
 
     char *reason = NULL;
     const ac_scope *top = NULL;
@@ -1222,7 +1262,7 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
         ac_step_result *sr = new_step(res, st->name);
         switch (st->kind) {
         case AC_STEP_REQUEST:
-            if (t->repeat > 1) run_repeated_step(&T, i, sr);
+            if (t->repeat > 1 || st->repeat > 0) run_repeated_step(&T, i, sr);
             else run_request_step(&T, i, sr);
             break;
         case AC_STEP_RUN: run_command_step(&T, st, sr); break;
@@ -1250,8 +1290,13 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
 done:
     res->duration_ms = ac_now_ms() - t0;
     res->transcript = ac_buf_steal(&T.transcript);
-    for (size_t i = 0; i < T.n_steps + 1; i++) ac_response_free(&T.resps[i]);
+    for (size_t i = 0; i < T.n_steps + 1; i++) {
+        ac_response_free(&T.resps[i]);
+        free(T.durs[i]);
+    }
     free(T.resps);
+    free(T.durs);
+    free(T.n_durs);
     ac_scope_free(&T.scope);
     free(T.fx_views);
     return (test_info){ .must_checks = T.must_checks, .saw_unreachable = T.saw_unreachable };

@@ -44,6 +44,7 @@ typedef struct ac_step {
     const yn_node *wait;        /* AC_STEP_WAIT: duration scalar */
     const yn_node *when;        /* condition; false -> the whole test is skipped */
     const yn_node *skip_on;     /* list or NULL */
+    long repeat;                /* AC_STEP_REQUEST in a multi-step test: `repeat: N`; 0 when absent */
 } ac_step;
 
 typedef struct ac_profile_override {

@@ -366,6 +366,32 @@ static bool p_cred_no_www(const struct srv *s)
   return missing;
 }
 
+/* Milliseconds one token request with this form takes. */
+static double timed_token_request(const struct srv *s, const char *form)
+{
+  struct timespec t0, t1;
+  struct resp r;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  token_request(&r, s, form);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  resp_free(&r);
+  return (double)(t1.tv_sec - t0.tv_sec) * 1000.0 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
+/* A wrong password for alice takes over 100 ms longer than an unknown user (the best of three
+ * each, so one slow scheduling does not decide). Three wrong passwords stay under --throttle. */
+static bool p_cred_timing(const struct srv *s)
+{
+  double known = 1e9, unknown = 1e9;
+  for (int i = 0; i < 3; i++) {
+    double k = timed_token_request(s, FORM("alice", "wrong"));
+    double u = timed_token_request(s, FORM("nobody-here", "wrong"));
+    known = k < known ? k : known;
+    unknown = u < unknown ? u : unknown;
+  }
+  return known - unknown > 100.0;
+}
+
 /* ---- bearer ---- */
 
 /* True when hello accepts the token that change() makes from a fresh token of alice. */
@@ -909,6 +935,7 @@ static const struct probe {
   {"cred-error-not-json", p_error_not_json, NULL, 0},
   {"cred-wrong-code", p_cred_wrong_code, NULL, 0},
   {"cred-no-www-authenticate", p_cred_no_www, RFC, 0},
+  {"cred-timing-leak", p_cred_timing, NULL, 0},
   {"bearer-not-yet-valid", p_not_yet_valid, NULL, 4},
   {"bearer-alg-none", p_alg_none, NULL, 0},
   {"bearer-alg-none-case", p_alg_none_case, NULL, 0},
