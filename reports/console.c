@@ -24,17 +24,12 @@ typedef struct console_ctx {
     bool strict;
 } console_ctx;
 
-static void set_err(char **err, char *msg)
-{
-    if (err) *err = msg;
-    else free(msg);
-}
 
 static int write_buf(console_ctx *c, ac_buf *b, char **err)
 {
     int rc = 0;
     if ((b->len && fwrite(b->data, 1, b->len, c->out) != b->len) || fflush(c->out) != 0) {
-        set_err(err, ac_sprintf("writing to the console: %s", strerror(errno)));
+        ac_report_set_err(err, ac_sprintf("writing to the console: %s", strerror(errno)));
         rc = -1;
     }
     ac_buf_free(b);

@@ -73,11 +73,6 @@ typedef struct html_ctx {
     bool closed;
 } html_ctx;
 
-static void set_err(char **err, char *msg)
-{
-    if (err) *err = msg;
-    else free(msg);
-}
 
 /* ---- escaping ----------------------------------------------------------------------------- */
 
@@ -311,7 +306,7 @@ static int html_test(ac_reporter *r, const ac_test_result *t, size_t index, char
         c->io_errno = errno;
     }
     if (c->io_failed) {
-        set_err(err, ac_sprintf("%s: writing a temporary file for the HTML report: %s", c->path,
+        ac_report_set_err(err, ac_sprintf("%s: writing a temporary file for the HTML report: %s", c->path,
                                 strerror(c->io_errno)));
         rc = -1;
     }
@@ -591,8 +586,9 @@ static int html_end(ac_reporter *r, const ac_run_summary *s, char **err)
     memset(&zero, 0, sizeof zero);
     if (!s) s = &zero;
     if (c->io_failed) {
-        set_err(err, ac_sprintf("%s: HTML report not written: %s", c->path, strerror(c->io_errno)));
-        goto fail;
+        ac_report_set_err(err, ac_sprintf("%s: HTML report not written: %s", c->path, strerror(c->io_errno)));
+        ac_report_discard_tmp(&c->out, c->tmp_path);
+        return -1;
     }
     ac_buf b;
     ac_buf_init(&b);
@@ -606,31 +602,9 @@ static int html_end(ac_reporter *r, const ac_run_summary *s, char **err)
     ac_buf_printf(&b, ". Secrets are redacted; server text is shown, never obeyed (control characters "
                       "and invalid UTF-8 appear as \\xHH).</footer>\n<script>\n%s</script>\n</body>\n</html>\n", JS);
     ok = ok && fwrite(b.data, 1, b.len, c->out) == b.len;
+    int werr = errno;
     ac_buf_free(&b);
-    FILE *out = c->out;
-    c->out = NULL;
-    if (!ok || ferror(out)) {
-        int e = errno;
-        fclose(out);
-        set_err(err, ac_sprintf("%s: writing the HTML report: %s", c->tmp_path, strerror(e)));
-        goto fail;
-    }
-    if (fclose(out) != 0) {
-        set_err(err, ac_sprintf("%s: writing the HTML report: %s", c->tmp_path, strerror(errno)));
-        goto fail;
-    }
-    if (rename(c->tmp_path, c->path) != 0) {
-        set_err(err, ac_sprintf("%s: cannot rename %s: %s", c->path, c->tmp_path, strerror(errno)));
-        goto fail;
-    }
-    return 0;
-fail:
-    if (c->out) {
-        fclose(c->out);
-        c->out = NULL;
-    }
-    remove(c->tmp_path);
-    return -1;
+    return ac_report_commit_tmp(&c->out, ok, werr, c->tmp_path, c->path, "HTML report", err);
 }
 
 static void html_destroy(ac_reporter *r)
@@ -638,10 +612,7 @@ static void html_destroy(ac_reporter *r)
     if (!r) return;
     html_ctx *c = r->ctx;
     if (c) {
-        if (c->out) {
-            fclose(c->out);
-            remove(c->tmp_path);
-        }
+        ac_report_discard_tmp(&c->out, c->tmp_path);   /* end() never ran */
         if (c->rows) fclose(c->rows);
         for (size_t i = 0; i < c->n_areas; i++) free(c->areas[i].name);
         free(c->areas);
@@ -662,7 +633,7 @@ static void html_destroy(ac_reporter *r)
 ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char **err)
 {
     if (!path || !*path || strcmp(path, "-") == 0) {
-        set_err(err, ac_strdup("the HTML report needs a file path"));
+        ac_report_set_err(err, ac_strdup("the HTML report needs a file path"));
         return NULL;
     }
     html_ctx *c = ac_calloc(1, sizeof *c);
@@ -670,18 +641,14 @@ ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char 
     else ac_report_opts_init(&c->o);
     c->det = ac_report_deterministic(&c->o);
     c->path = ac_strdup(path);
-    c->tmp_path = ac_sprintf("%s.tmp", path);
     c->rows = tmpfile();
     if (!c->rows) {
-        set_err(err, ac_sprintf("%s: cannot create a temporary file for the HTML report: %s", path,
+        ac_report_set_err(err, ac_sprintf("%s: cannot create a temporary file for the HTML report: %s", path,
                                 strerror(errno)));
         goto fail;
     }
-    c->out = fopen(c->tmp_path, "w");
-    if (!c->out) {
-        set_err(err, ac_sprintf("%s: cannot open the HTML report: %s", c->tmp_path, strerror(errno)));
-        goto fail;
-    }
+    c->out = ac_report_open_tmp(path, &c->tmp_path, "HTML report", err);
+    if (!c->out) goto fail;
     ac_reporter *r = ac_calloc(1, sizeof *r);
     r->format = "html";
     r->ctx = c;

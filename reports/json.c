@@ -31,11 +31,6 @@ typedef struct json_ctx {
     bool closed;
 } json_ctx;
 
-static void set_err(char **err, char *msg)
-{
-    if (err) *err = msg;
-    else free(msg);
-}
 
 /* Every string from a run passes through ac_text_visible: a record is valid UTF-8. */
 static cJSON *visible_string(const char *s)
@@ -107,7 +102,7 @@ static void iso_time(char out[32], double wall, bool det)
 
 static int io_error(json_ctx *c, char **err)
 {
-    set_err(err, ac_sprintf("%s: writing the run record: %s", c->tmp_path, strerror(c->io_errno)));
+    ac_report_set_err(err, ac_sprintf("%s: writing the run record: %s", c->tmp_path, strerror(c->io_errno)));
     return -1;
 }
 
@@ -230,25 +225,7 @@ static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
     member(c, "duration_ms", cJSON_CreateNumber(ms3(s->duration_ms, c->det)), "\n");
     puts_(c, "}\n");
 
-    FILE *out = c->out;
-    c->out = NULL;
-    if (c->io_failed || ferror(out)) {
-        if (!c->io_failed) c->io_errno = errno;
-        fclose(out);
-        remove(c->tmp_path);
-        return io_error(c, err);
-    }
-    if (fclose(out) != 0) {
-        c->io_errno = errno;
-        remove(c->tmp_path);
-        return io_error(c, err);
-    }
-    if (rename(c->tmp_path, c->path) != 0) {
-        set_err(err, ac_sprintf("%s: cannot rename %s: %s", c->path, c->tmp_path, strerror(errno)));
-        remove(c->tmp_path);
-        return -1;
-    }
-    return 0;
+    return ac_report_commit_tmp(&c->out, !c->io_failed, c->io_errno, c->tmp_path, c->path, "run record", err);
 }
 
 static void json_destroy(ac_reporter *r)
@@ -256,10 +233,7 @@ static void json_destroy(ac_reporter *r)
     if (!r) return;
     json_ctx *c = r->ctx;
     if (c) {
-        if (c->out) {      /* end() never ran: leave no PATH.tmp behind */
-            fclose(c->out);
-            remove(c->tmp_path);
-        }
+        ac_report_discard_tmp(&c->out, c->tmp_path);   /* end() never ran */
         free(c->path);
         free(c->tmp_path);
         free(c);
@@ -270,7 +244,7 @@ static void json_destroy(ac_reporter *r)
 ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char **err)
 {
     if (!path || !*path || strcmp(path, "-") == 0) {
-        set_err(err, ac_strdup("the run record needs a file path"));
+        ac_report_set_err(err, ac_strdup("the run record needs a file path"));
         return NULL;
     }
     json_ctx *c = ac_calloc(1, sizeof *c);
@@ -278,10 +252,8 @@ ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char 
     else ac_report_opts_init(&c->o);
     c->det = ac_report_deterministic(&c->o);
     c->path = ac_strdup(path);
-    c->tmp_path = ac_sprintf("%s.tmp", path);
-    c->out = fopen(c->tmp_path, "w");
+    c->out = ac_report_open_tmp(path, &c->tmp_path, "run record", err);
     if (!c->out) {
-        set_err(err, ac_sprintf("%s: cannot open the run record: %s", c->tmp_path, strerror(errno)));
         free(c->path);
         free(c->tmp_path);
         free(c);

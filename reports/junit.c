@@ -41,11 +41,6 @@ typedef struct junit_ctx {
     bool closed;
 } junit_ctx;
 
-static void set_err(char **err, char *msg)
-{
-    if (err) *err = msg;
-    else free(msg);
-}
 
 static junit_suite *suite_for(junit_ctx *c, const ac_test_result *t, char **err)
 {
@@ -54,7 +49,7 @@ static junit_suite *suite_for(junit_ctx *c, const ac_test_result *t, char **err)
         if (strcmp(c->suites[i].name, name) == 0) return &c->suites[i];
     FILE *f = tmpfile();
     if (!f) {
-        set_err(err, ac_sprintf("%s: cannot create a temporary file for the JUnit report: %s",
+        ac_report_set_err(err, ac_sprintf("%s: cannot create a temporary file for the JUnit report: %s",
                                 c->path, strerror(errno)));
         return NULL;
     }
@@ -279,7 +274,7 @@ static int junit_test(ac_reporter *r, const ac_test_result *t, size_t index, cha
     if (fwrite(b.data, 1, b.len, s->cases) != b.len) {
         c->io_failed = true;
         c->io_errno = errno;
-        set_err(err, ac_sprintf("%s: writing a temporary file for the JUnit report: %s",
+        ac_report_set_err(err, ac_sprintf("%s: writing a temporary file for the JUnit report: %s",
                                 c->path, strerror(errno)));
         rc = -1;
     }
@@ -361,7 +356,7 @@ static int junit_end(ac_reporter *r, const ac_run_summary *sum, char **err)
     if (c->closed) return 0;
     c->closed = true;
     if (c->io_failed) {
-        set_err(err, ac_sprintf("%s: JUnit report not written: %s", c->path,
+        ac_report_set_err(err, ac_sprintf("%s: JUnit report not written: %s", c->path,
                                 strerror(c->io_errno)));
         goto fail;
     }
@@ -399,7 +394,7 @@ static int junit_end(ac_reporter *r, const ac_run_summary *sum, char **err)
         if (fwrite(b.data, 1, b.len, c->out) != b.len ||
             copy_cases(c->suites[i].cases, c->out) != 0) {
             ac_buf_free(&b);
-            set_err(err, ac_sprintf("%s: writing JUnit report: %s", c->tmp_path, strerror(errno)));
+            ac_report_set_err(err, ac_sprintf("%s: writing JUnit report: %s", c->tmp_path, strerror(errno)));
             goto fail;
         }
         ac_buf_reset(&b);
@@ -408,31 +403,12 @@ static int junit_end(ac_reporter *r, const ac_run_summary *sum, char **err)
     ac_buf_puts(&b, "</testsuites>\n");
     size_t len = b.len;
     bool wrote = fwrite(b.data, 1, len, c->out) == len;
+    int werr = errno;
     ac_buf_free(&b);
-    FILE *out = c->out;
-    c->out = NULL;
-    /* fclose reports the errors of buffered writes; both must succeed before the rename. */
-    if (!wrote || ferror(out)) {
-        fclose(out);
-        set_err(err, ac_sprintf("%s: writing JUnit report: %s", c->tmp_path, strerror(errno)));
-        goto fail;
-    }
-    if (fclose(out) != 0) {
-        set_err(err, ac_sprintf("%s: writing JUnit report: %s", c->tmp_path, strerror(errno)));
-        goto fail;
-    }
-    if (rename(c->tmp_path, c->path) != 0) {
-        set_err(err, ac_sprintf("%s: cannot rename %s: %s", c->path, c->tmp_path, strerror(errno)));
-        goto fail;
-    }
-    return 0;
+    return ac_report_commit_tmp(&c->out, wrote, werr, c->tmp_path, c->path, "JUnit report", err);
 
 fail:
-    if (c->out) {
-        fclose(c->out);
-        c->out = NULL;
-    }
-    remove(c->tmp_path);
+    ac_report_discard_tmp(&c->out, c->tmp_path);
     return -1;
 }
 
@@ -441,10 +417,7 @@ static void junit_destroy(ac_reporter *r)
     if (!r) return;
     junit_ctx *c = r->ctx;
     if (c) {
-        if (c->out) {      /* end() never ran: leave no PATH.tmp behind */
-            fclose(c->out);
-            remove(c->tmp_path);
-        }
+        ac_report_discard_tmp(&c->out, c->tmp_path);   /* end() never ran */
         for (size_t i = 0; i < c->n_suites; i++) {
             free(c->suites[i].name);
             free(c->suites[i].file);
@@ -462,7 +435,7 @@ static void junit_destroy(ac_reporter *r)
 ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char **err)
 {
     if (!path || !*path || strcmp(path, "-") == 0) {
-        set_err(err, ac_strdup("the JUnit report needs a file path"));
+        ac_report_set_err(err, ac_strdup("the JUnit report needs a file path"));
         return NULL;
     }
     junit_ctx *c = ac_calloc(1, sizeof *c);
@@ -470,10 +443,8 @@ ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char
     else ac_report_opts_init(&c->o);
     c->det = ac_report_deterministic(&c->o);
     c->path = ac_strdup(path);
-    c->tmp_path = ac_sprintf("%s.tmp", path);
-    c->out = fopen(c->tmp_path, "w");
+    c->out = ac_report_open_tmp(path, &c->tmp_path, "JUnit report", err);
     if (!c->out) {
-        set_err(err, ac_sprintf("%s: cannot open JUnit report: %s", c->tmp_path, strerror(errno)));
         free(c->path);
         free(c->tmp_path);
         free(c);

@@ -2,9 +2,12 @@
  * check is the headline and which step is the evidence. */
 #include "report_common.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 bool ac_report_deterministic(const ac_report_opts *o)
 {
@@ -148,4 +151,54 @@ void ac_report_seconds(char out[32], double ms, bool deterministic)
     if (deterministic || !(ms > 0)) ms = 0;
     if (ms > 1e15) ms = 1e15;
     snprintf(out, 32, "%.3f", ms / 1000.0);
+}
+
+void ac_report_set_err(char **err, char *msg)
+{
+    if (err) *err = msg;
+    else free(msg);
+}
+
+FILE *ac_report_open_tmp(const char *path, char **tmp_path, const char *what, char **err)
+{
+    *tmp_path = ac_sprintf("%s.tmp", path);
+    FILE *f = fopen(*tmp_path, "w");
+    if (!f) ac_report_set_err(err, ac_sprintf("%s: cannot open the %s: %s", *tmp_path, what, strerror(errno)));
+    return f;
+}
+
+int ac_report_commit_tmp(FILE **out, bool write_ok, int write_errno, const char *tmp_path,
+                         const char *path, const char *what, char **err)
+{
+    FILE *f = *out;
+    *out = NULL;
+    int e = write_ok ? 0 : write_errno;
+    if (write_ok && ferror(f)) {
+        write_ok = false;
+        e = errno;
+    }
+    /* fclose reports the errors of buffered writes; both must succeed before the rename. */
+    if (fclose(f) != 0 && write_ok) {
+        write_ok = false;
+        e = errno;
+    }
+    if (!write_ok) {
+        ac_report_set_err(err, ac_sprintf("%s: writing the %s: %s", tmp_path, what, strerror(e)));
+        remove(tmp_path);
+        return -1;
+    }
+    if (rename(tmp_path, path) != 0) {
+        ac_report_set_err(err, ac_sprintf("%s: cannot rename %s: %s", path, tmp_path, strerror(errno)));
+        remove(tmp_path);
+        return -1;
+    }
+    return 0;
+}
+
+void ac_report_discard_tmp(FILE **out, const char *tmp_path)
+{
+    if (!*out) return;
+    fclose(*out);
+    *out = NULL;
+    remove(tmp_path);
 }

@@ -8,6 +8,22 @@
 #include <stddef.h>
 #include "report.h"
 
+/* Hands msg (owned) to *err, or frees it when the caller passed no err. */
+void ac_report_set_err(char **err, char *msg);
+
+/* Report files are written to PATH.tmp and renamed to PATH once complete, so a crash or an
+ * interrupted run never leaves a half-written report under the name a CI job publishes.
+ * ac_report_open_tmp opens PATH.tmp (*tmp_path: owned by the caller) or returns NULL with *err
+ * ("PATH.tmp: cannot open the WHAT: ..."). */
+FILE *ac_report_open_tmp(const char *path, char **tmp_path, const char *what, char **err);
+/* Closes *out (and sets it to NULL), then renames tmp_path to path. write_ok false (an earlier
+ * write failed with write_errno) or a failing close makes it fail; on failure the temporary file
+ * is removed and *err says why. Returns 0 or -1. */
+int ac_report_commit_tmp(FILE **out, bool write_ok, int write_errno, const char *tmp_path,
+                         const char *path, const char *what, char **err);
+/* For destroy(): when end() never ran, close *out and leave no PATH.tmp behind. */
+void ac_report_discard_tmp(FILE **out, const char *tmp_path);
+
 /* Default for ac_report_opts.stream_cap when it is 0. */
 #define AC_REPORT_DEFAULT_CAP ((size_t)65536)
 

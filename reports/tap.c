@@ -20,15 +20,10 @@ typedef struct tap_ctx {
     bool closed;        /* end() has run */
 } tap_ctx;
 
-static void set_err(char **err, char *msg)
-{
-    if (err) *err = msg;
-    else free(msg);
-}
 
 static int io_error(tap_ctx *c, char **err, const char *what)
 {
-    set_err(err, ac_sprintf("%s: %s TAP report: %s", c->path, what, strerror(errno)));
+    ac_report_set_err(err, ac_sprintf("%s: %s TAP report: %s", c->path, what, strerror(errno)));
     return -1;
 }
 
@@ -404,7 +399,7 @@ ac_reporter *ac_report_tap_new(const char *path, const ac_report_opts *o, char *
     } else {
         c->out = fopen(path, "w");
         if (!c->out) {
-            set_err(err, ac_sprintf("%s: cannot open TAP report: %s", path, strerror(errno)));
+            ac_report_set_err(err, ac_sprintf("%s: cannot open TAP report: %s", path, strerror(errno)));
             free(c);
             return NULL;
         }
