@@ -280,26 +280,13 @@ static int expect_with_response(const yn_node *expect, ac_response *resp, const 
     char status[16];
     snprintf(status, sizeof status, "%ld", resp->status);
     ac_scope_set(&rs, "response_status", status, strlen(status), false, AC_VSRC_COMPUTED);
-    ac_scope_set(&rs, "response_body", resp->body ? resp->body : "", resp->body_len, false, AC_VSRC_COMPUTED);
+    /* Borrowed: evaluating a block must not copy a body of up to --max-body bytes. */
+    ac_scope_set_borrowed(&rs, "response_body", resp->body, resp->body_len, AC_VSRC_COMPUTED);
     ac_eval_ctx ctx = *base;
     ctx.scope = &rs;
     int rc = ac_expect_eval(expect, resp, &ctx, out, err);
     ac_scope_free(&rs);
     return rc;
-}
-
-/* Whether any template in a node mentions response_status/response_body (the variables that
- * expect_with_response provides). Repetitions evaluate one expect block for every response:
- * without them, the per-response scope (a copy of the body) is not needed. */
-static bool mentions_response_vars(const yn_node *n)
-{
-    if (!n) return false;
-    if (n->kind == YN_SCALAR) return n->str && memmem(n->str, n->len, "response_", 9) != NULL;
-    for (size_t i = 0; i < n->n_items; i++)
-        if (mentions_response_vars(n->items[i])) return true;
-    for (size_t i = 0; i < n->n_pairs; i++)
-        if (mentions_response_vars(n->pairs[i].value)) return true;
-    return false;
 }
 
 /* Whether an expect block's verdict depends only on the response's bytes: no template (which may
@@ -1094,15 +1081,14 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
     for (long i = 0; i < n; i++) (void)ac_response_json(&S.resps[i]);
     /* A plain expect applies to every response: report the first response that fails it. */
     long first_fail = -1, n_fail = 0;
-    bool response_vars = mentions_response_vars(expect), pure = expect_is_pure(expect);
+    bool pure = expect_is_pure(expect);
     long last_pass = -1;   /* the last response judged in full that passed */
     for (long i = 0; i < n && expect; i++) {
         /* The same answer as one that passed passes too (the last response is always judged in
          * full: its checks are the ones reported). */
         if (pure && i < n - 1 && last_pass >= 0 && same_response(&S.resps[i], &S.resps[last_pass])) continue;
         ac_checks ck = { 0 };
-        int erc = response_vars ? expect_with_response(expect, &S.resps[i], &T->ectx, &ck, &err)
-                                : ac_expect_eval(expect, &S.resps[i], &T->ectx, &ck, &err);
+        int erc = expect_with_response(expect, &S.resps[i], &T->ectx, &ck, &err);
         if (erc < 0) {
             ac_checks_free(&ck);
             step_error(T, sr, err);

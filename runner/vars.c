@@ -36,11 +36,30 @@ void ac_scope_free(ac_scope *s)
     if (!s) return;
     for (size_t i = 0; i < s->n; i++) {
         free(s->vars[i].name);
-        free(s->vars[i].value);
+        if (!s->vars[i].borrowed) free(s->vars[i].value);
     }
     free(s->vars);
     s->vars = NULL;
     s->n = s->cap = 0;
+}
+
+/* The variable called name in s (not its parents), created empty when missing; its previous
+ * value is released. */
+static ac_var *slot(ac_scope *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->vars[i].name, name) == 0) {
+            if (!s->vars[i].borrowed) free(s->vars[i].value);
+            return &s->vars[i];
+        }
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 8;
+        s->vars = ac_realloc(s->vars, s->cap * sizeof *s->vars);
+    }
+    ac_var *v = &s->vars[s->n++];
+    v->name = ac_strdup(name);
+    return v;
 }
 
 void ac_scope_set(ac_scope *s, const char *name, const char *value, size_t len, bool secret,
@@ -48,22 +67,22 @@ void ac_scope_set(ac_scope *s, const char *name, const char *value, size_t len, 
 {
     if (!value) value = "";
     if (secret) ac_redact_add(value, len);
-    ac_var *v = NULL;
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->vars[i].name, name) == 0) v = &s->vars[i];
-    if (v) {
-        free(v->value);
-    } else {
-        if (s->n == s->cap) {
-            s->cap = s->cap ? s->cap * 2 : 8;
-            s->vars = ac_realloc(s->vars, s->cap * sizeof *s->vars);
-        }
-        v = &s->vars[s->n++];
-        v->name = ac_strdup(name);
-    }
+    ac_var *v = slot(s, name);
     v->value = ac_strndup(value, len);
     v->len = len;
     v->secret = secret;
+    v->borrowed = false;
+    v->source = source;
+}
+
+void ac_scope_set_borrowed(ac_scope *s, const char *name, const char *value, size_t len,
+                           ac_vsrc source)
+{
+    ac_var *v = slot(s, name);
+    v->value = (char *)(value ? value : "");
+    v->len = value ? len : 0;
+    v->secret = false;
+    v->borrowed = true;
     v->source = source;
 }
 

@@ -58,9 +58,10 @@ typedef enum {
 
 typedef struct ac_var {
     char *name;        /* owned */
-    char *value;       /* owned, NUL-terminated; may contain NULs (len is the truth) */
+    char *value;       /* owned unless borrowed; NUL-terminated; may contain NULs (len is the truth) */
     size_t len;
     bool secret;
+    bool borrowed;     /* value belongs to someone else (ac_scope_set_borrowed) */
     ac_vsrc source;
 } ac_var;
 
@@ -75,6 +76,10 @@ void ac_scope_free(ac_scope *s);           /* frees own vars; not the parent */
  * registered with the redactor. */
 void ac_scope_set(ac_scope *s, const char *name, const char *value, size_t len, bool secret,
                   ac_vsrc source);
+/* As ac_scope_set, without copying: value (NUL-terminated at len) must outlive the scope, or
+ * the variable's next set. For large transient values such as a response body. Never secret. */
+void ac_scope_set_borrowed(ac_scope *s, const char *name, const char *value, size_t len,
+                           ac_vsrc source);
 const ac_var *ac_scope_get(const ac_scope *s, const char *name);   /* walks parents */
 
 /* Interpolated value. */

@@ -196,6 +196,31 @@ END_TEST
 
 /* ---- scopes ------------------------------------------------------------------------------ */
 
+/* A borrowed value is read in place (no copy) and may be replaced by an owned one. */
+START_TEST(test_borrowed)
+{
+    char body[] = "{\"a\":1}";
+    ac_scope s;
+    ac_scope_init(&s, NULL);
+    ac_scope_set_borrowed(&s, "response_body", body, strlen(body), AC_VSRC_COMPUTED);
+    const ac_var *v = ac_scope_get(&s, "response_body");
+    ck_assert_ptr_eq(v->value, body);
+    ck_assert(v->borrowed);
+    ac_ival iv;
+    char *err = NULL;
+    ck_assert_int_eq(ac_interpolate(&s, "${json(response_body, '$.a')}", 29, &iv, &err), 0);
+    ck_assert_str_eq(iv.str, "1");
+    ac_ival_free(&iv);
+    ac_scope_set(&s, "response_body", "x", 1, false, AC_VSRC_COMPUTED);
+    v = ac_scope_get(&s, "response_body");
+    ck_assert_ptr_ne(v->value, body);
+    ck_assert(!v->borrowed);
+    ck_assert_str_eq(v->value, "x");
+    ac_scope_free(&s);
+    ck_assert_str_eq(body, "{\"a\":1}");
+}
+END_TEST
+
 START_TEST(test_scopes)
 {
     ac_scope root, file, test;
@@ -446,6 +471,7 @@ int main(void)
     tcase_add_loop_test(tc, test_ok, 0, (int)(sizeof OK / sizeof *OK));
     tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof ERRS / sizeof *ERRS));
     tcase_add_test(tc, test_scopes);
+    tcase_add_test(tc, test_borrowed);
     tcase_add_test(tc, test_builtins);
     tcase_add_test(tc, test_taint_registers);
     tcase_add_test(tc, test_errors_hide_secrets);
