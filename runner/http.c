@@ -44,11 +44,6 @@ void ac_http_global_cleanup(void)
     curl_global_cleanup();
 }
 
-const char *ac_http_version_string(void)
-{
-    return curl_version();
-}
-
 ac_http *ac_http_new(const ac_http_opts *o, char **err)
 {
     ac_http *c = ac_calloc(1, sizeof *c);

@@ -59,7 +59,5 @@ void ac_http_global_cleanup(void);
 ac_http_status ac_http_send(ac_http *c, const ac_http_req *req, ac_response *resp,
                             bool *got_response, char **err);
 
-/* "libcurl/7.88.1 OpenSSL/3.0.x ..." for --version. Borrowed. */
-const char *ac_http_version_string(void);
 
 #endif
