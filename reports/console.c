@@ -207,15 +207,7 @@ ac_reporter *ac_report_console_new(FILE *out, const ac_report_opts *o, char **er
     (void)err;
     console_ctx *c = ac_calloc(1, sizeof *c);
     c->out = out ? out : stderr;
-    if (o) c->o = *o;
-    else ac_report_opts_init(&c->o);
+    ac_report_opts_copy(&c->o, o);
     c->det = ac_report_deterministic(&c->o);
-    ac_reporter *r = ac_calloc(1, sizeof *r);
-    r->format = "console";
-    r->ctx = c;
-    r->begin = console_begin;
-    r->test = console_test;
-    r->end = console_end;
-    r->destroy = console_destroy;
-    return r;
+    return ac_reporter_make("console", c, console_begin, console_test, console_end, console_destroy);
 }

@@ -637,8 +637,7 @@ ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char 
         return NULL;
     }
     html_ctx *c = ac_calloc(1, sizeof *c);
-    if (o) c->o = *o;
-    else ac_report_opts_init(&c->o);
+    ac_report_opts_copy(&c->o, o);
     c->det = ac_report_deterministic(&c->o);
     c->path = ac_strdup(path);
     c->rows = tmpfile();
@@ -649,14 +648,7 @@ ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char 
     }
     c->out = ac_report_open_tmp(path, &c->tmp_path, "HTML report", err);
     if (!c->out) goto fail;
-    ac_reporter *r = ac_calloc(1, sizeof *r);
-    r->format = "html";
-    r->ctx = c;
-    r->begin = html_begin;
-    r->test = html_test;
-    r->end = html_end;
-    r->destroy = html_destroy;
-    return r;
+    return ac_reporter_make("html", c, html_begin, html_test, html_end, html_destroy);
 fail:
     if (c->rows) fclose(c->rows);
     free(c->path);

@@ -248,8 +248,7 @@ ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char 
         return NULL;
     }
     json_ctx *c = ac_calloc(1, sizeof *c);
-    if (o) c->o = *o;
-    else ac_report_opts_init(&c->o);
+    ac_report_opts_copy(&c->o, o);
     c->det = ac_report_deterministic(&c->o);
     c->path = ac_strdup(path);
     c->out = ac_report_open_tmp(path, &c->tmp_path, "run record", err);
@@ -259,12 +258,5 @@ ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char 
         free(c);
         return NULL;
     }
-    ac_reporter *r = ac_calloc(1, sizeof *r);
-    r->format = "json";
-    r->ctx = c;
-    r->begin = json_begin;
-    r->test = json_test;
-    r->end = json_end;
-    r->destroy = json_destroy;
-    return r;
+    return ac_reporter_make("json", c, json_begin, json_test, json_end, json_destroy);
 }

@@ -439,8 +439,7 @@ ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char
         return NULL;
     }
     junit_ctx *c = ac_calloc(1, sizeof *c);
-    if (o) c->o = *o;
-    else ac_report_opts_init(&c->o);
+    ac_report_opts_copy(&c->o, o);
     c->det = ac_report_deterministic(&c->o);
     c->path = ac_strdup(path);
     c->out = ac_report_open_tmp(path, &c->tmp_path, "JUnit report", err);
@@ -450,12 +449,5 @@ ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char
         free(c);
         return NULL;
     }
-    ac_reporter *r = ac_calloc(1, sizeof *r);
-    r->format = "junit";
-    r->ctx = c;
-    r->begin = junit_begin;
-    r->test = junit_test;
-    r->end = junit_end;
-    r->destroy = junit_destroy;
-    return r;
+    return ac_reporter_make("junit", c, junit_begin, junit_test, junit_end, junit_destroy);
 }

@@ -202,3 +202,25 @@ void ac_report_discard_tmp(FILE **out, const char *tmp_path)
     *out = NULL;
     remove(tmp_path);
 }
+
+ac_reporter *ac_reporter_make(const char *format, void *ctx,
+                              int (*begin)(ac_reporter *, const ac_run_info *, char **),
+                              int (*test)(ac_reporter *, const ac_test_result *, size_t, char **),
+                              int (*end)(ac_reporter *, const ac_run_summary *, char **),
+                              void (*destroy)(ac_reporter *))
+{
+    ac_reporter *r = ac_calloc(1, sizeof *r);
+    r->format = format;
+    r->ctx = ctx;
+    r->begin = begin;
+    r->test = test;
+    r->end = end;
+    r->destroy = destroy;
+    return r;
+}
+
+void ac_report_opts_copy(ac_report_opts *dst, const ac_report_opts *o)
+{
+    if (o) *dst = *o;
+    else ac_report_opts_init(dst);
+}

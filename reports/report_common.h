@@ -8,6 +8,16 @@
 #include <stddef.h>
 #include "report.h"
 
+/* The reporter every writer's constructor returns: its format name, its context (owned, freed by
+ * destroy) and its four functions. */
+ac_reporter *ac_reporter_make(const char *format, void *ctx,
+                              int (*begin)(ac_reporter *, const ac_run_info *, char **),
+                              int (*test)(ac_reporter *, const ac_test_result *, size_t, char **),
+                              int (*end)(ac_reporter *, const ac_run_summary *, char **),
+                              void (*destroy)(ac_reporter *));
+/* *dst = *o, or the defaults when the caller passed no options. */
+void ac_report_opts_copy(ac_report_opts *dst, const ac_report_opts *o);
+
 /* Hands msg (owned) to *err, or frees it when the caller passed no err. */
 void ac_report_set_err(char **err, char *msg);
 

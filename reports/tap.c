@@ -390,8 +390,7 @@ static void tap_destroy(ac_reporter *r)
 ac_reporter *ac_report_tap_new(const char *path, const ac_report_opts *o, char **err)
 {
     tap_ctx *c = ac_calloc(1, sizeof *c);
-    if (o) c->o = *o;
-    else ac_report_opts_init(&c->o);
+    ac_report_opts_copy(&c->o, o);
     c->det = ac_report_deterministic(&c->o);
     if (!path || strcmp(path, "-") == 0) {
         c->out = stdout;
@@ -406,12 +405,5 @@ ac_reporter *ac_report_tap_new(const char *path, const ac_report_opts *o, char *
         c->own = true;
         c->path = ac_strdup(path);
     }
-    ac_reporter *r = ac_calloc(1, sizeof *r);
-    r->format = "tap";
-    r->ctx = c;
-    r->begin = tap_begin;
-    r->test = tap_test;
-    r->end = tap_end;
-    r->destroy = tap_destroy;
-    return r;
+    return ac_reporter_make("tap", c, tap_begin, tap_test, tap_end, tap_destroy);
 }
