@@ -425,25 +425,7 @@ static int write_merged(const merger *M, const char *out_path, char **err)
     }
     ac_buf_puts(&b, "</testsuites>\n");
 
-    char *tmp = ac_sprintf("%s.tmp", out_path);
-    FILE *f = fopen(tmp, "wb");
-    int rc = -1;
-    if (!f) {
-        *err = ac_sprintf("%s: %s", tmp, strerror(errno));
-    } else {
-        bool ok = fwrite(b.data, 1, b.len, f) == b.len;
-        ok = (fclose(f) == 0) && ok;
-        if (!ok) {
-            *err = ac_sprintf("%s: write error: %s", tmp, strerror(errno));
-            remove(tmp);
-        } else if (rename(tmp, out_path) != 0) {
-            *err = ac_sprintf("%s: cannot rename %s: %s", out_path, tmp, strerror(errno));
-            remove(tmp);
-        } else {
-            rc = 0;
-        }
-    }
-    free(tmp);
+    int rc = ac_report_write_file(out_path, ac_buf_str(&b), b.len, "merged JUnit report", err);
     ac_buf_free(&b);
     return rc;
 }

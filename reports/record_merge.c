@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "report_common.h"
 #include "util.h"
 
 typedef struct input {
@@ -75,29 +76,6 @@ static void line(ac_buf *b, const char *key, char *value, bool last)
     free(value);
 }
 
-static int write_file(const char *out_path, const ac_buf *b, char **err)
-{
-    char *tmp = ac_sprintf("%s.tmp", out_path);
-    FILE *f = fopen(tmp, "wb");
-    int rc = -1;
-    if (!f) {
-        *err = ac_sprintf("%s: %s", tmp, strerror(errno));
-    } else {
-        bool ok = fwrite(b->data, 1, b->len, f) == b->len;
-        ok = (fclose(f) == 0) && ok;
-        if (!ok) {
-            *err = ac_sprintf("%s: write error: %s", tmp, strerror(errno));
-            remove(tmp);
-        } else if (rename(tmp, out_path) != 0) {
-            *err = ac_sprintf("%s: cannot rename %s: %s", out_path, tmp, strerror(errno));
-            remove(tmp);
-        } else {
-            rc = 0;
-        }
-    }
-    free(tmp);
-    return rc;
-}
 
 static int merge(input *in, size_t n, const char *out_path, char **err, char **note)
 {
@@ -217,7 +195,7 @@ static int merge(input *in, size_t n, const char *out_path, char **err, char **n
         *err = ac_sprintf("merged record is invalid (a bug): %s", perr ? perr : "?");
         free(perr);
     } else {
-        rc = write_file(out_path, &b, err);
+        rc = ac_report_write_file(out_path, ac_buf_str(&b), b.len, "merged run record", err);
     }
     ac_buf_free(&b);
     return rc;

@@ -224,3 +224,16 @@ void ac_report_opts_copy(ac_report_opts *dst, const ac_report_opts *o)
     if (o) *dst = *o;
     else ac_report_opts_init(dst);
 }
+
+int ac_report_write_file(const char *path, const void *data, size_t len, const char *what, char **err)
+{
+    char *tmp = NULL;
+    FILE *f = ac_report_open_tmp(path, &tmp, what, err);
+    int rc = -1;
+    if (f) {
+        bool ok = fwrite(data, 1, len, f) == len;
+        rc = ac_report_commit_tmp(&f, ok, errno, tmp, path, what, err);
+    }
+    free(tmp);
+    return rc;
+}

@@ -31,6 +31,8 @@ FILE *ac_report_open_tmp(const char *path, char **tmp_path, const char *what, ch
  * is removed and *err says why. Returns 0 or -1. */
 int ac_report_commit_tmp(FILE **out, bool write_ok, int write_errno, const char *tmp_path,
                          const char *path, const char *what, char **err);
+/* Writes a whole file the same way (PATH.tmp, then rename). Returns 0, or -1 with *err. */
+int ac_report_write_file(const char *path, const void *data, size_t len, const char *what, char **err);
 /* For destroy(): when end() never ran, close *out and leave no PATH.tmp behind. */
 void ac_report_discard_tmp(FILE **out, const char *tmp_path);
 
