@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <openssl/evp.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1520,6 +1521,7 @@ static void check_requires_entries(loader *L, const ac_suite_file *sf, const yn_
 static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *tn)
 {
     t->node = tn;
+    t->line = tn->line;
     t->repeat = 1;
     t->concurrency = 1;
     for (size_t i = 0; i < sf->tags.n; i++) ac_strlist_push(&t->tags, sf->tags.items[i]);
@@ -1762,6 +1764,9 @@ static void load_case_doc_inner(loader *L, yn_doc *doc, ac_suite_file *sf)
         for (size_t i = 0; i < tests->n_items; i++)
             load_test(L, sf, &sf->tests[sf->n_tests++], tests->items[i]);
     }
+    const char *profile = L->opts->profile ? L->opts->profile : "documented";
+    for (size_t i = 0; i < sf->n_tests; i++)
+        sf->tests[i].plan_severity = ac_test_severity(&sf->tests[i], profile);
     L->doc = NULL;
     L->sf = NULL;
 }
@@ -2053,10 +2058,29 @@ static ac_suite_file *model_add_file(ac_model *m, size_t *cap)
     return f;
 }
 
+static void file_fix_backpointers(ac_suite_file *f)
+{
+    for (size_t j = 0; j < f->n_tests; j++) f->tests[j].file = f;
+}
+
 static void model_fix_backpointers(ac_model *m)
 {
-    for (size_t i = 0; i < m->n_files; i++)
-        for (size_t j = 0; j < m->files[i].n_tests; j++) m->files[i].tests[j].file = &m->files[i];
+    for (size_t i = 0; i < m->n_files; i++) file_fix_backpointers(&m->files[i]);
+}
+
+/* What a reload needs of the load options, kept by the model. */
+static void model_keep_opts(ac_model *m, const ac_load_opts *opts)
+{
+    for (size_t i = 0; opts->known_vars && i < opts->known_vars->n; i++)
+        ac_strlist_push(&m->known_vars, opts->known_vars->items[i]);
+    m->profile = ac_strdup(opts->profile ? opts->profile : "documented");
+}
+
+static void text_digest(const yn_doc *doc, unsigned char out[32])
+{
+    unsigned int n = 0;
+    if (!EVP_Digest(doc->text, doc->text_len, out, &n, EVP_sha256(), NULL) || n != 32)
+        memset(out, 0, 32);   /* never equal to a real digest by chance: the reload then fails */
 }
 
 /* Loads the manifest named by opts into out->manifest (or the defaults). Returns false when the
@@ -2100,7 +2124,9 @@ static int load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags, 
         yn_doc *doc = yn_parse_file(files.items[i], diags);
         if (!doc) continue;
         ac_suite_file *sf = model_add_file(out, &cap);
+        if (opts->release && !counts) text_digest(doc, sf->digest);
         load_case_doc(&L, doc, sf);
+        if (opts->release && !counts) ac_suite_file_release(sf);
         if (counts) {
             counts[0]++;
             counts[1] += sf->n_tests;
@@ -2110,9 +2136,47 @@ static int load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags, 
         }
     }
     model_fix_backpointers(out);
+    model_keep_opts(out, opts);
     ac_strlist_free(&files);
     loader_free(&L);
     return diags->n_errors > before ? -1 : 0;
+}
+
+int ac_reload_file(const ac_model *m, const ac_suite_file *stub, ac_suite_file *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    *err = NULL;
+    ac_diags diags;
+    ac_diags_init(&diags);
+    ac_load_opts opts = { .manifest_path = m->manifest.path, .known_vars = &m->known_vars,
+                          .profile = m->profile };
+    loader L = { .opts = &opts, .diags = &diags, .man = &m->manifest,
+                 .have_manifest = m->manifest.path != NULL };
+    yn_doc *doc = yn_parse_file(stub->path, &diags);
+    unsigned char d[32];
+    if (doc) text_digest(doc, d);
+    if (doc && memcmp(d, stub->digest, sizeof d) != 0) {
+        yn_doc_free(doc);
+        *err = ac_sprintf("case file %s changed after the run loaded it; its tests were not run",
+                          stub->path);
+    } else if (doc) {
+        load_case_doc(&L, doc, out);
+        file_fix_backpointers(out);
+        /* Same text, same manifest, same variables: the validation cannot differ. */
+        if (diags.n_errors > 0 || out->n_tests != stub->n_tests)
+            *err = ac_sprintf("case file %s no longer loads as it did; its tests were not run", stub->path);
+    } else {
+        const ac_diag *e = diags.n ? &diags.items[0] : NULL;
+        *err = ac_sprintf("case file %s cannot be loaded again: %s", stub->path,
+                          e && e->message ? e->message : "unreadable");
+    }
+    loader_free(&L);
+    ac_diags_free(&diags);
+    if (*err) {
+        ac_suite_file_free_contents(out);
+        return -1;
+    }
+    return 0;
 }
 
 int ac_load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags)
@@ -2134,6 +2198,7 @@ int ac_load_model_text(const ac_load_opts *opts, const char *name, const char *t
     size_t cap = 0;
     if (doc) load_case_doc(&L, doc, model_add_file(out, &cap));
     model_fix_backpointers(out);
+    model_keep_opts(out, opts);
     loader_free(&L);
     return diags->n_errors > before ? -1 : 0;
 }

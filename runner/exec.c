@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "case_load.h"
 #include "duration.h"
 #include "expect.h"
 #include "http.h"
@@ -42,10 +43,22 @@
 typedef enum { FX_PENDING, FX_RUNNING, FX_OK, FX_FAILED, FX_UNAVAILABLE } fx_state;
 
 /* Per case file: fixture states, one scope per fixture holding its captures (parent: the run's
- * root scope; written only by the worker running the fixture, read-only once it completed). */
+ * root scope; written only by the worker running the fixture, read-only once it completed).
+ *
+ * A file is opened by its first planned test and closed after its last (`remaining`): opening
+ * loads a released file again (model.h) and sets up its fixtures; closing frees both, so a long
+ * run holds only the files it is working on. Fixtures still run once per file and run. */
 typedef struct file_state {
-    const ac_suite_file *file;
+    const ac_suite_file *file; /* the model's file, or `loaded` while a released file is open */
+    const ac_suite_file *stub; /* the model's file */
     const ac_scope *root;
+    /* guarded by mu: */
+    bool open;
+    char *open_err;            /* owned: why a released file could not be loaded again */
+    size_t remaining;          /* planned tests of this file not finished yet */
+    ac_suite_file loaded;      /* owned while open, for a released file */
+    /* set up when the file opens, for its fixtures: */
+    size_t n_fx;
     ac_scope *fx_scope;
     fx_state *fx;              /* guarded by mu */
     char **fx_reason;          /* owned, redacted; written before the state leaves FX_RUNNING */
@@ -122,15 +135,6 @@ static const ac_step *test_steps(const ac_test *t, const char *profile, size_t *
     return t->steps;
 }
 
-static ac_severity test_severity(const ac_test *t, const char *profile)
-{
-    const yn_node *o = override_node(t, profile, "severity");
-    if (o) {
-        ac_sevspec s = { o };
-        return ac_sevspec_resolve(s, profile, AC_SEV_MUST);
-    }
-    return ac_sevspec_resolve(t->severity, profile, AC_SEV_MUST);
-}
 
 /* ---- variables and requirements ---------------------------------------------------------- */
 
@@ -1174,18 +1178,24 @@ typedef struct test_info {
     bool saw_unreachable;
 } test_info;
 
-static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_test *t, ac_test_result *res)
+/* The part of a test's result that comes from the case file alone. */
+static void result_begin(const runner *R, const ac_suite_file *f, const ac_test *t, ac_test_result *res)
 {
     memset(res, 0, sizeof *res);
     res->id = ac_strdup(t->id);
     res->name = ac_strdup(t->name);
-    res->suite = ac_strdup(fs->file->suite);
-    res->file = ac_strdup(fs->file->path);
-    res->line = t->node ? t->node->line : 0;
-    res->severity = test_severity(t, R->cfg->profile);
+    res->suite = ac_strdup(f->suite);
+    res->file = ac_strdup(f->path);
+    res->line = t->line;
+    res->severity = ac_test_severity(t, R->cfg->profile);
     res->strict = R->cfg->strict;
-    res->multi_step = t->multi_step;
     for (size_t i = 0; i < t->tags.n; i++) ac_strlist_push(&res->tags, t->tags.items[i]);
+}
+
+static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_test *t, ac_test_result *res)
+{
+    result_begin(R, fs->file, t, res);
+    res->multi_step = t->multi_step;
     for (size_t i = 0; i < t->refs.n; i++) ac_strlist_push(&res->refs, t->refs.items[i]);
     double t0 = ac_now_ms();
 
@@ -1320,6 +1330,76 @@ static void tally(ac_run_summary *s, const ac_test_result *r)
     }
 }
 
+/* ---- opening and closing case files -------------------------------------------------------- */
+
+/* Opens fs for a test (see file_state). Returns NULL, or why the file cannot run (borrowed). */
+static const char *file_open(file_state *fs, const ac_model *m)
+{
+    pthread_mutex_lock(&fs->mu);
+    if (!fs->open && !fs->open_err) {
+        const ac_suite_file *f = fs->stub;
+        char *e = NULL;
+        if (f->released) {
+            if (ac_reload_file(m, fs->stub, &fs->loaded, &e) == 0) f = &fs->loaded;
+            else fs->open_err = redacted(e);
+            free(e);
+        }
+        if (!fs->open_err) {
+            fs->file = f;
+            fs->n_fx = f->n_fixtures;
+            fs->fx_scope = ac_calloc(fs->n_fx + 1, sizeof *fs->fx_scope);
+            for (size_t k = 0; k < fs->n_fx; k++) ac_scope_init(&fs->fx_scope[k], fs->root);
+            fs->fx = ac_calloc(fs->n_fx + 1, sizeof *fs->fx);
+            fs->fx_reason = ac_calloc(fs->n_fx + 1, sizeof *fs->fx_reason);
+            fs->open = true;
+        }
+    }
+    const char *err = fs->open ? NULL : fs->open_err;
+    pthread_mutex_unlock(&fs->mu);
+    return err;
+}
+
+static void file_close_locked(file_state *fs)
+{
+    if (!fs->open) return;
+    for (size_t k = 0; k < fs->n_fx; k++) {
+        ac_scope_free(&fs->fx_scope[k]);
+        free(fs->fx_reason[k]);
+    }
+    free(fs->fx_scope);
+    free(fs->fx_reason);
+    free(fs->fx);
+    fs->fx_scope = NULL;
+    fs->fx_reason = NULL;
+    fs->fx = NULL;
+    fs->n_fx = 0;
+    ac_suite_file_free_contents(&fs->loaded);
+    fs->file = fs->stub;
+    fs->open = false;
+}
+
+/* A planned test of fs finished (or was given up): the last one closes the file. */
+static void file_test_done(file_state *fs)
+{
+    pthread_mutex_lock(&fs->mu);
+    if (fs->remaining > 0 && --fs->remaining == 0) file_close_locked(fs);
+    pthread_mutex_unlock(&fs->mu);
+}
+
+/* The result of a test whose file could not be opened: an error, like any test that could not
+ * run (a warning at should level). */
+static void unopened_result(const runner *R, const file_state *fs, const ac_test *t, const char *why,
+                            ac_test_result *res)
+{
+    result_begin(R, fs->stub, t, res);
+    res->outcome = res->severity == AC_SEV_MUST ? AC_OUT_ERROR
+                 : res->severity == AC_SEV_SHOULD ? AC_OUT_WARN : AC_OUT_PASS;
+    res->reason = ac_strdup(why);
+    ac_step_result *sr = new_step(res, t->id);
+    sr->outcome = AC_OUT_ERROR;
+    sr->reason = ac_strdup(why);
+}
+
 /* ---- scheduling and the reorder window ---------------------------------------------------- */
 
 typedef struct slot {
@@ -1430,7 +1510,11 @@ static void *work(void *arg)
         const ac_plan_item *it = &S->plan->items[i];
         file_state *fs = &S->states[it->file - R->model->files];
         ac_test_result res;
-        test_info info = run_test(R, W->http, fs, it->test, &res);
+        test_info info = { 0 };
+        const char *why = file_open(fs, R->model);
+        if (why) unopened_result(R, fs, it->test, why, &res);
+        else info = run_test(R, W->http, fs, &fs->file->tests[it->test - it->file->tests], &res);
+        file_test_done(fs);
         bool failed = ac_test_result_is_failure(&res);
 
         pthread_mutex_lock(&S->mu);
@@ -1492,16 +1576,12 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
 
     file_state *states = ac_calloc(m->n_files + 1, sizeof *states);
     for (size_t f = 0; f < m->n_files; f++) {
-        size_t nf = m->files[f].n_fixtures + 1;
-        states[f].file = &m->files[f];
+        states[f].file = states[f].stub = &m->files[f];
         states[f].root = vars;
-        states[f].fx_scope = ac_calloc(nf, sizeof *states[f].fx_scope);
-        for (size_t k = 0; k < m->files[f].n_fixtures; k++) ac_scope_init(&states[f].fx_scope[k], vars);
-        states[f].fx = ac_calloc(nf, sizeof *states[f].fx);
-        states[f].fx_reason = ac_calloc(nf, sizeof *states[f].fx_reason);
         pthread_mutex_init(&states[f].mu, NULL);
         pthread_cond_init(&states[f].cv, NULL);
     }
+    for (size_t i = 0; i < plan->n; i++) states[plan->items[i].file - m->files].remaining++;
 
     sched S = { .R = &R, .plan = plan, .states = states, .reporters = reporters, .n_reporters = n_reporters,
                 .summary = summary, .err = err, .rc = rc, .t0 = ac_now_ms(), .width = window_width(cfg->jobs) };
@@ -1548,13 +1628,8 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     pthread_mutex_destroy(&S.mu);
     pthread_cond_destroy(&S.space);
     for (size_t f = 0; f < m->n_files; f++) {
-        for (size_t k = 0; k < m->files[f].n_fixtures; k++) {
-            ac_scope_free(&states[f].fx_scope[k]);
-            free(states[f].fx_reason[k]);
-        }
-        free(states[f].fx_scope);
-        free(states[f].fx_reason);
-        free(states[f].fx);
+        file_close_locked(&states[f]);   /* a run that stopped early leaves files open */
+        free(states[f].open_err);
         pthread_mutex_destroy(&states[f].mu);
         pthread_cond_destroy(&states[f].cv);
     }

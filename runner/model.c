@@ -35,16 +35,26 @@ ac_severity ac_sevspec_resolve(ac_sevspec s, const char *profile, ac_severity df
     return dflt;
 }
 
+ac_severity ac_test_severity(const ac_test *t, const char *profile)
+{
+    if (!t->node) return t->plan_severity;   /* released: the YAML is gone */
+    for (size_t i = 0; i < t->n_overrides; i++)
+        if (profile && strcmp(t->overrides[i].profile, profile) == 0) {
+            const yn_node *o = yn_get(t->overrides[i].node, "severity");
+            if (o) return ac_sevspec_resolve((ac_sevspec){ o }, profile, AC_SEV_MUST);
+            break;
+        }
+    return ac_sevspec_resolve(t->severity, profile, AC_SEV_MUST);
+}
+
 static void step_free(ac_step *s)
 {
     free(s->name);
 }
 
-static void test_free(ac_test *t)
+/* What a released test does not keep: everything that points into the YAML tree. */
+static void test_free_body(ac_test *t)
 {
-    free(t->id);
-    free(t->name);
-    ac_strlist_free(&t->tags);
     ac_strlist_free(&t->refs);
     ac_strlist_free(&t->requires);
     for (size_t i = 0; i < t->n_steps; i++) step_free(&t->steps[i]);
@@ -55,6 +65,34 @@ static void test_free(ac_test *t)
         free(t->overrides[i].steps);
     }
     free(t->overrides);
+    ac_test keep = { .id = t->id, .name = t->name, .tags = t->tags, .file = t->file,
+                     .line = t->line, .plan_severity = t->plan_severity, .repeat = 1, .concurrency = 1 };
+    *t = keep;
+}
+
+static void test_free(ac_test *t)
+{
+    test_free_body(t);
+    free(t->id);
+    free(t->name);
+    ac_strlist_free(&t->tags);
+}
+
+void ac_suite_file_release(ac_suite_file *f)
+{
+    if (!f || f->released) return;
+    for (size_t i = 0; i < f->n_fixtures; i++) {
+        free(f->fixtures[i].name);
+        step_free(&f->fixtures[i].step);
+        ac_strlist_free(&f->fixtures[i].requires);
+    }
+    free(f->fixtures);
+    f->fixtures = NULL;
+    f->n_fixtures = 0;
+    for (size_t i = 0; i < f->n_tests; i++) test_free_body(&f->tests[i]);
+    yn_doc_free(f->doc);
+    f->doc = NULL;
+    f->released = true;
 }
 
 /* Frees what a suite file owns (not the struct itself). */
@@ -103,6 +141,8 @@ void ac_model_free(ac_model *m)
     ac_manifest_free_contents(&m->manifest);
     for (size_t i = 0; i < m->n_files; i++) ac_suite_file_free_contents(&m->files[i]);
     free(m->files);
+    ac_strlist_free(&m->known_vars);
+    free(m->profile);
     memset(m, 0, sizeof *m);
 }
 

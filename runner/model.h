@@ -5,7 +5,14 @@
  * and every check result can point back at the line that declared it. String values are
  * templates (${...}) interpolated at send time.
  *
- * Ownership: ac_suite_file owns its yn_doc and everything below; ac_model owns its files. */
+ * Ownership: ac_suite_file owns its yn_doc and everything below; ac_model owns its files.
+ *
+ * Released files: a big run must not hold every case file's YAML tree for its whole length, so
+ * a run loads with ac_load_opts.release (case_load.h): each file is validated in full, then
+ * released (ac_suite_file_release) down to what planning and --list need: the file's path, suite
+ * name and tags, and per test its id, name, tags and severity in the run's profile. The executor
+ * loads a released file again (ac_reload_file) when its first test runs and frees it after its
+ * last; the digest of the file's text proves the reload saw what was validated. */
 #ifndef AC_MODEL_H
 #define AC_MODEL_H
 
@@ -57,6 +64,7 @@ typedef struct ac_test {
     char *id;                   /* owned, [A-Za-z0-9._-]+ */
     char *name;                 /* owned */
     const yn_node *node;        /* the test's map: file:line for every message about it */
+    int line;                   /* the test's line (kept when released) */
     ac_sevspec severity;
     ac_strlist tags;            /* file tags + test tags, deduplicated */
     ac_strlist refs;
@@ -70,6 +78,8 @@ typedef struct ac_test {
     ac_step *steps; size_t n_steps;
     ac_profile_override *overrides; size_t n_overrides;
     struct ac_suite_file *file; /* back pointer, borrowed */
+    ac_severity plan_severity;  /* in the profile the model was loaded for, overrides applied:
+                                   what --list shows; kept when the file is released */
 } ac_test;
 
 typedef struct ac_fixture {
@@ -85,7 +95,9 @@ typedef struct ac_suite_file {
     ac_strlist tags;
     ac_fixture *fixtures; size_t n_fixtures;
     ac_test *tests; size_t n_tests;
-    yn_doc *doc;                /* owned */
+    yn_doc *doc;                /* owned; NULL once released */
+    bool released;              /* only the planning fields are left (see above) */
+    unsigned char digest[32];   /* SHA-256 of the text that was validated (when loaded to release) */
 } ac_suite_file;
 
 /* A variable declared by the suite manifest. */
@@ -112,7 +124,16 @@ typedef struct ac_manifest {
 typedef struct ac_model {
     ac_manifest manifest;
     ac_suite_file *files; size_t n_files;
+    /* What loading a released file again needs (copies of the load options). */
+    ac_strlist known_vars;      /* --var / --vars-file names */
+    char *profile;              /* owned: the profile of ac_test.plan_severity */
 } ac_model;
+
+/* A test's severity in a profile: its profile override's `severity:`, else its own, else must.
+ * A released test (node == NULL) only knows its plan_severity (the load profile's). */
+ac_severity ac_test_severity(const ac_test *t, const char *profile);
+/* Frees everything of a validated file except what planning needs (see "Released files"). */
+void ac_suite_file_release(ac_suite_file *f);
 
 void ac_model_free(ac_model *m);   /* frees what m owns (not m itself); accepts NULL */
 /* Free what one file / the manifest owns (not the struct itself); accept NULL. */

@@ -142,7 +142,7 @@ void ac_plan_print(const ac_plan *p, const char *profile, FILE *out)
 {
     for (size_t i = 0; i < p->n; i++) {
         const ac_test *t = p->items[i].test;
-        fprintf(out, "%s\t%s\t", t->id, ac_severity_name(ac_sevspec_resolve(t->severity, profile, AC_SEV_MUST)));
+        fprintf(out, "%s\t%s\t", t->id, ac_severity_name(ac_test_severity(t, profile)));
         for (size_t k = 0; k < t->tags.n; k++) fprintf(out, "%s%s", k ? "," : "", t->tags.items[k]);
         fprintf(out, "\t%s\n", t->name);
     }

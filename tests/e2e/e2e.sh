@@ -188,6 +188,63 @@ precedence)
   printf -- '- not a map\n' >"$WORK/bad-vars.yaml"
   run_ac 2 --target "$TARGET" --vars-file "$WORK/bad-vars.yaml" "$HERE/vars.yaml"
   ;;
+file-changed)
+  # A run loads every case file, validates it, keeps only what planning needs, and loads each
+  # file again when its first test runs (runner/model.h, "Released files"). A file edited in
+  # between must not run unvalidated text: its tests are errors naming the file, and the run
+  # fails. The edit is made by a `run` step of the first file, so it lands before the second
+  # file is loaded (-j 1 runs the files in order).
+  start_server
+  mkdir -p "$WORK/mut/cases"
+  cat >"$WORK/mut/suite.yaml" <<'YAML'
+name: mut
+version: 0.0.1
+cases: [cases]
+variables:
+  mutate: { env: E2E_MUTATE, command: true }
+  health_path: { default: apiops/test/healthcheck }
+YAML
+  cat >"$WORK/mut/cases/a.yaml" <<'YAML'
+suite: first
+fixtures:
+  up:
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+tests:
+  - id: MUT-EDIT
+    name: edits the second file
+    requires: [up]
+    steps:
+      - name: edit
+        run: { command: "${mutate}" }
+        expect: { exit: 0 }
+YAML
+  cat >"$WORK/mut/cases/b.yaml" <<'YAML'
+suite: second
+tests:
+  - id: MUT-AFTER
+    name: health after the edit
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+  - id: MUT-AFTER-2
+    name: health again
+    severity: should
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+YAML
+  # Unchanged files: both load again and pass (the reload path itself works).
+  E2E_MUTATE=true "$AC" --suite "$WORK/mut/suite.yaml" --target "$TARGET" -j 1 --tap "$WORK/mut.tap" \
+    >"$WORK/mut.out" 2>&1 || { cat "$WORK/mut.out"; fail "unchanged files did not pass"; }
+  expect_in "$WORK/mut.tap" '^ok 2 - MUT-AFTER '
+  E2E_MUTATE="echo '# edited' >>'$WORK/mut/cases/b.yaml'" "$AC" --suite "$WORK/mut/suite.yaml" --target "$TARGET" \
+    -j 1 --tap "$WORK/mut.tap" >"$WORK/mut.out" 2>&1
+  got=$?
+  [ "$got" = 1 ] || { cat "$WORK/mut.out"; fail "exit $got after a case file changed during the run, expected 1"; }
+  expect_in "$WORK/mut.tap" '^ok 1 - MUT-EDIT '
+  expect_in "$WORK/mut.tap" '^not ok 2 - MUT-AFTER '
+  expect_in "$WORK/mut.tap" 'message: ".*b\.yaml changed after the run loaded it; its tests were not run"'
+  expect_in "$WORK/mut.tap" '^not ok 3 - MUT-AFTER-2 .*# TODO'
+  ;;
 diff)
   # A conformant run, then one against a server with a deliberate defect: the comparison lists
   # the defect's test as a new failure and exits 1; the reverse lists it as fixed and exits 0.

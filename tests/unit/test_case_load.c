@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "case_load.h"
 
@@ -547,6 +548,108 @@ START_TEST(error_print_format)
 }
 END_TEST
 
+/* A run loads with release: each file is validated, then cut down to what planning needs, and
+ * loaded again when it runs; the reload refuses a file whose text changed in between. */
+static const char RELEASE_DOC[] =
+    "suite: rel\n"
+    "fixtures:\n"
+    "  up: { request: { path: x }, expect: { status: 200 } }\n"
+    "tests:\n"
+    "  - id: REL-A\n"
+    "    name: a\n"
+    "    tags: [t1]\n"
+    "    severity: should\n"
+    "    profiles:\n"
+    "      rfc: { severity: must }\n"
+    "    request: { path: x }\n"
+    "  - id: REL-B\n"
+    "    name: b\n"
+    "    requires: [up]\n"
+    "    request: { path: y }\n";
+
+static void write_text(const char *path, const char *text, const char *mode)
+{
+    FILE *f = fopen(path, mode);
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+START_TEST(released_model_reloads)
+{
+    char dir[] = "/tmp/ac-release-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/rel.yaml", dir);
+    write_text(path, RELEASE_DOC, "w");
+    const char *paths[] = { path };
+
+    /* Resident (no release): the override's severity counts in its profile. */
+    ac_load_opts o = { .paths = paths, .n_paths = 1 };
+    ac_diags d;
+    ac_diags_init(&d);
+    ac_model m;
+    ck_assert_int_eq(ac_load_model(&o, &m, &d), 0);
+    ck_assert(!m.files[0].released);
+    ck_assert_int_eq(ac_test_severity(&m.files[0].tests[0], "rfc"), AC_SEV_MUST);
+    ck_assert_int_eq(ac_test_severity(&m.files[0].tests[0], "documented"), AC_SEV_SHOULD);
+    ac_model_free(&m);
+
+    for (int pi = 0; pi < 2; pi++) {
+        const char *profile = pi ? "documented" : "rfc";
+        ac_load_opts ro = { .paths = paths, .n_paths = 1, .profile = profile, .release = true };
+        ck_assert_int_eq(ac_load_model(&ro, &m, &d), 0);
+        const ac_suite_file *f = &m.files[0];
+        ck_assert(f->released);
+        ck_assert_ptr_null(f->doc);
+        ck_assert_uint_eq(f->n_fixtures, 0);
+        ck_assert_str_eq(f->suite, "rel");
+        ck_assert_uint_eq(f->n_tests, 2);
+        const ac_test *a = &f->tests[0];
+        ck_assert_str_eq(a->id, "REL-A");
+        ck_assert_str_eq(a->name, "a");
+        ck_assert(ac_strlist_contains(&a->tags, "t1"));
+        ck_assert_int_eq(a->line, 5);
+        ck_assert_ptr_null(a->node);
+        ck_assert_ptr_null(a->steps);
+        ck_assert_ptr_eq(a->file, f);
+        ck_assert_int_eq(ac_test_severity(a, profile), pi ? AC_SEV_SHOULD : AC_SEV_MUST);
+        ac_model_free(&m);
+    }
+
+    ac_load_opts ro = { .paths = paths, .n_paths = 1, .profile = "rfc", .release = true };
+    ck_assert_int_eq(ac_load_model(&ro, &m, &d), 0);
+    ac_suite_file full;
+    char *err = NULL;
+    ck_assert_int_eq(ac_reload_file(&m, &m.files[0], &full, &err), 0);
+    ck_assert_ptr_null(err);
+    ck_assert(!full.released);
+    ck_assert_uint_eq(full.n_tests, 2);
+    ck_assert_uint_eq(full.n_fixtures, 1);
+    ck_assert_str_eq(full.fixtures[0].name, "up");
+    ck_assert_ptr_eq(full.tests[1].file, &full);
+    ck_assert_ptr_nonnull(full.tests[1].steps);
+    ck_assert_ptr_nonnull(full.tests[1].steps[0].request);
+    ck_assert_str_eq(full.tests[1].requires.items[0], "up");
+    ck_assert_int_eq(ac_test_severity(&full.tests[0], "rfc"), AC_SEV_MUST);
+    ac_suite_file_free_contents(&full);
+
+    /* One byte more (a comment): the file is not the one that was validated. */
+    write_text(path, "# edited\n", "a");
+    ck_assert_int_eq(ac_reload_file(&m, &m.files[0], &full, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "rel.yaml changed after the run loaded it"));
+    free(err);
+    ck_assert_ptr_null(full.tests);
+    remove(path);
+    ck_assert_int_eq(ac_reload_file(&m, &m.files[0], &full, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "rel.yaml cannot be loaded again"));
+    free(err);
+    ac_model_free(&m);
+    ac_diags_free(&d);
+    rmdir(dir);
+}
+END_TEST
+
 static Suite *case_load_suite(void)
 {
     Suite *s = suite_create("case_load");
@@ -565,6 +668,7 @@ static Suite *case_load_suite(void)
     tcase_add_loop_test(tc, valid_doc, 0, (int)(sizeof valid_docs / sizeof *valid_docs));
     tcase_add_test(tc, no_manifest);
     tcase_add_test(tc, error_print_format);
+    tcase_add_test(tc, released_model_reloads);
     suite_add_tcase(s, tc);
     return s;
 }
