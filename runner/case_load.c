@@ -250,7 +250,7 @@ static const char *scalar_text(const yn_node *n)
 
 /* ---- loader state ------------------------------------------------------------------------ */
 
-typedef struct id_seen { char *id; char *file; int line; } id_seen;
+typedef struct id_seen { char *id; const char *file; int line; } id_seen;   /* file: in id_files */
 typedef struct fixture_cap { const char *var; const char *fixture; } fixture_cap;
 
 typedef struct loader {
@@ -259,6 +259,7 @@ typedef struct loader {
     const ac_manifest *man;
     bool have_manifest;
     id_seen *ids; size_t n_ids, cap_ids;
+    ac_strlist id_files;   /* the files of ids, one copy per file (ids outlive a lint's files) */
     size_t *id_slots; size_t n_id_slots;   /* open-addressing index into ids (i + 1; 0 = empty) */
     /* the file being loaded */
     const yn_doc *doc;
@@ -1495,7 +1496,9 @@ static void register_id(loader *L, const yn_node *idn, const char *id)
         L->cap_ids = L->cap_ids ? L->cap_ids * 2 : 64;
         L->ids = ac_realloc(L->ids, L->cap_ids * sizeof *L->ids);
     }
-    L->ids[L->n_ids++] = (id_seen){ ac_strdup(id), ac_strdup(idn->file), idn->line };
+    if (!L->id_files.n || strcmp(L->id_files.items[L->id_files.n - 1], idn->file) != 0)
+        ac_strlist_push(&L->id_files, idn->file);
+    L->ids[L->n_ids++] = (id_seen){ ac_strdup(id), L->id_files.items[L->id_files.n - 1], idn->line };
     *slot = L->n_ids;
 }
 
@@ -2038,11 +2041,9 @@ int ac_load_manifest(const char *path, ac_manifest *out, ac_diags *diags)
 
 static void loader_free(loader *L)
 {
-    for (size_t i = 0; i < L->n_ids; i++) {
-        free(L->ids[i].id);
-        free(L->ids[i].file);
-    }
+    for (size_t i = 0; i < L->n_ids; i++) free(L->ids[i].id);
     free(L->ids);
+    ac_strlist_free(&L->id_files);
     free(L->id_slots);
     free(L->fcaps);
 }
