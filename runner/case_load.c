@@ -2143,7 +2143,7 @@ static int load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags, 
     return diags->n_errors > before ? -1 : 0;
 }
 
-int ac_reload_file(const ac_model *m, const ac_suite_file *stub, ac_suite_file *out, char **err)
+int ac_reload_file(const ac_model *m, const ac_suite_file *released, ac_suite_file *out, char **err)
 {
     memset(out, 0, sizeof *out);
     *err = NULL;
@@ -2153,22 +2153,22 @@ int ac_reload_file(const ac_model *m, const ac_suite_file *stub, ac_suite_file *
                           .profile = m->profile };
     loader L = { .opts = &opts, .diags = &diags, .man = &m->manifest,
                  .have_manifest = m->manifest.path != NULL };
-    yn_doc *doc = yn_parse_file(stub->path, &diags);
+    yn_doc *doc = yn_parse_file(released->path, &diags);
     unsigned char d[32];
     if (doc) text_digest(doc, d);
-    if (doc && memcmp(d, stub->digest, sizeof d) != 0) {
+    if (doc && memcmp(d, released->digest, sizeof d) != 0) {
         yn_doc_free(doc);
         *err = ac_sprintf("case file %s changed after the run loaded it; its tests were not run",
-                          stub->path);
+                          released->path);
     } else if (doc) {
         load_case_doc(&L, doc, out);
         file_fix_backpointers(out);
         /* Same text, same manifest, same variables: the validation cannot differ. */
-        if (diags.n_errors > 0 || out->n_tests != stub->n_tests)
-            *err = ac_sprintf("case file %s no longer loads as it did; its tests were not run", stub->path);
+        if (diags.n_errors > 0 || out->n_tests != released->n_tests)
+            *err = ac_sprintf("case file %s no longer loads as it did; its tests were not run", released->path);
     } else {
         const ac_diag *e = diags.n ? &diags.items[0] : NULL;
-        *err = ac_sprintf("case file %s cannot be loaded again: %s", stub->path,
+        *err = ac_sprintf("case file %s cannot be loaded again: %s", released->path,
                           e && e->message ? e->message : "unreadable");
     }
     loader_free(&L);

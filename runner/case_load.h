@@ -42,12 +42,12 @@ typedef struct ac_load_opts {
  * file's tags followed by the test's, deduplicated. ac_test.file points into out->files. */
 int ac_load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags);
 
-/* Loads released file `stub` of model m again, for running it: the same validation against the
+/* Loads file `released` of model m again, for running it: the same validation against the
  * same manifest and variables, and a check that the file's text is still the text that was
  * validated. Fills *out (zeroed first; free with ac_suite_file_free_contents(); its tests' file
  * pointers point at *out). Returns 0, or -1 with *err (owned): the file cannot be read, or it
  * changed since it was loaded. */
-int ac_reload_file(const ac_model *m, const ac_suite_file *stub, ac_suite_file *out, char **err);
+int ac_reload_file(const ac_model *m, const ac_suite_file *released, ac_suite_file *out, char **err);
 
 /* As ac_load_model, but the case files are one in-memory document named `name` (the manifest,
  * if any, still comes from opts->manifest_path; opts->paths is ignored). For tests and fuzzing. */

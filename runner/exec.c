@@ -49,8 +49,7 @@ typedef enum { FX_PENDING, FX_RUNNING, FX_OK, FX_FAILED, FX_UNAVAILABLE } fx_sta
  * loads a released file again (model.h) and sets up its fixtures; closing frees both, so a long
  * run holds only the files it is working on. Fixtures still run once per file and run. */
 typedef struct file_state {
-    const ac_suite_file *file; /* the model's file, or `loaded` while a released file is open */
-    const ac_suite_file *stub; /* the model's file */
+    const ac_suite_file *model_file;   /* the plan's; a running test reads its own ac_test.file */
     const ac_scope *root;
     /* guarded by mu: */
     bool open;
@@ -116,12 +115,6 @@ static char *response_excerpt(ac_response *resp)
 
 /* ---- profile overrides ------------------------------------------------------------------ */
 
-static const yn_node *override_node(const ac_test *t, const char *profile, const char *key)
-{
-    for (size_t i = 0; i < t->n_overrides; i++)
-        if (strcmp(t->overrides[i].profile, profile) == 0) return yn_get(t->overrides[i].node, key);
-    return NULL;
-}
 
 /* The steps a test runs in a profile: an override's steps replace the test's. */
 static const ac_step *test_steps(const ac_test *t, const char *profile, size_t *n)
@@ -381,7 +374,7 @@ static fx_state run_fixture(test_run *T, size_t idx)
 {
     runner *R = T->R;
     file_state *fs = T->fs;
-    const ac_fixture *fx = &fs->file->fixtures[idx];
+    const ac_fixture *fx = &T->t->file->fixtures[idx];
     ac_scope *scope = &fs->fx_scope[idx];
     for (size_t i = 0; i < fx->requires.n; i++) {
         if (!var_is_set(fs->root, fx->requires.items[i])) {
@@ -464,11 +457,11 @@ static fx_state need_fixture(test_run *T, size_t idx)
 }
 
 /* True when a fixture of this test's `requires` captures `name`. */
-static bool captured_by_required_fixture(const file_state *fs, const ac_test *t, const char *name)
+static bool captured_by_required_fixture(const ac_test *t, const char *name)
 {
     for (size_t i = 0; i < t->requires.n; i++) {
         size_t idx;
-        const ac_fixture *fx = find_fixture(fs->file, t->requires.items[i], &idx);
+        const ac_fixture *fx = find_fixture(t->file, t->requires.items[i], &idx);
         if (fx && fx->step.capture && yn_get(fx->step.capture, name)) return true;
     }
     return false;
@@ -492,7 +485,7 @@ static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reaso
     for (size_t i = 0; i < t->requires.n && out == AC_OUT_PASS; i++) {
         const char *name = t->requires.items[i];
         size_t idx;
-        if (find_fixture(fs->file, name, &idx)) {
+        if (find_fixture(t->file, name, &idx)) {
             fx_state st = need_fixture(T, idx);
             if (st == FX_UNAVAILABLE || st == FX_FAILED) {
                 *reason = ac_strdup(fs->fx_reason[idx]);
@@ -504,7 +497,7 @@ static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reaso
             v->parent = *top;
             *top = v;
         } else if (!var_is_set(*top, name)) {
-            if (captured_by_required_fixture(fs, t, name)) {
+            if (captured_by_required_fixture(t, name)) {
                 ac_strlist_push(&deferred, name);
             } else {
                 *reason = missing_var_reason(R, name);
@@ -580,7 +573,7 @@ static void step_error(test_run *T, ac_step_result *sr, char *reason)
 static const yn_node *step_expect(const test_run *T, const ac_step *st)
 {
     if (!T->t->multi_step) {
-        const yn_node *o = override_node(T->t, T->R->cfg->profile, "expect");
+        const yn_node *o = ac_test_override(T->t, T->R->cfg->profile, "expect");
         if (o) return o;
     }
     return st->expect;
@@ -589,7 +582,7 @@ static const yn_node *step_expect(const test_run *T, const ac_step *st)
 static const yn_node *step_request(const test_run *T, const ac_step *st)
 {
     if (!T->t->multi_step) {
-        const yn_node *o = override_node(T->t, T->R->cfg->profile, "request");
+        const yn_node *o = ac_test_override(T->t, T->R->cfg->profile, "request");
         if (o) return o;
     }
     return st->request;
@@ -1178,6 +1171,15 @@ typedef struct test_info {
     bool saw_unreachable;
 } test_info;
 
+/* A test below must level cannot fail the run: an error in a should-level test is a warning,
+ * and an info-level test passes whatever happened. */
+static void settle_by_severity(ac_test_result *res)
+{
+    if (res->outcome == AC_OUT_ERROR && res->severity != AC_SEV_MUST)
+        res->outcome = res->severity == AC_SEV_INFO ? AC_OUT_PASS : AC_OUT_WARN;
+    if (res->outcome == AC_OUT_FAIL && res->severity == AC_SEV_INFO) res->outcome = AC_OUT_PASS;
+}
+
 /* The part of a test's result that comes from the case file alone. */
 static void result_begin(const runner *R, const ac_suite_file *f, const ac_test *t, ac_test_result *res)
 {
@@ -1194,7 +1196,7 @@ static void result_begin(const runner *R, const ac_suite_file *f, const ac_test 
 
 static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_test *t, ac_test_result *res)
 {
-    result_begin(R, fs->file, t, res);
+    result_begin(R, t->file, t, res);
     res->multi_step = t->multi_step;
     for (size_t i = 0; i < t->refs.n; i++) ac_strlist_push(&res->refs, t->refs.items[i]);
     double t0 = ac_now_ms();
@@ -1279,10 +1281,7 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
             }
         }
     }
-    /* An error in a should-level test is a warning: it cannot fail the run either. */
-    if (res->outcome == AC_OUT_ERROR && res->severity != AC_SEV_MUST)
-        res->outcome = res->severity == AC_SEV_INFO ? AC_OUT_PASS : AC_OUT_WARN;
-    if (res->outcome == AC_OUT_FAIL && res->severity == AC_SEV_INFO) res->outcome = AC_OUT_PASS;
+    settle_by_severity(res);
 done:
     res->duration_ms = ac_now_ms() - t0;
     res->transcript = ac_buf_steal(&T.transcript);
@@ -1332,20 +1331,18 @@ static void tally(ac_run_summary *s, const ac_test_result *r)
 
 /* ---- opening and closing case files -------------------------------------------------------- */
 
-/* Opens fs for a test (see file_state). Returns NULL, or why the file cannot run (borrowed). */
-static const char *file_open(file_state *fs, const ac_model *m)
+/* Opens fs for a test (see file_state). Returns the file to run its tests from (the model's,
+ * or the loaded copy of a released one), or NULL with *why (borrowed) when it cannot run. */
+static const ac_suite_file *file_open(file_state *fs, const ac_model *m, const char **why)
 {
     pthread_mutex_lock(&fs->mu);
+    const ac_suite_file *f = fs->model_file->released ? &fs->loaded : fs->model_file;
     if (!fs->open && !fs->open_err) {
-        const ac_suite_file *f = fs->stub;
         char *e = NULL;
-        if (f->released) {
-            if (ac_reload_file(m, fs->stub, &fs->loaded, &e) == 0) f = &fs->loaded;
-            else fs->open_err = redacted(e);
-            free(e);
-        }
+        if (fs->model_file->released && ac_reload_file(m, fs->model_file, &fs->loaded, &e) < 0)
+            fs->open_err = redacted(e);
+        free(e);
         if (!fs->open_err) {
-            fs->file = f;
             fs->n_fx = f->n_fixtures;
             fs->fx_scope = ac_calloc(fs->n_fx + 1, sizeof *fs->fx_scope);
             for (size_t k = 0; k < fs->n_fx; k++) ac_scope_init(&fs->fx_scope[k], fs->root);
@@ -1354,9 +1351,9 @@ static const char *file_open(file_state *fs, const ac_model *m)
             fs->open = true;
         }
     }
-    const char *err = fs->open ? NULL : fs->open_err;
+    *why = fs->open ? NULL : fs->open_err;
     pthread_mutex_unlock(&fs->mu);
-    return err;
+    return *why ? NULL : f;
 }
 
 static void file_close_locked(file_state *fs)
@@ -1374,7 +1371,6 @@ static void file_close_locked(file_state *fs)
     fs->fx = NULL;
     fs->n_fx = 0;
     ac_suite_file_free_contents(&fs->loaded);
-    fs->file = fs->stub;
     fs->open = false;
 }
 
@@ -1387,13 +1383,13 @@ static void file_test_done(file_state *fs)
 }
 
 /* The result of a test whose file could not be opened: an error, like any test that could not
- * run (a warning at should level). */
+ * run. */
 static void unopened_result(const runner *R, const file_state *fs, const ac_test *t, const char *why,
                             ac_test_result *res)
 {
-    result_begin(R, fs->stub, t, res);
-    res->outcome = res->severity == AC_SEV_MUST ? AC_OUT_ERROR
-                 : res->severity == AC_SEV_SHOULD ? AC_OUT_WARN : AC_OUT_PASS;
+    result_begin(R, fs->model_file, t, res);
+    res->outcome = AC_OUT_ERROR;
+    settle_by_severity(res);
     res->reason = ac_strdup(why);
     ac_step_result *sr = new_step(res, t->id);
     sr->outcome = AC_OUT_ERROR;
@@ -1511,9 +1507,10 @@ static void *work(void *arg)
         file_state *fs = &S->states[it->file - R->model->files];
         ac_test_result res;
         test_info info = { 0 };
-        const char *why = file_open(fs, R->model);
-        if (why) unopened_result(R, fs, it->test, why, &res);
-        else info = run_test(R, W->http, fs, &fs->file->tests[it->test - it->file->tests], &res);
+        const char *why = NULL;
+        const ac_suite_file *f = file_open(fs, R->model, &why);
+        if (!f) unopened_result(R, fs, it->test, why, &res);
+        else info = run_test(R, W->http, fs, &f->tests[it->test - it->file->tests], &res);
         file_test_done(fs);
         bool failed = ac_test_result_is_failure(&res);
 
@@ -1576,7 +1573,7 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
 
     file_state *states = ac_calloc(m->n_files + 1, sizeof *states);
     for (size_t f = 0; f < m->n_files; f++) {
-        states[f].file = states[f].stub = &m->files[f];
+        states[f].model_file = &m->files[f];
         states[f].root = vars;
         pthread_mutex_init(&states[f].mu, NULL);
         pthread_cond_init(&states[f].cv, NULL);

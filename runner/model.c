@@ -35,16 +35,18 @@ ac_severity ac_sevspec_resolve(ac_sevspec s, const char *profile, ac_severity df
     return dflt;
 }
 
+const yn_node *ac_test_override(const ac_test *t, const char *profile, const char *key)
+{
+    for (size_t i = 0; profile && i < t->n_overrides; i++)
+        if (strcmp(t->overrides[i].profile, profile) == 0) return yn_get(t->overrides[i].node, key);
+    return NULL;
+}
+
 ac_severity ac_test_severity(const ac_test *t, const char *profile)
 {
     if (!t->node) return t->plan_severity;   /* released: the YAML is gone */
-    for (size_t i = 0; i < t->n_overrides; i++)
-        if (profile && strcmp(t->overrides[i].profile, profile) == 0) {
-            const yn_node *o = yn_get(t->overrides[i].node, "severity");
-            if (o) return ac_sevspec_resolve((ac_sevspec){ o }, profile, AC_SEV_MUST);
-            break;
-        }
-    return ac_sevspec_resolve(t->severity, profile, AC_SEV_MUST);
+    const yn_node *o = ac_test_override(t, profile, "severity");
+    return ac_sevspec_resolve(o ? (ac_sevspec){ o } : t->severity, profile, AC_SEV_MUST);
 }
 
 static void step_free(ac_step *s)

@@ -129,6 +129,8 @@ typedef struct ac_model {
     char *profile;              /* owned: the profile of ac_test.plan_severity */
 } ac_model;
 
+/* Key `key` of the test's override for `profile` (profiles: { NAME: {...} }), or NULL. */
+const yn_node *ac_test_override(const ac_test *t, const char *profile, const char *key);
 /* A test's severity in a profile: its profile override's `severity:`, else its own, else must.
  * A released test (node == NULL) only knows its plan_severity (the load profile's). */
 ac_severity ac_test_severity(const ac_test *t, const char *profile);
