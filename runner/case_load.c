@@ -32,19 +32,19 @@ const char *const ac_builtin_var_names[] = { "now", "uuid", "random", "target", 
 
 static const char *const FILE_KEYS[] = { "suite", "description", "tags", "fixtures", "tests", NULL };
 static const char *const TEST_KEYS[] = { "id", "name", "description", "severity", "refs", "tags",
-    "requires", "when", "skip_on", "request", "expect", "capture", "steps", "repeat",
+    "requires", "control", "when", "skip_on", "request", "expect", "capture", "steps", "repeat",
     "concurrency", "expect_all", "profiles", NULL };
-static const char *const FIXTURE_KEYS[] = { "requires", "request", "expect", "capture", NULL };
+static const char *const FIXTURE_KEYS[] = { "description", "requires", "request", "expect", "capture", NULL };
 static const char *const REQUEST_KEYS[] = { "method", "path", "url", "headers", "query", "form",
     "json", "body", "timeout", "follow_redirects", "http_version", NULL };
 static const char *const EXPECT_KEYS[] = { "status", "headers", "json", "body", "jwt",
     "duration_ms", "any_of", "values", "connection_closed_ok", NULL };
 static const char *const RUN_EXPECT_KEYS[] = { "exit", NULL };
 static const char *const STEP_KEYS[] = { "name", "request", "expect", "capture", "until",
-    "compare", "run", "wait", "when", "skip_on", "repeat", NULL };
+    "compare", "run", "wait", "when", "skip_on", "repeat", "control", NULL };
 static const char *const REQUEST_STEP_KEYS[] = { "name", "request", "expect", "capture", "until",
-    "compare", "when", "skip_on", "repeat", NULL };
-static const char *const RUN_STEP_KEYS[] = { "name", "run", "expect", "when", NULL };
+    "compare", "when", "skip_on", "repeat", "control", NULL };
+static const char *const RUN_STEP_KEYS[] = { "name", "run", "expect", "when", "control", NULL };
 static const char *const WAIT_STEP_KEYS[] = { "name", "wait", "when", NULL };
 static const char *const RUN_KEYS[] = { "command", "env", "timeout", NULL };
 static const char *const UNTIL_KEYS[] = { "every", "within", NULL };
@@ -75,7 +75,8 @@ static const char *const DURATION_OPS[] = { "gt", "ge", "lt", "le", NULL };
 static const char *const ASSERT_OPS[] = { "equals", "not_equals", "gt", "ge", "lt", "le", NULL };
 static const char *const SEVERITY_KEY[] = { "severity", NULL };
 static const char *const ASSERT_EXTRA[] = { "expr", "tolerance", "severity", NULL };
-static const char *const WHEN_EXTRA[] = { "value", NULL };
+static const char *const WHEN_EXTRA[] = { "value", "kind", NULL };
+static const char *const WHEN_KINDS[] = { "not-applicable", "not-configured", NULL };
 static const char *const VALUES_EXTRA[] = { "value", "severity", NULL };
 static const char *const NO_KEYS[] = { NULL };
 
@@ -1088,6 +1089,17 @@ static void check_when(loader *L, const vctx *V, const yn_node *w)
         const yn_node *value = yn_get(c, "value");
         if (!value) lerr(L, c, "when needs value (a template such as \"${is_jwt(access_token)}\")");
         else if (want_str(L, value, "when value")) check_template(L, V, value);
+        /* What a false condition means for coverage: the check does not apply to this target
+         * (the default), or the run was not given what it needs to judge it. */
+        const yn_node *kind = yn_get(c, "kind");
+        const char *k = kind ? want_text(L, kind, "when kind") : NULL;
+        if (k && !in_list(k, WHEN_KINDS)) {
+            ac_buf b;
+            ac_buf_init(&b);
+            list_join(&b, WHEN_KINDS);
+            lerr(L, kind, "when kind '%s' is not one of %s", k, ac_buf_str(&b));
+            ac_buf_free(&b);
+        }
         check_opmap(L, V, c, "when", ALL_OPS, WHEN_EXTRA);
     }
 }
@@ -1348,6 +1360,8 @@ static ac_step *load_steps(loader *L, const vctx *Vtest, const yn_node *steps, s
             }
         const yn_node *w = yn_get(s, "when");
         if (w) { st->when = w; check_when(L, &V, w); }
+        const yn_node *ctl = yn_get(s, "control");
+        if (ctl && want_bool(L, ctl, "control")) st->control = ctl->b;
         ac_strlist new_caps = { 0 };
         if (st->kind == AC_STEP_REQUEST && req) {
             st->request = req;
@@ -1429,6 +1443,46 @@ static const ac_fixture *find_fixture(const ac_suite_file *sf, const char *name)
 
 /* ---- fixtures and tests ------------------------------------------------------------------ */
 
+/* `control: NAME` or `control: [NAME, ...]`: fixtures of this file that prove, in this run, that
+ * the endpoint a refusal check targets works; the test is judged only after they succeeded. */
+static void load_controls(loader *L, const ac_suite_file *sf, const yn_node *n, ac_strlist *out)
+{
+    if (n->kind == YN_SEQ && n->n_items == 0) lerr(L, n, "control must not be an empty list");
+    const yn_node *const *items = n->kind == YN_SEQ ? (const yn_node *const *)n->items : &n;
+    size_t count = n->kind == YN_SEQ ? n->n_items : 1;
+    for (size_t i = 0; i < count; i++) {
+        const char *name = want_text(L, items[i], "control");
+        if (!name) continue;
+        if (!find_fixture(sf, name)) {
+            cands c = { 0 };
+            for (size_t k = 0; k < sf->n_fixtures; k++) cands_add(&c, sf->fixtures[k].name);
+            char dym[96];
+            did_you_mean(dym, sizeof dym, cands_suggest(&c, name));
+            free(c.v);
+            lerr(L, items[i], "control '%s' is not a fixture of this file%s", name, dym);
+            continue;
+        }
+        if (!ac_strlist_contains(out, name)) ac_strlist_push(out, name);
+    }
+}
+
+/* A test must be able to fail: one expectation somewhere (a run step's exit status counts). */
+static bool steps_have_check(const ac_step *steps, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (steps[i].expect || steps[i].compare || steps[i].kind == AC_STEP_RUN) return true;
+    return false;
+}
+
+static bool test_has_check(const ac_test *t)
+{
+    if (t->expect_all || steps_have_check(t->steps, t->n_steps)) return true;
+    for (size_t i = 0; i < t->n_overrides; i++)
+        if (yn_get(t->overrides[i].node, "expect") || steps_have_check(t->overrides[i].steps, t->overrides[i].n_steps))
+            return true;
+    return false;
+}
+
 static void load_fixture(loader *L, ac_fixture *fx, const yn_node *key, const yn_node *fn)
 {
     fx->name = ac_strdup(key->str);
@@ -1440,6 +1494,11 @@ static void load_fixture(loader *L, ac_fixture *fx, const yn_node *key, const yn
     if (!want_map(L, fn, "a fixture")) return;
     check_keys(L, fn, "fixture", FIXTURE_KEYS);
     const yn_node *n;
+    if ((n = yn_get(fn, "description"))) {
+        const char *d = want_text(L, n, "fixture description");
+        if (d && strchr(d, '\n')) lerr(L, n, "fixture description must be one line");
+        else if (d) fx->description = ac_strdup(d);
+    }
     if ((n = yn_get(fn, "requires"))) {
         load_names(L, n, "requires", NAMES_REQ, &fx->requires);
         for (size_t i = 0; i < n->n_items; i++) {
@@ -1573,6 +1632,7 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
             for (size_t j = 0; j < cap->n_pairs; j++) ac_strlist_push(&V.caps, cap->pairs[j].key->str);
     }
 
+    if ((n = yn_get(tn, "control"))) load_controls(L, sf, n, &t->controls);
     if ((t->when = yn_get(tn, "when"))) check_when(L, &V, t->when);
     if ((t->skip_on = yn_get(tn, "skip_on"))) check_skip_on(L, t->skip_on);
 
@@ -1697,6 +1757,11 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
             }
         }
     }
+    for (size_t i = 0; i < t->n_steps; i++)
+        if (t->steps[i].control) ac_strlist_push(&t->controls, t->steps[i].name);
+    if ((req || steps) && !test_has_check(t))
+        lerr(L, tn, "test %s checks nothing: give it expect (or expect_all, compare, a run step) so it "
+             "can fail", t->id ? t->id : owner);
     vctx_free(&V);
 }
 

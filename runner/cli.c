@@ -11,7 +11,8 @@ typedef enum {
     O_TARGET, O_VAR, O_VARS_FILE, O_SECRET, O_SUITE, O_LIST, O_TAGS, O_SKIP_TAGS, O_INCLUDE, O_ID,
     O_PROFILE, O_STRICT, O_FAIL_FAST, O_VERBOSE, O_JOBS, O_RUN_DEADLINE, O_TAP, O_TAP_VERSION,
     O_JUNIT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
-    O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_JSON, O_HTML, O_BASELINE
+    O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_JSON, O_HTML, O_BASELINE,
+    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE
 } opt_id;
 
 typedef struct opt {
@@ -37,6 +38,8 @@ static const opt OPTS[] = {
     { "id", 0, true, O_ID, "ID,...", "run only these test ids (shell globs allowed)" },
     { "profile", 0, true, O_PROFILE, "NAME", "severity profile: documented (default) or rfc" },
     { "strict", 0, false, O_STRICT, NULL, "should-level failures fail the run" },
+    { "allow-skip", 0, true, O_ALLOW_SKIP, "ID|TAG,...", "accept that these must-level tests are not judged (no exit 4)" },
+    { "allow-incomplete", 0, false, O_ALLOW_INCOMPLETE, NULL, "accept every must-level gap (still reported)" },
     { "fail-fast", 0, false, O_FAIL_FAST, NULL, "stop after the first failing test (TAP: Bail out!)" },
     { "verbose", 'v', false, O_VERBOSE, NULL, "print redacted request/response transcripts of failures" },
     { "jobs", 'j', true, O_JOBS, "N", "run up to N tests at once (default 1); reports keep plan order" },
@@ -92,11 +95,15 @@ void ac_cli_usage(FILE *out)
           "  Tests whose variables are not set are skipped with a reason naming the variable.\n"
           "  Secrets (passwords, tokens, Authorization values) never appear in any output.\n"
           "\nExit status:\n"
-          "  0  every must-level check passed\n"
+          "  0  every selected must-level test was judged and passed\n"
           "  1  a must-level check failed or errored, or no must-level check ran\n"
           "  2  usage, vars-file or case-file error (nothing was sent)\n"
           "  3  the target never gave an HTTP answer (refused, DNS, TLS, timeout, not HTTP)\n"
-          "  (when several apply: 2 > 3 > 1 > 0)\n"
+          "  4  incomplete: all that ran passed, but must-level tests were not judged (a variable\n"
+          "     or account not configured, a 429); the summary names what to set. Accept named\n"
+          "     gaps with --allow-skip ID|TAG (also AUTHCONFORM_ALLOW_SKIP=ID,TAG or allow_skip in\n"
+          "     a vars file), or all with --allow-incomplete\n"
+          "  (when several apply: 2 > 3 > 1 > 4 > 0)\n"
           "\nExamples:\n"
           "  APINIZER_USERNAME=ci APINIZER_PASSWORD=... authconform --target https://host/apiops --junit out/junit.xml\n"
           "  authconform --target http://127.0.0.1:8080/apiops --tags bearer --tap-version 13 | prove -e cat -\n"
@@ -161,6 +168,8 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
     case O_SKIP_TAGS: ac_strlist_split(&c->cfg.skip_tags, v); break;
     case O_INCLUDE: ac_strlist_split(&c->cfg.include, v); break;
     case O_ID: ac_strlist_split(&c->cfg.ids, v); break;
+    case O_ALLOW_SKIP: ac_strlist_split(&c->cfg.allow_skip, v); break;
+    case O_ALLOW_INCOMPLETE: c->cfg.allow_incomplete = true; break;
     case O_PROFILE: set_str(&c->cfg.profile, v); break;
     case O_STRICT: c->cfg.strict = true; break;
     case O_FAIL_FAST: c->cfg.fail_fast = true; break;

@@ -21,6 +21,7 @@ void ac_config_free(ac_config *c)
     ac_strlist_free(&c->skip_tags);
     ac_strlist_free(&c->include);
     ac_strlist_free(&c->ids);
+    ac_strlist_free(&c->allow_skip);
     free(c->shard);
     free(c->cacert);
     free(c->cert);

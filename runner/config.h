@@ -20,6 +20,9 @@ typedef struct ac_config {
     ac_strlist ids;             /* --id: exact ids or shell globs */
     int shard_k, shard_n;       /* --shard K/N (1 <= K <= N); 0/0 = the whole plan */
     char *shard;                /* owned "K/N" as given, or NULL */
+    ac_strlist allow_skip;      /* --allow-skip, AUTHCONFORM_ALLOW_SKIP, vars file allow_skip: ids
+                                   (globs) or tags whose must-level gaps are accepted */
+    bool allow_incomplete;      /* --allow-incomplete: every gap is accepted (still reported) */
     ac_http_opts http;          /* strings borrowed from the owned copies below */
     char *cacert, *cert, *key, *proxy;
 } ac_config;

@@ -61,6 +61,8 @@ typedef struct file_state {
     ac_scope *fx_scope;
     fx_state *fx;              /* guarded by mu */
     char **fx_reason;          /* owned, redacted; written before the state leaves FX_RUNNING */
+    ac_skip_kind *fx_kind;     /* FX_UNAVAILABLE: not configured or rate limited */
+    char **fx_missing;         /* owned: the variable it lacked ("name (ENV)"), or NULL */
     pthread_mutex_t mu;
     pthread_cond_t cv;         /* broadcast when a fixture of this file completes */
 } file_state;
@@ -74,6 +76,8 @@ typedef struct runner {
     pthread_mutex_t mu;        /* guards unreachable_reason */
     char *unreachable_reason;
     double deadline_ms;        /* ac_now_ms() when --run-deadline ends; 0: none */
+    /* Every response of the run, for a wrong base path: all the same 404, or all redirects. */
+    atomic_size_t n_responses, n_404, n_3xx;
 } runner;
 
 /* A test in progress. */
@@ -95,6 +99,7 @@ typedef struct test_run {
     size_t must_checks;        /* must-level checks evaluated */
     bool saw_unreachable;      /* this test hit the transport error that made the target unreachable */
     bool stop;                 /* a step ended the test (fail, error, skip) */
+    bool control_passed;       /* a `control: true` step of this test passed */
 } test_run;
 
 static char *redacted(const char *s)
@@ -135,6 +140,22 @@ static bool var_is_set(const ac_scope *s, const char *name)
 {
     const ac_var *v = ac_scope_get(s, name);
     return v && v->len > 0;
+}
+
+/* How a missing variable is named in the coverage summary: "password (APINIZER_PASSWORD)". */
+static char *missing_var_label(const runner *R, const char *name)
+{
+    const ac_var_decl *d = ac_manifest_find_var(&R->model->manifest, name);
+    if (d && d->env) return ac_sprintf("%s (%s)", name, d->env);
+    return ac_strdup(name);
+}
+
+/* The test is skipped because variable `name` is not set: not configured, a gap in coverage. */
+static void mark_missing(test_run *T, const char *name)
+{
+    T->res->skip_kind = AC_SKIP_NOT_CONFIGURED;
+    free(T->res->missing_var);
+    T->res->missing_var = missing_var_label(T->R, name);
 }
 
 static char *missing_var_reason(const runner *R, const char *name)
@@ -355,7 +376,12 @@ static int send_once(runner *R, ac_http *http, const ac_built_req *br, ac_respon
     if (status_out) *status_out = st;
     if (got && !atomic_load_explicit(&R->ever_response, memory_order_relaxed))
         atomic_store(&R->ever_response, true);
-    if (st == AC_HTTP_OK) return 0;
+    if (st == AC_HTTP_OK) {
+        atomic_fetch_add(&R->n_responses, 1);
+        if (resp->status == 404) atomic_fetch_add(&R->n_404, 1);
+        if (resp->status >= 300 && resp->status < 400) atomic_fetch_add(&R->n_3xx, 1);
+        return 0;
+    }
     if (clamped && st == AC_HTTP_ERR_TIMEOUT) {   /* the run's limit, not the target's fault */
         free(*err);
         *err = ac_sprintf("run deadline of %g s reached during this request", R->cfg->run_deadline_s);
@@ -379,6 +405,8 @@ static fx_state run_fixture(test_run *T, size_t idx)
     for (size_t i = 0; i < fx->requires.n; i++) {
         if (!var_is_set(fs->root, fx->requires.items[i])) {
             fs->fx_reason[idx] = missing_var_reason(R, fx->requires.items[i]);
+            fs->fx_kind[idx] = AC_SKIP_NOT_CONFIGURED;
+            fs->fx_missing[idx] = missing_var_label(R, fx->requires.items[i]);
             return FX_UNAVAILABLE;
         }
     }
@@ -400,6 +428,7 @@ static fx_state run_fixture(test_run *T, size_t idx)
         char *why = rate_limit_reason(&resp);
         fs->fx_reason[idx] = ac_sprintf("fixture %s: %s", fx->name, why);
         free(why);
+        fs->fx_kind[idx] = AC_SKIP_RATE_LIMITED;
         state = FX_UNAVAILABLE;
         goto out;
     }
@@ -467,6 +496,42 @@ static bool captured_by_required_fixture(const ac_test *t, const char *name)
     return false;
 }
 
+/* The test inherits why its fixture could not run: not configured (and which variable), or
+ * rate limited. */
+static void fixture_skip_kind(test_run *T, size_t idx)
+{
+    file_state *fs = T->fs;
+    T->res->skip_kind = fs->fx_kind[idx] ? fs->fx_kind[idx] : AC_SKIP_NOT_CONFIGURED;
+    if (fs->fx_missing[idx]) {
+        free(T->res->missing_var);
+        T->res->missing_var = ac_strdup(fs->fx_missing[idx]);
+    }
+}
+
+/* `control:` fixtures: each must have succeeded in this run before the test is judged. One that
+ * failed makes the test an error (a refusal proves nothing about an endpoint that does not work);
+ * one that could not run leaves the test unjudged, like a missing requirement. */
+static ac_outcome check_controls(test_run *T, char **reason)
+{
+    const ac_test *t = T->t;
+    for (size_t i = 0; i < t->controls.n; i++) {
+        size_t idx;
+        const ac_fixture *fx = find_fixture(t->file, t->controls.items[i], &idx);
+        if (!fx) continue;   /* a control step, checked when it runs */
+        fx_state st = need_fixture(T, idx);
+        if (st == FX_OK) continue;
+        const char *what = fx->description ? fx->description : fx->name;
+        if (st == FX_UNAVAILABLE) {
+            fixture_skip_kind(T, idx);
+            *reason = ac_sprintf("control %s could not run: %s", what, T->fs->fx_reason[idx]);
+            return AC_OUT_SKIP;
+        }
+        *reason = ac_sprintf("control failed: %s: %s", what, T->fs->fx_reason[idx]);
+        return AC_OUT_ERROR;
+    }
+    return AC_OUT_PASS;
+}
+
 /* Checks `requires` in order, running the fixtures it names, and chains read-only views of
  * their scopes under the test (a later fixture's capture wins over an earlier one's). A variable
  * that one of the required fixtures captures is checked once all of them ran. Returns
@@ -490,6 +555,7 @@ static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reaso
             if (st == FX_UNAVAILABLE || st == FX_FAILED) {
                 *reason = ac_strdup(fs->fx_reason[idx]);
                 out = st == FX_UNAVAILABLE ? AC_OUT_SKIP : AC_OUT_ERROR;
+                if (st == FX_UNAVAILABLE) fixture_skip_kind(T, idx);
                 break;
             }
             ac_scope *v = &T->fx_views[n_views++];
@@ -501,6 +567,7 @@ static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reaso
                 ac_strlist_push(&deferred, name);
             } else {
                 *reason = missing_var_reason(R, name);
+                mark_missing(T, name);
                 out = AC_OUT_SKIP;
             }
         }
@@ -510,6 +577,7 @@ static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reaso
             /* An optional capture that found nothing: the server's answer, not the user's
              * configuration, is why the test cannot run. */
             *reason = ac_sprintf("requires %s, which the server's response did not include", deferred.items[i]);
+            T->res->skip_kind = AC_SKIP_NOT_APPLICABLE;
             out = AC_OUT_SKIP;
         }
     }
@@ -519,10 +587,34 @@ static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reaso
 
 /* ---- conditions ----------------------------------------------------------------------------- */
 
-/* Returns AC_OUT_PASS when the condition holds, SKIP with the reason when not, ERROR on error. */
-static ac_outcome check_when(const yn_node *when, const ac_scope *s, char **reason)
+/* The kind of skip a false condition means: its `kind:` (not-applicable by default); a condition
+ * list takes the kind of its first false item. */
+static ac_skip_kind when_kind(const yn_node *when, const ac_scope *s)
+{
+    const yn_node *const *items = when->kind == YN_SEQ ? (const yn_node *const *)when->items : &when;
+    size_t n = when->kind == YN_SEQ ? when->n_items : 1;
+    for (size_t i = 0; i < n; i++) {
+        bool holds = true;
+        char *why = NULL, *err = NULL;
+        if (n > 1 && ac_cond_eval(items[i], s, &holds, &why, &err) == 0 && holds) {
+            free(why);
+            continue;
+        }
+        free(why);
+        free(err);
+        const yn_node *k = yn_get(items[i], "kind");
+        ac_skip_kind kind = k ? ac_skip_kind_parse(k->str) : AC_SKIP_NONE;
+        return kind == AC_SKIP_NONE ? AC_SKIP_NOT_APPLICABLE : kind;
+    }
+    return AC_SKIP_NOT_APPLICABLE;
+}
+
+/* Returns AC_OUT_PASS when the condition holds, SKIP with the reason (and *kind) when not, ERROR
+ * on error. */
+static ac_outcome check_when(const yn_node *when, const ac_scope *s, char **reason, ac_skip_kind *kind)
 {
     if (!when) return AC_OUT_PASS;
+    *kind = AC_SKIP_NOT_CONFIGURED;
     bool holds = false;
     char *why = NULL, *err = NULL;
     if (ac_cond_eval(when, s, &holds, &why, &err) < 0) {
@@ -530,6 +622,7 @@ static ac_outcome check_when(const yn_node *when, const ac_scope *s, char **reas
          * declared variable nobody set or an optional capture that found nothing: the
          * condition cannot hold. */
         if (ac_str_startswith(err, "undefined variable")) {
+            *kind = AC_SKIP_NOT_CONFIGURED;   /* a variable nobody set: not configured */
             *reason = ac_sprintf("condition not met: %s", err);
             free(err);
             free(why);
@@ -546,6 +639,7 @@ static ac_outcome check_when(const yn_node *when, const ac_scope *s, char **reas
     }
     *reason = ac_sprintf("condition not met: %s", why ? why : "when is false");
     free(why);
+    *kind = when_kind(when, s);
     return AC_OUT_SKIP;
 }
 
@@ -558,6 +652,25 @@ static void end_test(test_run *T, ac_outcome o, char *reason)
     T->res->reason = redacted(reason);
     free(reason);
     T->stop = true;
+}
+
+static void step_error(test_run *T, ac_step_result *sr, char *reason);
+
+/* A 429 ends the test unjudged (rate limited). After a control of this test passed, it is an
+ * error instead: the control proved the endpoint answers, so the throttling was caused by the
+ * check itself, and a run must not look merely incomplete after it. Takes why. */
+static void end_rate_limited(test_run *T, ac_step_result *sr, char *why)
+{
+    if (T->control_passed) {
+        char *e = ac_sprintf("%s after the control passed: the check could not be judged", why);
+        free(why);
+        step_error(T, sr, e);
+        return;
+    }
+    sr->outcome = AC_OUT_SKIP;
+    sr->reason = ac_strdup(why);
+    T->res->skip_kind = AC_SKIP_RATE_LIMITED;
+    end_test(T, AC_OUT_SKIP, why);
 }
 
 static void step_error(test_run *T, ac_step_result *sr, char *reason)
@@ -685,11 +798,9 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
         sr->status = resp->status;
         if (resp->status == 429 && !expect_names_429(expect)) {
             char *why = rate_limit_reason(resp);
-            sr->outcome = AC_OUT_SKIP;
-            sr->reason = ac_strdup(why);
             sr->response_excerpt = response_excerpt(resp);
             ac_built_req_free(&br);
-            end_test(T, AC_OUT_SKIP, why);
+            end_rate_limited(T, sr, why);
             return;
         }
         char *skip = skip_on_reason(st->skip_on ? st->skip_on : T->t->skip_on, resp->status);
@@ -698,6 +809,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
             sr->reason = ac_strdup(skip);
             sr->response_excerpt = response_excerpt(resp);
             ac_built_req_free(&br);
+            T->res->skip_kind = AC_SKIP_NOT_APPLICABLE;
             end_test(T, AC_OUT_SKIP, skip);
             return;
         }
@@ -765,6 +877,7 @@ static void run_command_step(test_run *T, const ac_step *st, ac_step_result *sr)
     const ac_var *v = ac_scope_get(&T->scope, name);
     if (!v || v->len == 0) {
         char *why = missing_var_reason(R, name);
+        mark_missing(T, name);
         free(name);
         sr->outcome = AC_OUT_SKIP;
         sr->reason = ac_strdup(why);
@@ -1064,9 +1177,7 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
                 why = rate_limit_reason(&S.resps[i]);
                 break;
             }
-        sr->outcome = AC_OUT_SKIP;
-        sr->reason = ac_strdup(why);
-        end_test(T, AC_OUT_SKIP, why);
+        end_rate_limited(T, sr, why);
         goto out;
     }
     if (errors) {
@@ -1194,6 +1305,22 @@ static void result_begin(const runner *R, const ac_suite_file *f, const ac_test 
     for (size_t i = 0; i < t->tags.n; i++) ac_strlist_push(&res->tags, t->tags.items[i]);
 }
 
+/* A `control: true` step that did not pass makes the test an error, whatever it asserted: the
+ * refusals after it would prove nothing. */
+static void control_step_done(test_run *T, ac_step_result *sr)
+{
+    if (sr->outcome == AC_OUT_PASS) {
+        T->control_passed = true;
+        return;
+    }
+    if (sr->outcome != AC_OUT_FAIL && sr->outcome != AC_OUT_WARN) return;   /* error, skip: as they are */
+    char *why = ac_sprintf("control failed: step %s: %s", sr->name, sr->reason ? sr->reason : "did not pass");
+    sr->outcome = AC_OUT_ERROR;
+    free(sr->reason);
+    sr->reason = redacted(why);
+    end_test(T, AC_OUT_ERROR, why);
+}
+
 static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_test *t, ac_test_result *res)
 {
     result_begin(R, t->file, t, res);
@@ -1213,9 +1340,13 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
 
     char *reason = NULL;
     const ac_scope *top = NULL;
+    ac_skip_kind wkind = AC_SKIP_NONE;
+    for (size_t i = 0; i < t->controls.n; i++) ac_strlist_push(&res->controls, t->controls.items[i]);
     ac_outcome pre = check_requires(&T, &top, &reason);
     ac_scope_init(&T.scope, top);
-    if (pre == AC_OUT_PASS) pre = check_when(t->when, &T.scope, &reason);
+    if (pre == AC_OUT_PASS) pre = check_controls(&T, &reason);
+    if (pre == AC_OUT_PASS && (pre = check_when(t->when, &T.scope, &reason, &wkind)) == AC_OUT_SKIP)
+        res->skip_kind = wkind;
     if (pre != AC_OUT_PASS) {
         res->outcome = pre;
         res->reason = redacted(reason);
@@ -1248,7 +1379,8 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
             continue;
         }
         char *why = NULL;
-        ac_outcome w = check_when(st->when, &T.scope, &why);
+        ac_outcome w = check_when(st->when, &T.scope, &why, &wkind);
+        if (w == AC_OUT_SKIP) res->skip_kind = wkind;
         if (w != AC_OUT_PASS) {
             ac_step_result *sr = new_step(res, st->name);
             sr->outcome = w;
@@ -1266,6 +1398,7 @@ static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_tes
         case AC_STEP_RUN: run_command_step(&T, st, sr); break;
         case AC_STEP_WAIT: run_wait_step(&T, st, sr); break;
         }
+        if (st->control) control_step_done(&T, sr);
     }
     /* The test's outcome: an explicit end (skip/error) wins; otherwise the worst step. */
     if (res->outcome == AC_OUT_PASS) {
@@ -1299,6 +1432,22 @@ done:
 
 /* ---- the run --------------------------------------------------------------------------------------- */
 
+/* A target URL with a wrong base path answers everything alike: the same 404, or a redirect to a
+ * login page. Negative checks would read that as refusals (their controls make them errors);
+ * this names the likely cause once. NULL when the run looks like a real API. Caller frees. */
+static char *base_path_diagnosis(runner *R, const ac_config *cfg)
+{
+    size_t n = atomic_load(&R->n_responses);
+    if (n < 2) return NULL;
+    const char *what = atomic_load(&R->n_404) == n ? "404 Not Found"
+                     : atomic_load(&R->n_3xx) == n ? "a redirect (3xx)" : NULL;
+    if (!what) return NULL;
+    return ac_sprintf("every one of the %zu responses from %s was %s: is the base path right? The "
+                      "target must be the API's base URL (for Apinizer, ending in /apiops); endpoint "
+                      "paths are joined to it (variables token_path, hello_path, projects_path, health_path)",
+                      n, cfg->target ? cfg->target : "the target", what);
+}
+
 static int emit(ac_reporter **reps, size_t n, const ac_test_result *r, size_t index, char **err)
 {
     int rc = 0;
@@ -1313,9 +1462,10 @@ static int emit(ac_reporter **reps, size_t n, const ac_test_result *r, size_t in
     return rc;
 }
 
-static void tally(ac_run_summary *s, const ac_test_result *r)
+static void tally(ac_run_summary *s, const ac_test_result *r, const ac_config *cfg)
 {
     s->total++;
+    ac_coverage_add(&s->coverage, r, &cfg->allow_skip, cfg->allow_incomplete);
     switch (r->outcome) {
     case AC_OUT_PASS: s->passed++; break;
     case AC_OUT_FAIL: s->failed++; break;
@@ -1348,6 +1498,8 @@ static const ac_suite_file *file_open(file_state *fs, const ac_model *m, const c
             for (size_t k = 0; k < fs->n_fx; k++) ac_scope_init(&fs->fx_scope[k], fs->root);
             fs->fx = ac_calloc(fs->n_fx + 1, sizeof *fs->fx);
             fs->fx_reason = ac_calloc(fs->n_fx + 1, sizeof *fs->fx_reason);
+            fs->fx_kind = ac_calloc(fs->n_fx + 1, sizeof *fs->fx_kind);
+            fs->fx_missing = ac_calloc(fs->n_fx + 1, sizeof *fs->fx_missing);
             fs->open = true;
         }
     }
@@ -1362,9 +1514,14 @@ static void file_close_locked(file_state *fs)
     for (size_t k = 0; k < fs->n_fx; k++) {
         ac_scope_free(&fs->fx_scope[k]);
         free(fs->fx_reason[k]);
+        free(fs->fx_missing[k]);
     }
     free(fs->fx_scope);
     free(fs->fx_reason);
+    free(fs->fx_kind);
+    free(fs->fx_missing);
+    fs->fx_kind = NULL;
+    fs->fx_missing = NULL;
     free(fs->fx);
     fs->fx_scope = NULL;
     fs->fx_reason = NULL;
@@ -1458,7 +1615,7 @@ static void emit_ready(sched *S)
         if (S->next_emit >= S->next_start || !sl->done) break;
         size_t index = S->next_emit;
         pthread_mutex_unlock(&S->mu);
-        tally(S->summary, &sl->res);
+        tally(S->summary, &sl->res, S->R->cfg);
         bool failed = ac_test_result_is_failure(&sl->res);
         char *e = NULL;
         int erc = emit(S->reporters, S->n_reporters, &sl->res, index + 1, &e);
@@ -1540,6 +1697,9 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     runner R = { .model = m, .cfg = cfg, .root = vars };
     atomic_init(&R.ever_response, false);
     atomic_init(&R.unreachable, false);
+    atomic_init(&R.n_responses, 0);
+    atomic_init(&R.n_404, 0);
+    atomic_init(&R.n_3xx, 0);
     pthread_mutex_init(&R.mu, NULL);
 
     /* One worker per job, never more than there are tests; each with its own client. */
@@ -1562,6 +1722,8 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     ac_run_info info = { .tool_version = AC_VERSION, .target = cfg->target, .profile = cfg->profile,
                          .strict = cfg->strict, .start_wall = ac_wall_time(), .planned = plan->n };
     ac_run_info_fill(&info, m, cfg);   /* suite name, version and hash; result-changing options */
+    for (size_t i = 0; i < cfg->allow_skip.n; i++) ac_strlist_push(&summary->coverage.allowed, cfg->allow_skip.items[i]);
+    if (cfg->allow_incomplete) ac_strlist_push(&summary->coverage.allowed, "--allow-incomplete");
     for (size_t i = 0; i < n_reporters; i++) {
         char *e = NULL;
         if (reporters[i]->begin(reporters[i], &info, &e) < 0) {
@@ -1609,8 +1771,10 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     if (atomic_load(&R.unreachable) && !atomic_load(&R.ever_response)) summary->exit_code = 3;
     else if (S.failures > 0) summary->exit_code = 1;
     else if (S.must_checks == 0) summary->exit_code = 1;
-    else summary->exit_code = 0;
-    if (summary->bailed && summary->exit_code == 0) summary->exit_code = 1;   /* e.g. the run deadline */
+    else summary->exit_code = summary->coverage.incomplete ? 4 : 0;
+    if (summary->bailed && (summary->exit_code == 0 || summary->exit_code == 4))
+        summary->exit_code = 1;   /* e.g. the run deadline */
+    summary->diagnosis = base_path_diagnosis(&R, cfg);
 
     for (size_t i = 0; i < n_reporters; i++) {
         char *e = NULL;

@@ -112,6 +112,23 @@ static int build_scope(const ac_cli *cli, const ac_manifest *man, ac_scope *root
     return rc;
 }
 
+/* Accepted coverage gaps also come from the environment (a CI setting) and from vars files
+ * (`allow_skip: "ID,TAG"`, `allow_incomplete: true`), next to the variables they go with. */
+static void coverage_options(ac_cli *cli, const ac_scope *root)
+{
+    const char *e = getenv("AUTHCONFORM_ALLOW_SKIP");
+    if (e && *e) ac_strlist_split(&cli->cfg.allow_skip, e);
+    const ac_var *v = ac_scope_get(root, "allow_skip");
+    if (v && v->len) {
+        char *list = ac_strndup(v->value, v->len);
+        ac_strlist_split(&cli->cfg.allow_skip, list);
+        free(list);
+    }
+    v = ac_scope_get(root, "allow_incomplete");
+    if (v && (!strcmp(v->value, "true") || !strcmp(v->value, "1") || !strcmp(v->value, "yes")))
+        cli->cfg.allow_incomplete = true;
+}
+
 static bool use_color(const ac_cli *cli)
 {
     if (cli->color >= 0) return cli->color == 1;
@@ -174,6 +191,7 @@ static int run(ac_cli *cli, const char *argv0)
         ac_diags_print(&diags, stderr);
         goto out;
     }
+    coverage_options(cli, &root);
 
     ac_load_opts lo = { .manifest_path = manifest, .paths = (const char *const *)cli->paths.items,
                         .n_paths = cli->paths.n, .known_vars = &known, .profile = cli->cfg.profile,
@@ -267,8 +285,11 @@ static int run(ac_cli *cli, const char *argv0)
         fprintf(stderr, "authconform: no must-level check ran (%zu skipped): set the variables named in the "
                         "skip reasons (for example APINIZER_USERNAME and APINIZER_PASSWORD), or widen --tags/--id\n",
                 sum.skipped);
+    if (sum.diagnosis) fprintf(stderr, "authconform: %s\n", sum.diagnosis);
     if (cli->baseline_path) ac_diff_baseline(&baseline, record_path, stderr);
     free(sum.bail_reason);
+    free(sum.diagnosis);
+    ac_coverage_free(&sum.coverage);
     goto out;
 
 report_error:

@@ -67,7 +67,7 @@ static void test_free_body(ac_test *t)
         free(t->overrides[i].steps);
     }
     free(t->overrides);
-    ac_test keep = { .id = t->id, .name = t->name, .tags = t->tags, .file = t->file,
+    ac_test keep = { .id = t->id, .name = t->name, .tags = t->tags, .controls = t->controls, .file = t->file,
                      .line = t->line, .plan_severity = t->plan_severity, .repeat = 1, .concurrency = 1 };
     *t = keep;
 }
@@ -78,6 +78,7 @@ static void test_free(ac_test *t)
     free(t->id);
     free(t->name);
     ac_strlist_free(&t->tags);
+    ac_strlist_free(&t->controls);
 }
 
 void ac_suite_file_release(ac_suite_file *f)
@@ -85,6 +86,7 @@ void ac_suite_file_release(ac_suite_file *f)
     if (!f || f->released) return;
     for (size_t i = 0; i < f->n_fixtures; i++) {
         free(f->fixtures[i].name);
+        free(f->fixtures[i].description);
         step_free(&f->fixtures[i].step);
         ac_strlist_free(&f->fixtures[i].requires);
     }
@@ -107,6 +109,7 @@ void ac_suite_file_free_contents(ac_suite_file *f)
     ac_strlist_free(&f->tags);
     for (size_t i = 0; i < f->n_fixtures; i++) {
         free(f->fixtures[i].name);
+        free(f->fixtures[i].description);
         step_free(&f->fixtures[i].step);
         ac_strlist_free(&f->fixtures[i].requires);
     }

@@ -52,6 +52,8 @@ typedef struct ac_step {
     const yn_node *when;        /* condition; false -> the whole test is skipped */
     const yn_node *skip_on;     /* list or NULL */
     long repeat;                /* AC_STEP_REQUEST in a multi-step test: `repeat: N`; 0 when absent */
+    bool control;               /* `control: true`: a positive control; its failure makes the test
+                                   an error ("control failed"), never a failure or a pass */
 } ac_step;
 
 typedef struct ac_profile_override {
@@ -69,6 +71,9 @@ typedef struct ac_test {
     ac_strlist tags;            /* file tags + test tags, deduplicated */
     ac_strlist refs;
     ac_strlist requires;        /* fixture names or variable names */
+    ac_strlist controls;        /* `control:` fixtures that must succeed before the test is judged,
+                                   then the names of its `control: true` steps (kept when
+                                   released: --list shows them) */
     const yn_node *when;        /* condition or NULL */
     const yn_node *skip_on;     /* list or NULL */
     long repeat;                /* 1 unless repeat: N */
@@ -84,6 +89,7 @@ typedef struct ac_test {
 
 typedef struct ac_fixture {
     char *name;                 /* owned */
+    char *description;          /* owned or NULL: what the fixture proves, for "control failed" */
     ac_step step;               /* a request step */
     ac_strlist requires;        /* variables the fixture itself needs */
 } ac_fixture;

@@ -1,7 +1,9 @@
 /* The result model's small functions: names, ownership, and what counts as a failure. */
 #include "result.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *ac_outcome_name(ac_outcome o)
 {
@@ -14,6 +16,108 @@ const char *ac_outcome_name(ac_outcome o)
     case AC_OUT_NOTRUN: return "not run";
     }
     return "unknown";
+}
+
+const char *ac_skip_kind_name(ac_skip_kind k)
+{
+    switch (k) {
+    case AC_SKIP_NOT_APPLICABLE: return "not-applicable";
+    case AC_SKIP_NOT_CONFIGURED: return "not-configured";
+    case AC_SKIP_RATE_LIMITED: return "rate-limited";
+    case AC_SKIP_NONE: break;
+    }
+    return "";
+}
+
+ac_skip_kind ac_skip_kind_parse(const char *name)
+{
+    for (ac_skip_kind k = AC_SKIP_NOT_APPLICABLE; k <= AC_SKIP_RATE_LIMITED; k++)
+        if (name && strcmp(name, ac_skip_kind_name(k)) == 0) return k;
+    return AC_SKIP_NONE;
+}
+
+bool ac_skip_kind_is_gap(ac_skip_kind k)
+{
+    return k == AC_SKIP_NOT_CONFIGURED || k == AC_SKIP_RATE_LIMITED;
+}
+
+/* An --allow-skip entry names a test id (a glob, like --id) or one of its tags. */
+static bool allowed_by(const ac_test_result *t, const ac_strlist *allow)
+{
+    for (size_t i = 0; allow && i < allow->n; i++)
+        if (fnmatch(allow->items[i], t->id, 0) == 0 || ac_strlist_contains(&t->tags, allow->items[i])) return true;
+    return false;
+}
+
+void ac_coverage_add(ac_coverage *c, const ac_test_result *t, const ac_strlist *allow_skip, bool allow_all)
+{
+    if (t->severity != AC_SEV_MUST) return;
+    c->must_selected++;
+    switch (t->outcome) {
+    case AC_OUT_PASS:
+    case AC_OUT_FAIL:
+    case AC_OUT_WARN:
+    case AC_OUT_ERROR:
+        c->must_judged++;
+        return;
+    case AC_OUT_NOTRUN:   /* the run stopped early: that verdict (exit 1) says more than a gap */
+        return;
+    case AC_OUT_SKIP:
+        break;
+    }
+    /* A skip without a kind comes from code that predates kinds: treat it as unjudged, the
+     * safe side. */
+    ac_skip_kind k = t->skip_kind == AC_SKIP_NONE ? AC_SKIP_NOT_CONFIGURED : t->skip_kind;
+    if (!ac_skip_kind_is_gap(k)) {
+        c->must_na++;
+        return;
+    }
+    c->gaps = ac_realloc(c->gaps, (c->n_gaps + 1) * sizeof *c->gaps);
+    ac_gap *g = &c->gaps[c->n_gaps++];
+    g->id = ac_strdup(t->id);
+    g->reason = ac_strdup(t->reason ? t->reason : "skipped");
+    g->kind = k;
+    g->allowed = allow_all || allowed_by(t, allow_skip);
+    if (!g->allowed) c->incomplete = true;
+    if (t->missing_var && !ac_strlist_contains(&c->missing, t->missing_var)) ac_strlist_push(&c->missing, t->missing_var);
+}
+
+void ac_coverage_free(ac_coverage *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->n_gaps; i++) {
+        free(c->gaps[i].id);
+        free(c->gaps[i].reason);
+    }
+    free(c->gaps);
+    ac_strlist_free(&c->missing);
+    ac_strlist_free(&c->allowed);
+    memset(c, 0, sizeof *c);
+}
+
+char *ac_coverage_line(const ac_coverage *c)
+{
+    size_t allowed = 0;
+    for (size_t i = 0; i < c->n_gaps; i++) allowed += c->gaps[i].allowed;
+    ac_buf b;
+    ac_buf_init(&b);
+    ac_buf_printf(&b, "%zu of %zu must-level test%s judged", c->must_judged, c->must_selected,
+                  c->must_selected == 1 ? "" : "s");
+    const char *sep = " (";
+    if (c->must_na) {
+        ac_buf_printf(&b, "%s%zu not applicable", sep, c->must_na);
+        sep = ", ";
+    }
+    if (c->n_gaps - allowed) {
+        ac_buf_printf(&b, "%s%zu not judged", sep, c->n_gaps - allowed);
+        sep = ", ";
+    }
+    if (allowed) {
+        ac_buf_printf(&b, "%s%zu allowed to be missing", sep, allowed);
+        sep = ", ";
+    }
+    if (*sep == ',') ac_buf_putc(&b, ')');
+    return ac_buf_steal(&b);
 }
 
 void ac_check_free(ac_check *c)
@@ -50,6 +154,8 @@ void ac_test_result_free(ac_test_result *t)
     ac_strlist_free(&t->tags);
     ac_strlist_free(&t->refs);
     ac_strlist_free(&t->notes);
+    ac_strlist_free(&t->controls);
+    free(t->missing_var);
     free(t->statuses);
     free(t->transcript);
 }

@@ -30,6 +30,22 @@ typedef enum {
 } ac_outcome;
 const char *ac_outcome_name(ac_outcome o);  /* "pass" "fail" "warn" "error" "skip" "not run" */
 
+/* Why a test was skipped. A skip either says the check does not apply to this target (never a
+ * gap in coverage), or that it could not be judged: a must-level test skipped that way makes the
+ * run incomplete (exit 4) unless the user accepted the gap (--allow-skip, --allow-incomplete). */
+typedef enum {
+    AC_SKIP_NONE = 0,         /* not skipped */
+    AC_SKIP_NOT_APPLICABLE,   /* a `when` marked not-applicable, a skip_on status, ... */
+    AC_SKIP_NOT_CONFIGURED,   /* a variable, fixture or control it needs is not configured */
+    AC_SKIP_RATE_LIMITED      /* a 429 answer stopped it */
+} ac_skip_kind;
+/* "not-applicable", "not-configured", "rate-limited"; "" for AC_SKIP_NONE. Static. */
+const char *ac_skip_kind_name(ac_skip_kind k);
+/* The kind named by `name` (as above); AC_SKIP_NONE for anything else. */
+ac_skip_kind ac_skip_kind_parse(const char *name);
+/* True for the kinds that leave a check unjudged (not configured, rate limited). */
+bool ac_skip_kind_is_gap(ac_skip_kind k);
+
 typedef struct ac_step_result {
     char *name;
     ac_outcome outcome;
@@ -51,6 +67,10 @@ typedef struct ac_test_result {
     ac_outcome outcome;
     bool strict;             /* --strict was on (WARN reported as failure) */
     char *reason;            /* skip reason, error message or first failure message; NULL on pass */
+    ac_skip_kind skip_kind;  /* with AC_OUT_SKIP: why it was skipped; AC_SKIP_NONE otherwise */
+    char *missing_var;       /* skipped because a variable was not set: "name" or "name (ENV)";
+                                owned or NULL */
+    ac_strlist controls;     /* the positive controls this test depends on (fixture or step names) */
     bool multi_step;         /* report steps as subtests */
     ac_step_result *steps; size_t n_steps;   /* single-request tests have exactly one */
     ac_strlist tags;
@@ -84,13 +104,47 @@ typedef struct ac_run_info {
     size_t suite_files;          /* case files in the hash */
     const ac_strlist *tags, *skip_tags, *include, *ids;   /* filters as given; may be NULL */
     const char *shard;           /* "K/N" when the run is one shard of a split run, else NULL */
+    const ac_strlist *allow_skip;   /* --allow-skip patterns (ids or tags); may be NULL */
+    bool allow_incomplete;
     bool fail_fast;
     double run_deadline_s;       /* 0: none */
 } ac_run_info;
 
+/* A must-level test that was selected but not judged. */
+typedef struct ac_gap {
+    char *id;                /* owned */
+    char *reason;            /* owned: the skip reason (redacted) */
+    ac_skip_kind kind;       /* not configured or rate limited */
+    bool allowed;            /* accepted by --allow-skip / --allow-incomplete */
+} ac_gap;
+
+/* What the run judged, for the verdict: a run whose must-level tests were not all judged is
+ * incomplete, however green the rest is. Filters (--tags, --id, --shard) decide what is
+ * selected; they never make a gap. */
+typedef struct ac_coverage {
+    size_t must_selected;    /* must-level tests in the plan */
+    size_t must_judged;      /* ... that reached a verdict: pass, fail, warning or error */
+    size_t must_na;          /* ... skipped as not applicable */
+    ac_gap *gaps; size_t n_gaps;
+    ac_strlist missing;      /* variables whose absence made gaps, "name (ENV)", each once */
+    ac_strlist allowed;      /* what the user accepted as missing: the --allow-skip patterns, and
+                                "--allow-incomplete" when given */
+    bool incomplete;         /* at least one gap that was not allowed */
+} ac_coverage;
+
+/* Accounts for one reported test. allow_skip: ID globs or tags whose gaps are accepted;
+ * allow_all: --allow-incomplete. */
+void ac_coverage_add(ac_coverage *c, const ac_test_result *t, const ac_strlist *allow_skip, bool allow_all);
+void ac_coverage_free(ac_coverage *c);   /* frees members; accepts NULL */
+/* One line: "45 of 51 must-level tests judged (4 not applicable, 2 not judged)". Caller frees. */
+char *ac_coverage_line(const ac_coverage *c);
+
 typedef struct ac_run_summary {
     size_t total, passed, failed, warned, errored, skipped, not_run;
     double duration_ms;
+    ac_coverage coverage;        /* owned members: ac_coverage_free */
+    char *diagnosis;             /* owned or NULL: one line on a likely misconfiguration (a wrong
+                                    base path), printed once by the program */
     bool bailed;                 /* the run stopped early */
     char *bail_reason;           /* owned or NULL */
     int exit_code;
