@@ -1499,12 +1499,24 @@ static void load_fixture(loader *L, ac_fixture *fx, const yn_node *key, const yn
         if (d && strchr(d, '\n')) lerr(L, n, "fixture description must be one line");
         else if (d) fx->description = ac_strdup(d);
     }
+    /* A fixture may require one fixture defined before it (a control that needs a token): its
+     * captures are visible to it. Only earlier ones, so fixtures never wait for each other in a
+     * cycle. */
+    const ac_fixture *needs = NULL;
     if ((n = yn_get(fn, "requires"))) {
         load_names(L, n, "requires", NAMES_REQ, &fx->requires);
         for (size_t i = 0; i < n->n_items; i++) {
             const char *t = scalar_text(n->items[i]);
-            if (t && L->sf && key_of(yn_get(L->doc->root, "fixtures"), t))
-                lerr(L, n->items[i], "a fixture's requires lists variables; '%s' is a fixture", t);
+            const ac_fixture *earlier = NULL;
+            for (size_t k = 0; t && L->sf && &L->sf->fixtures[k] != fx && k < L->sf->n_fixtures; k++)
+                if (L->sf->fixtures[k].name && !strcmp(L->sf->fixtures[k].name, t)) earlier = &L->sf->fixtures[k];
+            if (earlier && needs)
+                lerr(L, n->items[i], "a fixture may require one other fixture; '%s' is a second", t);
+            else if (earlier)
+                needs = earlier;
+            else if (t && L->sf && key_of(yn_get(L->doc->root, "fixtures"), t))
+                lerr(L, n->items[i], "fixture '%s' is defined after '%s' (or is itself): a fixture may "
+                     "require only a fixture defined before it", t, fx->name);
             else if (t && L->have_manifest && is_req_name(t) && !known_var(L, t))
                 lerr(L, n->items[i], "requires '%s': no variable of that name is declared by the "
                      "suite manifest or set with --var/--vars-file", t);
@@ -1512,6 +1524,8 @@ static void load_fixture(loader *L, ac_fixture *fx, const yn_node *key, const yn
     }
     vctx V;
     vctx_init(&V, "fixture", fx->name, &fx->requires);
+    const yn_node *ncap = needs ? needs->step.capture : NULL;
+    for (size_t j = 0; ncap && ncap->kind == YN_MAP && j < ncap->n_pairs; j++) ac_strlist_push(&V.caps, ncap->pairs[j].key->str);
     fx->step.request = yn_get(fn, "request");
     if (!fx->step.request) lerr(L, fn, "fixture '%s' needs request", fx->name);
     else check_request(L, &V, fx->step.request);

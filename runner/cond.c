@@ -139,7 +139,7 @@ static int cond_one(const yn_node *m, const ac_scope *scope, bool *holds, char *
     *holds = true;
     for (size_t i = 0; i < m->n_pairs && *holds && rc == 0; i++) {
         const char *opname = m->pairs[i].key->str;
-        if (!strcmp(opname, "value") || !strcmp(opname, "severity")) continue;
+        if (!strcmp(opname, "value") || !strcmp(opname, "severity") || !strcmp(opname, "kind")) continue;
         const ac_op *op = ac_op_find(opname);
         if (!op) {
             *err = ac_sprintf("when: unknown operator '%s'", opname);

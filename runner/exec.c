@@ -30,6 +30,7 @@
 #include "case_load.h"
 #include "duration.h"
 #include "expect.h"
+#include "guard.h"
 #include "http.h"
 #include "jsonpath.h"
 #include "record.h"
@@ -76,6 +77,7 @@ typedef struct runner {
     pthread_mutex_t mu;        /* guards unreachable_reason */
     char *unreachable_reason;
     double deadline_ms;        /* ac_now_ms() when --run-deadline ends; 0: none */
+    ac_guard *guard;           /* the configured account's lock-out guard, or NULL */
     /* Every response of the run, for a wrong base path: all the same 404, or all redirects. */
     atomic_size_t n_responses, n_404, n_3xx;
 } runner;
@@ -357,9 +359,41 @@ static bool note_transport_error(runner *R, ac_http_status st, const char *err)
 
 /* Sends one built request and records the transport outcome on the runner. Returns 0 with a
  * response, or -1 with *err (a transport error, already one line). */
-static int send_once(runner *R, ac_http *http, const ac_built_req *br, ac_response *resp, char **err,
-                     ac_http_status *status_out, bool *hit_unreachable)
+/* The body's OAuth2 `error` code, or NULL (borrowed from resp). */
+static const char *oauth_error(ac_response *resp)
 {
+    const cJSON *j = ac_response_json(resp);
+    const cJSON *e = j ? cJSON_GetObjectItemCaseSensitive(j, "error") : NULL;
+    return cJSON_IsString(e) ? e->valuestring : NULL;
+}
+
+/* The account guard's verdict on an answer; a refusal of the account is said once, when it
+ * happens, so it heads the output of everything it causes. */
+static void guard_done(runner *R, const ac_guard_ticket *gt, long status, ac_response *resp)
+{
+    char *msg = ac_guard_done(R->guard, gt, status, status ? oauth_error(resp) : NULL);
+    if (msg) fprintf(stderr, "authconform: %s\n", msg);
+    free(msg);
+}
+
+/* True when a step's expectations accept a 200: a request with the account's right secret is
+ * then a login. */
+static bool expects_success(const yn_node *expect)
+{
+    const yn_node *st = expect ? yn_get(expect, "status") : NULL;
+    return st && ac_status_matches(st, 200);
+}
+
+static int send_once(runner *R, ac_http *http, const ac_built_req *br, const yn_node *expect, ac_response *resp,
+                     char **err, ac_http_status *status_out, bool *hit_unreachable)
+{
+    ac_guard_ticket gt;
+    char *gwhy = NULL;
+    if (ac_guard_enter(R->guard, br, expects_success(expect), &gt, &gwhy) < 0) {
+        *err = gwhy;
+        if (status_out) *status_out = AC_HTTP_ERR_OTHER;
+        return -1;
+    }
     ac_http_req hr = ac_built_req_view(br);
     /* --run-deadline bounds a request in flight too, so the run ends on time even against a
      * target that trickles its answer. */
@@ -373,6 +407,7 @@ static int send_once(runner *R, ac_http *http, const ac_built_req *br, ac_respon
     }
     bool got = false;
     ac_http_status st = ac_http_send(http, &hr, resp, &got, err);
+    guard_done(R, &gt, st == AC_HTTP_OK ? resp->status : 0, resp);
     if (status_out) *status_out = st;
     if (got && !atomic_load_explicit(&R->ever_response, memory_order_relaxed))
         atomic_store(&R->ever_response, true);
@@ -396,6 +431,8 @@ static int send_once(runner *R, ac_http *http, const ac_built_req *br, ac_respon
 /* Runs fixture idx of a file (the caller marked it FX_RUNNING: no other thread touches its
  * scope or reason meanwhile). Returns its final state; fs->fx_reason[idx] holds the redacted
  * reason unless FX_OK. */
+static fx_state need_fixture(test_run *T, size_t idx);
+
 static fx_state run_fixture(test_run *T, size_t idx)
 {
     runner *R = T->R;
@@ -403,6 +440,19 @@ static fx_state run_fixture(test_run *T, size_t idx)
     const ac_fixture *fx = &T->t->file->fixtures[idx];
     ac_scope *scope = &fs->fx_scope[idx];
     for (size_t i = 0; i < fx->requires.n; i++) {
+        size_t dep;
+        if (find_fixture(T->t->file, fx->requires.items[i], &dep)) {
+            /* Defined earlier in the file (lint): runs first; its captures become visible. */
+            fx_state st = need_fixture(T, dep);
+            if (st != FX_OK) {
+                fs->fx_reason[idx] = ac_strdup(fs->fx_reason[dep]);
+                fs->fx_kind[idx] = fs->fx_kind[dep];
+                fs->fx_missing[idx] = fs->fx_missing[dep] ? ac_strdup(fs->fx_missing[dep]) : NULL;
+                return st;
+            }
+            scope->parent = &fs->fx_scope[dep];
+            continue;
+        }
         if (!var_is_set(fs->root, fx->requires.items[i])) {
             fs->fx_reason[idx] = missing_var_reason(R, fx->requires.items[i]);
             fs->fx_kind[idx] = AC_SKIP_NOT_CONFIGURED;
@@ -419,7 +469,7 @@ static fx_state run_fixture(test_run *T, size_t idx)
         free(err);
         goto redact;
     }
-    if (send_once(R, T->http, &br, &resp, &err, NULL, &T->saw_unreachable) < 0) {
+    if (send_once(R, T->http, &br, fx->step.expect, &resp, &err, NULL, &T->saw_unreachable) < 0) {
         fs->fx_reason[idx] = ac_sprintf("fixture %s failed: %s", fx->name, err);
         goto out;
     }
@@ -766,7 +816,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
         ac_checks_free(&checks);
         sr->attempts++;
         ac_http_status hst;
-        if (send_once(R, T->http, &br, resp, &err, &hst, &T->saw_unreachable) < 0) {
+        if (send_once(R, T->http, &br, expect, resp, &err, &hst, &T->saw_unreachable) < 0) {
             if (closed_is_allowed(expect, hst, resp)) {
                 /* Servers may drop a request they will not read (a 64 KiB header): the case
                  * says that counts as a refusal. */
@@ -1136,6 +1186,21 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
         return;
     }
     sr->request_excerpt = ac_request_excerpt(&br, EXCERPT_CAP);
+    /* The guard judges a repeated request once. Repeating a wrong secret for the configured
+     * account would spend the run's failed-login budget at once: never sent. */
+    bool token_req = false;
+    ac_guard_ticket gt;
+    char *gwhy = NULL;
+    if (ac_guard_classify(R->guard, &br, false, &token_req) == AC_GUARD_WRONG)
+        gwhy = ac_strdup("not sent: a repeated request with a wrong secret for the configured account "
+                         "would exceed the run's failed-login budget (use the throwaway account)");
+    else if (ac_guard_enter(R->guard, &br, expects_success(expect), &gt, &gwhy) == 0)
+        gwhy = NULL;
+    if (gwhy) {
+        ac_built_req_free(&br);
+        step_error(T, sr, gwhy);
+        return;
+    }
     rep_shared S = { .R = R, .http = T->http, .br = &br, .n = n };
     atomic_init(&S.next, 0);
     atomic_init(&S.hit_unreachable, false);
@@ -1156,6 +1221,7 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
     sr->duration_ms = ac_now_ms() - t0;
     sr->attempts = (int)n;
     if (atomic_load(&S.hit_unreachable)) T->saw_unreachable = true;
+    guard_done(R, &gt, S.errs[0] ? 0 : S.resps[0].status, &S.resps[0]);
 
     ac_checks all = { 0 };
     long errors = 0, rate_limited = 0;
@@ -1689,6 +1755,24 @@ static void *work(void *arg)
     return NULL;
 }
 
+/* The guard for the configured account (variables username and password), if there is one. */
+static ac_guard *new_guard(const ac_scope *vars, const ac_config *cfg)
+{
+    const ac_var *u = ac_scope_get(vars, "username"), *p = ac_scope_get(vars, "password");
+    const ac_var *tp = ac_scope_get(vars, "token_path");
+    if (!u || !u->len) return NULL;
+    char *user = ac_strndup(u->value, u->len);
+    char *pass = p ? ac_strndup(p->value, p->len) : NULL;
+    char *tpath = tp ? ac_strndup(tp->value, tp->len) : NULL;
+    char *token_url = tpath && cfg->target ? ac_url_join(cfg->target, tpath) : NULL;
+    ac_guard *g = ac_guard_new(user, pass, token_url);
+    free(user);
+    free(pass);
+    free(tpath);
+    free(token_url);
+    return g;
+}
+
 int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, const ac_config *cfg,
                ac_reporter **reporters, size_t n_reporters, ac_run_summary *summary, char **err)
 {
@@ -1700,6 +1784,7 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     atomic_init(&R.n_responses, 0);
     atomic_init(&R.n_404, 0);
     atomic_init(&R.n_3xx, 0);
+    R.guard = new_guard(vars, cfg);
     pthread_mutex_init(&R.mu, NULL);
 
     /* One worker per job, never more than there are tests; each with its own client. */
@@ -1798,6 +1883,8 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     for (size_t w = 0; w < n_workers; w++) ac_http_free(workers[w].http);
     free(workers);
     free(R.unreachable_reason);
+    summary->failed_logins = ac_guard_failed_logins(R.guard);
+    ac_guard_free(R.guard);
     pthread_mutex_destroy(&R.mu);
     return rc;
 }

@@ -143,6 +143,7 @@ typedef struct ac_run_summary {
     size_t total, passed, failed, warned, errored, skipped, not_run;
     double duration_ms;
     ac_coverage coverage;        /* owned members: ac_coverage_free */
+    size_t failed_logins;        /* wrong-secret token requests sent for the configured account */
     char *diagnosis;             /* owned or NULL: one line on a likely misconfiguration (a wrong
                                     base path), printed once by the program */
     bool bailed;                 /* the run stopped early */
