@@ -1596,6 +1596,7 @@ static void check_requires_entries(loader *L, const ac_suite_file *sf, const yn_
 
 static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *tn)
 {
+    size_t errors_before = L->diags->n_errors;
     t->node = tn;
     t->line = tn->line;
     t->repeat = 1;
@@ -1773,7 +1774,9 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
     }
     for (size_t i = 0; i < t->n_steps; i++)
         if (t->steps[i].control) ac_strlist_push(&t->controls, t->steps[i].name);
-    if ((req || steps) && !test_has_check(t))
+    /* Only for a test that is otherwise valid: one with errors does not run anyway, and its
+     * missing check is usually one of those errors (a misspelt expect). */
+    if ((req || steps) && L->diags->n_errors == errors_before && !test_has_check(t))
         lerr(L, tn, "test %s checks nothing: give it expect (or expect_all, compare, a run step) so it "
              "can fail", t->id ? t->id : owner);
     vctx_free(&V);

@@ -144,6 +144,8 @@ void ac_plan_print(const ac_plan *p, const char *profile, FILE *out)
         const ac_test *t = p->items[i].test;
         fprintf(out, "%s\t%s\t", t->id, ac_severity_name(ac_test_severity(t, profile)));
         for (size_t k = 0; k < t->tags.n; k++) fprintf(out, "%s%s", k ? "," : "", t->tags.items[k]);
-        fprintf(out, "\t%s\n", t->name);
+        fprintf(out, "\t%s\t", t->name);
+        for (size_t k = 0; k < t->controls.n; k++) fprintf(out, "%s%s", k ? "," : "", t->controls.items[k]);
+        fputc('\n', out);
     }
 }

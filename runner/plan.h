@@ -32,7 +32,7 @@ int ac_plan_build(const ac_model *m, const ac_config *cfg, ac_plan *out, char **
  * unsharded plan had. */
 size_t ac_plan_shard(ac_plan *p, int k, int n);
 void ac_plan_free(ac_plan *p);
-/* --list: one line per planned test: ID<TAB>severity<TAB>tags<TAB>name */
+/* --list: one line per planned test: ID<TAB>severity<TAB>tags<TAB>name<TAB>controls (comma-separated) */
 void ac_plan_print(const ac_plan *p, const char *profile, FILE *out);
 
 /* Tags that keep a test out of a run unless named with --include. */

@@ -54,7 +54,10 @@ stop_server() {
 # PREFIX.stderr, TAP in PREFIX.tap
 run_bundled() {
   local want=$1 prefix=$2; shift 2
+  # The run configures the account only: the tests that need a preset expired or revoked token
+  # or a revoke command are named gaps (exit 4 without this; see the coverage scenario).
   APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD \
+    AUTHCONFORM_ALLOW_SKIP=${E2E_ALLOW_SKIP-EXPIRY-PRESET,EXPIRY-ERROR,REVOKE-PRESET,REVOKE-LIVE} \
     "$AC" --target "$TARGET/apiops" --tap "$prefix.tap" "$@" >"$prefix.stdout" 2>"$prefix.stderr"
   local got=$?
   if [ "$want" != any ] && [ "$got" != "$want" ]; then
@@ -102,7 +105,10 @@ validate_reports() {
 case "$SCENARIO" in
 pass)
   start_server
-  run_ac 0 --target "$TARGET" "$HERE/cases"
+  # E2E-SKIP is a must-level test whose variable is not set: not judged, so the run is
+  # incomplete (exit 4) until the gap is accepted by name.
+  run_ac 4 --target "$TARGET" "$HERE/cases"
+  run_ac 0 --target "$TARGET" --allow-skip E2E-SKIP "$HERE/cases"
   validate_reports
   expect_in "$WORK/out.tap" '^TAP version 14$'
   expect_in "$WORK/out.tap" '^ok [0-9]+ - E2E-HEALTH health answers OK$'

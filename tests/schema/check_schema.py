@@ -96,7 +96,7 @@ MUST_FAIL = [
     "exists-false.yaml", "run-literal.yaml", "bad-operator.yaml", "bad-type.yaml",
     "tests-empty.yaml", "jwt-both.yaml", "skip-on-no-reason.yaml", "when-no-value.yaml",
     "capture-bad-name.yaml", "bad-http-version.yaml", "bad-exit.yaml", "url-relative.yaml",
-    "expect-on-multistep.yaml", "list-as-check.yaml", "in-not-list.yaml",
+    "expect-on-multistep.yaml", "list-as-check.yaml", "in-not-list.yaml", "when-kind-bad.yaml",
 ]
 
 

@@ -318,7 +318,7 @@ START_TEST(duplicate_ids_across_files)
     ck_assert_int_eq(ac_lint(&o, &d, &nf, &nt), -1);
     ck_assert_uint_eq(d.n, 1);
     ck_assert_str_eq(d.items[0].file, DATA_DIR "/dupids/b.yaml");
-    ck_assert_int_eq(d.items[0].line, 6);
+    ck_assert_int_eq(d.items[0].line, 7);
     ck_assert_int_eq(d.items[0].col, 9);
     ck_assert_str_eq(d.items[0].message, "duplicate test id 'DUP-X' (first defined at "
                      DATA_DIR "/dupids/a.yaml:4)");
@@ -435,26 +435,26 @@ static const char *const valid_docs[] = {
     HDR "    request: { path: x }\n    expect:\n      any_of:\n        - { status: 200 }\n"
         "        - { status: 401, json: { $.error: { type: string } } }\n",
     /* request forms */
-    HDR "    request: { method: POST, path: x, form: { a: \"\", b: null, c: 3 } }\n",
-    HDR "    request: { method: PUT, url: \"https://h/x\", json: [1, { a: \"${username}\" }] }\n",
-    HDR "    request: { method: PATCH, url: \"${cli_var}/x\", body: \"raw\", timeout: 250ms }\n",
-    HDR "    request: { path: x, timeout: 2s, follow_redirects: true, http_version: \"2\" }\n",
-    HDR "    request: { path: x, timeout: 1m, http_version: 1.1 }\n",
-    HDR "    request: { path: x, timeout: \"${revoke_wait}\", query: { a: 1, b: null } }\n",
-    HDR "    request: { path: x, headers: [{ name: X-A, value: 1 }, { name: X-A, value: b }] }\n",
+    HDR "    request: { method: POST, path: x, form: { a: \"\", b: null, c: 3 } }\n    expect: { status: 200 }\n",
+    HDR "    request: { method: PUT, url: \"https://h/x\", json: [1, { a: \"${username}\" }] }\n    expect: { status: 200 }\n",
+    HDR "    request: { method: PATCH, url: \"${cli_var}/x\", body: \"raw\", timeout: 250ms }\n    expect: { status: 200 }\n",
+    HDR "    request: { path: x, timeout: 2s, follow_redirects: true, http_version: \"2\" }\n    expect: { status: 200 }\n",
+    HDR "    request: { path: x, timeout: 1m, http_version: 1.1 }\n    expect: { status: 200 }\n",
+    HDR "    request: { path: x, timeout: \"${revoke_wait}\", query: { a: 1, b: null } }\n    expect: { status: 200 }\n",
+    HDR "    request: { path: x, headers: [{ name: X-A, value: 1 }, { name: X-A, value: b }] }\n    expect: { status: 200 }\n",
     /* templates: env, literal, built-ins, functions */
-    HDR "    request: { path: \"${env:HOME}/$${x}/${uuid}/${random}/${now}\" }\n",
-    HDR "    request: { path: \"${base64(concat(username, ':', password))}\" }\n",
-    HDR "    request: { path: \"${jwt_with(cli_var, '{\\\"alg\\\":\\\"none\\\"}', '', '')}\" }\n",
-    HDR "    request: { path: \"${target}\" }\n",
+    HDR "    request: { path: \"${env:HOME}/$${x}/${uuid}/${random}/${now}\" }\n    expect: { status: 200 }\n",
+    HDR "    request: { path: \"${base64(concat(username, ':', password))}\" }\n    expect: { status: 200 }\n",
+    HDR "    request: { path: \"${jwt_with(cli_var, '{\\\"alg\\\":\\\"none\\\"}', '', '')}\" }\n    expect: { status: 200 }\n",
+    HDR "    request: { path: \"${target}\" }\n    expect: { status: 200 }\n",
     /* severity words, refs, tags, description, requires */
     HDR "    severity: info\n    description: d\n    refs: [a, b]\n    tags: [x.y, z-1]\n"
-        "    requires: [throwaway_username]\n    request: { path: \"${throwaway_username}\" }\n",
+        "    requires: [throwaway_username]\n    request: { path: \"${throwaway_username}\" }\n    expect: { status: 200 }\n",
     /* when (map and list), skip_on */
-    HDR "    when: { value: \"${is_jwt(cli_var)}\", equals: true }\n    request: { path: x }\n",
-    HDR "    when: [{ value: \"${max_wait}\", le: 100 }, { value: x, matches: x }]\n    request: { path: x }\n",
+    HDR "    when: { value: \"${is_jwt(cli_var)}\", equals: true }\n    request: { path: x }\n    expect: { status: 200 }\n",
+    HDR "    when: [{ value: \"${max_wait}\", le: 100 }, { value: x, matches: x }]\n    request: { path: x }\n    expect: { status: 200 }\n",
     HDR "    skip_on: [{ status: 403, reason: no role }, { status: [404, 5xx], reason: r }]\n"
-        "    request: { path: x }\n",
+        "    request: { path: x }\n    expect: { status: 200 }\n",
     /* repeat */
     HDR "    request: { path: x }\n    repeat: 100000\n    concurrency: 100000\n"
         "    expect_all: { distinct: [\"$.a\", \"$.b\"], no_5xx: false }\n",
@@ -469,11 +469,11 @@ static const char *const valid_docs[] = {
     HDR "    request: { path: x }\n    profiles: { rfc: { severity: should }, documented: { expect: { status: 200 } } }\n",
     /* captures flow forward */
     HDR "    steps:\n      - request: { path: x }\n        capture: { a: \"$.a\", b: { header: ETag }, "
-        "c: { body: \"id=([0-9]+)\", secret: true } }\n      - request: { path: \"${a}/${b}/${c}\" }\n",
+        "c: { body: \"id=([0-9]+)\", secret: true } }\n      - request: { path: \"${a}/${b}/${c}\" }\n        expect: { status: 200 }\n",
     /* fixtures: captures visible to tests that require them */
     "suite: t\nfixtures:\n  tok:\n    requires: [username]\n    request: { path: \"${username}\" }\n"
         "    capture: { access_token: \"$.t\" }\ntests:\n  - id: T\n    name: n\n"
-        "    requires: [tok]\n    request: { path: \"${access_token}\" }\n",
+        "    requires: [tok]\n    request: { path: \"${access_token}\" }\n    expect: { status: 200 }\n",
     /* core schema: yes is a string, so it is a fine equals value */
     HDR "    request: { path: x }\n    expect: { json: { $.a: yes, $.b: on, $.c: 0x1F, $.d: 1e3, $.e: ~ } }\n",
 };
@@ -505,7 +505,7 @@ END_TEST
 /* Without a manifest, `requires` declares variables, and undeclared ones are errors. */
 START_TEST(no_manifest)
 {
-    const char *ok = HDR "    requires: [password]\n    request: { path: \"${password}\" }\n";
+    const char *ok = HDR "    requires: [password]\n    request: { path: \"${password}\" }\n    expect: { status: 200 }\n";
     const char *bad = HDR "    request: { path: \"${password}\" }\n    profiles: { rfc: { severity: should } }\n";
     ac_load_opts o = { 0 };
     ac_diags d;
@@ -562,10 +562,12 @@ static const char RELEASE_DOC[] =
     "    profiles:\n"
     "      rfc: { severity: must }\n"
     "    request: { path: x }\n"
+    "    expect: { status: 200 }\n"
     "  - id: REL-B\n"
     "    name: b\n"
     "    requires: [up]\n"
-    "    request: { path: y }\n";
+    "    request: { path: y }\n"
+    "    expect: { status: 200 }\n";
 
 static void write_text(const char *path, const char *text, const char *mode)
 {
