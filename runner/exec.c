@@ -63,7 +63,7 @@ typedef struct file_state {
     fx_state *fx;              /* guarded by mu */
     char **fx_reason;          /* owned, redacted; written before the state leaves FX_RUNNING */
     ac_skip_kind *fx_kind;     /* FX_UNAVAILABLE: not configured or rate limited */
-    char **fx_missing;         /* owned: the variable it lacked ("name (ENV)"), or NULL */
+    ac_strlist *fx_missing;    /* owned: the variables it lacked ("name (ENV)") */
     pthread_mutex_t mu;
     pthread_cond_t cv;         /* broadcast when a fixture of this file completes */
 } file_state;
@@ -156,8 +156,9 @@ static char *missing_var_label(const runner *R, const char *name)
 static void mark_missing(test_run *T, const char *name)
 {
     T->res->skip_kind = AC_SKIP_NOT_CONFIGURED;
-    free(T->res->missing_var);
-    T->res->missing_var = missing_var_label(T->R, name);
+    char *label = missing_var_label(T->R, name);
+    if (!ac_strlist_contains(&T->res->missing_vars, label)) ac_strlist_push(&T->res->missing_vars, label);
+    free(label);
 }
 
 static char *missing_var_reason(const runner *R, const char *name)
@@ -447,19 +448,22 @@ static fx_state run_fixture(test_run *T, size_t idx)
             if (st != FX_OK) {
                 fs->fx_reason[idx] = ac_strdup(fs->fx_reason[dep]);
                 fs->fx_kind[idx] = fs->fx_kind[dep];
-                fs->fx_missing[idx] = fs->fx_missing[dep] ? ac_strdup(fs->fx_missing[dep]) : NULL;
+                for (size_t k = 0; k < fs->fx_missing[dep].n; k++) ac_strlist_push(&fs->fx_missing[idx], fs->fx_missing[dep].items[k]);
                 return st;
             }
             scope->parent = &fs->fx_scope[dep];
             continue;
         }
         if (!var_is_set(fs->root, fx->requires.items[i])) {
-            fs->fx_reason[idx] = missing_var_reason(R, fx->requires.items[i]);
+            /* The reason names the first; the coverage summary gets all of them. */
+            if (!fs->fx_reason[idx]) fs->fx_reason[idx] = missing_var_reason(R, fx->requires.items[i]);
             fs->fx_kind[idx] = AC_SKIP_NOT_CONFIGURED;
-            fs->fx_missing[idx] = missing_var_label(R, fx->requires.items[i]);
-            return FX_UNAVAILABLE;
+            char *label = missing_var_label(R, fx->requires.items[i]);
+            ac_strlist_push(&fs->fx_missing[idx], label);
+            free(label);
         }
     }
+    if (fs->fx_missing[idx].n) return FX_UNAVAILABLE;
     ac_built_req br;
     char *err = NULL;
     ac_response resp = { 0 };
@@ -552,10 +556,9 @@ static void fixture_skip_kind(test_run *T, size_t idx)
 {
     file_state *fs = T->fs;
     T->res->skip_kind = fs->fx_kind[idx] ? fs->fx_kind[idx] : AC_SKIP_NOT_CONFIGURED;
-    if (fs->fx_missing[idx]) {
-        free(T->res->missing_var);
-        T->res->missing_var = ac_strdup(fs->fx_missing[idx]);
-    }
+    for (size_t k = 0; k < fs->fx_missing[idx].n; k++)
+        if (!ac_strlist_contains(&T->res->missing_vars, fs->fx_missing[idx].items[k]))
+            ac_strlist_push(&T->res->missing_vars, fs->fx_missing[idx].items[k]);
 }
 
 /* `control:` fixtures: each must have succeeded in this run before the test is judged. One that
@@ -619,6 +622,13 @@ static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reaso
                 *reason = missing_var_reason(R, name);
                 mark_missing(T, name);
                 out = AC_OUT_SKIP;
+                /* Name every other missing variable too (for the coverage summary). */
+                for (size_t k = i + 1; k < t->requires.n; k++) {
+                    size_t fi;
+                    if (!find_fixture(t->file, t->requires.items[k], &fi) && !var_is_set(*top, t->requires.items[k]) &&
+                        !captured_by_required_fixture(t, t->requires.items[k]))
+                        mark_missing(T, t->requires.items[k]);
+                }
             }
         }
     }
@@ -1580,7 +1590,7 @@ static void file_close_locked(file_state *fs)
     for (size_t k = 0; k < fs->n_fx; k++) {
         ac_scope_free(&fs->fx_scope[k]);
         free(fs->fx_reason[k]);
-        free(fs->fx_missing[k]);
+        ac_strlist_free(&fs->fx_missing[k]);
     }
     free(fs->fx_scope);
     free(fs->fx_reason);

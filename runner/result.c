@@ -79,7 +79,8 @@ void ac_coverage_add(ac_coverage *c, const ac_test_result *t, const ac_strlist *
     g->kind = k;
     g->allowed = allow_all || allowed_by(t, allow_skip);
     if (!g->allowed) c->incomplete = true;
-    if (t->missing_var && !ac_strlist_contains(&c->missing, t->missing_var)) ac_strlist_push(&c->missing, t->missing_var);
+    for (size_t i = 0; i < t->missing_vars.n; i++)
+        if (!ac_strlist_contains(&c->missing, t->missing_vars.items[i])) ac_strlist_push(&c->missing, t->missing_vars.items[i]);
 }
 
 void ac_coverage_free(ac_coverage *c)
@@ -155,7 +156,7 @@ void ac_test_result_free(ac_test_result *t)
     ac_strlist_free(&t->refs);
     ac_strlist_free(&t->notes);
     ac_strlist_free(&t->controls);
-    free(t->missing_var);
+    ac_strlist_free(&t->missing_vars);
     free(t->statuses);
     free(t->transcript);
 }

@@ -68,8 +68,8 @@ typedef struct ac_test_result {
     bool strict;             /* --strict was on (WARN reported as failure) */
     char *reason;            /* skip reason, error message or first failure message; NULL on pass */
     ac_skip_kind skip_kind;  /* with AC_OUT_SKIP: why it was skipped; AC_SKIP_NONE otherwise */
-    char *missing_var;       /* skipped because a variable was not set: "name" or "name (ENV)";
-                                owned or NULL */
+    ac_strlist missing_vars; /* skipped because variables were not set: each "name" or
+                                "name (ENV)" */
     ac_strlist controls;     /* the positive controls this test depends on (fixture or step names) */
     bool multi_step;         /* report steps as subtests */
     ac_step_result *steps; size_t n_steps;   /* single-request tests have exactly one */
