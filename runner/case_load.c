@@ -34,7 +34,8 @@ static const char *const FILE_KEYS[] = { "suite", "description", "tags", "fixtur
 static const char *const TEST_KEYS[] = { "id", "name", "description", "severity", "refs", "tags",
     "requires", "control", "when", "skip_on", "request", "expect", "capture", "steps", "repeat",
     "concurrency", "expect_all", "profiles", NULL };
-static const char *const FIXTURE_KEYS[] = { "description", "requires", "request", "expect", "capture", NULL };
+static const char *const FIXTURE_KEYS[] = { "description", "shared", "requires", "request", "expect", "capture",
+    NULL };
 static const char *const REQUEST_KEYS[] = { "method", "path", "url", "headers", "query", "form",
     "json", "body", "timeout", "follow_redirects", "http_version", NULL };
 static const char *const EXPECT_KEYS[] = { "status", "headers", "json", "body", "jwt",
@@ -1499,6 +1500,7 @@ static void load_fixture(loader *L, ac_fixture *fx, const yn_node *key, const yn
         if (d && strchr(d, '\n')) lerr(L, n, "fixture description must be one line");
         else if (d) fx->description = ac_strdup(d);
     }
+    if ((n = yn_get(fn, "shared")) && want_bool(L, n, "shared")) fx->shared = n->b;
     /* A fixture may require one fixture defined before it (a control that needs a token): its
      * captures are visible to it. Only earlier ones, so fixtures never wait for each other in a
      * cycle. */

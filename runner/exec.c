@@ -30,6 +30,7 @@
 #include "case_load.h"
 #include "duration.h"
 #include "expect.h"
+#include "fxshare.h"
 #include "guard.h"
 #include "http.h"
 #include "jsonpath.h"
@@ -78,6 +79,7 @@ typedef struct runner {
     char *unreachable_reason;
     double deadline_ms;        /* ac_now_ms() when --run-deadline ends; 0: none */
     ac_guard *guard;           /* the configured account's lock-out guard, or NULL */
+    ac_fxshare *shared;        /* outcomes of `shared: true` fixtures, run-wide */
     /* Every response of the run, for a wrong base path: all the same 404, or all redirects. */
     atomic_size_t n_responses, n_404, n_3xx;
 } runner;
@@ -468,10 +470,24 @@ static fx_state run_fixture(test_run *T, size_t idx)
     char *err = NULL;
     ac_response resp = { 0 };
     fx_state state = FX_FAILED;
+    char *share_key = NULL;
     if (ac_request_build(fx->step.request, scope, R->cfg->target, &br, &err) < 0) {
         fs->fx_reason[idx] = ac_sprintf("fixture %s failed: %s", fx->name, err);
         free(err);
         goto redact;
+    }
+    if (fx->shared) {
+        /* Another file's identical fixture may have run already: its result, no request. */
+        share_key = ac_fxshare_key(&br, fx->step.expect, fx->step.capture);
+        char *why = NULL;
+        ac_fxshare_claim_result cr = ac_fxshare_claim(R->shared, share_key, scope, &why);
+        if (cr != AC_FXSHARE_RUN) {
+            state = cr == AC_FXSHARE_OK ? FX_OK : FX_FAILED;
+            if (why) fs->fx_reason[idx] = why;
+            free(share_key);
+            share_key = NULL;
+            goto out;
+        }
     }
     if (send_once(R, T->http, &br, fx->step.expect, &resp, &err, NULL, &T->saw_unreachable) < 0) {
         fs->fx_reason[idx] = ac_sprintf("fixture %s failed: %s", fx->name, err);
@@ -508,6 +524,11 @@ static fx_state run_fixture(test_run *T, size_t idx)
     }
     state = FX_OK;
 out:
+    if (share_key) {
+        if (state == FX_UNAVAILABLE) ac_fxshare_abandon(R->shared, share_key);
+        else ac_fxshare_finish(R->shared, share_key, state == FX_OK, scope, fs->fx_reason[idx]);
+        free(share_key);
+    }
     ac_built_req_free(&br);
     ac_response_free(&resp);
 redact:
@@ -1795,6 +1816,7 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     atomic_init(&R.n_404, 0);
     atomic_init(&R.n_3xx, 0);
     R.guard = new_guard(vars, cfg);
+    R.shared = ac_fxshare_new();
     pthread_mutex_init(&R.mu, NULL);
 
     /* One worker per job, never more than there are tests; each with its own client. */
@@ -1895,6 +1917,7 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     free(R.unreachable_reason);
     summary->failed_logins = ac_guard_failed_logins(R.guard);
     ac_guard_free(R.guard);
+    ac_fxshare_free(R.shared);
     pthread_mutex_destroy(&R.mu);
     return rc;
 }

@@ -90,6 +90,7 @@ typedef struct ac_test {
 typedef struct ac_fixture {
     char *name;                 /* owned */
     char *description;          /* owned or NULL: what the fixture proves, for "control failed" */
+    bool shared;                /* `shared: true`: one result per run for identical fixtures */
     ac_step step;               /* a request step */
     ac_strlist requires;        /* variables the fixture itself needs */
 } ac_fixture;
