@@ -204,6 +204,24 @@ int ac_diff_exit_code(const ac_diff *d)
     return d->count[AC_DIFF_LOST_COVERAGE] ? 4 : 0;
 }
 
+/* Higher is more serious; an unknown status ranks as a failure rather than being dropped. */
+static int exit_rank(int code)
+{
+    switch (code) {
+    case 0: return 0;
+    case 4: return 1;
+    case 1: return 2;
+    case 3: return 3;
+    case 2: return 4;
+    default: return 2;
+    }
+}
+
+int ac_diff_exit_worst(int a, int b)
+{
+    return exit_rank(b) > exit_rank(a) ? b : a;
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 static char *statuses_text(const ac_record_test *t)
@@ -509,7 +527,7 @@ char *ac_diff_temp_record(char **err)
     return path;
 }
 
-int ac_diff_baseline(const ac_record *baseline, const char *new_path, FILE *out)
+int ac_diff_baseline(const ac_record *baseline, const char *new_path, int run_code, FILE *out)
 {
     ac_record n;
     char *err = NULL;
@@ -517,14 +535,21 @@ int ac_diff_baseline(const ac_record *baseline, const char *new_path, FILE *out)
         fprintf(out, "authconform: --baseline: %s\n", err ? err : "cannot read this run's record");
         free(err);
         ac_record_free(&n);
-        return -1;
+        return run_code;
     }
     ac_diff d;
     ac_diff_compute(baseline, &n, &d);
     fputc('\n', out);
     ac_diff_print_warnings(&d, out);
     ac_diff_print_table(&d, baseline, &n, out);
+    /* A pipeline that gates on the exit status would otherwise pass an upgrade that silently
+     * stopped judging must-level tests; the comparison can only make the status worse. */
+    int code = ac_diff_exit_worst(run_code, ac_diff_exit_code(&d));
+    if (code != run_code)
+        fprintf(out, "authconform: exit status %d instead of %d: %s\n", code, run_code,
+                code == 1 ? "tests fail, error or did not run that did not in the baseline (--baseline)"
+                          : "must-level tests that passed in the baseline were not judged (--baseline)");
     ac_diff_free(&d);
     ac_record_free(&n);
-    return 0;
+    return code;
 }

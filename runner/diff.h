@@ -48,6 +48,9 @@ void ac_diff_free(ac_diff *d);
  * run), else 4 when a test lost coverage (only skipped), else 0. */
 int ac_diff_exit_code(const ac_diff *d);
 
+/* The more serious of two exit statuses by the run's precedence 2 > 3 > 1 > 4 > 0 (DESIGN 8). */
+int ac_diff_exit_worst(int a, int b);
+
 /* "warning: ..." and "note: ..." lines. */
 void ac_diff_print_warnings(const ac_diff *d, FILE *out);
 /* The comparison as a table: a heading naming both runs, one row per change (with the new
@@ -72,7 +75,9 @@ int ac_diff_command(const char *old_path, const char *new_path, const char *tap_
  * (created empty, mode 0600, in $TMPDIR or /tmp). Caller removes and frees it. NULL with *err. */
 char *ac_diff_temp_record(char **err);
 /* After the run: reads its record from new_path and prints the warnings and the table to out.
- * Returns 0, or -1 when the record cannot be read (a message is printed). */
-int ac_diff_baseline(const ac_record *baseline, const char *new_path, FILE *out);
+ * Returns the run's exit status after the comparison: run_code, or the comparison's exit code
+ * when that one is more serious (ac_diff_exit_worst), with a line on out saying why it changed.
+ * When the record cannot be read, a message is printed and run_code is returned. */
+int ac_diff_baseline(const ac_record *baseline, const char *new_path, int run_code, FILE *out);
 
 #endif

@@ -267,7 +267,7 @@ static int run(ac_cli *cli, const char *argv0)
         fprintf(stderr, "authconform: no must-level check ran (%zu skipped): set the variables named in the "
                         "skip reasons (for example APINIZER_USERNAME and APINIZER_PASSWORD), or widen --tags/--id\n",
                 sum.skipped);
-    if (cli->baseline_path) ac_diff_baseline(&baseline, record_path, stderr);
+    if (cli->baseline_path) code = ac_diff_baseline(&baseline, record_path, code, stderr);
     free(sum.bail_reason);
     goto out;
 

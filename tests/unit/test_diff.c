@@ -1,5 +1,6 @@
 /* Comparing run records (runner/diff.c): a table of old/new pairs with the expected change, the
- * exit status and the warnings; then the command itself (table, TAP, exit codes 0, 1, 2 and 4). */
+ * exit status and the warnings; then the command itself (table, TAP, exit codes 0, 1, 2 and 4)
+ * and --baseline's effect on a run's exit status. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,6 +280,19 @@ START_TEST(test_diff_print_lost)
 }
 END_TEST
 
+START_TEST(test_diff_exit_worst)
+{
+    /* 2 > 3 > 1 > 4 > 0, in both argument orders. */
+    static const int order[] = { 0, 4, 1, 3, 2 };
+    for (size_t i = 0; i < 5; i++)
+        for (size_t j = 0; j < 5; j++) {
+            int want = order[i > j ? i : j];
+            ck_assert_msg(ac_diff_exit_worst(order[i], order[j]) == want, "worst(%d, %d) = %d, expected %d",
+                          order[i], order[j], ac_diff_exit_worst(order[i], order[j]), want);
+        }
+}
+END_TEST
+
 /* ---- the command ---------------------------------------------------------------------------- */
 
 static char *tmpdir;
@@ -383,6 +397,58 @@ START_TEST(test_diff_command)
 }
 END_TEST
 
+/* --baseline: the comparison raises the run's exit status by 2 > 3 > 1 > 4 > 0, never lowers it,
+ * and says so when it does. */
+START_TEST(test_diff_baseline)
+{
+    char tmpl[] = "/tmp/ac-test-diff-XXXXXX";
+    tmpdir = mkdtemp(tmpl);
+    ck_assert_ptr_nonnull(tmpdir);
+    spec_run good = { .tests = { P("A", "[401]"), P("B", "[401]") } };
+    char *g = write_record(&good, "good.json"), *e = NULL, *out = NULL;
+    ac_record base;
+    ck_assert_int_eq(ac_record_load(g, &base, &e), 0);
+    static const struct { spec_run run; int run_code, want; const char *says; } BASE[] = {
+        { { .tests = { T("A", "skip", "must"), P("B", "[401]") } }, 0, 4, "exit status 4 instead of 0" },
+        { { .tests = { T("A", "skip", "must"), P("B", "[401]") } }, 1, 1, NULL },
+        { { .tests = { T("A", "skip", "must"), P("B", "[401]") } }, 3, 3, NULL },
+        { { .tests = { T("A", "error", "must"), P("B", "[401]") } }, 0, 1, "exit status 1 instead of 0" },
+        { { .tests = { T("A", "error", "must"), P("B", "[401]") } }, 2, 2, NULL },
+        { { .tests = { T("A", "skip", "should"), P("B", "[401]") } }, 0, 0, NULL },
+        { { .tests = { P("A", "[401]"), P("B", "[401]") } }, 0, 0, NULL },
+    };
+    for (size_t i = 0; i < sizeof BASE / sizeof BASE[0]; i++) {
+        char *p = write_record(&BASE[i].run, "run.json");
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+        int got = ac_diff_baseline(&base, p, BASE[i].run_code, f);
+        fclose(f);
+        ck_assert_msg(got == BASE[i].want, "baseline case %zu: exit %d, expected %d", i, got, BASE[i].want);
+        if (BASE[i].says)
+            ck_assert_msg(strstr(out, BASE[i].says) != NULL, "case %zu lacks '%s':\n%s", i, BASE[i].says, out);
+        else
+            ck_assert_ptr_null(strstr(out, "instead of"));
+        free(out);
+        free(p);
+    }
+    /* This run's record cannot be read: the run's own status stands. */
+    char *missing = ac_sprintf("%s/missing.json", tmpdir);
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    ck_assert_int_eq(ac_diff_baseline(&base, missing, 0, f), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(out, "--baseline: "));
+    free(out);
+    ac_record_free(&base);
+
+    char *cmd = ac_sprintf("rm -rf '%s'", tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+    free(g);
+    free(missing);
+}
+END_TEST
+
 static Suite *diff_suite(void)
 {
     Suite *s = suite_create("diff");
@@ -391,7 +457,9 @@ static Suite *diff_suite(void)
     tcase_add_test(tc, test_diff_notes);
     tcase_add_test(tc, test_diff_print);
     tcase_add_test(tc, test_diff_print_lost);
+    tcase_add_test(tc, test_diff_exit_worst);
     tcase_add_test(tc, test_diff_command);
+    tcase_add_test(tc, test_diff_baseline);
     suite_add_tcase(s, tc);
     return s;
 }
