@@ -50,7 +50,8 @@ static const opt OPTS[] = {
     { "junit", 0, true, O_JUNIT, "FILE", "write JUnit XML to FILE" },
     { "json", 0, true, O_JSON, "FILE", "write the run record (JSON, docs/run-record.md) to FILE" },
     { "html", 0, true, O_HTML, "FILE", "write a self-contained HTML report to FILE" },
-    { "baseline", 0, true, O_BASELINE, "OLD.json", "after the run, compare it with this run record (stderr)" },
+    { "baseline", 0, true, O_BASELINE, "OLD.json",
+      "after the run, compare with this run record (stderr); can raise the exit status" },
     { "timeout", 0, true, O_TIMEOUT, "SECONDS", "total time for one request, connect to last byte (default 30)" },
     { "http-version", 0, true, O_HTTP_VERSION, "1.1|2", "HTTP version (default 1.1)" },
     { "cacert", 0, true, O_CACERT, "FILE", "CA certificates to verify the target with" },
@@ -77,8 +78,10 @@ void ac_cli_usage(FILE *out)
           "same OAuth2 client-credentials contract) and writes TAP 14 (stdout) and JUnit reports.\n"
           "With no FILE, the bundled Apinizer authentication suite runs. 'lint' checks case files\n"
           "without sending anything. 'merge' joins the JUnit reports and run records of --shard runs.\n"
-          "'diff' compares two run records (--json): new failures, fixed, changed, added, removed;\n"
-          "exit 1 on a new failure, 2 when a record cannot be read.\n"
+          "'diff' compares two run records (--json): new failures, lost coverage (must-level tests\n"
+          "that passed before and are now skipped, not run or errored), fixed, changed, added,\n"
+          "removed; exit 1 on a new failure or errored lost coverage, 4 on lost coverage, 2 when a\n"
+          "record cannot be read.\n"
           "\nOptions:\n", out);
     for (size_t i = 0; i < N_OPTS; i++) {
         const opt *o = &OPTS[i];
@@ -103,6 +106,7 @@ void ac_cli_usage(FILE *out)
           "     or account not configured, a 429); the summary names what to set. Accept named\n"
           "     gaps with --allow-skip ID|TAG (also AUTHCONFORM_ALLOW_SKIP=ID,TAG or allow_skip in\n"
           "     a vars file), or all with --allow-incomplete\n"
+          "     --baseline: also when must-level tests that passed in the baseline were not judged\n"
           "  (when several apply: 2 > 3 > 1 > 4 > 0)\n"
           "\nExamples:\n"
           "  APINIZER_USERNAME=ci APINIZER_PASSWORD=... authconform --target https://host/apiops --junit out/junit.xml\n"

@@ -14,6 +14,7 @@ const char *ac_diff_kind_name(ac_diff_kind k)
     switch (k) {
     case AC_DIFF_SAME: return "same";
     case AC_DIFF_NEW_FAILURE: return "new failure";
+    case AC_DIFF_LOST_COVERAGE: return "lost coverage";
     case AC_DIFF_FIXED: return "fixed";
     case AC_DIFF_OUTCOME: return "changed";
     case AC_DIFF_STATUSES: return "statuses";
@@ -129,6 +130,19 @@ static void compare_runs(const ac_record *o, const ac_record *n, ac_diff *d)
 
 /* ---- the comparison ------------------------------------------------------------------------- */
 
+/* A must-level test that used to run and pass and no longer does: a skipped test does not fail
+ * the new run, so without this class an upgrade that stops the suite from judging token
+ * issuance would diff as harmless "changed" rows. Must-level is taken from NEW, the
+ * severity the new run judged with (every record test has one; a profile or suite change that
+ * moves severities is warned about). "Passed" includes a warn outside --strict, as for
+ * "fixed": its must-level checks passed. A test that was failing in OLD lost nothing. */
+static bool lost_coverage(const ac_record *old_r, const ac_record_test *o, const ac_record_test *n)
+{
+    if (strcmp(n->severity, "must") != 0) return false;
+    bool passed = o->outcome == AC_OUT_PASS || (o->outcome == AC_OUT_WARN && !ac_record_test_failing(old_r, o));
+    return passed && (n->outcome == AC_OUT_SKIP || n->outcome == AC_OUT_NOTRUN || n->outcome == AC_OUT_ERROR);
+}
+
 static void push(ac_diff *d, ac_diff_kind k, const ac_record_test *o, const ac_record_test *n, bool nf)
 {
     ac_diff_entry *e = &d->entries[d->n++];
@@ -157,7 +171,12 @@ void ac_diff_compute(const ac_record *old_r, const ac_record *new_r, ac_diff *d)
             continue;
         }
         bool ofail = ac_record_test_failing(old_r, o);
-        if (nfail && !ofail) push(d, AC_DIFF_NEW_FAILURE, o, n, true);
+        /* Before new failures: pass -> error is both, and is listed once, as lost coverage, yet
+         * still exits 1 (lost_failing) like the new failure it also is. */
+        if (lost_coverage(old_r, o, n)) {
+            push(d, AC_DIFF_LOST_COVERAGE, o, n, false);
+            if (nfail) d->lost_failing++;
+        } else if (nfail && !ofail) push(d, AC_DIFF_NEW_FAILURE, o, n, true);
         else if (ofail && !nfail && (n->outcome == AC_OUT_PASS || n->outcome == AC_OUT_WARN))
             push(d, AC_DIFF_FIXED, o, n, false);
         else if (o->outcome != n->outcome) push(d, AC_DIFF_OUTCOME, o, n, false);
@@ -181,7 +200,26 @@ void ac_diff_free(ac_diff *d)
 
 int ac_diff_exit_code(const ac_diff *d)
 {
-    return d->new_failures ? 1 : 0;
+    if (d->new_failures || d->lost_failing) return 1;
+    return d->count[AC_DIFF_LOST_COVERAGE] ? 4 : 0;
+}
+
+/* Higher is more serious; an unknown status ranks as a failure rather than being dropped. */
+static int exit_rank(int code)
+{
+    switch (code) {
+    case 0: return 0;
+    case 4: return 1;
+    case 1: return 2;
+    case 3: return 3;
+    case 2: return 4;
+    default: return 2;
+    }
+}
+
+int ac_diff_exit_worst(int a, int b)
+{
+    return exit_rank(b) > exit_rank(a) ? b : a;
 }
 
 /* ---- the table ------------------------------------------------------------------------------ */
@@ -226,14 +264,21 @@ static void run_line(FILE *out, const char *label, const ac_record *r)
 }
 
 /* Display order of the table's groups. */
-static const ac_diff_kind GROUPS[] = { AC_DIFF_NEW_FAILURE, AC_DIFF_FIXED, AC_DIFF_OUTCOME,
-                                       AC_DIFF_STATUSES, AC_DIFF_ADDED, AC_DIFF_REMOVED };
+static const ac_diff_kind GROUPS[] = { AC_DIFF_NEW_FAILURE, AC_DIFF_LOST_COVERAGE, AC_DIFF_FIXED,
+                                       AC_DIFF_OUTCOME, AC_DIFF_STATUSES, AC_DIFF_ADDED, AC_DIFF_REMOVED };
 #define N_GROUPS (sizeof GROUPS / sizeof GROUPS[0])
 
 static const char *change_label(const ac_diff_entry *e)
 {
     if (e->kind == AC_DIFF_ADDED && e->new_failure) return "added, fails";
     return ac_diff_kind_name(e->kind);
+}
+
+/* The entries that change the exit status: the table shows their new message and the reports
+ * make them failing tests. */
+static bool flagged(const ac_diff_entry *e)
+{
+    return e->new_failure || e->kind == AC_DIFF_LOST_COVERAGE;
 }
 
 void ac_diff_print_table(const ac_diff *d, const ac_record *old_r, const ac_record *new_r, FILE *out)
@@ -275,7 +320,7 @@ void ac_diff_print_table(const ac_diff *d, const ac_record *old_r, const ac_reco
                     (int)w_id, id, (int)w_area, area, (int)w_sev, t->severity, (int)w_old,
                     e->old_t ? display_outcome(e->old_t->outcome) : "-", (int)w_new,
                     e->new_t ? display_outcome(e->new_t->outcome) : "-", st);
-            if (e->new_failure && e->new_t && e->new_t->message && *e->new_t->message) {
+            if (flagged(e) && e->new_t && e->new_t->message && *e->new_t->message) {
                 char *m = ac_text_one_line(e->new_t->message, 300);
                 fprintf(out, "%*s  %s\n", (int)w_change, "", m);
                 free(m);
@@ -285,9 +330,10 @@ void ac_diff_print_table(const ac_diff *d, const ac_record *old_r, const ac_reco
             free(area);
         }
     }
-    fprintf(out, "\n%zu new failure%s, %zu fixed, %zu changed outcome%s, %zu changed status%s, %zu added, "
-                 "%zu removed; %zu unchanged\n",
-            d->new_failures, d->new_failures == 1 ? "" : "s", d->count[AC_DIFF_FIXED],
+    fprintf(out, "\n%zu new failure%s, %zu lost coverage, %zu fixed, %zu changed outcome%s, %zu changed "
+                 "status%s, %zu added, %zu removed; %zu unchanged\n",
+            d->new_failures, d->new_failures == 1 ? "" : "s", d->count[AC_DIFF_LOST_COVERAGE],
+            d->count[AC_DIFF_FIXED],
             d->count[AC_DIFF_OUTCOME], d->count[AC_DIFF_OUTCOME] == 1 ? "" : "s",
             d->count[AC_DIFF_STATUSES], d->count[AC_DIFF_STATUSES] == 1 ? "" : "es",
             d->count[AC_DIFF_ADDED], d->count[AC_DIFF_REMOVED], d->count[AC_DIFF_SAME]);
@@ -319,10 +365,10 @@ static void entry_result(const ac_diff_entry *e, const ac_record *new_r, ac_test
     const char *was = e->old_t ? display_outcome(e->old_t->outcome) : "absent";
     const char *now = e->new_t ? display_outcome(e->new_t->outcome) : "absent";
     char *st = statuses_change(e);
-    if (e->new_failure) {
+    if (flagged(e)) {
         res->outcome = AC_OUT_FAIL;
         const char *msg = e->new_t->message && *e->new_t->message ? e->new_t->message : now;
-        res->reason = e->old_t ? ac_sprintf("new failure: %s -> %s: %s", was, now, msg)
+        res->reason = e->old_t ? ac_sprintf("%s: %s -> %s: %s", ac_diff_kind_name(e->kind), was, now, msg)
                                : ac_sprintf("added and failing: %s", msg);
         res->steps = ac_calloc(1, sizeof *res->steps);
         res->n_steps = 1;
@@ -374,7 +420,7 @@ int ac_diff_report(const ac_diff *d, const ac_record *old_r, const ac_record *ne
     info.tool_version = AC_VERSION;
     info.target = new_r->target;
     info.profile = new_r->profile;
-    info.strict = false;   /* the diff's own verdicts: only new failures fail */
+    info.strict = false;   /* the diff's own verdicts: only new failures and lost coverage fail */
     info.start_wall = ac_wall_time();
     info.planned = d->n;
     info.suite_name = new_r->suite_name;
@@ -481,7 +527,7 @@ char *ac_diff_temp_record(char **err)
     return path;
 }
 
-int ac_diff_baseline(const ac_record *baseline, const char *new_path, FILE *out)
+int ac_diff_baseline(const ac_record *baseline, const char *new_path, int run_code, FILE *out)
 {
     ac_record n;
     char *err = NULL;
@@ -489,14 +535,21 @@ int ac_diff_baseline(const ac_record *baseline, const char *new_path, FILE *out)
         fprintf(out, "authconform: --baseline: %s\n", err ? err : "cannot read this run's record");
         free(err);
         ac_record_free(&n);
-        return -1;
+        return run_code;
     }
     ac_diff d;
     ac_diff_compute(baseline, &n, &d);
     fputc('\n', out);
     ac_diff_print_warnings(&d, out);
     ac_diff_print_table(&d, baseline, &n, out);
+    /* A pipeline that gates on the exit status would otherwise pass an upgrade that silently
+     * stopped judging must-level tests; the comparison can only make the status worse. */
+    int code = ac_diff_exit_worst(run_code, ac_diff_exit_code(&d));
+    if (code != run_code)
+        fprintf(out, "authconform: exit status %d instead of %d: %s\n", code, run_code,
+                code == 1 ? "tests fail, error or did not run that did not in the baseline (--baseline)"
+                          : "must-level tests that passed in the baseline were not judged (--baseline)");
     ac_diff_free(&d);
     ac_record_free(&n);
-    return 0;
+    return code;
 }

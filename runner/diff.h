@@ -1,7 +1,7 @@
 /* Comparing two run records (`authconform diff OLD NEW`, and `--baseline OLD` at the end of a
- * run): which tests newly fail, which were fixed, whose outcome or HTTP statuses changed, which
- * were added or removed, and whether the two runs are comparable at all (suite, profile,
- * result-changing options). */
+ * run): which tests newly fail, which must-level tests lost coverage, which were fixed, whose
+ * outcome or HTTP statuses changed, which were added or removed, and whether the two runs are
+ * comparable at all (suite, profile, result-changing options). */
 #ifndef AC_DIFF_H
 #define AC_DIFF_H
 
@@ -12,6 +12,7 @@
 typedef enum {
     AC_DIFF_SAME,          /* same outcome and statuses */
     AC_DIFF_NEW_FAILURE,   /* fails in NEW, did not fail in OLD */
+    AC_DIFF_LOST_COVERAGE, /* must-level in NEW, passed in OLD, now skipped, not run or errored */
     AC_DIFF_FIXED,         /* failed in OLD, passes (or only warns) in NEW */
     AC_DIFF_OUTCOME,       /* any other change of outcome (pass -> skip, fail -> error, ...) */
     AC_DIFF_STATUSES,      /* same outcome, different HTTP statuses */
@@ -20,7 +21,7 @@ typedef enum {
     AC_DIFF_N_KINDS
 } ac_diff_kind;
 
-/* "same" "new failure" "fixed" "changed" "statuses" "added" "removed" */
+/* "same" "new failure" "lost coverage" "fixed" "changed" "statuses" "added" "removed" */
 const char *ac_diff_kind_name(ac_diff_kind k);
 
 typedef struct ac_diff_entry {
@@ -34,6 +35,7 @@ typedef struct ac_diff {
     ac_diff_entry *entries; size_t n;   /* NEW's order, then the removed tests in OLD's order */
     size_t count[AC_DIFF_N_KINDS];
     size_t new_failures;                /* entries with new_failure */
+    size_t lost_failing;                /* lost coverage that counts against NEW (error, not run) */
     ac_strlist warnings;                /* the runs differ in what decides results */
     ac_strlist notes;                   /* differences that do not: tool version, target */
 } ac_diff;
@@ -42,8 +44,12 @@ typedef struct ac_diff {
 void ac_diff_compute(const ac_record *old_r, const ac_record *new_r, ac_diff *out);
 void ac_diff_free(ac_diff *d);
 
-/* 1 when there is a new failure, else 0. */
+/* 1 when there is a new failure or a lost-coverage test that counts against NEW (errored or not
+ * run), else 4 when a test lost coverage (only skipped), else 0. */
 int ac_diff_exit_code(const ac_diff *d);
+
+/* The more serious of two exit statuses by the run's precedence 2 > 3 > 1 > 4 > 0 (DESIGN 8). */
+int ac_diff_exit_worst(int a, int b);
 
 /* "warning: ..." and "note: ..." lines. */
 void ac_diff_print_warnings(const ac_diff *d, FILE *out);
@@ -52,14 +58,16 @@ void ac_diff_print_warnings(const ac_diff *d, FILE *out);
 void ac_diff_print_table(const ac_diff *d, const ac_record *old_r, const ac_record *new_r, FILE *out);
 
 /* Feeds the comparison to report writers (TAP, JUnit) as one test per compared test: a new
- * failure is a failing test (with the old and new outcome as expected/actual), a removed test is
- * a skip, everything else passes with the change as a note. Returns 0, or -1 with *err. */
+ * failure or lost coverage is a failing test (with the old and new outcome as expected/actual),
+ * a removed test is a skip, everything else passes with the change as a note. Returns 0, or -1
+ * with *err. */
 int ac_diff_report(const ac_diff *d, const ac_record *old_r, const ac_record *new_r,
                    ac_reporter **reps, size_t n_reps, char **err);
 
 /* `authconform diff`: loads both records, prints warnings to errout and the table to out (to
- * errout when tap_path is "-", TAP on stdout), writes TAP/JUnit when paths are given. Returns the exit status: 0, 1 (new failures) or 2
- * (a record cannot be read or is invalid; the message names the file). */
+ * errout when tap_path is "-", TAP on stdout), writes TAP/JUnit when paths are given. Returns the
+ * exit status: ac_diff_exit_code's 0, 1 or 4, or 2 (a record cannot be read or is invalid; the
+ * message names the file). */
 int ac_diff_command(const char *old_path, const char *new_path, const char *tap_path,
                     const char *junit_path, int tap_version, FILE *out, FILE *errout);
 
@@ -67,7 +75,9 @@ int ac_diff_command(const char *old_path, const char *new_path, const char *tap_
  * (created empty, mode 0600, in $TMPDIR or /tmp). Caller removes and frees it. NULL with *err. */
 char *ac_diff_temp_record(char **err);
 /* After the run: reads its record from new_path and prints the warnings and the table to out.
- * Returns 0, or -1 when the record cannot be read (a message is printed). */
-int ac_diff_baseline(const ac_record *baseline, const char *new_path, FILE *out);
+ * Returns the run's exit status after the comparison: run_code, or the comparison's exit code
+ * when that one is more serious (ac_diff_exit_worst), with a line on out saying why it changed.
+ * When the record cannot be read, a message is printed and run_code is returned. */
+int ac_diff_baseline(const ac_record *baseline, const char *new_path, int run_code, FILE *out);
 
 #endif

@@ -286,7 +286,7 @@ static int run(ac_cli *cli, const char *argv0)
                         "skip reasons (for example APINIZER_USERNAME and APINIZER_PASSWORD), or widen --tags/--id\n",
                 sum.skipped);
     if (sum.diagnosis) fprintf(stderr, "authconform: %s\n", sum.diagnosis);
-    if (cli->baseline_path) ac_diff_baseline(&baseline, record_path, stderr);
+    if (cli->baseline_path) code = ac_diff_baseline(&baseline, record_path, code, stderr);
     free(sum.bail_reason);
     free(sum.diagnosis);
     ac_coverage_free(&sum.coverage);

@@ -51,15 +51,16 @@ stop_server() {
 }
 
 # run_bundled EXPECTED_EXIT|any PREFIX ARGS... : the bundled suite against the server, stderr in
-# PREFIX.stderr, TAP in PREFIX.tap
+# PREFIX.stderr, TAP in PREFIX.tap, the exit status in $got. The account is alice with $PASSWORD
+# unless AS_USER / AS_PASSWORD say otherwise (AS_PASSWORD= : no password at all).
 run_bundled() {
-  local want=$1 prefix=$2; shift 2
+  local want=$1 prefix=$2 pw=${AS_PASSWORD-$PASSWORD}; shift 2
   # The run configures the account only: the tests that need a preset expired or revoked token
-  # or a revoke command are named gaps (exit 4 without this; see the coverage scenario).
-  APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD \
-    AUTHCONFORM_ALLOW_SKIP=${E2E_ALLOW_SKIP-EXPIRY-PRESET,EXPIRY-ERROR,REVOKE-PRESET,REVOKE-LIVE} \
+  # or a revoke command are named gaps (exit 4 without this; see tests/verdicts).
+  env -u APINIZER_PASSWORD ${pw:+"APINIZER_PASSWORD=$pw"} APINIZER_USERNAME="${AS_USER:-alice}" \
+    AUTHCONFORM_ALLOW_SKIP="${E2E_ALLOW_SKIP-EXPIRY-PRESET,EXPIRY-ERROR,REVOKE-PRESET,REVOKE-LIVE}" \
     "$AC" --target "$TARGET/apiops" --tap "$prefix.tap" "$@" >"$prefix.stdout" 2>"$prefix.stderr"
-  local got=$?
+  got=$?
   if [ "$want" != any ] && [ "$got" != "$want" ]; then
     echo "--- stderr"; cat "$prefix.stderr"
     fail "bundled suite: exit code $got, expected $want (args: $*)"
@@ -268,7 +269,7 @@ diff)
   cat "$WORK/diff.out"
   expect_in "$WORK/diff.out" '^new failure +BEARER-ALG-NONE +bearer-format +must +pass +fail +401 -> 200$'
   expect_in "$WORK/diff.out" '^ +status 200, expected 401'
-  expect_in "$WORK/diff.out" '^1 new failure, 0 fixed, 0 changed outcomes, 0 changed statuses, 0 added, 0 removed; [0-9]+ unchanged$'
+  expect_in "$WORK/diff.out" '^1 new failure, 0 lost coverage, 0 fixed, 0 changed outcomes, 0 changed statuses, 0 added, 0 removed; [0-9]+ unchanged$'
   expect_not_in "$WORK/diff.err" '^warning:'
   expect_in "$WORK/diff.tap" '^not ok [0-9]+ - BEARER-ALG-NONE '
   cp "$WORK/diff.xml" "$WORK/out.xml"; cp "$WORK/diff.tap" "$WORK/out.tap"
@@ -299,6 +300,72 @@ diff)
   run_bundled 2 "$WORK/nobase" --baseline "$WORK/missing.json"
   expect_in "$WORK/nobase.stderr" 'missing.json: cannot open'
   for f in "$WORK"/*.json "$WORK"/*.out "$WORK"/*.err "$WORK"/*.stderr; do
+    expect_not_in "$f" "$PASSWORD" "$f (password leak)"
+  done
+  ;;
+lost-coverage)
+  # Must-level tests that passed before and are no longer judged: a skip passes the run's own
+  # verdict, so only the comparison can see them. `diff` exits 4 (1 when they errored) and lists
+  # them as lost coverage; --baseline raises the run's exit status the same way.
+  printf -- '- username: carol\n  password: %s\n  roles: []\n' "$PASSWORD" >"$WORK/users.yaml"
+  start_server --users "$WORK/users.yaml"
+  run_bundled 0 "$WORK/good" --json "$WORK/good.json"
+  # How many tests lost coverage, computed from the two records independently of the C code:
+  # must-level in NEW, pass or warn (not strict here) in OLD, skip, not_run or error in NEW.
+  lost_in() {
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys
+old = {t["id"]: t for t in json.load(open(sys.argv[1]))["tests"]}
+new = json.load(open(sys.argv[2]))["tests"]
+print(sum(1 for t in new if t["severity"] == "must" and t["outcome"] in ("skip", "not_run", "error")
+          and t["id"] in old and old[t["id"]]["outcome"] in ("pass", "warn")))
+PY
+  }
+
+  # 1. No password: every test that needs a token is skipped ("requires variable password").
+  AS_PASSWORD= run_bundled any "$WORK/nopw" --json "$WORK/nopw.json"
+  case $got in 4) ;; *) cat "$WORK/nopw.stderr"; fail "the run without a password exited $got" ;; esac
+  "$AC" diff --tap "$WORK/diff.tap" --junit "$WORK/diff.xml" "$WORK/good.json" "$WORK/nopw.json" \
+    >"$WORK/diff.out" 2>"$WORK/diff.err"
+  got=$?
+  cat "$WORK/diff.out"
+  [ $got = 4 ] || { cat "$WORK/diff.err"; fail "diff of lost coverage exited $got, expected 4"; }
+  expect_in "$WORK/diff.out" '^lost coverage +ISSUE-OK +token-issuance +must +pass +skip +200 -> -$'
+  expect_in "$WORK/diff.out" '^ +requires variable password \(set APINIZER_PASSWORD'
+  expect_in "$WORK/diff.out" '^changed +ISSUE-NO-STORE +token-issuance +should +pass +skip '
+  expect_not_in "$WORK/diff.out" '^lost coverage +[^ ]+ +[^ ]+ +(should|info) '
+  n=$(lost_in "$WORK/good.json" "$WORK/nopw.json")
+  [ "$n" -gt 0 ] || fail "the run without a password skipped no must-level test"
+  expect_in "$WORK/diff.out" "^0 new failures, $n lost coverage, 0 fixed, [0-9]+ changed outcomes?, 0 changed statuses, 0 added, 0 removed; [0-9]+ unchanged\$"
+  expect_in "$WORK/diff.tap" '^not ok [0-9]+ - ISSUE-OK '
+  expect_in "$WORK/diff.tap" 'lost coverage: pass -> skip: requires variable password'
+  expect_in "$WORK/diff.tap" '^ok [0-9]+ - ISSUE-NO-STORE '
+  cp "$WORK/diff.xml" "$WORK/out.xml"; cp "$WORK/diff.tap" "$WORK/out.tap"
+  : >"$WORK/stdout"; : >"$WORK/stderr"
+  validate_reports
+  AS_PASSWORD= run_bundled 4 "$WORK/nopw2" --json "$WORK/nopw2.json" --baseline "$WORK/good.json"
+  expect_in "$WORK/nopw2.stderr" '^lost coverage +ISSUE-OK ' "--baseline output"
+
+  # 2. An account without the projects role: the must-level ISSUE-WORKS-PROJECTS is skipped on
+  # its 403 (not applicable), so the run itself passes; only the baseline sees what was lost.
+  AS_USER=carol run_bundled 0 "$WORK/norole" --json "$WORK/norole.json"
+  AS_USER=carol run_bundled 4 "$WORK/norole2" --json "$WORK/norole2.json" --baseline "$WORK/good.json"
+  expect_in "$WORK/norole2.stderr" '^lost coverage +ISSUE-WORKS-PROJECTS +token-issuance +must +pass +skip +200 -> 403$'
+  expect_in "$WORK/norole2.stderr" '^ +status 403: the account lacks a role that may list projects'
+  expect_in "$WORK/norole2.stderr" '^changed +ISSUE-PROJECTS-COUNT +token-issuance +should +pass +skip '
+  expect_in "$WORK/norole2.stderr" '^0 new failures, 1 lost coverage, '
+  expect_in "$WORK/norole2.stderr" '^authconform: exit status 4 instead of 0: must-level tests that passed in the baseline were not judged'
+  expect_in "$WORK/norole2.json" '"exit_code":0'   # the record keeps the run's own verdict
+
+  # 3. A wrong password: the token fixture fails, the tests that need it error. Errored lost
+  # coverage is listed as lost coverage and exits 1.
+  AS_PASSWORD="wrong-$PASSWORD" run_bundled 1 "$WORK/wrong" --json "$WORK/wrong.json"
+  "$AC" diff "$WORK/good.json" "$WORK/wrong.json" >"$WORK/wrong.out" 2>&1
+  got=$?
+  [ $got = 1 ] || { cat "$WORK/wrong.out"; fail "diff of errored lost coverage exited $got, expected 1"; }
+  expect_in "$WORK/wrong.out" '^lost coverage +BEARER-ALG-NONE +bearer-format +must +pass +error '
+  expect_in "$WORK/wrong.out" '^ +fixture token failed'
+  for f in "$WORK"/*.json "$WORK"/*.out "$WORK"/*.err "$WORK"/*.stderr "$WORK"/*.tap; do
     expect_not_in "$f" "$PASSWORD" "$f (password leak)"
   done
   ;;

@@ -1,5 +1,6 @@
 /* Comparing run records (runner/diff.c): a table of old/new pairs with the expected change, the
- * exit status and the warnings; then the command itself (table, TAP, exit codes 0, 1 and 2). */
+ * exit status and the warnings; then the command itself (table, TAP, exit codes 0, 1, 2 and 4)
+ * and --baseline's effect on a run's exit status. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@ typedef struct spec_test {
     const char *id;
     const char *outcome;
     const char *statuses;   /* JSON array text, e.g. "[401]" */
+    const char *severity;   /* NULL: must */
+    const char *message;    /* NULL: "status 200, expected 401" unless the outcome is pass */
 } spec_test;
 
 typedef struct spec_run {
@@ -46,10 +49,13 @@ static char *record_json(const spec_run *r)
     for (size_t i = 0; i < 4 && r->tests[i].id; i++) {
         const spec_test *t = &r->tests[i];
         bool pass = strcmp(t->outcome, "pass") == 0;
-        ac_buf_printf(&b, "%s{\"id\":\"%s\",\"name\":\"test %s\",\"area\":\"bearer-format\",\"severity\":\"must\","
+        char *msg = t->message ? ac_sprintf("\"%s\"", t->message)
+                               : ac_strdup(pass ? "null" : "\"status 200, expected 401\"");
+        ac_buf_printf(&b, "%s{\"id\":\"%s\",\"name\":\"test %s\",\"area\":\"bearer-format\",\"severity\":\"%s\","
                           "\"outcome\":\"%s\",\"duration_ms\":1.5,\"statuses\":%s,\"message\":%s}",
-                      i ? "," : "", t->id, t->id, t->outcome, t->statuses ? t->statuses : "[]",
-                      pass ? "null" : "\"status 200, expected 401\"");
+                      i ? "," : "", t->id, t->id, t->severity ? t->severity : "must", t->outcome,
+                      t->statuses ? t->statuses : "[]", msg);
+        free(msg);
     }
     ac_buf_puts(&b, "],\"summary\":{\"exit_code\":0},\"duration_ms\":3}");
     return ac_buf_steal(&b);
@@ -74,8 +80,10 @@ typedef struct diff_case {
     const char *warning;        /* a substring of one warning, or NULL for no warning */
 } diff_case;
 
-#define P(id, st) { id, "pass", st }
-#define F(id, st) { id, "fail", st }
+#define P(id, st) { id, "pass", st, NULL, NULL }
+#define F(id, st) { id, "fail", st, NULL, NULL }
+/* A test of the given outcome and severity that sent nothing. */
+#define T(id, outcome, sev) { id, outcome, "[]", sev, NULL }
 
 static const diff_case CASES[] = {
     { "new failure", { .tests = { P("A", "[401]"), P("B", "[200]") } },
@@ -83,11 +91,40 @@ static const diff_case CASES[] = {
     { "fixed", { .tests = { F("A", "[200]") } }, { .tests = { P("A", "[401]") } }, "A", AC_DIFF_FIXED, 0, NULL },
     { "changed status", { .tests = { P("A", "[401]") } }, { .tests = { P("A", "[400]") } }, "A",
       AC_DIFF_STATUSES, 0, NULL },
-    { "changed outcome: pass -> skip", { .tests = { P("A", "[401]") } }, { .tests = { { "A", "skip", "[]" } } },
-      "A", AC_DIFF_OUTCOME, 0, NULL },
+    /* Lost coverage: must-level (in NEW), passed in OLD, no longer judged. Exit 4, or 1 when the
+     * new outcome counts against the run (error, not run), and 1 beats 4. */
+    { "lost coverage: must pass -> skip", { .tests = { P("A", "[401]") } }, { .tests = { T("A", "skip", "must") } },
+      "A", AC_DIFF_LOST_COVERAGE, 4, NULL },
+    { "lost coverage: must pass -> error exits 1", { .tests = { P("A", "[401]") } },
+      { .tests = { T("A", "error", "must") } }, "A", AC_DIFF_LOST_COVERAGE, 1, NULL },
+    { "lost coverage: must pass -> not_run exits 1", { .tests = { P("A", "[401]") } },
+      { .tests = { T("A", "not_run", "must") } }, "A", AC_DIFF_LOST_COVERAGE, 1, NULL },
+    { "lost coverage: must warn -> skip (its must checks passed)", { .tests = { T("A", "warn", "must") } },
+      { .tests = { T("A", "skip", "must") } }, "A", AC_DIFF_LOST_COVERAGE, 4, NULL },
+    { "lost coverage and a new failure: 1 beats 4", { .tests = { P("A", "[401]"), P("B", "[401]") } },
+      { .tests = { T("A", "skip", "must"), F("B", "[200]") } }, "A", AC_DIFF_LOST_COVERAGE, 1, NULL },
+    { "lost coverage: the new run's severity decides (should -> must)",
+      { .tests = { T("A", "pass", "should") } }, { .tests = { T("A", "skip", "must") } }, "A",
+      AC_DIFF_LOST_COVERAGE, 4, NULL },
+    { "not lost: must in OLD, should in NEW", { .tests = { T("A", "pass", "must") } },
+      { .tests = { T("A", "skip", "should") } }, "A", AC_DIFF_OUTCOME, 0, NULL },
+    { "not lost: should pass -> skip is a change", { .tests = { T("A", "pass", "should") } },
+      { .tests = { T("A", "skip", "should") } }, "A", AC_DIFF_OUTCOME, 0, NULL },
+    { "not lost: info pass -> skip is a change", { .tests = { T("A", "pass", "info") } },
+      { .tests = { T("A", "skip", "info") } }, "A", AC_DIFF_OUTCOME, 0, NULL },
+    { "not lost: should pass -> error stays a new failure", { .tests = { T("A", "pass", "should") } },
+      { .tests = { T("A", "error", "should") } }, "A", AC_DIFF_NEW_FAILURE, 1, NULL },
+    { "not lost: must fail -> skip was not passing", { .tests = { F("A", "[200]") } },
+      { .tests = { T("A", "skip", "must") } }, "A", AC_DIFF_OUTCOME, 0, NULL },
+    { "not lost: strict must warn -> skip was failing", { .strict = true, .tests = { T("A", "warn", "must") } },
+      { .strict = true, .tests = { T("A", "skip", "must") } }, "A", AC_DIFF_OUTCOME, 0, NULL },
+    { "not lost: must skip -> skip", { .tests = { T("A", "skip", "must") } }, { .tests = { T("A", "skip", "must") } },
+      "A", AC_DIFF_SAME, 0, NULL },
+    { "not lost: a must test absent from NEW is removed", { .tests = { P("A", "[401]"), P("B", "[401]") } },
+      { .tests = { P("A", "[401]") } }, "B", AC_DIFF_REMOVED, 0, NULL },
     { "still failing, differently: fail -> error", { .tests = { F("A", "[200]") } },
-      { .tests = { { "A", "error", "[]" } } }, "A", AC_DIFF_OUTCOME, 0, NULL },
-    { "failure -> skip is not fixed", { .tests = { F("A", "[200]") } }, { .tests = { { "A", "skip", "[]" } } },
+      { .tests = { T("A", "error", NULL) } }, "A", AC_DIFF_OUTCOME, 0, NULL },
+    { "failure -> skip is not fixed", { .tests = { F("A", "[200]") } }, { .tests = { T("A", "skip", NULL) } },
       "A", AC_DIFF_OUTCOME, 0, NULL },
     { "added, passing", { .tests = { P("A", "[401]") } }, { .tests = { P("A", "[401]"), P("B", "[401]") } },
       "B", AC_DIFF_ADDED, 0, NULL },
@@ -109,10 +146,10 @@ static const diff_case CASES[] = {
       { .hash_digit = "c", .tests = { P("A", "[401]") } }, "A", AC_DIFF_SAME, 0,
       "files differ although its version is the same" },
     { "strict: a warning is a new failure", { .tests = { P("A", "[401]") } },
-      { .strict = true, .tests = { { "A", "warn", "[400]" } } }, "A", AC_DIFF_NEW_FAILURE, 1,
+      { .strict = true, .tests = { { "A", "warn", "[400]", NULL, NULL } } }, "A", AC_DIFF_NEW_FAILURE, 1,
       "different options: strict false -> true" },
     { "not strict: a warning is a change", { .tests = { P("A", "[401]") } },
-      { .tests = { { "A", "warn", "[400]" } } }, "A", AC_DIFF_OUTCOME, 0, NULL },
+      { .tests = { { "A", "warn", "[400]", NULL, NULL } } }, "A", AC_DIFF_OUTCOME, 0, NULL },
     { "a tool upgrade is only a note", { .tests = { P("A", "[401]") } },
       { .tool_version = "0.2.0", .tests = { P("A", "[401]") } }, "A", AC_DIFF_SAME, 0, NULL },
 };
@@ -207,8 +244,8 @@ START_TEST(test_diff_print)
     ck_assert_ptr_nonnull(strstr(t, "fixed        FIXED-ONE        bearer-format  must      fail  pass  500 -> 400\n"));
     ck_assert_ptr_nonnull(strstr(t, "added        NEW-ONE          bearer-format  must      -     pass  200\n"));
     ck_assert_ptr_nonnull(strstr(t, "removed      GONE             bearer-format  must      pass  -     200\n"));
-    ck_assert_ptr_nonnull(strstr(t, "1 new failure, 1 fixed, 0 changed outcomes, 0 changed statuses, 1 added, "
-                                    "1 removed; 0 unchanged\n"));
+    ck_assert_ptr_nonnull(strstr(t, "1 new failure, 0 lost coverage, 1 fixed, 0 changed outcomes, 0 changed "
+                                    "statuses, 1 added, 1 removed; 0 unchanged\n"));
     /* New failures come first. */
     ck_assert(strstr(t, "new failure  ") < strstr(t, "fixed  "));
     free(t);
@@ -216,6 +253,43 @@ START_TEST(test_diff_print)
     t = capture_table(&a, &a);
     ck_assert_ptr_nonnull(strstr(t, "no differences: 3 tests, same outcomes and statuses\n"));
     free(t);
+}
+END_TEST
+
+/* Lost coverage is listed like a new failure: right after the new failures, old -> new outcome,
+ * the new reason under it, and its own count in the summary. A should-level skip is not. */
+START_TEST(test_diff_print_lost)
+{
+    spec_run a = { .tests = { P("ISSUE-OK", "[200]"), P("BROKEN", "[401]"), F("FIXED-ONE", "[500]"),
+                              T("SHOULD-ONE", "pass", "should") } };
+    spec_run b = { .tests = { { "ISSUE-OK", "skip", "[]", "must", "requires variable password (set APINIZER_PASSWORD)" },
+                              F("BROKEN", "[200]"), P("FIXED-ONE", "[400]"),
+                              T("SHOULD-ONE", "skip", "should") } };
+    char *t = capture_table(&a, &b);
+    ck_assert_ptr_nonnull(strstr(t, "change         id          area           severity  old   new   statuses\n"));
+    const char *lost = strstr(t, "lost coverage  ISSUE-OK    bearer-format  must      pass  skip  200 -> -\n"
+                                 "               requires variable password (set APINIZER_PASSWORD)\n");
+    ck_assert_msg(lost != NULL, "no lost-coverage row with its reason in:\n%s", t);
+    ck_assert_ptr_nonnull(strstr(t, "changed        SHOULD-ONE  bearer-format  should    pass  skip  -\n"));
+    ck_assert_ptr_null(strstr(t, "lost coverage  SHOULD-ONE"));
+    const char *nf = strstr(t, "new failure    BROKEN"), *fixed = strstr(t, "fixed          FIXED-ONE");
+    ck_assert(nf && fixed && nf < lost && lost < fixed);
+    ck_assert_ptr_nonnull(strstr(t, "\n1 new failure, 1 lost coverage, 1 fixed, 1 changed outcome, 0 changed "
+                                    "statuses, 0 added, 0 removed; 0 unchanged\n"));
+    free(t);
+}
+END_TEST
+
+START_TEST(test_diff_exit_worst)
+{
+    /* 2 > 3 > 1 > 4 > 0, in both argument orders. */
+    static const int order[] = { 0, 4, 1, 3, 2 };
+    for (size_t i = 0; i < 5; i++)
+        for (size_t j = 0; j < 5; j++) {
+            int want = order[i > j ? i : j];
+            ck_assert_msg(ac_diff_exit_worst(order[i], order[j]) == want, "worst(%d, %d) = %d, expected %d",
+                          order[i], order[j], ac_diff_exit_worst(order[i], order[j]), want);
+        }
 }
 END_TEST
 
@@ -284,6 +358,21 @@ START_TEST(test_diff_command)
     free(out);
     free(err);
 
+    /* A must-level test no longer judged: exit 4, a failing test in TAP with the new reason. */
+    spec_run skipped = { .tests = { { "A", "skip", "[]", "must", "requires variable password" }, P("B", "[401]") } };
+    char *s = write_record(&skipped, "skipped.json");
+    ck_assert_int_eq(command(g, s, tap, &out, &err), 4);
+    ck_assert_ptr_nonnull(strstr(out, "lost coverage  A  "));
+    ck_assert_ptr_nonnull(strstr(out, "0 new failures, 1 lost coverage, "));
+    free(out);
+    free(err);
+    t = ac_read_file(tap, NULL, &e);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_ptr_nonnull(strstr(t, "not ok 1 - A test A\n"));
+    ck_assert_ptr_nonnull(strstr(t, "lost coverage: pass -> skip: requires variable password"));
+    free(t);
+    free(s);
+
     /* Unreadable or invalid input: 2, and the message names the file. */
     char *missing = ac_sprintf("%s/missing.json", tmpdir);
     ck_assert_int_eq(command(missing, g, NULL, &out, &err), 2);
@@ -308,6 +397,58 @@ START_TEST(test_diff_command)
 }
 END_TEST
 
+/* --baseline: the comparison raises the run's exit status by 2 > 3 > 1 > 4 > 0, never lowers it,
+ * and says so when it does. */
+START_TEST(test_diff_baseline)
+{
+    char tmpl[] = "/tmp/ac-test-diff-XXXXXX";
+    tmpdir = mkdtemp(tmpl);
+    ck_assert_ptr_nonnull(tmpdir);
+    spec_run good = { .tests = { P("A", "[401]"), P("B", "[401]") } };
+    char *g = write_record(&good, "good.json"), *e = NULL, *out = NULL;
+    ac_record base;
+    ck_assert_int_eq(ac_record_load(g, &base, &e), 0);
+    static const struct { spec_run run; int run_code, want; const char *says; } BASE[] = {
+        { { .tests = { T("A", "skip", "must"), P("B", "[401]") } }, 0, 4, "exit status 4 instead of 0" },
+        { { .tests = { T("A", "skip", "must"), P("B", "[401]") } }, 1, 1, NULL },
+        { { .tests = { T("A", "skip", "must"), P("B", "[401]") } }, 3, 3, NULL },
+        { { .tests = { T("A", "error", "must"), P("B", "[401]") } }, 0, 1, "exit status 1 instead of 0" },
+        { { .tests = { T("A", "error", "must"), P("B", "[401]") } }, 2, 2, NULL },
+        { { .tests = { T("A", "skip", "should"), P("B", "[401]") } }, 0, 0, NULL },
+        { { .tests = { P("A", "[401]"), P("B", "[401]") } }, 0, 0, NULL },
+    };
+    for (size_t i = 0; i < sizeof BASE / sizeof BASE[0]; i++) {
+        char *p = write_record(&BASE[i].run, "run.json");
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+        int got = ac_diff_baseline(&base, p, BASE[i].run_code, f);
+        fclose(f);
+        ck_assert_msg(got == BASE[i].want, "baseline case %zu: exit %d, expected %d", i, got, BASE[i].want);
+        if (BASE[i].says)
+            ck_assert_msg(strstr(out, BASE[i].says) != NULL, "case %zu lacks '%s':\n%s", i, BASE[i].says, out);
+        else
+            ck_assert_ptr_null(strstr(out, "instead of"));
+        free(out);
+        free(p);
+    }
+    /* This run's record cannot be read: the run's own status stands. */
+    char *missing = ac_sprintf("%s/missing.json", tmpdir);
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    ck_assert_int_eq(ac_diff_baseline(&base, missing, 0, f), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(out, "--baseline: "));
+    free(out);
+    ac_record_free(&base);
+
+    char *cmd = ac_sprintf("rm -rf '%s'", tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+    free(g);
+    free(missing);
+}
+END_TEST
+
 static Suite *diff_suite(void)
 {
     Suite *s = suite_create("diff");
@@ -315,7 +456,10 @@ static Suite *diff_suite(void)
     tcase_add_loop_test(tc, test_diff_table, 0, (int)(sizeof CASES / sizeof CASES[0]));
     tcase_add_test(tc, test_diff_notes);
     tcase_add_test(tc, test_diff_print);
+    tcase_add_test(tc, test_diff_print_lost);
+    tcase_add_test(tc, test_diff_exit_worst);
     tcase_add_test(tc, test_diff_command);
+    tcase_add_test(tc, test_diff_baseline);
     suite_add_tcase(s, tc);
     return s;
 }
