@@ -126,6 +126,44 @@ controls-under-id)
     --id BEARER-HUGE-16K
   expect_in "$WORK/bad.stderr" 'control failed'
   ;;
+wrong-password|locked-account)
+  # Seen: with APINIZER_PASSWORD=wrong, each case file's fixture and the ISSUE-* tests logged in
+  # again: at least 11 failed logins on the real account. Now the first refused login stops
+  # every later use of the credentials, at any -j; a locked account likewise.
+  if [ "$SCENARIO" = wrong-password ]; then
+    start_server --throttle 3
+    pw="wrong-$PASSWORD"
+  else
+    start_server --locked-user "carol:$PASSWORD"
+    pw=$PASSWORD
+  fi
+  user=alice; [ "$SCENARIO" = locked-account ] && user=carol
+  APINIZER_USERNAME=$user APINIZER_PASSWORD=$pw bundled 1 "$WORK/run" --target "$URL/apiops" -j 8 \
+    --include slow,intrusive --var max_wait=1
+  n=$("$REF" admin failed-logins --url "$URL" --user "$user")
+  [ "$n" = 1 ] || fail "$n failed logins for $user, expected 1"
+  [ "$(grep -c "login was refused" "$WORK/run.stderr")" = 1 ] || fail "the refusal is not stated exactly once"
+  # ... at the top: before the first test's line.
+  first=$(grep -nE '^  (PASS|FAIL|WARN|ERROR|SKIP) ' "$WORK/run.stderr" | head -n 1 | cut -d: -f1)
+  said=$(grep -n "login was refused" "$WORK/run.stderr" | cut -d: -f1)
+  [ "$said" -lt "$first" ] || fail "the refusal is stated on line $said, after the first test (line $first)"
+  # Every test that needed the account is an error with that cause, never a pass.
+  [ "$(tap_outcome "$WORK/run.tap" ISSUE-OK)" = "not ok" ] || fail "ISSUE-OK is not an error"
+  expect_in "$WORK/run.tap" 'not ok [0-9]+ - BEARER-ALG-NONE .*'
+  ;;
+wrong-password-budget)
+  # With the right password, the two deliberate wrong-password checks run, after a successful
+  # login, and a run never makes more than 2 failed logins for the account, at any -j.
+  start_server --user "throwaway:Throw-Away-Passw0rd-9"
+  APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD APINIZER_THROWAWAY_USERNAME=throwaway \
+    APINIZER_THROWAWAY_PASSWORD=Throw-Away-Passw0rd-9 bundled any "$WORK/run" --target "$URL/apiops" -j 8 \
+    --include intrusive
+  n=$("$REF" admin failed-logins --url "$URL" --user alice)
+  [ "$n" = 2 ] || fail "$n failed logins for alice, expected exactly 2 (CRED-WRONG-PASSWORD, CRED-NO-ENUMERATION)"
+  for id in CRED-WRONG-PASSWORD CRED-NO-ENUMERATION; do
+    [ "$(tap_outcome "$WORK/run.tap" "$id")" = ok ] || fail "$id did not pass"
+  done
+  ;;
 *)
   fail "unknown scenario $SCENARIO"
   ;;
