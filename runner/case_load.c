@@ -335,6 +335,13 @@ static bool var_defined(const loader *L, const vctx *V, const char *name)
     return false;
 }
 
+/* Records that the files read (or, for a capture, set) variable name: the unused --var and
+ * vars-file checks (varcheck.h) compare against what this walk saw. */
+static void note_use(const loader *L, const char *name)
+{
+    if (L->opts->uses) ac_var_uses_add(L->opts->uses, name);
+}
+
 static const char *fixture_capturing(const loader *L, const char *var)
 {
     for (size_t i = 0; i < L->n_fcaps; i++)
@@ -375,7 +382,8 @@ static void check_template(loader *L, const vctx *V, const yn_node *n)
     if (!n || n->kind != YN_SCALAR || n->stype != YN_STR || !strchr(n->str, '$')) return;
     ac_strlist names = { 0 };
     char *err = NULL;
-    if (ac_template_vars(n->str, n->len, &names, &err) != 0) {
+    ac_strlist *env = L->opts->uses ? &L->opts->uses->env : NULL;
+    if (ac_template_refs(n->str, n->len, &names, env, &err) != 0) {
         lerr(L, n, "invalid template: %s", err ? err : "syntax error");
         free(err);
         ac_strlist_free(&names);
@@ -385,6 +393,7 @@ static void check_template(loader *L, const vctx *V, const yn_node *n)
     for (size_t i = 0; i < names.n; i++) {
         if (ac_strlist_contains(&seen, names.items[i])) continue;
         ac_strlist_push(&seen, names.items[i]);
+        note_use(L, names.items[i]);
         if (V && !var_defined(L, V, names.items[i])) report_undefined(L, V, n, names.items[i]);
     }
     ac_strlist_free(&seen);
@@ -964,11 +973,13 @@ static void check_capture(loader *L, const yn_node *c, ac_strlist *names)
     if (!want_map(L, c, "capture")) return;
     for (size_t i = 0; i < c->n_pairs; i++) {
         const yn_node *k = c->pairs[i].key, *v = c->pairs[i].value;
-        if (!ac_is_var_name(k->str))
+        if (!ac_is_var_name(k->str)) {
             lerr(L, k, "capture name '%s' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)",
                  k->str);
-        else if (names)
-            ac_strlist_push(names, k->str);
+        } else {
+            if (names) ac_strlist_push(names, k->str);
+            note_use(L, k->str);
+        }
         if (yn_is_str(v)) {
             check_jsonpath(L, v, "capture");
             continue;
@@ -1366,6 +1377,7 @@ static void load_fixture(loader *L, ac_fixture *fx, const yn_node *key, const yn
     const yn_node *n;
     if ((n = yn_get(fn, "requires"))) {
         load_names(L, n, "requires", NAMES_REQ, &fx->requires);
+        for (size_t i = 0; i < fx->requires.n; i++) note_use(L, fx->requires.items[i]);
         for (size_t i = 0; i < n->n_items; i++) {
             const char *t = scalar_text(n->items[i]);
             if (t && L->sf && key_of(yn_get(L->doc->root, "fixtures"), t))
@@ -1431,7 +1443,9 @@ static void check_requires_entries(loader *L, const ac_suite_file *sf, const yn_
     if (!req || req->kind != YN_SEQ) return;
     for (size_t i = 0; i < req->n_items; i++) {
         const char *t = scalar_text(req->items[i]);
-        if (!t || !is_req_name(t) || find_fixture(sf, t) || fixture_capturing(L, t)) continue;
+        if (!t || !is_req_name(t) || find_fixture(sf, t)) continue;
+        note_use(L, t);   /* not a fixture: a variable */
+        if (fixture_capturing(L, t)) continue;
         if (!L->have_manifest || known_var(L, t)) continue;
         ac_suggest c = { 0 };
         for (size_t j = 0; j < sf->n_fixtures; j++) ac_suggest_add(&c, sf->fixtures[j].name);
