@@ -418,6 +418,46 @@ env-typo)
   APINIZER_EXTRA=1 AUTHCONFORM_TOKEN=t run_bundled 0 "$WORK/read" "$WORK/envread.yaml"
   expect_not_in "$WORK/read.stderr" 'warning: '
   ;;
+readme-recipes)
+  # Every environment variable a README recipe sets is read by someone (authconform warns about
+  # APINIZER_* ones nothing reads). The names come from the README itself: export lines, YAML
+  # env:/variables: keys, a Jenkins environment block and credential bindings. Then the recipes'
+  # command runs with exactly those set, the target taken from the recipes' variable.
+  start_server
+  readme=$TOP/README.md
+  set_names=$( { grep -oE '^ *export [A-Z][A-Z0-9_]*=' "$readme" | sed -E 's/^ *export //; s/=$//'
+                 grep -oE '^ +[A-Z][A-Z0-9_]*: ' "$readme" | sed -E 's/^ +//; s/: $//'
+                 grep -oE 'environment \{ *[A-Z][A-Z0-9_]* *=' "$readme" | sed -E 's/^environment \{ *//; s/ *=$//'
+                 grep -oE "Variable: '[A-Z][A-Z0-9_]*'" "$readme" | sed -E "s/^Variable: '//; s/'\$//"
+               } | sort -u)
+  target_vars=$(grep -oE -- '--target "\$(\{\{ vars\.)?[A-Z][A-Z0-9_]*' "$readme" | sed -E 's/.*[$.]//' | sort -u)
+  note "recipes set: $(echo $set_names); target from: $(echo $target_vars)"
+  [ "$(wc -w <<<"$target_vars")" = 1 ] || fail "the recipes take the target from different variables: $(echo $target_vars)"
+  for n in APINIZER_USERNAME APINIZER_PASSWORD "$target_vars"; do
+    grep -qx "$n" <<<"$set_names" || fail "no recipe sets $n (the extraction from README.md is out of date)"
+  done
+  assign=()
+  for n in $set_names; do
+    case $n in
+      APINIZER_USERNAME) assign+=("$n=alice") ;;
+      APINIZER_PASSWORD) assign+=("$n=$PASSWORD") ;;
+      *) assign+=("$n=$TARGET/apiops") ;;
+    esac
+  done
+  mkdir -p "$WORK/recipe"
+  ( cd "$WORK/recipe" || exit 1
+    for v in $(compgen -e | grep -E '^(APINIZER|AUTHCONFORM)_'); do unset "$v"; done
+    env "${assign[@]}" bash -c 'mkdir -p out && "$0" --target "${!1}" --tap out/results.tap \
+      --junit out/junit.xml --html out/report.html --json out/run.json' "$AC" "$target_vars"
+  ) >"$WORK/recipe.stdout" 2>"$WORK/recipe.stderr"
+  got=$?
+  [ "$got" = 0 ] || { cat "$WORK/recipe.stderr"; fail "the recipe's command: exit $got, expected 0"; }
+  expect_not_in "$WORK/recipe.stderr" 'warning: environment'
+  expect_not_in "$WORK/recipe.stderr" "$PASSWORD" "stderr (password leak)"
+  for f in results.tap junit.xml report.html run.json; do
+    [ -s "$WORK/recipe/out/$f" ] || fail "the recipe's command wrote no out/$f"
+  done
+  ;;
 *)
   fail "unknown scenario $SCENARIO"
   ;;
