@@ -9,13 +9,13 @@
 #include <openssl/evp.h>
 #include <regex.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "duration.h"
 #include "jsonpath.h"
+#include "suggest.h"
 #include "vars.h"
 
 /* response_* exist while a response's expectations are evaluated (expect.values, operators). */
@@ -132,82 +132,6 @@ static bool is_token(const char *s)
 static bool has_template(const yn_node *n)
 {
     return n && n->kind == YN_SCALAR && n->str && strstr(n->str, "${") != NULL;
-}
-
-/* Case-insensitive Levenshtein distance (SIZE_MAX for long words). */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64) return SIZE_MAX;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-            size_t best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            if (prev + cost < best) best = prev + cost;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
-typedef struct cands { const char **v; size_t n, cap; } cands;
-
-static void cands_add(cands *c, const char *s)
-{
-    if (!s) return;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 16;
-        c->v = ac_realloc(c->v, c->cap * sizeof *c->v);
-    }
-    c->v[c->n++] = s;
-}
-
-static void cands_add_list(cands *c, const char *const *list)
-{
-    for (; list && *list; list++) cands_add(c, *list);
-}
-
-static void cands_add_strlist(cands *c, const ac_strlist *l)
-{
-    for (size_t i = 0; l && i < l->n; i++) cands_add(c, l->items[i]);
-}
-
-/* The closest candidate, when close enough to be a likely typo. */
-static const char *cands_suggest(const cands *c, const char *word)
-{
-    size_t wl = strlen(word);
-    size_t limit = wl <= 4 ? 1 : wl <= 8 ? 2 : 3;
-    const char *best = NULL;
-    size_t bestd = SIZE_MAX;
-    for (size_t i = 0; i < c->n; i++) {
-        if (strcmp(c->v[i], word) == 0) continue;
-        size_t d = edit_distance(word, c->v[i]);
-        if (d < bestd) { bestd = d; best = c->v[i]; }
-    }
-    return bestd <= limit ? best : NULL;
-}
-
-static const char *suggest_list(const char *word, const char *const *list)
-{
-    cands c = { 0 };
-    cands_add_list(&c, list);
-    const char *s = cands_suggest(&c, word);
-    free(c.v);
-    return s;
-}
-
-/* " (did you mean 'x'?)" or "" */
-static void did_you_mean(char *buf, size_t size, const char *s)
-{
-    if (s) snprintf(buf, size, " (did you mean '%s'?)", s);
-    else if (size) buf[0] = '\0';
 }
 
 static void list_join(ac_buf *b, const char *const *list)
@@ -357,7 +281,7 @@ static void check_keys(loader *L, const yn_node *map, const char *ctx, const cha
     for (size_t i = 0; i < map->n_pairs; i++) {
         const yn_node *k = map->pairs[i].key;
         if (in_list(k->str, allowed)) continue;
-        const char *s = suggest_list(k->str, allowed);
+        const char *s = ac_suggest_from_list(k->str, allowed);
         if (s) {
             lerr(L, k, "unknown key '%s' in %s (did you mean '%s'?)", k->str, ctx, s);
         } else {
@@ -413,6 +337,13 @@ static bool var_defined(const loader *L, const vctx *V, const char *name)
     return false;
 }
 
+/* Records that the files read (or, for a capture, set) variable name: the unused --var and
+ * vars-file checks (varcheck.h) compare against what this walk saw. */
+static void note_use(const loader *L, const char *name)
+{
+    if (L->opts->uses) ac_var_uses_add(L->opts->uses, name);
+}
+
 static const char *fixture_capturing(const loader *L, const char *var)
 {
     for (size_t i = 0; i < L->n_fcaps; i++)
@@ -433,15 +364,15 @@ static void report_undefined(loader *L, const vctx *V, const yn_node *at, const 
              V->kind, V->owner);
         return;
     }
-    cands c = { 0 };
-    cands_add_list(&c, ac_builtin_var_names);
-    for (size_t i = 0; L->man && i < L->man->n_vars; i++) cands_add(&c, L->man->vars[i].name);
-    cands_add_strlist(&c, L->opts->known_vars);
-    cands_add_strlist(&c, &V->caps);
-    cands_add_strlist(&c, V->requires);
+    ac_suggest c = { 0 };
+    ac_suggest_add_list(&c, ac_builtin_var_names);
+    for (size_t i = 0; L->man && i < L->man->n_vars; i++) ac_suggest_add(&c, L->man->vars[i].name);
+    ac_suggest_add_strlist(&c, L->opts->known_vars);
+    ac_suggest_add_strlist(&c, &V->caps);
+    ac_suggest_add_strlist(&c, V->requires);
     char dym[128];
-    did_you_mean(dym, sizeof dym, cands_suggest(&c, name));
-    free(c.v);
+    ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&c, name));
+    ac_suggest_free(&c);
     lerr(L, at, "undefined variable '%s' in %s %s%s (not declared by the suite manifest, "
          "listed in requires, set with --var/--vars-file, captured before use, or built in)",
          name, V->kind, V->owner, dym);
@@ -453,7 +384,8 @@ static void check_template(loader *L, const vctx *V, const yn_node *n)
     if (!n || n->kind != YN_SCALAR || n->stype != YN_STR || !strchr(n->str, '$')) return;
     ac_strlist names = { 0 };
     char *err = NULL;
-    if (ac_template_vars(n->str, n->len, &names, &err) != 0) {
+    ac_strlist *env = L->opts->uses ? &L->opts->uses->env : NULL;
+    if (ac_template_refs(n->str, n->len, &names, env, &err) != 0) {
         lerr(L, n, "invalid template: %s", err ? err : "syntax error");
         free(err);
         ac_strlist_free(&names);
@@ -463,6 +395,7 @@ static void check_template(loader *L, const vctx *V, const yn_node *n)
     for (size_t i = 0; i < names.n; i++) {
         if (ac_strlist_contains(&seen, names.items[i])) continue;
         ac_strlist_push(&seen, names.items[i]);
+        note_use(L, names.items[i]);
         if (V && !var_defined(L, V, names.items[i])) report_undefined(L, V, n, names.items[i]);
     }
     ac_strlist_free(&seen);
@@ -549,7 +482,7 @@ static void check_severity(loader *L, const yn_node *n)
         if (yn_is_str(n) && in_list(n->str, SEVERITY_WORDS)) return;
         char d[96], dym[96];
         describe(n, d, sizeof d);
-        did_you_mean(dym, sizeof dym, yn_is_str(n) ? suggest_list(n->str, SEVERITY_WORDS) : NULL);
+        ac_did_you_mean(dym, sizeof dym, yn_is_str(n) ? ac_suggest_from_list(n->str, SEVERITY_WORDS) : NULL);
         lerr(L, n, "severity must be must, should or info (or a map profile -> word), got %s%s",
              d, dym);
         return;
@@ -562,12 +495,12 @@ static void check_severity(loader *L, const yn_node *n)
     for (size_t i = 0; i < n->n_pairs; i++) {
         const yn_node *k = n->pairs[i].key, *v = n->pairs[i].value;
         if (strcmp(k->str, "default") != 0 && !ac_strlist_contains(&L->man->profiles, k->str)) {
-            cands c = { 0 };
-            cands_add_strlist(&c, &L->man->profiles);
-            cands_add(&c, "default");
+            ac_suggest c = { 0 };
+            ac_suggest_add_strlist(&c, &L->man->profiles);
+            ac_suggest_add(&c, "default");
             char dym[96];
-            did_you_mean(dym, sizeof dym, cands_suggest(&c, k->str));
-            free(c.v);
+            ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&c, k->str));
+            ac_suggest_free(&c);
             ac_buf b;
             ac_buf_init(&b);
             for (size_t j = 0; j < L->man->profiles.n; j++)
@@ -579,7 +512,7 @@ static void check_severity(loader *L, const yn_node *n)
         if (!yn_is_str(v) || !in_list(v->str, SEVERITY_WORDS)) {
             char d[96], dym[96];
             describe(v, d, sizeof d);
-            did_you_mean(dym, sizeof dym, yn_is_str(v) ? suggest_list(v->str, SEVERITY_WORDS) : NULL);
+            ac_did_you_mean(dym, sizeof dym, yn_is_str(v) ? ac_suggest_from_list(v->str, SEVERITY_WORDS) : NULL);
             lerr(L, v, "severity must be must, should or info, got %s%s", d, dym);
         }
     }
@@ -671,7 +604,7 @@ static void check_op_value(loader *L, const vctx *V, const char *op, const yn_no
             if (yn_is_scalar(t) && t->stype == YN_NULL && !strcmp(t->str, "null")) continue;
             char dym[96];
             describe(t, d, sizeof d);
-            did_you_mean(dym, sizeof dym, yn_is_str(t) ? suggest_list(t->str, TYPE_NAMES) : NULL);
+            ac_did_you_mean(dym, sizeof dym, yn_is_str(t) ? ac_suggest_from_list(t->str, TYPE_NAMES) : NULL);
             if (yn_is_str(t) && !strcmp(t->str, "int")) snprintf(dym, sizeof dym, " (did you mean 'integer'?)");
             if (yn_is_str(t) && !strcmp(t->str, "bool")) snprintf(dym, sizeof dym, " (did you mean 'boolean'?)");
             lerr(L, t, "unknown type %s in %s%s (types: string, number, integer, boolean, null, "
@@ -727,12 +660,12 @@ static void check_opmap(loader *L, const vctx *V, const yn_node *map, const char
         const yn_node *k = map->pairs[i].key, *v = map->pairs[i].value;
         if (in_list(k->str, extra)) continue;
         if (!in_list(k->str, ops)) {
-            cands c = { 0 };
-            cands_add_list(&c, ops);
-            cands_add_list(&c, extra);
+            ac_suggest c = { 0 };
+            ac_suggest_add_list(&c, ops);
+            ac_suggest_add_list(&c, extra);
             char dym[96];
-            did_you_mean(dym, sizeof dym, cands_suggest(&c, k->str));
-            free(c.v);
+            ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&c, k->str));
+            ac_suggest_free(&c);
             if (in_list(k->str, ALL_OPS))
                 lerr(L, k, "operator '%s' cannot be used in %s", k->str, ctx);
             else
@@ -1042,11 +975,13 @@ static void check_capture(loader *L, const yn_node *c, ac_strlist *names)
     if (!want_map(L, c, "capture")) return;
     for (size_t i = 0; i < c->n_pairs; i++) {
         const yn_node *k = c->pairs[i].key, *v = c->pairs[i].value;
-        if (!ac_is_var_name(k->str))
+        if (!ac_is_var_name(k->str)) {
             lerr(L, k, "capture name '%s' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)",
                  k->str);
-        else if (names)
-            ac_strlist_push(names, k->str);
+        } else {
+            if (names) ac_strlist_push(names, k->str);
+            note_use(L, k->str);
+        }
         if (yn_is_str(v)) {
             check_jsonpath(L, v, "capture");
             continue;
@@ -1246,7 +1181,7 @@ static void check_compare_item(loader *L, const yn_node *it, bool in_same, long 
         return;
     }
     char dym[96];
-    did_you_mean(dym, sizeof dym, suggest_list(s, COMPARE_WORDS));
+    ac_did_you_mean(dym, sizeof dym, ac_suggest_from_list(s, COMPARE_WORDS));
     lerr(L, what, "unknown compare item '%s'%s (use status, body, header_names, json:PATH or "
          "header:NAME)", s, dym);
 }
@@ -1271,11 +1206,11 @@ static void check_compare(loader *L, const yn_node *c, const ac_step *earlier, s
                 const yn_node *nm = yn_get(later_steps->items[i], "name");
                 if (scalar_text(nm) && !strcmp(nm->str, with->str)) later = true;
             }
-            cands cs = { 0 };
-            for (size_t i = 0; i < n_earlier; i++) cands_add(&cs, earlier[i].name);
+            ac_suggest cs = { 0 };
+            for (size_t i = 0; i < n_earlier; i++) ac_suggest_add(&cs, earlier[i].name);
             char dym[96];
-            did_you_mean(dym, sizeof dym, cands_suggest(&cs, with->str));
-            free(cs.v);
+            ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&cs, with->str));
+            ac_suggest_free(&cs);
             if (later)
                 lerr(L, with, "compare with '%s' names this or a later step; it must name an "
                      "earlier one", with->str);
@@ -1455,11 +1390,11 @@ static void load_controls(loader *L, const ac_suite_file *sf, const yn_node *n, 
         const char *name = want_text(L, items[i], "control");
         if (!name) continue;
         if (!find_fixture(sf, name)) {
-            cands c = { 0 };
-            for (size_t k = 0; k < sf->n_fixtures; k++) cands_add(&c, sf->fixtures[k].name);
+            ac_suggest c = { 0 };
+            for (size_t k = 0; k < sf->n_fixtures; k++) ac_suggest_add(&c, sf->fixtures[k].name);
             char dym[96];
-            did_you_mean(dym, sizeof dym, cands_suggest(&c, name));
-            free(c.v);
+            ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&c, name));
+            ac_suggest_free(&c);
             lerr(L, items[i], "control '%s' is not a fixture of this file%s", name, dym);
             continue;
         }
@@ -1507,6 +1442,7 @@ static void load_fixture(loader *L, ac_fixture *fx, const yn_node *key, const yn
     const ac_fixture *needs = NULL;
     if ((n = yn_get(fn, "requires"))) {
         load_names(L, n, "requires", NAMES_REQ, &fx->requires);
+        for (size_t i = 0; i < fx->requires.n; i++) note_use(L, fx->requires.items[i]);
         for (size_t i = 0; i < n->n_items; i++) {
             const char *t = scalar_text(n->items[i]);
             const ac_fixture *earlier = NULL;
@@ -1582,15 +1518,17 @@ static void check_requires_entries(loader *L, const ac_suite_file *sf, const yn_
     if (!req || req->kind != YN_SEQ) return;
     for (size_t i = 0; i < req->n_items; i++) {
         const char *t = scalar_text(req->items[i]);
-        if (!t || !is_req_name(t) || find_fixture(sf, t) || fixture_capturing(L, t)) continue;
+        if (!t || !is_req_name(t) || find_fixture(sf, t)) continue;
+        note_use(L, t);   /* not a fixture: a variable */
+        if (fixture_capturing(L, t)) continue;
         if (!L->have_manifest || known_var(L, t)) continue;
-        cands c = { 0 };
-        for (size_t j = 0; j < sf->n_fixtures; j++) cands_add(&c, sf->fixtures[j].name);
-        for (size_t j = 0; j < L->man->n_vars; j++) cands_add(&c, L->man->vars[j].name);
-        cands_add_strlist(&c, L->opts->known_vars);
+        ac_suggest c = { 0 };
+        for (size_t j = 0; j < sf->n_fixtures; j++) ac_suggest_add(&c, sf->fixtures[j].name);
+        for (size_t j = 0; j < L->man->n_vars; j++) ac_suggest_add(&c, L->man->vars[j].name);
+        ac_suggest_add_strlist(&c, L->opts->known_vars);
         char dym[96];
-        did_you_mean(dym, sizeof dym, cands_suggest(&c, t));
-        free(c.v);
+        ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&c, t));
+        ac_suggest_free(&c);
         lerr(L, req->items[i], "requires '%s': no fixture of this file and no variable declared "
              "by the suite manifest has that name%s", t, dym);
     }
@@ -1738,11 +1676,11 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
         for (size_t i = 0; i < prof->n_pairs; i++) {
             const yn_node *k = prof->pairs[i].key, *o = prof->pairs[i].value;
             if (!ac_strlist_contains(&L->man->profiles, k->str)) {
-                cands c = { 0 };
-                cands_add_strlist(&c, &L->man->profiles);
+                ac_suggest c = { 0 };
+                ac_suggest_add_strlist(&c, &L->man->profiles);
                 char dym[96];
-                did_you_mean(dym, sizeof dym, cands_suggest(&c, k->str));
-                free(c.v);
+                ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&c, k->str));
+                ac_suggest_free(&c);
                 ac_buf b;
                 ac_buf_init(&b);
                 strlist_join(&b, &L->man->profiles);

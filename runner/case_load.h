@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "model.h"
 #include "util.h"
+#include "varcheck.h"
 
 typedef struct ac_load_opts {
     const char *manifest_path;     /* suite manifest, or NULL (then profiles are [documented, rfc]
@@ -29,6 +30,9 @@ typedef struct ac_load_opts {
     bool release;                  /* release every file once validated (model.h, "Released
                                       files"): a run's memory then holds one file's YAML at a time
                                       while loading, and the files in flight while running */
+    ac_var_uses *uses;             /* when not NULL: every variable name the case files read,
+                                      require or capture, and every ${env:NAME}, is added here
+                                      (varcheck.h); ac_reload_file never adds */
 } ac_load_opts;
 
 /* Loads the manifest (when given) and every case file into *out (zeroed first).

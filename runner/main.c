@@ -21,8 +21,11 @@
 #include "record.h"
 #include "redact.h"
 #include "report.h"
+#include "varcheck.h"
 #include "vars.h"
 #include "version.h"
+
+extern char **environ;   /* POSIX; unistd.h declares it only for _GNU_SOURCE */
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -62,9 +65,11 @@ static void usage_error(const char *msg)
     fprintf(stderr, "Try 'authconform --help' for more information.\n");
 }
 
-/* Builds the run's root scope: suite defaults < environment fallbacks < vars files < --var. */
+/* Builds the run's root scope: suite defaults < environment fallbacks < vars files < --var.
+ * known gets every name set by a vars file or --var, given the same with where it was set (for
+ * the unused-name checks, varcheck.h). */
 static int build_scope(const ac_cli *cli, const ac_manifest *man, ac_scope *root, ac_strlist *known,
-                       ac_diags *diags)
+                       ac_given_vars *given, ac_diags *diags)
 {
     ac_scope_init(root, NULL);
     for (size_t i = 0; i < man->n_vars; i++) {
@@ -84,6 +89,7 @@ static int build_scope(const ac_cli *cli, const ac_manifest *man, ac_scope *root
             bool secret = vl.items[i].secret || (d && d->secret) || ac_strlist_contains(&cli->secrets, vl.items[i].name);
             ac_scope_set(root, vl.items[i].name, vl.items[i].value, vl.items[i].len, secret, AC_VSRC_VARSFILE);
             ac_strlist_push(known, vl.items[i].name);
+            ac_given_vars_add(given, vl.items[i].name, cli->vars_files.items[f], vl.items[i].line);
         }
         ac_vars_list_free(&vl);
     }
@@ -93,6 +99,8 @@ static int build_scope(const ac_cli *cli, const ac_manifest *man, ac_scope *root
         if (!ac_is_var_name(name)) {
             ac_diag_add(diags, AC_DIAG_ERROR, NULL, 0, 0, NULL, 0, "--var: '%s' is not a valid variable name", name);
             rc = -1;
+        } else {
+            ac_given_vars_add(given, name, NULL, 0);
         }
         const ac_var_decl *d = ac_manifest_find_var(man, name);
         bool secret = (d && d->secret) || ac_strlist_contains(&cli->secrets, name);
@@ -156,6 +164,10 @@ static int run(ac_cli *cli, const char *argv0)
     memset(&model, 0, sizeof model);
     ac_scope root;
     ac_strlist known = { 0 };
+    ac_given_vars given = { 0 };
+    ac_var_uses uses = { 0 };
+    ac_manifest man;           /* kept for the unused-name checks after loading */
+    memset(&man, 0, sizeof man);
     ac_plan plan = { 0 };
     ac_reporter *reps[6] = { 0 };
     size_t n_reps = 0;
@@ -177,16 +189,12 @@ static int run(ac_cli *cli, const char *argv0)
     }
     /* The manifest first (its variable declarations decide precedence and secrecy), then the
      * cases, which need to know which variables exist. */
-    ac_manifest man;
-    memset(&man, 0, sizeof man);
     if (manifest && ac_load_manifest(manifest, &man, &diags) < 0) {
         ac_diags_print(&diags, stderr);
-        ac_manifest_free_contents(&man);
         ac_scope_init(&root, NULL);
         goto out;
     }
-    int vrc = build_scope(cli, &man, &root, &known, &diags);
-    ac_manifest_free_contents(&man);
+    int vrc = build_scope(cli, &man, &root, &known, &given, &diags);
     if (vrc < 0) {
         ac_diags_print(&diags, stderr);
         goto out;
@@ -195,11 +203,13 @@ static int run(ac_cli *cli, const char *argv0)
 
     ac_load_opts lo = { .manifest_path = manifest, .paths = (const char *const *)cli->paths.items,
                         .n_paths = cli->paths.n, .known_vars = &known, .profile = cli->cfg.profile,
-                        .release = true };
+                        .release = true, .uses = &uses };
     int lrc = cli->command == AC_CMD_LINT ? 0 : 0;
     size_t n_files = 0, n_tests = 0;
     if (cli->command == AC_CMD_LINT) {
         lrc = ac_lint(&lo, &diags, &n_files, &n_tests);
+        /* Only after a clean load: a file with errors may not have been read to its end. */
+        if (lrc == 0 && ac_varcheck_given(&given, &uses, &man, &diags) > 0) lrc = -1;
         ac_diags_print(&diags, stderr);
         if (lrc == 0) {
             fprintf(stderr, "authconform lint: %zu file%s, %zu test%s, no errors\n", n_files,
@@ -216,7 +226,16 @@ static int run(ac_cli *cli, const char *argv0)
                 diags.n_errors == 1 ? "" : "s");
         goto out;
     }
-    ac_diags_print(&diags, stderr);   /* warnings */
+    /* Names set that nothing reads: a --var is an error, nothing is sent; vars files and the
+     * environment only warn (varcheck.h). */
+    size_t unused_vars = ac_varcheck_given(&given, &uses, &man, &diags);
+    ac_varcheck_environ(environ, &man, &uses, &diags);
+    ac_diags_print(&diags, stderr);   /* warnings, and the --var errors */
+    if (unused_vars > 0) {
+        fprintf(stderr, "authconform: %zu unknown --var name%s; nothing was sent\n", unused_vars,
+                unused_vars == 1 ? "" : "s");
+        goto out;
+    }
     if (strcmp(cli->cfg.profile, "documented") && !ac_strlist_contains(&model.manifest.profiles, cli->cfg.profile) &&
         strcmp(cli->cfg.profile, "rfc")) {
         char *m = ac_sprintf("unknown profile '%s'", cli->cfg.profile);
@@ -301,6 +320,9 @@ out:
     ac_model_free(&model);
     ac_scope_free(&root);
     ac_strlist_free(&known);
+    ac_given_vars_free(&given);
+    ac_var_uses_free(&uses);
+    ac_manifest_free_contents(&man);
     ac_diags_free(&diags);
     free(manifest);
     ac_record_free(&baseline);

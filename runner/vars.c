@@ -985,13 +985,17 @@ static int interpolate(const ac_scope *s, const char *tmpl_text, size_t len, ac_
     return 0;
 }
 
-static void collect_vars(const ex *e, ac_strlist *names)
+/* Appends, once each, the variables an expression reads to names and its env: names to env
+ * (when not NULL). */
+static void collect_refs(const ex *e, ac_strlist *names, ac_strlist *env)
 {
     if (e->kind == EX_VAR && !ac_strlist_contains(names, e->text)) ac_strlist_push(names, e->text);
-    for (size_t i = 0; i < e->n_args; i++) collect_vars(e->args[i], names);
+    if (e->kind == EX_ENV && env && !ac_strlist_contains(env, e->text)) ac_strlist_push(env, e->text);
+    for (size_t i = 0; i < e->n_args; i++) collect_refs(e->args[i], names, env);
 }
 
-int ac_template_vars(const char *tmpl_text, size_t len, ac_strlist *names, char **err)
+int ac_template_refs(const char *tmpl_text, size_t len, ac_strlist *names, ac_strlist *env,
+                     char **err)
 {
     tmpl t;
     char *unused = NULL;
@@ -1000,7 +1004,12 @@ int ac_template_vars(const char *tmpl_text, size_t len, ac_strlist *names, char 
         return -1;
     }
     for (size_t i = 0; i < t.n; i++)
-        if (t.parts[i].is_expr) collect_vars(t.parts[i].expr, names);
+        if (t.parts[i].is_expr) collect_refs(t.parts[i].expr, names, env);
     tmpl_free(&t);
     return 0;
+}
+
+int ac_template_vars(const char *tmpl_text, size_t len, ac_strlist *names, char **err)
+{
+    return ac_template_refs(tmpl_text, len, names, NULL, err);
 }

@@ -98,5 +98,8 @@ int ac_interpolate(const ac_scope *s, const char *tmpl, size_t len, ac_ival *out
 /* Static check for lint/load: syntax errors and the variable names a template reads
  * (appended to names; env: and built-ins are not listed). Returns 0 or -1 with *err. */
 int ac_template_vars(const char *tmpl, size_t len, ac_strlist *names, char **err);
+/* As ac_template_vars, and also appends the NAME of every ${env:NAME} to env (when not NULL):
+ * what the unused-variable checks (varcheck.h) count as read. */
+int ac_template_refs(const char *tmpl, size_t len, ac_strlist *names, ac_strlist *env, char **err);
 
 #endif

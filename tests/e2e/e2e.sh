@@ -404,6 +404,138 @@ profiles)
   expect_in "$WORK/out.tap" '^not ok 1 - E2E-PROFILE-STEPS '
   expect_in "$WORK/out.tap" '^not ok 2 - E2E-PROFILE-EXPECT .*# TODO should'
   ;;
+var-typo)
+  # A misspelt --var is a usage error found before anything is sent: exit 2, a did-you-mean,
+  # and the value (here the password) is never echoed.
+  start_server
+  run_bundled 2 "$WORK/pw" --var "pasword=$PASSWORD"
+  expect_in "$WORK/pw.stderr" "^error: --var pasword: .*\(did you mean 'password'\?\)"
+  expect_in "$WORK/pw.stderr" 'nothing was sent'
+  expect_not_in "$WORK/pw.stderr" "$PASSWORD" "stderr (password leak)"
+  run_bundled 2 "$WORK/rw" --var revoke_wiat=3
+  expect_in "$WORK/rw.stderr" "^error: --var revoke_wiat: .*\(did you mean 'revoke_wait'\?\)"
+  [ ! -s "$WORK/server.log" ] || fail "requests were sent despite an unknown --var: $(cat "$WORK/server.log")"
+  # --list and lint refuse it too.
+  run_bundled 2 "$WORK/list" --list --var revoke_wiat=3
+  "$AC" lint --var pasword=x >"$WORK/lint.out" 2>&1
+  [ $? = 2 ] || { cat "$WORK/lint.out"; fail "lint accepted --var pasword"; }
+  expect_in "$WORK/lint.out" "did you mean 'password'"
+  ;;
+var-used)
+  # Correct names still work: one the bundled suite declares (and only the filtered-out
+  # revocation tests read), and, with --suite none, names only the user's own case file reads:
+  # in a fixture's requires and form, inside nested function calls, in a when value, as a run
+  # step's command and in its env.
+  start_server
+  run_bundled 0 "$WORK/ok" --tags health --var revoke_wait=3
+  expect_not_in "$WORK/ok.stderr" 'warning: |error: '
+  cat >"$WORK/own.yaml" <<'YAML'
+suite: own
+fixtures:
+  token:
+    requires: [my_user, my_pass]
+    request:
+      method: POST
+      path: apiops/auth/token
+      form: { grant_type: client_credentials, client_id: "${my_user}", client_secret: "${my_pass}" }
+    expect: { status: 200 }
+    capture: { my_token: { json: "$.access_token", secret: true } }
+tests:
+  - id: OWN-HELLO
+    name: hello through a token, with a path built by functions
+    requires: [token]
+    when: { value: "${lower(my_switch)}", equals: "on" }
+    request:
+      path: "apiops/test/hello/${urlencode(concat(my_prefix, '2e'))}"
+      headers: { Authorization: "Bearer ${my_token}" }
+    expect: { status: 200, body: { equals: Hello e2e } }
+  - id: OWN-RUN
+    name: a command from --var with its own environment
+    steps:
+      - run: { command: "${my_cmd}", env: { OWN_VALUE: "${my_env_value}" } }
+        expect: { exit: 0 }
+YAML
+  printf 'my_switch: "ON"\n' >"$WORK/own-vars.yaml"
+  "$AC" --suite none --target "$TARGET" --tap "$WORK/own.tap" --vars-file "$WORK/own-vars.yaml" \
+    --var my_user=alice --var "my_pass=$PASSWORD" --var my_prefix=e --var 'my_cmd=test "$OWN_VALUE" = v' \
+    --var my_env_value=v "$WORK/own.yaml" >"$WORK/own.out" 2>"$WORK/own.err"
+  got=$?
+  [ "$got" = 0 ] || { cat "$WORK/own.err" "$WORK/own.tap"; fail "--suite none with the case file's own variables: exit $got, expected 0"; }
+  expect_in "$WORK/own.tap" '^ok 1 - OWN-HELLO '
+  expect_in "$WORK/own.tap" '^ok 2 - OWN-RUN '
+  expect_not_in "$WORK/own.err" 'warning: |error: '
+  ;;
+varsfile-typo)
+  # A vars file may serve several suites: an entry nothing reads is a warning naming it (file
+  # and line, never the value), and the run goes on with its usual exit code.
+  start_server
+  printf 'username: alice\npasword: %s\n' "$PASSWORD" >"$WORK/shared-vars.yaml"
+  run_ac 0 --target "$TARGET" --allow-skip E2E-SKIP --vars-file "$WORK/shared-vars.yaml" "$HERE/cases"
+  expect_in "$WORK/stderr" "shared-vars\.yaml:2: warning: 'pasword' is set but no loaded case file uses it.*\(did you mean 'password'\?\)"
+  expect_not_in "$WORK/stderr" "$PASSWORD" "stderr (password leak)"
+  expect_in "$WORK/stderr" 'passed, 0 failed'
+  ;;
+env-typo)
+  # An environment variable with the suite's prefix that nothing reads gets one warning naming
+  # it: APINIZER_ for the bundled suite, E2E_ for the e2e suite's own fallbacks, and always
+  # AUTHCONFORM_. The exit code stays what the run decides.
+  start_server
+  APINIZER_PASWORD=env-$PASSWORD run_bundled 0 "$WORK/env" --tags health
+  expect_in "$WORK/env.stderr" "^warning: environment variable APINIZER_PASWORD \(did you mean 'APINIZER_PASSWORD'\?\) is set, but neither the suite nor authconform reads it"
+  [ "$(grep -c 'warning: environment' "$WORK/env.stderr")" = 1 ] || fail "more than one environment warning"
+  expect_not_in "$WORK/env.stderr" "$PASSWORD" "stderr (password leak)"
+  E2E_PASWORD=x AUTHCONFORM_SUIT=x run_ac 0 --target "$TARGET" --allow-skip E2E-SKIP "$HERE/cases"
+  expect_in "$WORK/stderr" "^warning: environment variables AUTHCONFORM_SUIT \(did you mean 'AUTHCONFORM_SUITE'\?\), E2E_PASWORD \(did you mean 'E2E_PASSWORD'\?\) are set"
+  # Read ones are quiet: a declared fallback, the tool's own names, and ${env:NAME}.
+  printf 'suite: envread\ntests:\n  - id: ENV-READ\n    name: reads the environment\n    request: { path: "${health_path}", query: { x: "${env:APINIZER_EXTRA}" } }\n    expect: { status: 200 }\n' >"$WORK/envread.yaml"
+  APINIZER_EXTRA=1 AUTHCONFORM_TOKEN=t run_bundled 0 "$WORK/read" "$WORK/envread.yaml"
+  expect_not_in "$WORK/read.stderr" 'warning: '
+  ;;
+readme-recipes)
+  # Every environment variable a README recipe sets is read by someone (authconform warns about
+  # APINIZER_* ones nothing reads). The names come from the README itself: export lines, YAML
+  # env:/variables: keys, a Jenkins environment block and credential bindings. Then the recipes'
+  # command runs with exactly those set, the target taken from the recipes' variable.
+  start_server
+  readme=$TOP/README.md
+  set_names=$( { grep -oE '^ *export [A-Z][A-Z0-9_]*=' "$readme" | sed -E 's/^ *export //; s/=$//'
+                 grep -oE '^ +[A-Z][A-Z0-9_]*: ' "$readme" | sed -E 's/^ +//; s/: $//'
+                 grep -oE 'environment \{ *[A-Z][A-Z0-9_]* *=' "$readme" | sed -E 's/^environment \{ *//; s/ *=$//'
+                 grep -oE "^ +[A-Z][A-Z0-9_]* = '" "$readme" | sed -E "s/^ +//; s/ = '\$//"
+                 grep -oE "Variable: '[A-Z][A-Z0-9_]*'" "$readme" | sed -E "s/^Variable: '//; s/'\$//"
+               } | sort -u)
+  target_vars=$(grep -oE -- '--target "\$(\{\{ vars\.)?[A-Z][A-Z0-9_]*' "$readme" | sed -E 's/.*[$.]//' | sort -u)
+  note "recipes set: $(echo $set_names); target from: $(echo $target_vars)"
+  [ "$(wc -w <<<"$target_vars")" = 1 ] || fail "the recipes take the target from different variables: $(echo $target_vars)"
+  for n in APINIZER_USERNAME APINIZER_PASSWORD "$target_vars"; do
+    grep -qx "$n" <<<"$set_names" || fail "no recipe sets $n (the extraction from README.md is out of date)"
+  done
+  assign=()
+  for n in $set_names; do
+    case $n in
+      APINIZER_USERNAME) assign+=("$n=alice") ;;
+      APINIZER_PASSWORD) assign+=("$n=$PASSWORD") ;;
+      "$target_vars") assign+=("$n=$TARGET/apiops") ;;
+      # Anything else takes the value the recipes give it (the first `NAME: value` line).
+      *) v=$(grep -m1 -oE "^ +$n: [^ #]+" "$readme" | sed -E "s/^ +$n: //")
+         [ -n "$v" ] || fail "no value for $n in the recipes"
+         assign+=("$n=$v") ;;
+    esac
+  done
+  mkdir -p "$WORK/recipe"
+  ( cd "$WORK/recipe" || exit 1
+    for v in $(compgen -e | grep -E '^(APINIZER|AUTHCONFORM)_'); do unset "$v"; done
+    env "${assign[@]}" bash -c 'mkdir -p out && "$0" --target "${!1}" --tap out/results.tap \
+      --junit out/junit.xml --html out/report.html --json out/run.json' "$AC" "$target_vars"
+  ) >"$WORK/recipe.stdout" 2>"$WORK/recipe.stderr"
+  got=$?
+  [ "$got" = 0 ] || { cat "$WORK/recipe.stderr"; fail "the recipe's command: exit $got, expected 0"; }
+  expect_not_in "$WORK/recipe.stderr" 'warning: environment'
+  expect_not_in "$WORK/recipe.stderr" "$PASSWORD" "stderr (password leak)"
+  for f in results.tap junit.xml report.html run.json; do
+    [ -s "$WORK/recipe/out/$f" ] || fail "the recipe's command wrote no out/$f"
+  done
+  ;;
 *)
   fail "unknown scenario $SCENARIO"
   ;;

@@ -446,6 +446,23 @@ START_TEST(test_template_vars)
 }
 END_TEST
 
+/* ${env:NAME} is not a variable: it goes to its own list, from inside function calls too. */
+START_TEST(test_template_env_refs)
+{
+    const char *t = "${env:HOME} ${base64(concat(user, ':', env:APINIZER_EXTRA))} ${env:HOME}";
+    ac_strlist names = { 0 }, env = { 0 };
+    char *err = NULL;
+    ck_assert_int_eq(ac_template_refs(t, strlen(t), &names, &env, &err), 0);
+    ck_assert_uint_eq(names.n, 1);
+    ck_assert_str_eq(names.items[0], "user");
+    ck_assert_uint_eq(env.n, 2);
+    ck_assert_str_eq(env.items[0], "HOME");
+    ck_assert_str_eq(env.items[1], "APINIZER_EXTRA");
+    ac_strlist_free(&names);
+    ac_strlist_free(&env);
+}
+END_TEST
+
 START_TEST(test_template_vars_errors)
 {
     static const err_case T[] = {
@@ -477,6 +494,7 @@ int main(void)
     tcase_add_test(tc, test_errors_hide_secrets);
     tcase_add_loop_test(tc, test_template_vars, 0, (int)(sizeof NAMES / sizeof *NAMES));
     tcase_add_test(tc, test_template_vars_errors);
+    tcase_add_test(tc, test_template_env_refs);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
