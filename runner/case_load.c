@@ -1380,25 +1380,39 @@ static const ac_fixture *find_fixture(const ac_suite_file *sf, const char *name)
 /* ---- fixtures and tests ------------------------------------------------------------------ */
 
 /* `control: NAME` or `control: [NAME, ...]`: fixtures of this file that prove, in this run, that
- * the endpoint a refusal check targets works; the test is judged only after they succeeded. */
+ * the endpoint a refusal check targets works; the test is judged only after they succeeded. An
+ * entry "A|B" names alternatives: the first one whose requirements are configured is the
+ * control (the account's login where there is an account, a credential-less probe otherwise). */
 static void load_controls(loader *L, const ac_suite_file *sf, const yn_node *n, ac_strlist *out)
 {
     if (n->kind == YN_SEQ && n->n_items == 0) lerr(L, n, "control must not be an empty list");
     const yn_node *const *items = n->kind == YN_SEQ ? (const yn_node *const *)n->items : &n;
     size_t count = n->kind == YN_SEQ ? n->n_items : 1;
     for (size_t i = 0; i < count; i++) {
-        const char *name = want_text(L, items[i], "control");
-        if (!name) continue;
-        if (!find_fixture(sf, name)) {
-            ac_suggest c = { 0 };
-            for (size_t k = 0; k < sf->n_fixtures; k++) ac_suggest_add(&c, sf->fixtures[k].name);
-            char dym[96];
-            ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&c, name));
-            ac_suggest_free(&c);
-            lerr(L, items[i], "control '%s' is not a fixture of this file%s", name, dym);
-            continue;
+        const char *entry = want_text(L, items[i], "control");
+        if (!entry) continue;
+        /* "a|b": alternatives, the first one that is configured is the control. */
+        bool ok = *entry != '\0';
+        for (const char *p = entry; ok && *p;) {
+            size_t len = strcspn(p, "|");
+            char *name = ac_strndup(p, len);
+            if (!*name) {
+                lerr(L, items[i], "control '%s' has an empty alternative", entry);
+                ok = false;
+            } else if (!find_fixture(sf, name)) {
+                ac_suggest c = { 0 };
+                for (size_t k = 0; k < sf->n_fixtures; k++) ac_suggest_add(&c, sf->fixtures[k].name);
+                char dym[96];
+                ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&c, name));
+                ac_suggest_free(&c);
+                lerr(L, items[i], "control '%s' is not a fixture of this file%s", name, dym);
+                ok = false;
+            }
+            free(name);
+            p += len;
+            if (*p == '|') p++;
         }
-        if (!ac_strlist_contains(out, name)) ac_strlist_push(out, name);
+        if (ok && !ac_strlist_contains(out, entry)) ac_strlist_push(out, entry);
     }
 }
 

@@ -589,19 +589,36 @@ static ac_outcome check_controls(test_run *T, char **reason)
 {
     const ac_test *t = T->t;
     for (size_t i = 0; i < t->controls.n; i++) {
-        size_t idx;
-        const ac_fixture *fx = find_fixture(t->file, t->controls.items[i], &idx);
-        if (!fx) continue;   /* a control step, checked when it runs */
-        fx_state st = need_fixture(T, idx);
-        if (st == FX_OK) continue;
-        const char *what = fx->description ? fx->description : fx->name;
-        if (st == FX_UNAVAILABLE) {
-            fixture_skip_kind(T, idx);
-            *reason = ac_sprintf("control %s could not run: %s", what, T->fs->fx_reason[idx]);
+        /* An entry is one fixture, or alternatives "a|b": the first that can run decides. */
+        const char *p = t->controls.items[i];
+        bool decided = false, any_fixture = false;
+        size_t last = 0;
+        while (*p && !decided) {
+            size_t len = strcspn(p, "|");
+            char *name = ac_strndup(p, len);
+            p += len + (p[len] == '|');
+            size_t idx;
+            const ac_fixture *fx = find_fixture(t->file, name, &idx);
+            free(name);
+            if (!fx) continue;   /* a control step, checked when it runs */
+            any_fixture = true;
+            last = idx;
+            fx_state st = need_fixture(T, idx);
+            if (st == FX_UNAVAILABLE) continue;
+            if (st == FX_FAILED) {
+                *reason = ac_sprintf("control failed: %s: %s", fx->description ? fx->description : fx->name,
+                                     T->fs->fx_reason[idx]);
+                return AC_OUT_ERROR;
+            }
+            decided = true;
+        }
+        if (any_fixture && !decided) {
+            const ac_fixture *fx = &t->file->fixtures[last];
+            fixture_skip_kind(T, last);
+            *reason = ac_sprintf("control %s could not run: %s", fx->description ? fx->description : fx->name,
+                                 T->fs->fx_reason[last]);
             return AC_OUT_SKIP;
         }
-        *reason = ac_sprintf("control failed: %s: %s", what, T->fs->fx_reason[idx]);
-        return AC_OUT_ERROR;
     }
     return AC_OUT_PASS;
 }

@@ -165,7 +165,9 @@ EOF
   check_tap_order "$WORK/fx.tap"
   # a fixture that fails is an error for every test that waited for it
   gen_header "$WORK/badfx.yaml" badfx yes
-  sed -i 's/client_secret: "${password}"/client_secret: "wrong-${password}"/' "$WORK/badfx.yaml"
+  # (It fails by its path, not by a wrong password: the runner never sends a wrong secret for the
+  # configured account before a successful login.)
+  sed -i 's|path: "${token_path}"|path: "${token_path}-nope"|' "$WORK/badfx.yaml"
   for i in $(seq 1 12); do
     printf '  - id: BADFX-%s\n    name: test %s\n    requires: [token]\n    request: { path: "${health_path}" }\n    expect: { status: 200 }\n' "$i" "$i" >>"$WORK/badfx.yaml"
   done

@@ -118,9 +118,22 @@ wrong-base-path)
 controls-under-id)
   # Controls run whenever a dependent test runs: alone under --id, and in every shard.
   start_server
+  # With the account: its token opens the protected endpoint first (the control), then the check.
   APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD bundled 0 "$WORK/one" --target "$URL/apiops" \
     --id BEARER-HUGE-16K
+  expect_in "$WORK/server.log" 'GET /apiops/test/hello/[^ ]* 200'
+  : >"$WORK/server.log"
+  # Without it: a request without a token must get the API's 401 instead.
+  (unset APINIZER_USERNAME APINIZER_PASSWORD; bundled 0 "$WORK/anon" --target "$URL/apiops" --id BEARER-HUGE-16K) || exit 1
   expect_in "$WORK/server.log" 'GET /apiops/test/hello/[^ ]* 401'
+  expect_not_in "$WORK/server.log" 'POST '
+  # ... and in every shard that holds a dependent test (shards deal whole files).
+  for k in 1 2 3; do
+    APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD bundled any "$WORK/shard$k" --target "$URL" \
+      --shard "$k/3" --id 'BEARER-HUGE-16K,CRED-HOSTILE-LDAP,X-NO-LEAK'
+  done
+  n=$(cat "$WORK"/shard*.stderr | grep -c 'control failed')
+  [ "$n" = 3 ] || fail "$n of the 3 sharded dependent tests report a failed control, expected 3"
   : >"$WORK/server.log"
   APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD bundled 1 "$WORK/bad" --target "$URL" \
     --id BEARER-HUGE-16K
