@@ -29,7 +29,8 @@ int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t 
     goto fail;
   }
   for (size_t i = 0; i < cfg->n_user_specs; i++) {
-    if (users_add_spec(app->users, cfg->user_specs[i], err, err_len) != 0) {
+    if (users_add_spec(app->users, cfg->user_specs[i].text, cfg->user_specs[i].locked, err,
+                       err_len) != 0) {
       *exit_code = 2;
       goto fail;
     }

@@ -9,7 +9,8 @@
 
 enum opt_id {
   OPT_ADMIN, OPT_BIND, OPT_CERT, OPT_DEVIATE, OPT_FLAVOR, OPT_HELP, OPT_KEY, OPT_LATENCY,
-  OPT_LIST_DEVIATIONS, OPT_LOG, OPT_LOG_TOKENS, OPT_PORT, OPT_PREFIX, OPT_SIGNING_KEY,
+  OPT_LIST_DEVIATIONS, OPT_LOCKED_USER, OPT_LOG, OPT_LOG_TOKENS, OPT_PORT, OPT_PREFIX,
+  OPT_SIGNING_KEY,
   OPT_THROTTLE, OPT_USER, OPT_USERS, OPT_VERSION
 };
 
@@ -30,6 +31,7 @@ static const struct opt options[] = {
   {"key", true, OPT_KEY},
   {"latency-ms", true, OPT_LATENCY},
   {"list-deviations", false, OPT_LIST_DEVIATIONS},
+  {"locked-user", true, OPT_LOCKED_USER},
   {"log", true, OPT_LOG},
   {"log-tokens", false, OPT_LOG_TOKENS},
   {"port", true, OPT_PORT},
@@ -80,9 +82,14 @@ void cli_help(FILE *out)
     "  --user NAME:PASSWORD[:LIFETIME]\n"
     "                       add a user with roles [ROLE_ADMIN] and a token lifetime in seconds\n"
     "                       (default 3600, minimum 1); repeatable\n"
+    "  --locked-user NAME:PASSWORD[:LIFETIME]\n"
+    "                       add a user whose account is locked from the start: every login, with\n"
+    "                       the right password or a wrong one, gets the wrong-password answer\n"
+    "                       (401 unauthorized_client \"Bad credentials\"; invalid_client with\n"
+    "                       --flavor rfc) and counts as a failed login; repeatable\n"
     "  --users FILE         YAML list of users: {username, password, lifetime, roles: [..],\n"
-    "                       disabled: bool}; roles default to [ROLE_ADMIN], [] means none (projects\n"
-    "                       then answers 403)\n"
+    "                       disabled: bool, locked: bool}; roles default to [ROLE_ADMIN], [] means\n"
+    "                       none (projects then answers 403); locked as with --locked-user\n"
     "  --signing-key STRING HMAC key for the HS256 tokens (default: 32 random bytes per start)\n"
     "  --latency-ms N       delay every response by N ms (other connections are not blocked)\n"
     "  --cert FILE --key FILE\n"
@@ -229,13 +236,17 @@ static enum cli_action apply(struct rs_config *cfg, const struct opt *o, const c
     }
     cfg->throttle = (unsigned)n;
     return CLI_SERVE;
-  case OPT_USER: {
-    char **grown = realloc(cfg->user_specs, (cfg->n_user_specs + 1) * sizeof *grown);
+  case OPT_USER:
+  case OPT_LOCKED_USER: {
+    struct user_spec *grown =
+      realloc(cfg->user_specs, (cfg->n_user_specs + 1) * sizeof *grown);
     if (!grown)
       return CLI_USAGE_ERROR;
     cfg->user_specs = grown;
-    cfg->user_specs[cfg->n_user_specs] = strdup(arg);
-    if (!cfg->user_specs[cfg->n_user_specs])
+    struct user_spec *spec = &cfg->user_specs[cfg->n_user_specs];
+    spec->text = strdup(arg);
+    spec->locked = o->id == OPT_LOCKED_USER;
+    if (!spec->text)
       return CLI_USAGE_ERROR;
     cfg->n_user_specs++;
     return CLI_SERVE;
@@ -320,7 +331,7 @@ void cli_config_free(struct rs_config *cfg)
   free(cfg->bind);
   free(cfg->prefix);
   for (size_t i = 0; i < cfg->n_user_specs; i++)
-    free(cfg->user_specs[i]);
+    free(cfg->user_specs[i].text);
   free(cfg->user_specs);
   free(cfg->users_file);
   free(cfg->signing_key);

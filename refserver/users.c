@@ -86,6 +86,10 @@ enum users_auth users_authenticate(const struct users *u, const char *name, cons
   bool same = CRYPTO_memcmp(mac, x ? x->secret_mac : u->dummy_mac, sizeof mac) == 0;
   if (!x)
     return USERS_UNKNOWN;
+  /* Locked before the password is judged: a locked account's answer must not tell a right
+   * password from a wrong one. */
+  if (x->locked)
+    return USERS_LOCKED;
   if (!same)
     return USERS_BAD_PASSWORD;
   return x->disabled ? USERS_DISABLED : USERS_OK;
@@ -150,12 +154,13 @@ static int user_add_role(struct user *x, const char *role)
   return 0;
 }
 
-int users_add_spec(struct users *u, const char *spec, char *err, size_t err_len)
+int users_add_spec(struct users *u, const char *spec, bool locked, char *err, size_t err_len)
 {
-  struct user x = {.lifetime = USERS_DEFAULT_LIFETIME};
+  const char *flag = locked ? "--locked-user" : "--user";
+  struct user x = {.lifetime = USERS_DEFAULT_LIFETIME, .locked = locked};
   const char *colon = strchr(spec, ':');
   if (!colon || colon == spec) {
-    errf(err, err_len, "--user wants NAME:PASSWORD[:LIFETIME_SECONDS]");
+    errf(err, err_len, "%s wants NAME:PASSWORD[:LIFETIME_SECONDS]", flag);
     return -1;
   }
   char *password = strdup(colon + 1);
@@ -170,13 +175,14 @@ int users_add_spec(struct users *u, const char *spec, char *err, size_t err_len)
   if (last && parse_lifetime(last + 1, &x.lifetime) == 0)
     *last = '\0';
   else if (last && last[1] && strspn(last + 1, "0123456789") == strlen(last + 1)) {
-    errf(err, err_len, "--user %s: lifetime must be 1..%lld seconds", x.name, USERS_MAX_LIFETIME);
+    errf(err, err_len, "%s %s: lifetime must be 1..%lld seconds", flag, x.name,
+         USERS_MAX_LIFETIME);
     free(password);
     user_clear(&x);
     return -1;
   }
   if (!*password) {
-    errf(err, err_len, "--user %s: empty password", x.name);
+    errf(err, err_len, "%s %s: empty password", flag, x.name);
     free(password);
     user_clear(&x);
     return -1;
@@ -278,6 +284,11 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
         yerr(c, v, "disabled must be true or false");
         goto out;
       }
+    } else if (strcmp(key, "locked") == 0) {
+      if (!val || parse_bool(val, &x.locked) != 0) {
+        yerr(c, v, "locked must be true or false");
+        goto out;
+      }
     } else if (strcmp(key, "roles") == 0) {
       if (!v || v->type != YAML_SEQUENCE_NODE) {
         yerr(c, v, "roles must be a list of strings");
@@ -297,7 +308,8 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
         }
       }
     } else {
-      yerr(c, k, "unknown key '%s' (expected username, password, lifetime, roles, disabled)", key);
+      yerr(c, k, "unknown key '%s' (expected username, password, lifetime, roles, disabled, "
+                 "locked)", key);
       goto out;
     }
   }
