@@ -69,6 +69,19 @@ void reqlog_request(struct reqlog *l, const char *method, const char *path, unsi
   pthread_mutex_unlock(&l->lock);
 }
 
+void reqlog_failed_login(struct reqlog *l, const char *name)
+{
+  if (!l)
+    return;
+  pthread_mutex_lock(&l->lock);
+  stamp(l->f);
+  fputs(" failed-login ", l->f);
+  put_clean(l->f, name);
+  fputc('\n', l->f);
+  fflush(l->f);
+  pthread_mutex_unlock(&l->lock);
+}
+
 void reqlog_token(struct reqlog *l, const char *sub, const char *token)
 {
   if (!l || !l->log_tokens)

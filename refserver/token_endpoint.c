@@ -4,6 +4,7 @@
 #include "b64.h"
 #include "deviations.h"
 #include "form.h"
+#include "logins.h"
 #include "reqlog.h"
 #include "throttle.h"
 #include "tokens.h"
@@ -48,10 +49,14 @@ static int invalid_request(struct reply *out, const char *why)
 }
 
 /* The one answer for every failed client authentication, so that the status, the headers and the
- * body bytes do not tell an unknown user from a wrong password (OWASP ASVS 6.3.8). unknown_user
- * exists only for the enumeration deviations. */
-static int bad_credentials(const struct rs_app *app, bool unknown_user, struct reply *out)
+ * body bytes do not tell an unknown user from a wrong password (OWASP ASVS 6.3.8). id is the
+ * client_id the request named (NULL when none was read): when it is an account, the refusal counts
+ * as a failed login of it. unknown_user exists only for the enumeration deviations. */
+static int bad_credentials(const struct rs_app *app, const char *id, bool unknown_user,
+                           struct reply *out)
 {
+  if (id && logins_failed(app->logins, id))
+    reqlog_failed_login(app->log, id);
   const char *code = is_rfc(app) ? "invalid_client" : "unauthorized_client";
   const char *description = BAD_CREDENTIALS;
   unsigned status = 401;
@@ -259,7 +264,7 @@ static int client_credentials(const struct rs_app *app, const struct rs_request 
   if (is_rfc(app) && auth && strncasecmp(auth, "Basic", 5) == 0 && (auth[5] == ' ' || !auth[5])) {
     c->basic = true;
     if (dev_on(DEV_BASIC_AUTH_REJECTED))
-      return bad_credentials(app, false, out) == 0 ? 1 : -1;
+      return bad_credentials(app, NULL, false, out) == 0 ? 1 : -1;
     /* RFC 6749 2.3: one authentication method per request. */
     if (form_get(form, "client_secret"))
       return invalid_request(out, "Use one client authentication method") == 0 ? 1 : -1;
@@ -267,7 +272,7 @@ static int client_credentials(const struct rs_app *app, const struct rs_request 
     if (rc < 0)
       return -1;
     if (rc > 0 || !c->basic_id[0] || !c->basic_secret[0])
-      return bad_credentials(app, false, out) == 0 ? 1 : -1;
+      return bad_credentials(app, rc == 0 ? c->basic_id : NULL, false, out) == 0 ? 1 : -1;
     c->id = c->basic_id;
     c->secret = c->basic_secret;
     return 0;
@@ -281,11 +286,11 @@ static int client_credentials(const struct rs_app *app, const struct rs_request 
   /* RFC 6749 3.1: an empty parameter is treated as omitted. Missing credentials get the same answer
    * as wrong ones (RFC 6749 5.2 lists "no client authentication included" under invalid_client). */
   if (!c->id || !c->id[0])
-    return bad_credentials(app, false, out) == 0 ? 1 : -1;
+    return bad_credentials(app, NULL, false, out) == 0 ? 1 : -1;
   if (c->secret && !c->secret[0] && dev_on(DEV_TOKEN_EMPTY_SECRET_ACCEPTED))
     return 0;
   if (!c->secret || !c->secret[0])
-    return bad_credentials(app, false, out) == 0 ? 1 : -1;
+    return bad_credentials(app, c->id, false, out) == 0 ? 1 : -1;
   return 0;
 }
 
@@ -365,7 +370,7 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   if (verdict != USERS_OK) {
     if (app->throttle)
       throttle_failure(app->throttle, c.id, now);
-    rc = bad_credentials(app, verdict == USERS_UNKNOWN, out);
+    rc = bad_credentials(app, c.id, verdict == USERS_UNKNOWN, out);
     goto out;
   }
   if (app->throttle)
@@ -393,7 +398,7 @@ static int get_authenticated(const struct rs_app *app, const struct rs_request *
       return -1;
     return reply_header(out, "Allow", "POST");
   }
-  return bad_credentials(app, false, out);
+  return bad_credentials(app, id, false, out);
 }
 
 /* GET with the parameters in the query (deviations only). */

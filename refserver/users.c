@@ -65,6 +65,8 @@ void users_free(struct users *u)
 
 size_t users_count(const struct users *u) { return u->n; }
 
+const struct user *users_at(const struct users *u, size_t i) { return &u->v[i]; }
+
 const struct user *users_find(const struct users *u, const char *name)
 {
   for (size_t i = 0; i < u->n; i++) {

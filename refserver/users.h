@@ -41,6 +41,9 @@ int users_load_file(struct users *u, const char *path, char *err, size_t err_len
 /* How many users the table holds. */
 size_t users_count(const struct users *u);
 
+/* The i-th user (i < users_count()), in the order they were added. Lives as long as the table. */
+const struct user *users_at(const struct users *u, size_t i);
+
 /* The user called name, or NULL. The pointer lives as long as the table. */
 const struct user *users_find(const struct users *u, const char *name);
 
