@@ -24,7 +24,7 @@ static int read_form(const struct rs_request *rq, struct form *form, struct repl
 {
   size_t len = 0;
   const char *body = rq_body(rq, &len);
-  switch (form_parse(body ? body : "", len, form)) {
+  switch (form_parse(body ? body : "", len, false, form)) {
   case FORM_OK:
     return 0;
   case FORM_NOMEM:

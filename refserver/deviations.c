@@ -98,6 +98,20 @@ static const struct dev_info table[DEV_COUNT] = {
   [DEV_CRED_TIMING_LEAK] = {"cred-timing-leak", "CRED-TIMING", DOC, SHOULD,
     "a known user with a wrong password is answered about 150 ms later than an unknown user (a "
     "slow password hash computed only for existing accounts)"},
+  [DEV_CRED_NEAR_EMPTY_SECRET] = {"cred-near-empty-secret", "CRED-NEAR-EMPTY", DOC, MUST,
+    "an existing account with an empty client_secret gets a token (an LDAP unauthenticated "
+    "bind); unknown client_ids are still refused"},
+  [DEV_CRED_NEAR_APPENDED] = {"cred-near-appended", "CRED-NEAR-APPENDED", DOC, MUST,
+    "an account's secret followed by extra characters is accepted (a prefix comparison)"},
+  [DEV_CRED_NEAR_TRUNCATED] = {"cred-near-truncated", "CRED-NEAR-TRUNCATED", DOC, MUST,
+    "an account's secret without its last character is accepted (an off-by-one comparison)"},
+  [DEV_CRED_NEAR_CASE] = {"cred-near-case", "CRED-NEAR-CASE", DOC, MUST,
+    "secrets are compared ignoring case"},
+  [DEV_CRED_NEAR_WHITESPACE] = {"cred-near-whitespace", "CRED-NEAR-WHITESPACE", DOC, MUST,
+    "trailing spaces, tabs and line breaks are trimmed from client_secret before it is "
+    "compared"},
+  [DEV_CRED_NEAR_NUL] = {"cred-near-nul", "CRED-NEAR-NUL", DOC, MUST,
+    "a %00 in a form value ends it: the secret is compared only up to the NUL byte"},
   [DEV_BEARER_NOT_YET_VALID] = {"bearer-not-yet-valid", "BEARER-OK", DOC, MUST,
     "a token is refused during its first 3 seconds (iat read as not-before, clock skew applied "
     "the wrong way)"},

@@ -5,6 +5,7 @@
 #include "deviations.h"
 #include "form.h"
 #include "logins.h"
+#include "near_secret.h"
 #include "reqlog.h"
 #include "throttle.h"
 #include "tokens.h"
@@ -34,6 +35,7 @@ struct creds {
   bool basic;         /* the client used HTTP Basic */
   char *basic_id;     /* owned: decoded Basic credentials */
   char *basic_secret;
+  const struct user *bound; /* cred-near-empty-secret: the account an empty secret "bound" as */
 };
 
 static bool is_rfc(const struct rs_app *app) { return app->cfg->flavor == FLAVOR_RFC; }
@@ -211,7 +213,8 @@ static int read_params(const struct rs_request *rq, bool from_query, struct form
   if ((ct && !media_type_is(ct, "application/x-www-form-urlencoded")) || (!ct && len > 0))
     return invalid_request(out, "Content-Type must be application/x-www-form-urlencoded") == 0
              ? 1 : -1;
-  switch (form_parse(body ? body : "", len, form)) {
+  /* cred-near-nul: a decoder that lets %00 through into a C string, which ends there. */
+  switch (form_parse(body ? body : "", len, dev_on(DEV_CRED_NEAR_NUL), form)) {
   case FORM_OK:
     return 0;
   case FORM_BAD_ENCODING:
@@ -243,10 +246,11 @@ static int decode_basic(const char *value, struct creds *c)
   int rc = 1;
   char *colon = memchr(raw, ':', raw_len);
   if (colon && !memchr(raw, '\0', raw_len)) {
-    enum form_status a = form_decode((char *)raw, (size_t)(colon - (char *)raw), true, &c->basic_id);
+    enum form_status a =
+      form_decode((char *)raw, (size_t)(colon - (char *)raw), true, false, &c->basic_id);
     enum form_status b = a == FORM_OK
                            ? form_decode(colon + 1, raw_len - (size_t)(colon + 1 - (char *)raw),
-                                         true, &c->basic_secret)
+                                         true, false, &c->basic_secret)
                            : FORM_BAD_ENCODING;
     rc = (a == FORM_NOMEM || b == FORM_NOMEM) ? -1 : (a == FORM_OK && b == FORM_OK) ? 0 : 1;
   }
@@ -289,6 +293,11 @@ static int client_credentials(const struct rs_app *app, const struct rs_request 
     return bad_credentials(app, NULL, false, out) == 0 ? 1 : -1;
   if (c->secret && !c->secret[0] && dev_on(DEV_TOKEN_EMPTY_SECRET_ACCEPTED))
     return 0;
+  /* As if the secret were checked by an LDAP simple bind: an empty password makes it an
+   * "unauthenticated bind" (RFC 4513 5.1.2), which succeeds for every existing entry. */
+  if (c->secret && !c->secret[0] && dev_on(DEV_CRED_NEAR_EMPTY_SECRET) &&
+      (c->bound = users_find(app->users, c->id)) != NULL)
+    return 0;
   if (!c->secret || !c->secret[0])
     return bad_credentials(app, c->id, false, out) == 0 ? 1 : -1;
   return 0;
@@ -322,6 +331,10 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   int rc = client_credentials(app, rq, form, &c, out);
   if (rc != 0)
     goto out;
+  if (c.bound) {
+    rc = issue(app, c.bound->name, c.bound->roles, c.bound->n_roles, c.bound->lifetime, out);
+    goto out;
+  }
   if (c.secret && !c.secret[0]) { /* only reached through token-empty-secret-accepted */
     rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
@@ -355,6 +368,8 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   const struct user *u = NULL;
   enum users_auth verdict = users_authenticate(app->users, c.id, c.secret, &u);
   if (verdict == USERS_BAD_PASSWORD && dev_on(DEV_TOKEN_WRONG_PASSWORD_ACCEPTED))
+    verdict = USERS_OK;
+  if (verdict == USERS_BAD_PASSWORD && near_secret_accepted(app->users, u, c.secret))
     verdict = USERS_OK;
   if (verdict == USERS_UNKNOWN && dev_on(DEV_CRED_UNKNOWN_USER_ACCEPTED)) {
     rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);

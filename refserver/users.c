@@ -20,14 +20,54 @@ struct users {
   unsigned char dummy_mac[32]; /* what an unknown user's password is compared against */
 };
 
-static int mac_password(const struct users *u, const char *password, unsigned char out[32])
+static int mac_bytes(const struct users *u, const char *data, size_t n, unsigned char out[32])
 {
   unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), u->pepper, (int)sizeof u->pepper, (const unsigned char *)password,
-            strlen(password), out, &len) ||
+  if (!HMAC(EVP_sha256(), u->pepper, (int)sizeof u->pepper, (const unsigned char *)data, n, out,
+            &len) ||
       len != 32)
     return -1;
   return 0;
+}
+
+static int mac_password(const struct users *u, const char *password, unsigned char out[32])
+{
+  return mac_bytes(u, password, strlen(password), out);
+}
+
+/* The MAC of data[0..n) in ASCII lower case; 0 or -1. */
+static int mac_folded(const struct users *u, const char *data, size_t n, unsigned char out[32])
+{
+  char *low = malloc(n + 1);
+  if (!low)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    low[i] = data[i] >= 'A' && data[i] <= 'Z' ? (char)(data[i] - 'A' + 'a') : data[i];
+  int rc = mac_bytes(u, low, n, out);
+  OPENSSL_cleanse(low, n);
+  free(low);
+  return rc;
+}
+
+/* Sets both MACs of x from password; 0 or -1. */
+static int user_set_password(const struct users *u, struct user *x, const char *password)
+{
+  if (mac_password(u, password, x->secret_mac) != 0)
+    return -1;
+  return mac_folded(u, password, strlen(password), x->folded_mac);
+}
+
+bool users_secret_is(const struct users *u, const struct user *x, const char *data, size_t len)
+{
+  unsigned char mac[32];
+  return mac_bytes(u, data, len, mac) == 0 && CRYPTO_memcmp(mac, x->secret_mac, sizeof mac) == 0;
+}
+
+bool users_secret_is_folded(const struct users *u, const struct user *x, const char *data,
+                            size_t len)
+{
+  unsigned char mac[32];
+  return mac_folded(u, data, len, mac) == 0 && CRYPTO_memcmp(mac, x->folded_mac, sizeof mac) == 0;
 }
 
 struct users *users_new(void)
@@ -189,7 +229,7 @@ int users_add_spec(struct users *u, const char *spec, bool locked, char *err, si
     user_clear(&x);
     return -1;
   }
-  int rc = mac_password(u, password, x.secret_mac);
+  int rc = user_set_password(u, &x, password);
   OPENSSL_cleanse(password, strlen(password));
   free(password);
   if (rc != 0) {
@@ -323,7 +363,7 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
     yerr(c, m, "out of memory");
     goto out;
   }
-  if (mac_password(u, password, x.secret_mac) != 0) {
+  if (user_set_password(u, &x, password) != 0) {
     yerr(c, m, "cannot hash a password");
     goto out;
   }

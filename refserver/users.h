@@ -13,6 +13,7 @@
 struct user {
   char *name;
   unsigned char secret_mac[32]; /* HMAC-SHA256(pepper, password): the password itself is not kept */
+  unsigned char folded_mac[32]; /* the same of the password in ASCII lower case (cred-near-case) */
   long long lifetime;           /* token lifetime in seconds, >= 1 */
   char **roles;
   size_t n_roles;
@@ -54,5 +55,13 @@ enum users_auth { USERS_OK, USERS_UNKNOWN, USERS_BAD_PASSWORD, USERS_DISABLED, U
  * password. *who is set for every result but USERS_UNKNOWN. */
 enum users_auth users_authenticate(const struct users *u, const char *name, const char *password,
                                    const struct user **who);
+
+/* True when data[0..len) is x's password. One MAC and a constant-time compare; for the
+ * deviations that accept near-misses of it. */
+bool users_secret_is(const struct users *u, const struct user *x, const char *data, size_t len);
+
+/* True when data[0..len) equals x's password ignoring ASCII case. */
+bool users_secret_is_folded(const struct users *u, const struct user *x, const char *data,
+                            size_t len);
 
 #endif

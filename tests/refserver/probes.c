@@ -4,6 +4,7 @@
 #include "probes.h"
 
 #include "harness.h"
+#include "probes_near.h"
 #include "tokens_util.h"
 
 #include <cjson/cJSON.h>
@@ -936,6 +937,12 @@ static const struct probe {
   {"cred-wrong-code", p_cred_wrong_code, NULL, 0},
   {"cred-no-www-authenticate", p_cred_no_www, RFC, 0},
   {"cred-timing-leak", p_cred_timing, NULL, 0},
+  {"cred-near-empty-secret", p_near_empty, NULL, 0},
+  {"cred-near-appended", p_near_appended, NULL, 0},
+  {"cred-near-truncated", p_near_truncated, NULL, 0},
+  {"cred-near-case", p_near_case, NULL, 0},
+  {"cred-near-whitespace", p_near_whitespace, NULL, 0},
+  {"cred-near-nul", p_near_nul, NULL, 0},
   {"bearer-not-yet-valid", p_not_yet_valid, NULL, 4},
   {"bearer-alg-none", p_alg_none, NULL, 0},
   {"bearer-alg-none-case", p_alg_none_case, NULL, 0},
@@ -1074,4 +1081,5 @@ void group_deviations(void)
     ok(!p->see(&s), "%s: a correct server does not show it", p->deviation);
     srv_stop(&s);
   }
+  near_narrowness();
 }
