@@ -56,7 +56,16 @@ static const struct dev_info table[DEV_COUNT] = {
   [DEV_TOKEN_GET_ANY] = {"token-get-any", "ISSUE-GET-TOKEN", DOC, MUST,
     "GET issues a token for any client_id in the query"},
   [DEV_TOKEN_SAME_TOKEN] = {"token-same-token", "ISSUE-DISTINCT", DOC, SHOULD,
-    "repeated issuance returns the same token while it is valid"},
+    "repeated issuance returns the same token while it is valid (a per-client token cache)"},
+  [DEV_TOKEN_SAME_BACK_TO_BACK] = {"token-same-back-to-back", "ISSUE-DISTINCT", DOC, SHOULD,
+    "a token request less than 1 s after the previous issuance to the same client gets that "
+    "token again (a JWT without jti whose iat has whole seconds; timed from the issuance, so the "
+    "effect does not depend on where a second boundary falls)"},
+  [DEV_TOKEN_SHARED_ACROSS_CLIENTS] = {"token-shared-across-clients", "ISSUE-DISTINCT-CLIENTS",
+    DOC, MUST,
+    "a token request less than 1 s after the previous issuance gets that token whatever the "
+    "client (a cache keyed by grant type, not by client): a second client gets the first one's "
+    "token"},
   [DEV_BASIC_AUTH_REJECTED] = {"basic-auth-rejected", "ISSUE-BASIC-AUTH", RFC, MUST,
     "with --flavor rfc, HTTP Basic client authentication gets 401"},
   [DEV_TOKEN_NO_JTI] = {"token-no-jti", "LOAD-ISSUE-CONCURRENT", DOC, SHOULD,

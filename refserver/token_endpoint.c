@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,6 +24,9 @@
 
 /* cred-timing-leak: the extra delay of a wrong password for a known user. */
 #define CRED_TIMING_LEAK_MS 150
+/* token-same-back-to-back, token-shared-across-clients: how long after its minting a token is
+ * handed out again, in seconds (the life of an iat with whole seconds). */
+#define REUSE_WINDOW 1.0
 
 #define GRANT "client_credentials"
 #define BAD_CREDENTIALS "Bad credentials"
@@ -91,38 +95,56 @@ static int bad_credentials(const struct rs_app *app, const char *id, bool unknow
   return rc;
 }
 
+/* The deviations that hand out a token again: returns the cache key (the client, or "" for every
+ * client: no client_id is empty) and sets *max_age, how many seconds after its minting a cached
+ * token is handed out; NULL when every request gets a fresh token. */
+static const char *reuse_key(const char *sub, double *max_age)
+{
+  *max_age = HUGE_VAL;
+  if (dev_on(DEV_TOKEN_SAME_TOKEN))
+    return sub; /* until it expires or is revoked */
+  *max_age = REUSE_WINDOW;
+  if (dev_on(DEV_TOKEN_SAME_BACK_TO_BACK))
+    return sub;
+  if (dev_on(DEV_TOKEN_SHARED_ACROSS_CLIENTS))
+    return "";
+  return NULL;
+}
+
+static double monotonic_seconds(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Issues a token for sub and builds the 200 answer (RFC 6749 4.4.3, 5.1). */
 static int issue(const struct rs_app *app, const char *sub, char *const *roles, size_t n_roles,
                  long long lifetime, struct reply *out)
 {
   long long now = (long long)time(NULL);
   long long exp = now + (dev_on(DEV_EXPIRY_EXP_MISMATCH) ? 2 * lifetime : lifetime);
-  char *jti = NULL;
-  char *token = NULL;
+  double max_age = 0;
+  const char *key = reuse_key(sub, &max_age);
+  struct cached_token t = {0};
   time_t revoked_at;
-  if (dev_on(DEV_TOKEN_SAME_TOKEN)) {
-    long long cached_exp = 0;
-    token = token_store_cache_get(app->tokens, sub, &cached_exp, &jti);
+  if (key && token_store_cache_get(app->tokens, key, &t) &&
+      (t.exp <= now || monotonic_seconds() - t.minted >= max_age ||
+       token_store_revoked(app->tokens, t.jti, &revoked_at))) {
     /* Reuse only what still works, so the deviation shows up as "same token" and nothing else. */
-    if (token && (cached_exp <= now || token_store_revoked(app->tokens, jti, &revoked_at))) {
-      free(token);
-      free(jti);
-      token = NULL;
-      jti = NULL;
-    }
+    token_store_cached_free(&t);
   }
-  if (!token) {
-    token = tokens_mint(&app->key, sub, roles, n_roles, now, exp, &jti);
-    if (!token)
-      return -1;
-    if (dev_on(DEV_TOKEN_SAME_TOKEN) &&
-        token_store_cache_put(app->tokens, sub, token, exp, jti) != 0) {
-      free(token);
-      free(jti);
+  if (!t.token) {
+    t.exp = exp;
+    t.minted = monotonic_seconds();
+    t.token = tokens_mint(&app->key, sub, roles, n_roles, now, exp, &t.jti);
+    if (!t.token || (key && token_store_cache_put(app->tokens, key, &t) != 0)) {
+      token_store_cached_free(&t);
       return -1;
     }
   }
-  free(jti);
+  char *token = t.token;
+  free(t.jti);
   reqlog_token(app->log, sub, token);
   if (dev_on(DEV_BEARER_CASE_INSENSITIVE) && token_store_issued_put(app->tokens, token) != 0) {
     free(token);

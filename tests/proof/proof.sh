@@ -252,7 +252,7 @@ deviations() {
   "$RS" --list-deviations >"$WORK/deviations.tsv" || die "--list-deviations failed"
   "$AC" --suite "$SUITE" --list --include slow,intrusive >"$WORK/list.tsv" || die "--list failed"
   total=$(wc -l <"$WORK/deviations.tsv" | tr -d ' ')
-  # Runs mostly sleep (ISSUE-DISTINCT, REVOKE-LIVE and the load tests wait on purpose): 4 at a
+  # Runs mostly sleep (REVOKE-LIVE and the load tests wait on purpose): 4 at a
   # time keep 2 cores far from busy and halve the wall time. PROOF_JOBS overrides.
   jobs=${PROOF_JOBS:-4}
   awk -F'\t' '{print $1}' "$WORK/deviations.tsv" |

@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "probes_near.h"
+#include "probes_tokens.h"
 #include "tokens_util.h"
 
 #include <cjson/cJSON.h>
@@ -918,6 +919,8 @@ static const struct probe {
   {"token-get-not-405", p_get_not_405, NULL, 0},
   {"token-get-any", p_get_any, NULL, 0},
   {"token-same-token", p_same_token, NULL, 0},
+  {"token-same-back-to-back", p_same_back_to_back, NULL, 0},
+  {"token-shared-across-clients", p_shared_across_clients, NULL, 0},
   {"basic-auth-rejected", p_basic_rejected, RFC, 0},
   {"token-no-jti", p_no_jti, NULL, 0},
   {"token-empty-secret-accepted", p_empty_secret, NULL, 0},

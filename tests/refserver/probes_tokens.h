@@ -1,0 +1,14 @@
+/* probes_tokens: probes of the deviations about whose token is whose: tokens repeated back to back
+ * or across clients (probes.c runs them from its table). Each returns true when it sees its
+ * deviation's defect. The probe server has alice (password "secret") and shorty ("pw"). */
+#ifndef RS_TEST_PROBES_TOKENS_H
+#define RS_TEST_PROBES_TOKENS_H
+
+#include "harness.h"
+
+#include <stdbool.h>
+
+bool p_same_back_to_back(const struct srv *s);
+bool p_shared_across_clients(const struct srv *s);
+
+#endif
