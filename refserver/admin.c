@@ -3,7 +3,6 @@
  * expired tokens) and read what its audit log would show (failed logins per account). */
 #include "admin.h"
 
-#include "deviations.h"
 #include "form.h"
 #include "logins.h"
 #include "tokens.h"
@@ -41,8 +40,7 @@ static int revoke(const struct rs_app *app, const struct form *form, struct repl
   struct jwt_claims c;
   if (!token || jwt_verify(token, &app->key, 0, &c) != JWT_OK)
     return reply_error(out, 400, "invalid_request", "Not a token issued by this server");
-  int rc = token_store_revoke(app->tokens, c.jti,
-                              dev_on(DEV_REVOCATION_REVOKES_USER) ? c.sub : NULL, time(NULL));
+  int rc = token_store_revoke(app->tokens, c.jti, c.sub, time(NULL));
   jwt_claims_free(&c);
   if (rc != 0)
     return -1;

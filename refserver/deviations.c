@@ -230,6 +230,9 @@ static const struct dev_info table[DEV_COUNT] = {
     "a revocation takes effect only 60 s later"},
   [DEV_REVOCATION_REVOKES_USER] = {"revocation-revokes-user", "REVOKE-LIVE", DOC, MUST,
     "revoking a token also refuses every later token of the same user"},
+  [DEV_REVOKE_ALL_OF_USER] = {"revoke-all-of-user", "REVOKE-LIVE", DOC, MUST,
+    "revoking a token refuses every token its user was issued up to then (a per-user "
+    "'issued before' mark): a sibling token is refused too, later tokens work"},
   [DEV_HEALTH_REQUIRES_AUTH] = {"health-requires-auth", "HEALTH-OK", DOC, MUST,
     "the healthcheck answers 401 without a token"},
   [DEV_HEALTH_JSON] = {"health-json", "HEALTH-OK", DOC, MUST,

@@ -117,9 +117,9 @@ int token_store_revoke(struct token_store *s, const char *jti, const char *sub, 
   }
   if (rc == 0 && sub) {
     e = list_upsert(&s->revoked_sub, sub);
-    if (e)
+    if (e && when > e->when)
       e->when = when;
-    else
+    else if (!e)
       rc = -1;
   }
   pthread_mutex_unlock(&s->lock);
@@ -136,12 +136,14 @@ bool token_store_revoked(struct token_store *s, const char *jti, time_t *when)
   return e != NULL;
 }
 
-bool token_store_user_revoked(struct token_store *s, const char *sub)
+bool token_store_user_revoked(struct token_store *s, const char *sub, time_t *when)
 {
   pthread_mutex_lock(&s->lock);
-  bool found = list_find(&s->revoked_sub, sub) != NULL;
+  struct entry *e = list_find(&s->revoked_sub, sub);
+  if (e)
+    *when = e->when;
   pthread_mutex_unlock(&s->lock);
-  return found;
+  return e != NULL;
 }
 
 bool token_store_cache_get(struct token_store *s, const char *key, struct cached_token *out)

@@ -16,15 +16,15 @@ struct token_store *token_store_new(void);
 /* Frees the store. Accepts NULL. */
 void token_store_free(struct token_store *s);
 
-/* Records that jti was revoked at time when; when sub is not NULL every token of sub is refused
- * from then on as well. 0, or -1 when out of memory. */
+/* Records that jti was revoked at time when, and, when sub is not NULL, that a token of sub was
+ * (the user-wide revocation deviations read that). 0, or -1 when out of memory. */
 int token_store_revoke(struct token_store *s, const char *jti, const char *sub, time_t when);
 
 /* True when jti was revoked; *when gets the revocation time. */
 bool token_store_revoked(struct token_store *s, const char *jti, time_t *when);
 
-/* True when every token of sub was revoked. */
-bool token_store_user_revoked(struct token_store *s, const char *sub);
+/* True when a token of sub was revoked; *when gets the latest such revocation's time. */
+bool token_store_user_revoked(struct token_store *s, const char *sub, time_t *when);
 
 /* A token kept to be handed out again (the deviations that repeat tokens). */
 struct cached_token {

@@ -990,6 +990,7 @@ static const struct probe {
   {"revocation-ignored", p_revocation_ignored, NULL, 0},
   {"revocation-delayed", p_revocation_delayed, NULL, 0},
   {"revocation-revokes-user", p_revokes_user, NULL, 0},
+  {"revoke-all-of-user", p_revoke_all_of_user, NULL, 0},
   {"health-requires-auth", p_health_auth, NULL, 0},
   {"health-json", p_health_json, NULL, 0},
   {"health-version-leak", p_health_leak, NULL, 0},

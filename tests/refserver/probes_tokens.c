@@ -1,6 +1,10 @@
-/* probes_tokens: probes of the deviations that hand out one token more than once. */
+/* probes_tokens: probes of the deviations that hand out one token more than once, or revoke more
+ * than one. */
 #include "probes_tokens.h"
 
+#include "tokens_util.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,4 +36,41 @@ bool p_shared_across_clients(const struct srv *s)
   free(a);
   free(b);
   return seen;
+}
+
+static long hello_status(const struct srv *s, const char *token)
+{
+  char auth[2048];
+  snprintf(auth, sizeof auth, "Bearer %s", token ? token : "");
+  struct resp r;
+  get_with_auth(&r, s, "/test/hello/x", auth);
+  long status = r.status;
+  resp_free(&r);
+  return status;
+}
+
+/* Revoking one of two tokens issued together refuses the other too, while a token issued in a
+ * later second works (which tells it from revocation-revokes-user). */
+bool p_revoke_all_of_user(const struct srv *s)
+{
+  char *doomed = get_token(s, "alice", "secret");
+  char *sibling = get_token(s, "alice", "secret");
+  char form[2048];
+  snprintf(form, sizeof form, "token=%s", doomed ? doomed : "");
+  struct resp r;
+  admin_post(&r, s, "revoke", form);
+  bool revoked = r.status == 200;
+  resp_free(&r);
+  bool sibling_refused = revoked && hello_status(s, sibling) == 401;
+  /* iat has whole seconds: wait for the next one. */
+  time_t then = time(NULL);
+  struct timespec tick = {0, 100000000};
+  while (time(NULL) <= then)
+    nanosleep(&tick, NULL);
+  char *later = get_token(s, "alice", "secret");
+  bool later_works = hello_status(s, later) == 200;
+  free(doomed);
+  free(sibling);
+  free(later);
+  return sibling_refused && later_works;
 }

@@ -1,6 +1,7 @@
-/* probes_tokens: probes of the deviations about whose token is whose: tokens repeated back to back
- * or across clients (probes.c runs them from its table). Each returns true when it sees its
- * deviation's defect. The probe server has alice (password "secret") and shorty ("pw"). */
+/* probes_tokens: probes of the deviations about which tokens are alike: tokens repeated back to
+ * back or across clients, and a revocation that reaches a token's siblings (probes.c runs them
+ * from its table). Each returns true when it sees its deviation's defect. The probe server has
+ * alice (password "secret") and shorty ("pw"), and --admin. */
 #ifndef RS_TEST_PROBES_TOKENS_H
 #define RS_TEST_PROBES_TOKENS_H
 
@@ -10,5 +11,6 @@
 
 bool p_same_back_to_back(const struct srv *s);
 bool p_shared_across_clients(const struct srv *s);
+bool p_revoke_all_of_user(const struct srv *s);
 
 #endif
