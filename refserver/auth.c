@@ -173,6 +173,8 @@ static enum auth_result verify_token(const struct rs_app *app, const char *token
     long long deadline = dev_on(DEV_EXPIRY_EXP_MISMATCH) ? who->iat + u->lifetime : who->exp;
     if (dev_on(DEV_EXPIRY_LATE))
       deadline += EXPIRY_LATE_GRACE;
+    if (dev_on(DEV_TOKEN_EXPIRES_EARLY))
+      deadline = who->iat + (who->exp - who->iat) / 2;
     /* exp is the first second at which the token is no longer accepted (RFC 7519 4.1.4). */
     if ((long long)now >= deadline && !dev_on(DEV_EXPIRY_IGNORED))
       r = AUTH_EXPIRED;

@@ -224,6 +224,9 @@ static const struct dev_info table[DEV_COUNT] = {
     "an expired token gets 401 with the undocumented error \"expired\""},
   [DEV_EXPIRY_CHALLENGE_NO_ERROR] = {"expiry-challenge-no-error", "EXPIRY-ERROR", DOC, SHOULD,
     "the challenge for an expired token has no error=\"invalid_token\""},
+  [DEV_TOKEN_EXPIRES_EARLY] = {"token-expires-early", "EXPIRY-WAIT", DOC, MUST,
+    "tokens are refused from half their lifetime on (exp and expires_in state the full "
+    "lifetime)"},
   [DEV_REVOCATION_IGNORED] = {"revocation-ignored", "REVOKE-PRESET", DOC, MUST,
     "revoked tokens are accepted"},
   [DEV_REVOCATION_DELAYED] = {"revocation-delayed", "REVOKE-LIVE", DOC, MUST,

@@ -45,10 +45,15 @@ SUITE=$SRC/suite/apinizer.yaml
 # Ids the documented and rfc runs may skip (the refserver is reached over loopback, which X-HTTPS
 # exempts). Anything else skipped means a variable or fixture stopped working.
 EXPECTED_SKIPS="X-HTTPS"
-# The accounts every server gets; shorty's 2 s lifetime lets EXPIRY-WAIT run within max_wait.
+# The accounts every server gets. EXPIRY-WAIT sees a token refused at half its lifetime only when
+# that lifetime exceeds 2 * (expiry_leeway + 1): shorty lives 6 s and every run sets
+# expiry_leeway=1 (the refserver's clock is the runner's), so token-expires-early (refused from
+# 3 s on) is caught, and 6 + 1 stays within the default max_wait of 10 s.
 ALICE_PW=Alice-Passw0rd-123
 SHORTY_PW=Shorty-Passw0rd-1
+SHORTY_LIFETIME=6
 THROWAWAY_PW=Throw-Away-Passw0rd-9
+SUITE_VARS="--var expiry_leeway=1"
 # revocation-delayed would keep REVOKE-LIVE polling for the default 30 s.
 DEVIATION_VARS="--var revoke_wait=5"
 
@@ -68,7 +73,7 @@ start_server() {
   sdir=$1
   shift
   : >"$sdir/server.out" # the server's shell opens it later: do not race its first read
-  "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:2" \
+  "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:$SHORTY_LIFETIME" \
     --user "throwaway:$THROWAWAY_PW" --throttle 10 "$@" >"$sdir/server.out" 2>"$sdir/server.err" &
   SERVER_PID=$!
   URL=
@@ -112,8 +117,9 @@ run_suite() {
     export APINIZER_THROWAWAY_USERNAME=throwaway APINIZER_THROWAWAY_PASSWORD="$THROWAWAY_PW"
     export APINIZER_EXPIRED_TOKEN="$expired" APINIZER_REVOKED_TOKEN="$revoked"
     export APINIZER_REVOKE_COMMAND="'$RS' admin revoke --url $URL"
+    # shellcheck disable=SC2086 # SUITE_VARS holds words without blanks inside them
     exec "$AC" --suite "$SUITE" --target "$URL/apiops" --no-color --tap "$rdir/out.tap" \
-      --junit "$rdir/out.xml" "$@" >"$rdir/stdout" 2>"$rdir/console"
+      --junit "$rdir/out.xml" $SUITE_VARS "$@" >"$rdir/stdout" 2>"$rdir/console"
   )
   echo $? >"$rdir/rc"
   stop_server

@@ -893,6 +893,7 @@ static bool p_hello_body(const struct srv *s)
 
 static const char *const RFC[] = {"--flavor", "rfc", NULL};
 static const char *const THROTTLE[] = {"--throttle", "3", NULL};
+static const char *const EARLY[] = {"--user", EARLY_USER, NULL};
 
 static const struct probe {
   const char *deviation;
@@ -987,6 +988,7 @@ static const struct probe {
   {"expiry-exp-mismatch", p_exp_mismatch, NULL, 0},
   {"expiry-wrong-error-code", p_expiry_code, NULL, 0},
   {"expiry-challenge-no-error", p_expiry_challenge, NULL, 0},
+  {"token-expires-early", p_expires_early, EARLY, 0},
   {"revocation-ignored", p_revocation_ignored, NULL, 0},
   {"revocation-delayed", p_revocation_delayed, NULL, 0},
   {"revocation-revokes-user", p_revokes_user, NULL, 0},

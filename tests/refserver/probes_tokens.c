@@ -1,5 +1,5 @@
-/* probes_tokens: probes of the deviations that hand out one token more than once, or revoke more
- * than one. */
+/* probes_tokens: probes of the deviations that hand out one token more than once, revoke more than
+ * one, or end one early. */
 #include "probes_tokens.h"
 
 #include "tokens_util.h"
@@ -73,4 +73,19 @@ bool p_revoke_all_of_user(const struct srv *s)
   free(sibling);
   free(later);
   return sibling_refused && later_works;
+}
+
+/* A 4 s token works at once and is refused from iat + 2 on, half its lifetime before exp (a
+ * correct server accepts it until iat + 4). */
+bool p_expires_early(const struct srv *s)
+{
+  char *t = get_token(s, "early", "pw");
+  long long iat = t ? claim_num(t, "iat") : -1;
+  bool works = hello_status(s, t) == 200;
+  struct timespec tick = {0, 100000000};
+  while (iat > 0 && (long long)time(NULL) < iat + 2)
+    nanosleep(&tick, NULL);
+  bool refused = (long long)time(NULL) < iat + 3 && hello_status(s, t) == 401;
+  free(t);
+  return works && refused;
 }
