@@ -7,13 +7,18 @@
 #
 # MODE:
 #   documented  the suite (--include slow,intrusive) against the default server: exit 0, no
-#               must-level failure, and nothing skipped but the ids in EXPECTED_SKIPS
+#               must-level failure, nothing skipped but the ids in EXPECTED_SKIPS, and at most
+#               MAX_MAIN_FAILED_LOGINS failed logins of the main account (the server counts them)
 #   rfc         the same against --flavor rfc with --profile rfc
 #   deviations  one fresh server per deviation; the named catcher must fail at the named level
 #               (must: plain "not ok" and exit 1; should: "not ok ... # TODO"). Prints a matrix.
 #               The whole suite runs each time, with --include intrusive, without the slow tests
 #               unless the catcher is one, and with revoke_wait=5. PROOF_JOBS runs at a time
 #               (default 4); the output does not depend on it.
+#   locked      the near-secret tests (CRED-NEAR-*) against a server whose throwaway account is
+#               locked, so it refuses every login: each must fail at its control step instead of
+#               passing on the refused variant, and the server must count exactly one failed
+#               login of that account per test
 #   coverage    every test id of the suite catches a deviation or is listed in uncatchable.txt,
 #               and docs/deviations.md's table is what --list-deviations generates (no server
 #               needed)
@@ -29,7 +34,7 @@ die() {
   exit 2
 }
 
-[ $# -ge 5 ] || die "usage: proof.sh documented|rfc|deviations|coverage AUTHCONFORM REFSERVER SOURCE_DIR WORK_DIR"
+[ $# -ge 5 ] || die "usage: proof.sh documented|rfc|deviations|locked|coverage AUTHCONFORM REFSERVER SOURCE_DIR WORK_DIR"
 MODE=$1
 AC=$2
 RS=$3
@@ -56,6 +61,10 @@ THROWAWAY_PW=Throw-Away-Passw0rd-9
 SUITE_VARS="--var expiry_leeway=1"
 # revocation-delayed would keep REVOKE-LIVE polling for the default 30 s.
 DEVIATION_VARS="--var revoke_wait=5"
+# DESIGN 4.7: failed logins against the real account stay below 3 per run (lock-out policies).
+MAX_MAIN_FAILED_LOGINS=2
+# How the throwaway account is added: the locked mode makes it --locked-user.
+THROWAWAY_AS=--user
 
 SERVER_PID=
 stop_server() {
@@ -74,7 +83,8 @@ start_server() {
   shift
   : >"$sdir/server.out" # the server's shell opens it later: do not race its first read
   "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:$SHORTY_LIFETIME" \
-    --user "throwaway:$THROWAWAY_PW" --throttle 10 "$@" >"$sdir/server.out" 2>"$sdir/server.err" &
+    "$THROWAWAY_AS" "throwaway:$THROWAWAY_PW" --throttle 10 "$@" >"$sdir/server.out" \
+    2>"$sdir/server.err" &
   SERVER_PID=$!
   URL=
   n=0
@@ -92,7 +102,8 @@ start_server() {
 }
 
 # run_suite DIR "SERVER ARGS" [AUTHCONFORM ARGS...]: a fresh server, every variable configured,
-# one run of the suite. Leaves DIR/out.tap, DIR/console (the console report) and DIR/rc.
+# one run of the suite. Leaves DIR/out.tap, DIR/console (the console report), DIR/rc and
+# DIR/failed-logins (the server's "NAME<TAB>COUNT" lines after the run).
 run_suite() {
   rdir=$1
   sargs=$2
@@ -122,8 +133,15 @@ run_suite() {
       --junit "$rdir/out.xml" $SUITE_VARS "$@" >"$rdir/stdout" 2>"$rdir/console"
   )
   echo $? >"$rdir/rc"
+  "$RS" admin failed-logins --url "$URL" >"$rdir/failed-logins" ||
+    echo "proof: admin failed-logins failed against $URL" >&2
   stop_server
   return 0
+}
+
+# failed_logins DIR NAME: the failed logins of account NAME in DIR's run (0 when none).
+failed_logins() {
+  awk -F'\t' -v n="$2" '$1 == n {c = $2} END {print c + 0}' "$1/failed-logins"
 }
 
 # results TAP: "ID STATUS" per top-level test point; STATUS is pass, skip, warn (not ok # TODO)
@@ -169,11 +187,19 @@ check_clean() {
   ran=$(wc -l <"$dir/results" | tr -d ' ')
   planned=$(list_ids "$@" | wc -l | tr -d ' ')
   want_skips=$(printf '%s\n' $EXPECTED_SKIPS | sort | tr '\n' ' ')
+  main_failed=$(failed_logins "$dir" alice)
   echo "proof.$name: $ran tests in $(($(date +%s) - start)) s, exit $rc"
   echo "  must failures: ${failures:-none}"
   echo "  warnings:      ${warnings:-none}"
   echo "  skipped:       ${skips:-none}"
+  echo "  failed logins: main account $main_failed," \
+    "throwaway account $(failed_logins "$dir" throwaway)"
   bad=0
+  if [ "$main_failed" -gt "$MAX_MAIN_FAILED_LOGINS" ]; then
+    echo "FAIL: the run caused $main_failed failed logins of the main account," \
+      "more than $MAX_MAIN_FAILED_LOGINS" >&2
+    bad=1
+  fi
   if [ "$rc" != 0 ]; then
     echo "FAIL: authconform exited $rc, expected 0" >&2
     bad=1
@@ -294,6 +320,36 @@ deviations() {
   exit 0
 }
 
+locked() {
+  dir=$WORK/locked
+  THROWAWAY_AS=--locked-user
+  run_suite "$dir" "" --include intrusive --id 'CRED-NEAR-*' || exit 1
+  rc=$(cat "$dir/rc")
+  results "$dir/out.tap" >"$dir/results"
+  ids=$(list_ids --id 'CRED-NEAR-*' | sort | tr '\n' ' ')
+  failed=$(awk '$2 == "fail" {print $1}' "$dir/results" | sort | tr '\n' ' ')
+  count=$(failed_logins "$dir" throwaway)
+  n=$(printf '%s\n' $ids | wc -l | tr -d ' ')
+  echo "proof.locked: $n near-secret tests against a locked throwaway account, exit $rc"
+  echo "  not ok:        ${failed:-none}"
+  echo "  failed logins: throwaway account $count"
+  bad=0
+  if [ "$failed" != "$ids" ] || [ "$rc" != 1 ]; then
+    echo "FAIL: every one of [$ids] must be not ok (its control refused), exit 1" >&2
+    bad=1
+  fi
+  if [ "$count" != "$n" ]; then
+    echo "FAIL: $count failed logins of the throwaway account, expected $n (one control each)" >&2
+    bad=1
+  fi
+  if [ $bad != 0 ]; then
+    echo "see $dir (out.tap, console, server.err)" >&2
+    exit 1
+  fi
+  echo "ok"
+  exit 0
+}
+
 coverage() {
   rm -rf "$WORK"
   mkdir -p "$WORK"
@@ -358,6 +414,7 @@ case $MODE in
 documented) check_clean documented ;;
 rfc) check_clean rfc --profile rfc ;;
 deviations) deviations ;;
+locked) locked ;;
 coverage) coverage ;;
 one)
   [ $# -eq 1 ] || die "one: a deviation name"
