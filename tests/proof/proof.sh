@@ -20,8 +20,8 @@
 #               passing on the refused variant, and the server must count exactly one failed
 #               login of that account per test
 #   coverage    every test id of the suite catches a deviation or is listed in uncatchable.txt,
-#               and docs/deviations.md's table is what --list-deviations generates (no server
-#               needed)
+#               docs/deviations.md's table is what --list-deviations generates, and the counts
+#               README.md and docs/deviations.md state are the suite's (no server needed)
 #   one NAME    the deviations mode's work for one deviation (xargs -P runs it; by hand it prints
 #               the matrix row and keeps the run in WORK_DIR/NAME)
 #
@@ -350,6 +350,50 @@ locked() {
   exit 0
 }
 
+# check_counts: the numbers README.md and docs/deviations.md state, counted again from --list and
+# --list-deviations ($WORK/deviations.tsv). Returns 1 (with a message) when one is stale.
+check_counts() {
+  all=$(list_ids | wc -l | tr -d ' ')
+  default=$("$AC" --suite "$SUITE" --list | wc -l | tr -d ' ')
+  ndev=$(wc -l <"$WORK/deviations.tsv" | tr -d ' ')
+  readme=$(tr '\n' ' ' <"$SRC/README.md" | tr -s ' ')
+  docs=$(tr '\n' ' ' <"$SRC/docs/deviations.md" | tr -s ' ')
+  rc=0
+  for claim in "the bundled suite: $all tests" "($default run by default; $((all - default)) are tagged" \
+    "contract with $ndev switchable"; do
+    case $readme in
+    *"$claim"*) ;;
+    *) echo "FAIL: README.md does not say '$claim'" >&2 && rc=1 ;;
+    esac
+  done
+  case $docs in
+  *"the default run has $default tests"*) ;;
+  *) echo "FAIL: docs/deviations.md does not say 'the default run has $default tests'" >&2 && rc=1 ;;
+  esac
+  # The table "The suite in numbers": one row per case file, sorted by area, and the total.
+  find "$SRC/cases" -name '*.yaml' | sort | while read -r f; do
+    area=$(sed -n 's/^suite: *//p' "$f")
+    for p in documented rfc; do
+      "$AC" --suite "$SUITE" --list --include slow,intrusive --profile $p "$f" |
+        awk -F'\t' '{c[$2]++} END {printf " %d %d %d", c["must"], c["should"], c["info"]}'
+    done | awk -v a="$area" -v f="$(basename "$f")" \
+      '{printf "%s (%s)|%d|%d|%d|%d|%d|%d|%d\n", a, f, $1 + $2 + $3, $1, $2, $3, $4, $5, $6}'
+  done | sort >"$WORK/numbers.rows"
+  awk -F'|' '
+    { printf "| %s | %d | %d | %d | %d | %d | %d | %d |\n", $1, $2, $3, $4, $5, $6, $7, $8
+      for (i = 2; i <= 8; i++) t[i] += $i }
+    END { printf "| **total** |"; for (i = 2; i <= 8; i++) printf " **%d** |", t[i]; print "" }' \
+    "$WORK/numbers.rows" >"$WORK/numbers.want"
+  sed -n '/^| area (file) | tests |/,/^$/p' "$SRC/docs/deviations.md" | sed '1,2d;/^$/d' \
+    >"$WORK/numbers.have"
+  if ! cmp -s "$WORK/numbers.want" "$WORK/numbers.have"; then
+    echo "FAIL: docs/deviations.md's numbers table is stale (< counted, > the page):" >&2
+    diff "$WORK/numbers.want" "$WORK/numbers.have" >&2
+    rc=1
+  fi
+  return $rc
+}
+
 coverage() {
   rm -rf "$WORK"
   mkdir -p "$WORK"
@@ -394,6 +438,7 @@ coverage() {
     diff "$WORK/table.want" "$WORK/table.have" >&2
     bad=1
   fi
+  check_counts || bad=1
   sort -u "$WORK/catchers" "$WORK/uncatchable.ids" >"$WORK/accounted"
   uncovered=$(comm -23 "$WORK/ids" "$WORK/accounted" | tr '\n' ' ')
   n_ids=$(wc -l <"$WORK/ids" | tr -d ' ')
