@@ -170,6 +170,17 @@ list_ids() {
   "$AC" --suite "$SUITE" --list --include slow,intrusive "$@" | awk -F'\t' '{print $1}'
 }
 
+# finish BAD DIR: the end of a mode's checks: exit 1 pointing at DIR's files when BAD is not 0,
+# else "ok" and exit 0.
+finish() {
+  if [ "$1" != 0 ]; then
+    echo "see $2 (out.tap, console, server.err)" >&2
+    exit 1
+  fi
+  echo "ok"
+  exit 0
+}
+
 # check_clean NAME PROFILE-ARGS...: the suite against a correct server.
 check_clean() {
   name=$1
@@ -216,12 +227,7 @@ check_clean() {
     echo "FAIL: $ran test points in the TAP, $planned tests listed" >&2
     bad=1
   fi
-  if [ $bad != 0 ]; then
-    echo "see $dir (out.tap, console, server.err)" >&2
-    exit 1
-  fi
-  echo "ok"
-  exit 0
+  finish $bad "$dir"
 }
 
 # one NAME: the suite against a server with deviation NAME; writes WORK/NAME/verdict as
@@ -342,12 +348,7 @@ locked() {
     echo "FAIL: $count failed logins of the throwaway account, expected $n (one control each)" >&2
     bad=1
   fi
-  if [ $bad != 0 ]; then
-    echo "see $dir (out.tap, console, server.err)" >&2
-    exit 1
-  fi
-  echo "ok"
-  exit 0
+  finish $bad "$dir"
 }
 
 # check_counts: the numbers README.md and docs/deviations.md state, counted again from --list and
