@@ -2,19 +2,14 @@
  * "secret"). A correct server refuses every one of these secrets. */
 #include "probes_near.h"
 
+#include "probes_util.h"
+
 #include <stddef.h>
 #include <string.h>
 
 #define FORM(secret) "grant_type=client_credentials&client_id=alice&client_secret=" secret
 
-static bool issued(const struct srv *s, const char *form)
-{
-  struct resp r;
-  token_request(&r, s, form);
-  bool got = r.status == 200;
-  resp_free(&r);
-  return got;
-}
+static bool issued(const struct srv *s, const char *form) { return token_status(s, form) == 200; }
 
 bool p_near_empty(const struct srv *s) { return issued(s, FORM("")); }
 
