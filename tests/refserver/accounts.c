@@ -90,6 +90,9 @@ static void locked_accounts(void)
   run_binary(help, NULL, &out);
   ok(contains(out, "--locked-user") && contains(out, "locked: bool"),
      "--help documents --locked-user and locked: in the users file");
+  ok(contains(out, "admin failed-logins --url URL [--user NAME]") &&
+       contains(out, "GET /_refserver/failed-logins") && contains(out, "failed-login NAME"),
+     "--help documents the failed-logins endpoint, client and log line");
   free(out);
 }
 
