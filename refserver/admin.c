@@ -1,13 +1,15 @@
-/* admin: the test-only endpoints under /_refserver/ (revoke, mint), enabled by --admin. They let a
- * test produce what a real deployment makes through its console: revoked and expired tokens. */
+/* admin: the test-only endpoints under /_refserver/ (revoke, mint, failed-logins), enabled by
+ * --admin. They let a test produce what a real deployment makes through its console (revoked and
+ * expired tokens) and read what its audit log would show (failed logins per account). */
 #include "admin.h"
 
-#include "deviations.h"
 #include "form.h"
+#include "logins.h"
 #include "tokens.h"
 #include "users.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,7 +23,7 @@ static int read_form(const struct rs_request *rq, struct form *form, struct repl
 {
   size_t len = 0;
   const char *body = rq_body(rq, &len);
-  switch (form_parse(body ? body : "", len, form)) {
+  switch (form_parse(body ? body : "", len, false, form)) {
   case FORM_OK:
     return 0;
   case FORM_NOMEM:
@@ -38,8 +40,7 @@ static int revoke(const struct rs_app *app, const struct form *form, struct repl
   struct jwt_claims c;
   if (!token || jwt_verify(token, &app->key, 0, &c) != JWT_OK)
     return reply_error(out, 400, "invalid_request", "Not a token issued by this server");
-  int rc = token_store_revoke(app->tokens, c.jti,
-                              dev_on(DEV_REVOCATION_REVOKES_USER) ? c.sub : NULL, time(NULL));
+  int rc = token_store_revoke(app->tokens, c.jti, c.sub, time(NULL));
   jwt_claims_free(&c);
   if (rc != 0)
     return -1;
@@ -78,17 +79,42 @@ static int mint(const struct rs_app *app, const struct form *form, struct reply 
   return reply_header(out, "Cache-Control", "no-store");
 }
 
+/* GET /_refserver/failed-logins: {"NAME":COUNT} for every account with failed logins, or, with
+ * ?user=NAME, {"NAME":COUNT} for that account (0 included). */
+static int failed_logins(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+{
+  const char *user = rq_query(rq, "user");
+  if (!user)
+    return reply_take(out, 200, CT_JSON, logins_json(app->logins));
+  long n = logins_count(app->logins, user);
+  if (n < 0)
+    return reply_error(out, 400, "invalid_request", "Unknown username");
+  cJSON *o = cJSON_CreateObject();
+  char *body = o && cJSON_AddNumberToObject(o, user, (double)n) ? cJSON_PrintUnformatted(o) : NULL;
+  cJSON_Delete(o);
+  return reply_take(out, 200, CT_JSON, body);
+}
+
+static int method_not_allowed(struct reply *out, const char *allow)
+{
+  char desc[64];
+  snprintf(desc, sizeof desc, "Method not allowed; use %s", allow);
+  if (reply_error(out, 405, "invalid_request", desc) != 0)
+    return -1;
+  return reply_header(out, "Allow", allow);
+}
+
 int admin_handle(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
 {
   const char *what = rq_path(rq) + strlen(ADMIN_PREFIX);
+  if (strcmp(what, "failed-logins") == 0)
+    return strcmp(rq_method(rq), "GET") == 0 ? failed_logins(app, rq, out)
+                                              : method_not_allowed(out, "GET");
   bool is_revoke = strcmp(what, "revoke") == 0;
   if (!is_revoke && strcmp(what, "mint") != 0)
     return reply_error(out, 404, "not_found", "Resource not found");
-  if (strcmp(rq_method(rq), "POST") != 0) {
-    if (reply_error(out, 405, "invalid_request", "Method not allowed; use POST") != 0)
-      return -1;
-    return reply_header(out, "Allow", "POST");
-  }
+  if (strcmp(rq_method(rq), "POST") != 0)
+    return method_not_allowed(out, "POST");
   struct form form = {0};
   int rc = read_form(rq, &form, out);
   if (rc == 0)

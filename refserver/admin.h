@@ -1,4 +1,5 @@
-/* admin: the test-only endpoints under /_refserver/ (revoke, mint), enabled by --admin. */
+/* admin: the test-only endpoints under /_refserver/ (revoke, mint, failed-logins), enabled by
+ * --admin. */
 #ifndef RS_ADMIN_H
 #define RS_ADMIN_H
 

@@ -1,4 +1,5 @@
-/* admin_client: the "admin revoke" and "admin mint" subcommands. The only file that uses libcurl. */
+/* admin_client: the "admin revoke", "admin mint" and "admin failed-logins" subcommands. The only
+ * file that uses libcurl. */
 #include "admin_client.h"
 
 #include <cjson/cJSON.h>
@@ -16,6 +17,7 @@ struct args {
   const char *url;
   const char *username;
   const char *kind;
+  const char *user; /* failed-logins --user */
   const char *cacert;
   bool insecure;
 };
@@ -51,10 +53,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 {
   memset(a, 0, sizeof *a);
   if (argc < 1)
-    return usage("expected 'revoke' or 'mint'");
+    return usage("expected 'revoke', 'mint' or 'failed-logins'");
   a->command = argv[0];
-  if (strcmp(a->command, "revoke") != 0 && strcmp(a->command, "mint") != 0)
-    return usage("expected 'revoke' or 'mint'");
+  if (strcmp(a->command, "revoke") != 0 && strcmp(a->command, "mint") != 0 &&
+      strcmp(a->command, "failed-logins") != 0)
+    return usage("expected 'revoke', 'mint' or 'failed-logins'");
   for (int i = 1; i < argc; i++) {
     const char **slot = NULL;
     if (strcmp(argv[i], "--url") == 0)
@@ -63,6 +66,8 @@ static int parse_args(int argc, char **argv, struct args *a)
       slot = &a->username;
     else if (strcmp(argv[i], "--kind") == 0)
       slot = &a->kind;
+    else if (strcmp(argv[i], "--user") == 0)
+      slot = &a->user;
     else if (strcmp(argv[i], "--cacert") == 0)
       slot = &a->cacert;
     else if (strcmp(argv[i], "--insecure") == 0) {
@@ -85,6 +90,8 @@ static int parse_args(int argc, char **argv, struct args *a)
     if (!a->kind || (strcmp(a->kind, "expired") != 0 && strcmp(a->kind, "revoked") != 0))
       return usage("mint needs --kind expired|revoked");
   }
+  if (a->user && strcmp(a->command, "failed-logins") != 0)
+    return usage("--user goes with failed-logins");
   return 0;
 }
 
@@ -118,12 +125,36 @@ static void report_failure(const struct args *a, long status, const struct buffe
   cJSON_Delete(j);
 }
 
+/* Prints the failed-logins answer: the count alone for --user, else "NAME<TAB>COUNT" lines.
+ * Returns the exit code. */
+static int print_failed_logins(const struct args *a, const struct buffer *answer)
+{
+  cJSON *j = cJSON_Parse(answer->data ? answer->data : "");
+  const cJSON *m;
+  int code = cJSON_IsObject(j) ? 0 : 1;
+  cJSON_ArrayForEach(m, j) {
+    if (!cJSON_IsNumber(m)) {
+      code = 1;
+      break;
+    }
+    if (a->user)
+      printf("%.0f\n", m->valuedouble);
+    else
+      printf("%s\t%.0f\n", m->string, m->valuedouble);
+  }
+  cJSON_Delete(j);
+  if (code != 0)
+    fprintf(stderr, PROG " failed-logins: the answer is not a JSON object of counts\n");
+  return code == 0 && fflush(stdout) != 0 ? 1 : code;
+}
+
 static int run(const struct args *a, CURL *curl)
 {
-  char *form = NULL;
+  char *form = NULL; /* the POST body; the query string for failed-logins */
   char *url = NULL;
   struct buffer answer = {0};
   int code = 1;
+  bool get = strcmp(a->command, "failed-logins") == 0;
   if (strcmp(a->command, "revoke") == 0) {
     const char *token = getenv("AUTHCONFORM_TOKEN");
     if (!token || !*token) {
@@ -132,6 +163,9 @@ static int run(const struct args *a, CURL *curl)
     }
     if (form_append(curl, &form, "token", token) != 0)
       goto out;
+  } else if (get) {
+    if (a->user && form_append(curl, &form, "user", a->user) != 0)
+      goto out;
   } else if (form_append(curl, &form, "username", a->username) != 0 ||
              form_append(curl, &form, "kind", a->kind) != 0) {
     goto out;
@@ -139,14 +173,17 @@ static int run(const struct args *a, CURL *curl)
   size_t base = strlen(a->url);
   while (base > 0 && a->url[base - 1] == '/')
     base--;
-  size_t url_len = base + sizeof "/_refserver/" + strlen(a->command);
+  const char *query = get && form ? form : "";
+  size_t url_len = base + sizeof "/_refserver/?" + strlen(a->command) + strlen(query);
   url = malloc(url_len);
   if (!url)
     goto out;
-  snprintf(url, url_len, "%.*s/_refserver/%s", (int)base, a->url, a->command);
+  snprintf(url, url_len, "%.*s/_refserver/%s%s%s", (int)base, a->url, a->command,
+           *query ? "?" : "", query);
 
   curl_easy_setopt(curl, CURLOPT_URL, url);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form);
+  if (!get)
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
@@ -179,6 +216,8 @@ static int run(const struct args *a, CURL *curl)
       fprintf(stderr, PROG " mint: the answer has no access_token\n");
     }
     cJSON_Delete(j);
+  } else if (get) {
+    code = print_failed_logins(a, &answer);
   } else {
     code = 0;
   }

@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include "deviations.h"
+#include "logins.h"
 #include "reqlog.h"
 #include "throttle.h"
 #include "tokens.h"
@@ -29,13 +30,19 @@ int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t 
     goto fail;
   }
   for (size_t i = 0; i < cfg->n_user_specs; i++) {
-    if (users_add_spec(app->users, cfg->user_specs[i], err, err_len) != 0) {
+    if (users_add_spec(app->users, cfg->user_specs[i].text, cfg->user_specs[i].locked, err,
+                       err_len) != 0) {
       *exit_code = 2;
       goto fail;
     }
   }
   if (cfg->users_file && users_load_file(app->users, cfg->users_file, err, err_len) != 0) {
     *exit_code = 2;
+    goto fail;
+  }
+  app->logins = logins_new(app->users);
+  if (!app->logins) {
+    snprintf(err, err_len, "out of memory");
     goto fail;
   }
   if (cfg->signing_key) {
@@ -85,6 +92,7 @@ void app_free(struct rs_app *app)
   token_store_free(app->tokens);
   reqlog_close(app->log);
   throttle_free(app->throttle);
+  logins_free(app->logins);
   if (app->key_storage)
     OPENSSL_cleanse(app->key_storage, app->key.len);
   free(app->key_storage);

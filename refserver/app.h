@@ -15,6 +15,7 @@ struct users;
 struct token_store;
 struct reqlog;
 struct throttle;
+struct logins;
 
 struct rs_app {
   const struct rs_config *cfg; /* borrowed from main() */
@@ -24,6 +25,7 @@ struct rs_app {
   struct token_store *tokens; /* mutable */
   struct reqlog *log;         /* mutable; NULL when --log is not given */
   struct throttle *throttle;  /* mutable; NULL when --throttle is 0 */
+  struct logins *logins;      /* mutable: failed logins per account */
 };
 
 /* Builds the app from cfg: users, signing key, token store, log. On failure returns -1 with a

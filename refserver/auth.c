@@ -173,6 +173,8 @@ static enum auth_result verify_token(const struct rs_app *app, const char *token
     long long deadline = dev_on(DEV_EXPIRY_EXP_MISMATCH) ? who->iat + u->lifetime : who->exp;
     if (dev_on(DEV_EXPIRY_LATE))
       deadline += EXPIRY_LATE_GRACE;
+    if (dev_on(DEV_TOKEN_EXPIRES_EARLY))
+      deadline = who->iat + (who->exp - who->iat) / 2;
     /* exp is the first second at which the token is no longer accepted (RFC 7519 4.1.4). */
     if ((long long)now >= deadline && !dev_on(DEV_EXPIRY_IGNORED))
       r = AUTH_EXPIRED;
@@ -182,7 +184,14 @@ static enum auth_result verify_token(const struct rs_app *app, const char *token
              token_store_revoked(app->tokens, who->jti, &revoked_at) &&
              (!dev_on(DEV_REVOCATION_DELAYED) || now >= revoked_at + REVOCATION_DELAY))
       r = AUTH_REVOKED;
-    else if (!dev_on(DEV_REVOCATION_IGNORED) && token_store_user_revoked(app->tokens, who->sub))
+    else if (dev_on(DEV_REVOCATION_REVOKES_USER) &&
+             token_store_user_revoked(app->tokens, who->sub, &revoked_at))
+      r = AUTH_REVOKED;
+    /* As if a revocation set a per-user "tokens issued before now are void" mark (iat has whole
+     * seconds, so a token of the revocation's second counts as issued before it). */
+    else if (dev_on(DEV_REVOKE_ALL_OF_USER) &&
+             token_store_user_revoked(app->tokens, who->sub, &revoked_at) &&
+             who->iat <= (long long)revoked_at)
       r = AUTH_REVOKED;
     else if (dev_on(DEV_BEARER_USE_QUOTA) &&
              token_store_count_use(app->tokens, who->jti) > USE_QUOTA)

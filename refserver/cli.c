@@ -9,7 +9,8 @@
 
 enum opt_id {
   OPT_ADMIN, OPT_BIND, OPT_CERT, OPT_DEVIATE, OPT_FLAVOR, OPT_HELP, OPT_KEY, OPT_LATENCY,
-  OPT_LIST_DEVIATIONS, OPT_LOG, OPT_LOG_TOKENS, OPT_PORT, OPT_PREFIX, OPT_SIGNING_KEY,
+  OPT_LIST_DEVIATIONS, OPT_LOCKED_USER, OPT_LOG, OPT_LOG_TOKENS, OPT_PORT, OPT_PREFIX,
+  OPT_SIGNING_KEY,
   OPT_THROTTLE, OPT_USER, OPT_USERS, OPT_VERSION
 };
 
@@ -30,6 +31,7 @@ static const struct opt options[] = {
   {"key", true, OPT_KEY},
   {"latency-ms", true, OPT_LATENCY},
   {"list-deviations", false, OPT_LIST_DEVIATIONS},
+  {"locked-user", true, OPT_LOCKED_USER},
   {"log", true, OPT_LOG},
   {"log-tokens", false, OPT_LOG_TOKENS},
   {"port", true, OPT_PORT},
@@ -63,6 +65,7 @@ void cli_help(FILE *out)
     "Usage: authconform-refserver [OPTIONS]\n"
     "       authconform-refserver admin revoke --url URL   (token from $AUTHCONFORM_TOKEN)\n"
     "       authconform-refserver admin mint --url URL --username NAME --kind expired|revoked\n"
+    "       authconform-refserver admin failed-logins --url URL [--user NAME]\n"
     "\n"
     "Reference target for authconform: the Apinizer Management API auth surface (token issuance,\n"
     "Bearer verification, health, hello, projects) with switchable deliberate defects.\n"
@@ -80,9 +83,14 @@ void cli_help(FILE *out)
     "  --user NAME:PASSWORD[:LIFETIME]\n"
     "                       add a user with roles [ROLE_ADMIN] and a token lifetime in seconds\n"
     "                       (default 3600, minimum 1); repeatable\n"
+    "  --locked-user NAME:PASSWORD[:LIFETIME]\n"
+    "                       add a user whose account is locked from the start: every login, with\n"
+    "                       the right password or a wrong one, gets the wrong-password answer\n"
+    "                       (401 unauthorized_client \"Bad credentials\"; invalid_client with\n"
+    "                       --flavor rfc) and counts as a failed login; repeatable\n"
     "  --users FILE         YAML list of users: {username, password, lifetime, roles: [..],\n"
-    "                       disabled: bool}; roles default to [ROLE_ADMIN], [] means none (projects\n"
-    "                       then answers 403)\n"
+    "                       disabled: bool, locked: bool}; roles default to [ROLE_ADMIN], [] means\n"
+    "                       none (projects then answers 403); locked as with --locked-user\n"
     "  --signing-key STRING HMAC key for the HS256 tokens (default: 32 random bytes per start)\n"
     "  --latency-ms N       delay every response by N ms (other connections are not blocked)\n"
     "  --cert FILE --key FILE\n"
@@ -90,8 +98,15 @@ void cli_help(FILE *out)
     "  --admin              enable the admin interface under /_refserver/ on the same port:\n"
     "                       POST /_refserver/revoke (form token=T) revokes T;\n"
     "                       POST /_refserver/mint (form username=U&kind=expired|revoked) returns\n"
-    "                       {\"access_token\":...} already expired or already revoked\n"
-    "  --log FILE           append one line per request: time, method, path, status\n"
+    "                       {\"access_token\":...} already expired or already revoked;\n"
+    "                       GET /_refserver/failed-logins[?user=NAME] returns {\"NAME\":COUNT} for\n"
+    "                       every account with failed logins (or for NAME, 0 included)\n"
+    "  --log FILE           append one line per request: time, method, path, status; and one\n"
+    "                       line 'TIME failed-login NAME' per failed login of an account: a\n"
+    "                       token request naming its client_id (form, JSON, Basic or query) that\n"
+    "                       is refused for its credentials, or any login while it is locked.\n"
+    "                       Unknown client_ids and 429 answers (credentials unchecked) are not\n"
+    "                       failed logins. Passwords are never logged\n"
     "  --log-tokens         also log every issued token (test use only: tokens are secrets)\n"
     "  --throttle N         after N failed logins for one client_id within 60 s answer 429\n"
     "                       rate_limit_exceeded for 60 s (default 0: off)\n"
@@ -115,6 +130,9 @@ void cli_help(FILE *out)
     "                           arguments are visible to other users through ps)\n"
     "  admin mint --url URL --username NAME --kind expired|revoked\n"
     "                           print a correctly signed expired or revoked token\n"
+    "  admin failed-logins --url URL [--user NAME]\n"
+    "                           print the failed logins since the server started: the count\n"
+    "                           of NAME, or one line NAME<TAB>COUNT per account that had any\n"
     "  --cacert FILE, --insecure  TLS verification for https URLs\n"
     "  URL is the server's base, e.g. http://127.0.0.1:8080 (the server needs --admin).\n"
     "\n"
@@ -229,13 +247,17 @@ static enum cli_action apply(struct rs_config *cfg, const struct opt *o, const c
     }
     cfg->throttle = (unsigned)n;
     return CLI_SERVE;
-  case OPT_USER: {
-    char **grown = realloc(cfg->user_specs, (cfg->n_user_specs + 1) * sizeof *grown);
+  case OPT_USER:
+  case OPT_LOCKED_USER: {
+    struct user_spec *grown =
+      realloc(cfg->user_specs, (cfg->n_user_specs + 1) * sizeof *grown);
     if (!grown)
       return CLI_USAGE_ERROR;
     cfg->user_specs = grown;
-    cfg->user_specs[cfg->n_user_specs] = strdup(arg);
-    if (!cfg->user_specs[cfg->n_user_specs])
+    struct user_spec *spec = &cfg->user_specs[cfg->n_user_specs];
+    spec->text = strdup(arg);
+    spec->locked = o->id == OPT_LOCKED_USER;
+    if (!spec->text)
       return CLI_USAGE_ERROR;
     cfg->n_user_specs++;
     return CLI_SERVE;
@@ -320,7 +342,7 @@ void cli_config_free(struct rs_config *cfg)
   free(cfg->bind);
   free(cfg->prefix);
   for (size_t i = 0; i < cfg->n_user_specs; i++)
-    free(cfg->user_specs[i]);
+    free(cfg->user_specs[i].text);
   free(cfg->user_specs);
   free(cfg->users_file);
   free(cfg->signing_key);

@@ -17,13 +17,19 @@ enum cli_action {
   CLI_USAGE_ERROR
 };
 
+/* One --user or --locked-user argument. */
+struct user_spec {
+  char *text;  /* NAME:PASSWORD[:LIFETIME], owned */
+  bool locked; /* given as --locked-user */
+};
+
 /* The server configuration. Owns every string; free with cli_config_free(). */
 struct rs_config {
   char *bind;   /* listen address, default 127.0.0.1 */
   unsigned port;  /* default 8080; 0 picks a free port */
   char *prefix; /* "/apiops": leading '/', no trailing '/'; "" for the root */
   enum rs_flavor flavor;
-  char **user_specs; /* NAME:PASSWORD[:LIFETIME] in command-line order */
+  struct user_spec *user_specs; /* in command-line order */
   size_t n_user_specs;
   char *users_file;
   char *signing_key;

@@ -56,7 +56,16 @@ static const struct dev_info table[DEV_COUNT] = {
   [DEV_TOKEN_GET_ANY] = {"token-get-any", "ISSUE-GET-TOKEN", DOC, MUST,
     "GET issues a token for any client_id in the query"},
   [DEV_TOKEN_SAME_TOKEN] = {"token-same-token", "ISSUE-DISTINCT", DOC, SHOULD,
-    "repeated issuance returns the same token while it is valid"},
+    "repeated issuance returns the same token while it is valid (a per-client token cache)"},
+  [DEV_TOKEN_SAME_BACK_TO_BACK] = {"token-same-back-to-back", "ISSUE-DISTINCT", DOC, SHOULD,
+    "a token request less than 1 s after the previous issuance to the same client gets that "
+    "token again (a JWT without jti whose iat has whole seconds; timed from the issuance, so the "
+    "effect does not depend on where a second boundary falls)"},
+  [DEV_TOKEN_SHARED_ACROSS_CLIENTS] = {"token-shared-across-clients", "ISSUE-DISTINCT-CLIENTS",
+    DOC, MUST,
+    "a token request less than 1 s after the previous issuance gets that token whatever the "
+    "client (a cache keyed by grant type, not by client): a second client gets the first one's "
+    "token"},
   [DEV_BASIC_AUTH_REJECTED] = {"basic-auth-rejected", "ISSUE-BASIC-AUTH", RFC, MUST,
     "with --flavor rfc, HTTP Basic client authentication gets 401"},
   [DEV_TOKEN_NO_JTI] = {"token-no-jti", "LOAD-ISSUE-CONCURRENT", DOC, SHOULD,
@@ -98,6 +107,20 @@ static const struct dev_info table[DEV_COUNT] = {
   [DEV_CRED_TIMING_LEAK] = {"cred-timing-leak", "CRED-TIMING", DOC, SHOULD,
     "a known user with a wrong password is answered about 150 ms later than an unknown user (a "
     "slow password hash computed only for existing accounts)"},
+  [DEV_CRED_NEAR_EMPTY_SECRET] = {"cred-near-empty-secret", "CRED-NEAR-EMPTY", DOC, MUST,
+    "an existing account with an empty client_secret gets a token (an LDAP unauthenticated "
+    "bind); unknown client_ids are still refused"},
+  [DEV_CRED_NEAR_APPENDED] = {"cred-near-appended", "CRED-NEAR-APPENDED", DOC, MUST,
+    "an account's secret followed by extra characters is accepted (a prefix comparison)"},
+  [DEV_CRED_NEAR_TRUNCATED] = {"cred-near-truncated", "CRED-NEAR-TRUNCATED", DOC, MUST,
+    "an account's secret without its last character is accepted (an off-by-one comparison)"},
+  [DEV_CRED_NEAR_CASE] = {"cred-near-case", "CRED-NEAR-CASE", DOC, MUST,
+    "secrets are compared ignoring case"},
+  [DEV_CRED_NEAR_WHITESPACE] = {"cred-near-whitespace", "CRED-NEAR-WHITESPACE", DOC, MUST,
+    "trailing spaces, tabs and line breaks are trimmed from client_secret before it is "
+    "compared"},
+  [DEV_CRED_NEAR_NUL] = {"cred-near-nul", "CRED-NEAR-NUL", DOC, MUST,
+    "a %00 in a form value ends it: the secret is compared only up to the NUL byte"},
   [DEV_BEARER_NOT_YET_VALID] = {"bearer-not-yet-valid", "BEARER-OK", DOC, MUST,
     "a token is refused during its first 3 seconds (iat read as not-before, clock skew applied "
     "the wrong way)"},
@@ -201,12 +224,18 @@ static const struct dev_info table[DEV_COUNT] = {
     "an expired token gets 401 with the undocumented error \"expired\""},
   [DEV_EXPIRY_CHALLENGE_NO_ERROR] = {"expiry-challenge-no-error", "EXPIRY-ERROR", DOC, SHOULD,
     "the challenge for an expired token has no error=\"invalid_token\""},
+  [DEV_TOKEN_EXPIRES_EARLY] = {"token-expires-early", "EXPIRY-WAIT", DOC, MUST,
+    "tokens are refused from half their lifetime on (exp and expires_in state the full "
+    "lifetime)"},
   [DEV_REVOCATION_IGNORED] = {"revocation-ignored", "REVOKE-PRESET", DOC, MUST,
     "revoked tokens are accepted"},
   [DEV_REVOCATION_DELAYED] = {"revocation-delayed", "REVOKE-LIVE", DOC, MUST,
     "a revocation takes effect only 60 s later"},
   [DEV_REVOCATION_REVOKES_USER] = {"revocation-revokes-user", "REVOKE-LIVE", DOC, MUST,
     "revoking a token also refuses every later token of the same user"},
+  [DEV_REVOKE_ALL_OF_USER] = {"revoke-all-of-user", "REVOKE-LIVE", DOC, MUST,
+    "revoking a token refuses every token its user was issued up to then (a per-user "
+    "'issued before' mark): a sibling token is refused too, later tokens work"},
   [DEV_HEALTH_REQUIRES_AUTH] = {"health-requires-auth", "HEALTH-OK", DOC, MUST,
     "the healthcheck answers 401 without a token"},
   [DEV_HEALTH_JSON] = {"health-json", "HEALTH-OK", DOC, MUST,

@@ -53,7 +53,8 @@ bool utf8_valid(const char *str, size_t len)
   return true;
 }
 
-enum form_status form_decode(const char *in, size_t len, bool plus_is_space, char **out)
+enum form_status form_decode(const char *in, size_t len, bool plus_is_space, bool nul_ends_value,
+                             char **out)
 {
   char *buf = malloc(len + 1);
   if (!buf)
@@ -71,7 +72,7 @@ enum form_status form_decode(const char *in, size_t len, bool plus_is_space, cha
       c = (char)(hexval((unsigned char)in[i + 1]) << 4 | hexval((unsigned char)in[i + 2]));
       i += 2;
       /* A NUL would silently cut the value short in every C string that follows. */
-      if (c == '\0') {
+      if (c == '\0' && !nul_ends_value) {
         free(buf);
         return FORM_BAD_ENCODING;
       }
@@ -129,7 +130,7 @@ int form_add(struct form *f, const char *name, const char *value)
   return form_push(f, n, v) == FORM_OK ? 0 : -1;
 }
 
-enum form_status form_parse(const char *data, size_t len, struct form *out)
+enum form_status form_parse(const char *data, size_t len, bool nul_ends_value, struct form *out)
 {
   size_t pos = 0;
   while (pos < len) {
@@ -142,10 +143,11 @@ enum form_status form_parse(const char *data, size_t len, struct form *out)
     const char *eq = memchr(pair, '=', plen);
     size_t nlen = eq ? (size_t)(eq - pair) : plen;
     char *name = NULL, *value = NULL;
-    enum form_status st = form_decode(pair, nlen, true, &name);
+    enum form_status st = form_decode(pair, nlen, true, nul_ends_value, &name);
     if (st != FORM_OK)
       return st;
-    st = eq ? form_decode(eq + 1, plen - nlen - 1, true, &value) : form_decode("", 0, true, &value);
+    st = eq ? form_decode(eq + 1, plen - nlen - 1, true, nul_ends_value, &value)
+            : form_decode("", 0, true, false, &value);
     if (st != FORM_OK) {
       free(name);
       return st;

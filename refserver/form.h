@@ -25,8 +25,10 @@ enum form_status {
 };
 
 /* Parses len bytes of data into *out (which the caller zero-initialises and frees with form_free,
- * also after a failure). '+' decodes to a space. Empty pairs ("a=1&&b=2") are skipped. */
-enum form_status form_parse(const char *data, size_t len, struct form *out);
+ * also after a failure). '+' decodes to a space. Empty pairs ("a=1&&b=2") are skipped. A decoded
+ * NUL byte is FORM_BAD_ENCODING, unless nul_ends_value: then it is kept, and ends the value as a
+ * C string (only the deviation cred-near-nul wants that). */
+enum form_status form_parse(const char *data, size_t len, bool nul_ends_value, struct form *out);
 
 /* Appends a copy of name and value; used to build a form from other sources. 0 or -1 (memory). */
 int form_add(struct form *f, const char *name, const char *value);
@@ -38,8 +40,10 @@ const char *form_get(const struct form *f, const char *name);
 void form_free(struct form *f);
 
 /* Percent-decodes in[0..len) into a new NUL-terminated string (caller frees) and checks that the
- * result is UTF-8 without NUL bytes. Returns FORM_OK, FORM_BAD_ENCODING or FORM_NOMEM. */
-enum form_status form_decode(const char *in, size_t len, bool plus_is_space, char **out);
+ * result is UTF-8 without NUL bytes (a %00 is kept, cutting the string short, when
+ * nul_ends_value). Returns FORM_OK, FORM_BAD_ENCODING or FORM_NOMEM. */
+enum form_status form_decode(const char *in, size_t len, bool plus_is_space, bool nul_ends_value,
+                             char **out);
 
 /* True when data[0..len) holds a '%' that is not followed by two hex digits (used to tell the
  * kinds of FORM_BAD_ENCODING apart). */

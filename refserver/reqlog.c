@@ -54,32 +54,51 @@ static void stamp(FILE *f)
   fputs(buf, f);
 }
 
+/* Every line: taken under the lock, opened with the time, ended and flushed at once. */
+static void line_begin(struct reqlog *l)
+{
+  pthread_mutex_lock(&l->lock);
+  stamp(l->f);
+}
+
+static void line_end(struct reqlog *l)
+{
+  fputc('\n', l->f);
+  fflush(l->f);
+  pthread_mutex_unlock(&l->lock);
+}
+
 void reqlog_request(struct reqlog *l, const char *method, const char *path, unsigned status)
 {
   if (!l)
     return;
-  pthread_mutex_lock(&l->lock);
-  stamp(l->f);
+  line_begin(l);
   fputc(' ', l->f);
   put_clean(l->f, method);
   fputc(' ', l->f);
   put_clean(l->f, path);
-  fprintf(l->f, " %u\n", status);
-  fflush(l->f);
-  pthread_mutex_unlock(&l->lock);
+  fprintf(l->f, " %u", status);
+  line_end(l);
+}
+
+void reqlog_failed_login(struct reqlog *l, const char *name)
+{
+  if (!l)
+    return;
+  line_begin(l);
+  fputs(" failed-login ", l->f);
+  put_clean(l->f, name);
+  line_end(l);
 }
 
 void reqlog_token(struct reqlog *l, const char *sub, const char *token)
 {
   if (!l || !l->log_tokens)
     return;
-  pthread_mutex_lock(&l->lock);
-  stamp(l->f);
+  line_begin(l);
   fputs(" token issued sub=", l->f);
   put_clean(l->f, sub);
   fputs(" access_token=", l->f);
   put_clean(l->f, token);
-  fputc('\n', l->f);
-  fflush(l->f);
-  pthread_mutex_unlock(&l->lock);
+  line_end(l);
 }

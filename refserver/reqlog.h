@@ -16,6 +16,9 @@ void reqlog_close(struct reqlog *l);
 /* Logs one request: time, method, path, status. Control characters in path are replaced. */
 void reqlog_request(struct reqlog *l, const char *method, const char *path, unsigned status);
 
+/* Logs a failed login of the account name: "TIME failed-login NAME". Never a secret. */
+void reqlog_failed_login(struct reqlog *l, const char *name);
+
 /* Logs an issued token, only when the log was opened with log_tokens. */
 void reqlog_token(struct reqlog *l, const char *sub, const char *token);
 

@@ -4,6 +4,8 @@
 #include "b64.h"
 #include "deviations.h"
 #include "form.h"
+#include "logins.h"
+#include "near_secret.h"
 #include "reqlog.h"
 #include "throttle.h"
 #include "tokens.h"
@@ -11,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +24,9 @@
 
 /* cred-timing-leak: the extra delay of a wrong password for a known user. */
 #define CRED_TIMING_LEAK_MS 150
+/* token-same-back-to-back, token-shared-across-clients: how long after its minting a token is
+ * handed out again, in seconds (the life of an iat with whole seconds). */
+#define REUSE_WINDOW 1.0
 
 #define GRANT "client_credentials"
 #define BAD_CREDENTIALS "Bad credentials"
@@ -33,6 +39,7 @@ struct creds {
   bool basic;         /* the client used HTTP Basic */
   char *basic_id;     /* owned: decoded Basic credentials */
   char *basic_secret;
+  const struct user *bound; /* cred-near-empty-secret: the account an empty secret "bound" as */
 };
 
 static bool is_rfc(const struct rs_app *app) { return app->cfg->flavor == FLAVOR_RFC; }
@@ -48,10 +55,14 @@ static int invalid_request(struct reply *out, const char *why)
 }
 
 /* The one answer for every failed client authentication, so that the status, the headers and the
- * body bytes do not tell an unknown user from a wrong password (OWASP ASVS 6.3.8). unknown_user
- * exists only for the enumeration deviations. */
-static int bad_credentials(const struct rs_app *app, bool unknown_user, struct reply *out)
+ * body bytes do not tell an unknown user from a wrong password (OWASP ASVS 6.3.8). id is the
+ * client_id the request named (NULL when none was read): when it is an account, the refusal counts
+ * as a failed login of it. unknown_user exists only for the enumeration deviations. */
+static int bad_credentials(const struct rs_app *app, const char *id, bool unknown_user,
+                           struct reply *out)
 {
+  if (id && logins_failed(app->logins, id))
+    reqlog_failed_login(app->log, id);
   const char *code = is_rfc(app) ? "invalid_client" : "unauthorized_client";
   const char *description = BAD_CREDENTIALS;
   unsigned status = 401;
@@ -84,38 +95,56 @@ static int bad_credentials(const struct rs_app *app, bool unknown_user, struct r
   return rc;
 }
 
+/* The deviations that hand out a token again: returns the cache key (the client, or "" for every
+ * client: no client_id is empty) and sets *max_age, how many seconds after its minting a cached
+ * token is handed out; NULL when every request gets a fresh token. */
+static const char *reuse_key(const char *sub, double *max_age)
+{
+  *max_age = HUGE_VAL;
+  if (dev_on(DEV_TOKEN_SAME_TOKEN))
+    return sub; /* until it expires or is revoked */
+  *max_age = REUSE_WINDOW;
+  if (dev_on(DEV_TOKEN_SAME_BACK_TO_BACK))
+    return sub;
+  if (dev_on(DEV_TOKEN_SHARED_ACROSS_CLIENTS))
+    return "";
+  return NULL;
+}
+
+static double monotonic_seconds(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Issues a token for sub and builds the 200 answer (RFC 6749 4.4.3, 5.1). */
 static int issue(const struct rs_app *app, const char *sub, char *const *roles, size_t n_roles,
                  long long lifetime, struct reply *out)
 {
   long long now = (long long)time(NULL);
   long long exp = now + (dev_on(DEV_EXPIRY_EXP_MISMATCH) ? 2 * lifetime : lifetime);
-  char *jti = NULL;
-  char *token = NULL;
+  double max_age = 0;
+  const char *key = reuse_key(sub, &max_age);
+  struct cached_token t = {0};
   time_t revoked_at;
-  if (dev_on(DEV_TOKEN_SAME_TOKEN)) {
-    long long cached_exp = 0;
-    token = token_store_cache_get(app->tokens, sub, &cached_exp, &jti);
+  if (key && token_store_cache_get(app->tokens, key, &t) &&
+      (t.exp <= now || monotonic_seconds() - t.minted >= max_age ||
+       token_store_revoked(app->tokens, t.jti, &revoked_at))) {
     /* Reuse only what still works, so the deviation shows up as "same token" and nothing else. */
-    if (token && (cached_exp <= now || token_store_revoked(app->tokens, jti, &revoked_at))) {
-      free(token);
-      free(jti);
-      token = NULL;
-      jti = NULL;
-    }
+    token_store_cached_free(&t);
   }
-  if (!token) {
-    token = tokens_mint(&app->key, sub, roles, n_roles, now, exp, &jti);
-    if (!token)
-      return -1;
-    if (dev_on(DEV_TOKEN_SAME_TOKEN) &&
-        token_store_cache_put(app->tokens, sub, token, exp, jti) != 0) {
-      free(token);
-      free(jti);
+  if (!t.token) {
+    t.exp = exp;
+    t.minted = monotonic_seconds();
+    t.token = tokens_mint(&app->key, sub, roles, n_roles, now, exp, &t.jti);
+    if (!t.token || (key && token_store_cache_put(app->tokens, key, &t) != 0)) {
+      token_store_cached_free(&t);
       return -1;
     }
   }
-  free(jti);
+  char *token = t.token;
+  free(t.jti);
   reqlog_token(app->log, sub, token);
   if (dev_on(DEV_BEARER_CASE_INSENSITIVE) && token_store_issued_put(app->tokens, token) != 0) {
     free(token);
@@ -206,7 +235,8 @@ static int read_params(const struct rs_request *rq, bool from_query, struct form
   if ((ct && !media_type_is(ct, "application/x-www-form-urlencoded")) || (!ct && len > 0))
     return invalid_request(out, "Content-Type must be application/x-www-form-urlencoded") == 0
              ? 1 : -1;
-  switch (form_parse(body ? body : "", len, form)) {
+  /* cred-near-nul: a decoder that lets %00 through into a C string, which ends there. */
+  switch (form_parse(body ? body : "", len, dev_on(DEV_CRED_NEAR_NUL), form)) {
   case FORM_OK:
     return 0;
   case FORM_BAD_ENCODING:
@@ -238,10 +268,11 @@ static int decode_basic(const char *value, struct creds *c)
   int rc = 1;
   char *colon = memchr(raw, ':', raw_len);
   if (colon && !memchr(raw, '\0', raw_len)) {
-    enum form_status a = form_decode((char *)raw, (size_t)(colon - (char *)raw), true, &c->basic_id);
+    enum form_status a =
+      form_decode((char *)raw, (size_t)(colon - (char *)raw), true, false, &c->basic_id);
     enum form_status b = a == FORM_OK
                            ? form_decode(colon + 1, raw_len - (size_t)(colon + 1 - (char *)raw),
-                                         true, &c->basic_secret)
+                                         true, false, &c->basic_secret)
                            : FORM_BAD_ENCODING;
     rc = (a == FORM_NOMEM || b == FORM_NOMEM) ? -1 : (a == FORM_OK && b == FORM_OK) ? 0 : 1;
   }
@@ -259,7 +290,7 @@ static int client_credentials(const struct rs_app *app, const struct rs_request 
   if (is_rfc(app) && auth && strncasecmp(auth, "Basic", 5) == 0 && (auth[5] == ' ' || !auth[5])) {
     c->basic = true;
     if (dev_on(DEV_BASIC_AUTH_REJECTED))
-      return bad_credentials(app, false, out) == 0 ? 1 : -1;
+      return bad_credentials(app, NULL, false, out) == 0 ? 1 : -1;
     /* RFC 6749 2.3: one authentication method per request. */
     if (form_get(form, "client_secret"))
       return invalid_request(out, "Use one client authentication method") == 0 ? 1 : -1;
@@ -267,7 +298,7 @@ static int client_credentials(const struct rs_app *app, const struct rs_request 
     if (rc < 0)
       return -1;
     if (rc > 0 || !c->basic_id[0] || !c->basic_secret[0])
-      return bad_credentials(app, false, out) == 0 ? 1 : -1;
+      return bad_credentials(app, rc == 0 ? c->basic_id : NULL, false, out) == 0 ? 1 : -1;
     c->id = c->basic_id;
     c->secret = c->basic_secret;
     return 0;
@@ -281,11 +312,16 @@ static int client_credentials(const struct rs_app *app, const struct rs_request 
   /* RFC 6749 3.1: an empty parameter is treated as omitted. Missing credentials get the same answer
    * as wrong ones (RFC 6749 5.2 lists "no client authentication included" under invalid_client). */
   if (!c->id || !c->id[0])
-    return bad_credentials(app, false, out) == 0 ? 1 : -1;
+    return bad_credentials(app, NULL, false, out) == 0 ? 1 : -1;
   if (c->secret && !c->secret[0] && dev_on(DEV_TOKEN_EMPTY_SECRET_ACCEPTED))
     return 0;
+  /* As if the secret were checked by an LDAP simple bind: an empty password makes it an
+   * "unauthenticated bind" (RFC 4513 5.1.2), which succeeds for every existing entry. */
+  if (c->secret && !c->secret[0] && dev_on(DEV_CRED_NEAR_EMPTY_SECRET) &&
+      (c->bound = users_find(app->users, c->id)) != NULL)
+    return 0;
   if (!c->secret || !c->secret[0])
-    return bad_credentials(app, false, out) == 0 ? 1 : -1;
+    return bad_credentials(app, c->id, false, out) == 0 ? 1 : -1;
   return 0;
 }
 
@@ -317,6 +353,10 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   int rc = client_credentials(app, rq, form, &c, out);
   if (rc != 0)
     goto out;
+  if (c.bound) {
+    rc = issue(app, c.bound->name, c.bound->roles, c.bound->n_roles, c.bound->lifetime, out);
+    goto out;
+  }
   if (c.secret && !c.secret[0]) { /* only reached through token-empty-secret-accepted */
     rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
@@ -351,6 +391,8 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   enum users_auth verdict = users_authenticate(app->users, c.id, c.secret, &u);
   if (verdict == USERS_BAD_PASSWORD && dev_on(DEV_TOKEN_WRONG_PASSWORD_ACCEPTED))
     verdict = USERS_OK;
+  if (verdict == USERS_BAD_PASSWORD && near_secret_accepted(app->users, u, c.secret))
+    verdict = USERS_OK;
   if (verdict == USERS_UNKNOWN && dev_on(DEV_CRED_UNKNOWN_USER_ACCEPTED)) {
     rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
@@ -365,7 +407,7 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   if (verdict != USERS_OK) {
     if (app->throttle)
       throttle_failure(app->throttle, c.id, now);
-    rc = bad_credentials(app, verdict == USERS_UNKNOWN, out);
+    rc = bad_credentials(app, c.id, verdict == USERS_UNKNOWN, out);
     goto out;
   }
   if (app->throttle)
@@ -393,7 +435,7 @@ static int get_authenticated(const struct rs_app *app, const struct rs_request *
       return -1;
     return reply_header(out, "Allow", "POST");
   }
-  return bad_credentials(app, false, out);
+  return bad_credentials(app, id, false, out);
 }
 
 /* GET with the parameters in the query (deviations only). */

@@ -1,5 +1,5 @@
-/* tokens: minting access tokens, and the shared mutable token state (revocations, the cache used by
- * one deviation). */
+/* tokens: minting access tokens, and the shared mutable token state (revocations, the cache of the
+ * deviations that hand out a token again). */
 #include "tokens.h"
 
 #include "b64.h"
@@ -20,6 +20,7 @@ struct entry {
   char *token; /* cache entries only */
   char *jti;   /* cache entries only */
   long long exp;
+  double minted; /* cache entries only */
 };
 
 struct list {
@@ -116,9 +117,9 @@ int token_store_revoke(struct token_store *s, const char *jti, const char *sub, 
   }
   if (rc == 0 && sub) {
     e = list_upsert(&s->revoked_sub, sub);
-    if (e)
+    if (e && when > e->when)
       e->when = when;
-    else
+    else if (!e)
       rc = -1;
   }
   pthread_mutex_unlock(&s->lock);
@@ -135,56 +136,64 @@ bool token_store_revoked(struct token_store *s, const char *jti, time_t *when)
   return e != NULL;
 }
 
-bool token_store_user_revoked(struct token_store *s, const char *sub)
+bool token_store_user_revoked(struct token_store *s, const char *sub, time_t *when)
 {
   pthread_mutex_lock(&s->lock);
-  bool found = list_find(&s->revoked_sub, sub) != NULL;
+  struct entry *e = list_find(&s->revoked_sub, sub);
+  if (e)
+    *when = e->when;
   pthread_mutex_unlock(&s->lock);
-  return found;
+  return e != NULL;
 }
 
-char *token_store_cache_get(struct token_store *s, const char *sub, long long *exp, char **jti)
+bool token_store_cache_get(struct token_store *s, const char *key, struct cached_token *out)
 {
-  char *token = NULL;
-  *jti = NULL;
+  memset(out, 0, sizeof *out);
   pthread_mutex_lock(&s->lock);
-  struct entry *e = list_find(&s->cache, sub);
+  struct entry *e = list_find(&s->cache, key);
   if (e && e->token) {
-    token = strdup(e->token);
-    *jti = strdup(e->jti);
-    *exp = e->exp;
-    if (!token || !*jti) {
-      free(token);
-      free(*jti);
-      token = NULL;
-      *jti = NULL;
-    }
+    out->token = strdup(e->token);
+    out->jti = strdup(e->jti);
+    out->exp = e->exp;
+    out->minted = e->minted;
   }
   pthread_mutex_unlock(&s->lock);
-  return token;
+  if (out->token && out->jti)
+    return true;
+  token_store_cached_free(out);
+  return false;
 }
 
-int token_store_cache_put(struct token_store *s, const char *sub, const char *token, long long exp,
-                          const char *jti)
+int token_store_cache_put(struct token_store *s, const char *key, const struct cached_token *t)
 {
-  char *t = strdup(token);
-  char *j = strdup(jti);
+  char *token = strdup(t->token);
+  char *jti = strdup(t->jti);
   int rc = -1;
   pthread_mutex_lock(&s->lock);
-  struct entry *e = t && j ? list_upsert(&s->cache, sub) : NULL;
+  struct entry *e = token && jti ? list_upsert(&s->cache, key) : NULL;
   if (e) {
     free(e->token);
     free(e->jti);
-    e->token = t;
-    e->jti = j;
-    e->exp = exp;
-    t = j = NULL;
+    e->token = token;
+    e->jti = jti;
+    e->exp = t->exp;
+    e->minted = t->minted;
+    token = jti = NULL;
     rc = 0;
   }
   pthread_mutex_unlock(&s->lock);
-  free(t);
-  free(j);
+  free(token);
+  free(jti);
   return rc;
+}
+
+void token_store_cached_free(struct cached_token *t)
+{
+  if (!t)
+    return;
+  free(t->token);
+  free(t->jti);
+  memset(t, 0, sizeof *t);
 }
 
 int token_store_issued_put(struct token_store *s, const char *token)

@@ -1,5 +1,5 @@
-/* tokens: minting access tokens, and the shared mutable token state (revocations, the cache used by
- * one deviation). Every function taking a store is thread-safe. */
+/* tokens: minting access tokens, and the shared mutable token state (revocations, the cache of the
+ * deviations that hand out a token again). Every function taking a store is thread-safe. */
 #ifndef RS_TOKENS_H
 #define RS_TOKENS_H
 
@@ -16,22 +16,33 @@ struct token_store *token_store_new(void);
 /* Frees the store. Accepts NULL. */
 void token_store_free(struct token_store *s);
 
-/* Records that jti was revoked at time when; when sub is not NULL every token of sub is refused
- * from then on as well. 0, or -1 when out of memory. */
+/* Records that jti was revoked at time when, and, when sub is not NULL, that a token of sub was
+ * (the user-wide revocation deviations read that). 0, or -1 when out of memory. */
 int token_store_revoke(struct token_store *s, const char *jti, const char *sub, time_t when);
 
 /* True when jti was revoked; *when gets the revocation time. */
 bool token_store_revoked(struct token_store *s, const char *jti, time_t *when);
 
-/* True when every token of sub was revoked. */
-bool token_store_user_revoked(struct token_store *s, const char *sub);
+/* True when a token of sub was revoked; *when gets the latest such revocation's time. */
+bool token_store_user_revoked(struct token_store *s, const char *sub, time_t *when);
 
-/* The cached token of sub if one is stored (caller frees), else NULL. */
-char *token_store_cache_get(struct token_store *s, const char *sub, long long *exp, char **jti);
+/* A token kept to be handed out again (the deviations that repeat tokens). */
+struct cached_token {
+  char *token;    /* owned */
+  char *jti;      /* owned */
+  long long exp;  /* its exp claim */
+  double minted;  /* when it was minted, in seconds of a monotonic clock */
+};
 
-/* Stores a copy of token as the cached token of sub. 0 or -1. */
-int token_store_cache_put(struct token_store *s, const char *sub, const char *token, long long exp,
-                          const char *jti);
+/* Fills *out with a copy of the token cached under key and returns true; false (and *out empty)
+ * when none is, or when out of memory. Free with token_store_cached_free(). */
+bool token_store_cache_get(struct token_store *s, const char *key, struct cached_token *out);
+
+/* Stores a copy of *t under key, replacing what was there. 0 or -1. */
+int token_store_cache_put(struct token_store *s, const char *key, const struct cached_token *t);
+
+/* Frees the members of *t and empties it. Accepts NULL. */
+void token_store_cached_free(struct cached_token *t);
 
 /* Remembers an issued token (deviation bearer-case-insensitive). 0 or -1 (memory). */
 int token_store_issued_put(struct token_store *s, const char *token);

@@ -20,14 +20,54 @@ struct users {
   unsigned char dummy_mac[32]; /* what an unknown user's password is compared against */
 };
 
-static int mac_password(const struct users *u, const char *password, unsigned char out[32])
+static int mac_bytes(const struct users *u, const char *data, size_t n, unsigned char out[32])
 {
   unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), u->pepper, (int)sizeof u->pepper, (const unsigned char *)password,
-            strlen(password), out, &len) ||
+  if (!HMAC(EVP_sha256(), u->pepper, (int)sizeof u->pepper, (const unsigned char *)data, n, out,
+            &len) ||
       len != 32)
     return -1;
   return 0;
+}
+
+static int mac_password(const struct users *u, const char *password, unsigned char out[32])
+{
+  return mac_bytes(u, password, strlen(password), out);
+}
+
+/* The MAC of data[0..n) in ASCII lower case; 0 or -1. */
+static int mac_folded(const struct users *u, const char *data, size_t n, unsigned char out[32])
+{
+  char *low = malloc(n + 1);
+  if (!low)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    low[i] = data[i] >= 'A' && data[i] <= 'Z' ? (char)(data[i] - 'A' + 'a') : data[i];
+  int rc = mac_bytes(u, low, n, out);
+  OPENSSL_cleanse(low, n);
+  free(low);
+  return rc;
+}
+
+/* Sets both MACs of x from password; 0 or -1. */
+static int user_set_password(const struct users *u, struct user *x, const char *password)
+{
+  if (mac_password(u, password, x->secret_mac) != 0)
+    return -1;
+  return mac_folded(u, password, strlen(password), x->folded_mac);
+}
+
+bool users_secret_is(const struct users *u, const struct user *x, const char *data, size_t len)
+{
+  unsigned char mac[32];
+  return mac_bytes(u, data, len, mac) == 0 && CRYPTO_memcmp(mac, x->secret_mac, sizeof mac) == 0;
+}
+
+bool users_secret_is_folded(const struct users *u, const struct user *x, const char *data,
+                            size_t len)
+{
+  unsigned char mac[32];
+  return mac_folded(u, data, len, mac) == 0 && CRYPTO_memcmp(mac, x->folded_mac, sizeof mac) == 0;
 }
 
 struct users *users_new(void)
@@ -65,6 +105,8 @@ void users_free(struct users *u)
 
 size_t users_count(const struct users *u) { return u->n; }
 
+const struct user *users_at(const struct users *u, size_t i) { return &u->v[i]; }
+
 const struct user *users_find(const struct users *u, const char *name)
 {
   for (size_t i = 0; i < u->n; i++) {
@@ -86,6 +128,10 @@ enum users_auth users_authenticate(const struct users *u, const char *name, cons
   bool same = CRYPTO_memcmp(mac, x ? x->secret_mac : u->dummy_mac, sizeof mac) == 0;
   if (!x)
     return USERS_UNKNOWN;
+  /* Locked before the password is judged: a locked account's answer must not tell a right
+   * password from a wrong one. */
+  if (x->locked)
+    return USERS_LOCKED;
   if (!same)
     return USERS_BAD_PASSWORD;
   return x->disabled ? USERS_DISABLED : USERS_OK;
@@ -150,12 +196,13 @@ static int user_add_role(struct user *x, const char *role)
   return 0;
 }
 
-int users_add_spec(struct users *u, const char *spec, char *err, size_t err_len)
+int users_add_spec(struct users *u, const char *spec, bool locked, char *err, size_t err_len)
 {
-  struct user x = {.lifetime = USERS_DEFAULT_LIFETIME};
+  const char *flag = locked ? "--locked-user" : "--user";
+  struct user x = {.lifetime = USERS_DEFAULT_LIFETIME, .locked = locked};
   const char *colon = strchr(spec, ':');
   if (!colon || colon == spec) {
-    errf(err, err_len, "--user wants NAME:PASSWORD[:LIFETIME_SECONDS]");
+    errf(err, err_len, "%s wants NAME:PASSWORD[:LIFETIME_SECONDS]", flag);
     return -1;
   }
   char *password = strdup(colon + 1);
@@ -170,18 +217,19 @@ int users_add_spec(struct users *u, const char *spec, char *err, size_t err_len)
   if (last && parse_lifetime(last + 1, &x.lifetime) == 0)
     *last = '\0';
   else if (last && last[1] && strspn(last + 1, "0123456789") == strlen(last + 1)) {
-    errf(err, err_len, "--user %s: lifetime must be 1..%lld seconds", x.name, USERS_MAX_LIFETIME);
+    errf(err, err_len, "%s %s: lifetime must be 1..%lld seconds", flag, x.name,
+         USERS_MAX_LIFETIME);
     free(password);
     user_clear(&x);
     return -1;
   }
   if (!*password) {
-    errf(err, err_len, "--user %s: empty password", x.name);
+    errf(err, err_len, "%s %s: empty password", flag, x.name);
     free(password);
     user_clear(&x);
     return -1;
   }
-  int rc = mac_password(u, password, x.secret_mac);
+  int rc = user_set_password(u, &x, password);
   OPENSSL_cleanse(password, strlen(password));
   free(password);
   if (rc != 0) {
@@ -278,6 +326,11 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
         yerr(c, v, "disabled must be true or false");
         goto out;
       }
+    } else if (strcmp(key, "locked") == 0) {
+      if (!val || parse_bool(val, &x.locked) != 0) {
+        yerr(c, v, "locked must be true or false");
+        goto out;
+      }
     } else if (strcmp(key, "roles") == 0) {
       if (!v || v->type != YAML_SEQUENCE_NODE) {
         yerr(c, v, "roles must be a list of strings");
@@ -297,7 +350,8 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
         }
       }
     } else {
-      yerr(c, k, "unknown key '%s' (expected username, password, lifetime, roles, disabled)", key);
+      yerr(c, k, "unknown key '%s' (expected username, password, lifetime, roles, disabled, "
+                 "locked)", key);
       goto out;
     }
   }
@@ -309,7 +363,7 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
     yerr(c, m, "out of memory");
     goto out;
   }
-  if (mac_password(u, password, x.secret_mac) != 0) {
+  if (user_set_password(u, &x, password) != 0) {
     yerr(c, m, "cannot hash a password");
     goto out;
   }

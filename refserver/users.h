@@ -13,10 +13,12 @@
 struct user {
   char *name;
   unsigned char secret_mac[32]; /* HMAC-SHA256(pepper, password): the password itself is not kept */
+  unsigned char folded_mac[32]; /* the same of the password in ASCII lower case (cred-near-case) */
   long long lifetime;           /* token lifetime in seconds, >= 1 */
   char **roles;
   size_t n_roles;
   bool disabled;
+  bool locked; /* every login is refused like a wrong password, whatever the password */
 };
 
 struct users;
@@ -27,28 +29,39 @@ struct users *users_new(void);
 /* Frees the table and its users. Accepts NULL. */
 void users_free(struct users *u);
 
-/* Adds NAME:PASSWORD[:LIFETIME] with roles [ROLE_ADMIN]. The last ':' field is the lifetime when it
- * is all digits, so a password may contain ':' if a lifetime follows. On error returns -1 and writes
- * a one-line message to err. */
-int users_add_spec(struct users *u, const char *spec, char *err, size_t err_len);
+/* Adds NAME:PASSWORD[:LIFETIME] with roles [ROLE_ADMIN], locked when locked is true. The last ':'
+ * field is the lifetime when it is all digits, so a password may contain ':' if a lifetime follows.
+ * On error returns -1 and writes a one-line message to err. */
+int users_add_spec(struct users *u, const char *spec, bool locked, char *err, size_t err_len);
 
 /* Adds every user of a YAML file: a sequence of mappings with username, password (required),
- * lifetime (default 3600), roles (default [ROLE_ADMIN]; [] means none), disabled (default false).
- * On error returns -1 with "FILE:LINE:COL: error: ..." in err. */
+ * lifetime (default 3600), roles (default [ROLE_ADMIN]; [] means none), disabled and locked
+ * (default false). On error returns -1 with "FILE:LINE:COL: error: ..." in err. */
 int users_load_file(struct users *u, const char *path, char *err, size_t err_len);
 
 /* How many users the table holds. */
 size_t users_count(const struct users *u);
 
+/* The i-th user (i < users_count()), in the order they were added. Lives as long as the table. */
+const struct user *users_at(const struct users *u, size_t i);
+
 /* The user called name, or NULL. The pointer lives as long as the table. */
 const struct user *users_find(const struct users *u, const char *name);
 
-enum users_auth { USERS_OK, USERS_UNKNOWN, USERS_BAD_PASSWORD, USERS_DISABLED };
+enum users_auth { USERS_OK, USERS_UNKNOWN, USERS_BAD_PASSWORD, USERS_DISABLED, USERS_LOCKED };
 
 /* Checks a password. Does the same work for unknown users (a MAC compared against a dummy) so the
- * answer time does not reveal which names exist. *who is set for USERS_OK, USERS_BAD_PASSWORD and
- * USERS_DISABLED. */
+ * answer time does not reveal which names exist. A locked account gets USERS_LOCKED whatever the
+ * password. *who is set for every result but USERS_UNKNOWN. */
 enum users_auth users_authenticate(const struct users *u, const char *name, const char *password,
                                    const struct user **who);
+
+/* True when data[0..len) is x's password. One MAC and a constant-time compare; for the
+ * deviations that accept near-misses of it. */
+bool users_secret_is(const struct users *u, const struct user *x, const char *data, size_t len);
+
+/* True when data[0..len) equals x's password ignoring ASCII case. */
+bool users_secret_is_folded(const struct users *u, const struct user *x, const char *data,
+                            size_t len);
 
 #endif

@@ -483,7 +483,11 @@ static fx_state run_fixture(test_run *T, size_t idx)
         ac_fxshare_claim_result cr = ac_fxshare_claim(R->shared, share_key, scope, &why);
         if (cr != AC_FXSHARE_RUN) {
             state = cr == AC_FXSHARE_OK ? FX_OK : FX_FAILED;
-            if (why) fs->fx_reason[idx] = why;
+            /* The reason names the fixture that ran ("fixture login failed: ..."): say it in
+             * this fixture's name, the one this file's tests know. */
+            const char *detail = why ? strstr(why, " failed: ") : NULL;
+            if (why) fs->fx_reason[idx] = detail ? ac_sprintf("fixture %s failed: %s", fx->name, detail + 9) : ac_strdup(why);
+            free(why);
             free(share_key);
             share_key = NULL;
             goto out;

@@ -7,15 +7,21 @@
 #
 # MODE:
 #   documented  the suite (--include slow,intrusive) against the default server: exit 0, no
-#               must-level failure, and nothing skipped but the ids in EXPECTED_SKIPS
+#               must-level failure, nothing skipped but the ids in EXPECTED_SKIPS, and at most
+#               MAX_MAIN_FAILED_LOGINS failed logins of the main account (the server counts them)
 #   rfc         the same against --flavor rfc with --profile rfc
 #   deviations  one fresh server per deviation; the named catcher must fail at the named level
 #               (must: plain "not ok" and exit 1; should: "not ok ... # TODO"). Prints a matrix.
 #               The whole suite runs each time, with --include intrusive, without the slow tests
 #               unless the catcher is one, and with revoke_wait=5. PROOF_JOBS runs at a time
 #               (default 4); the output does not depend on it.
-#   coverage    every test id of the suite catches a deviation or is listed in uncatchable.txt
-#               (no server needed)
+#   locked      the near-secret tests (CRED-NEAR-*) against a server whose throwaway account is
+#               locked, so it refuses every login: each must fail at its control step instead of
+#               passing on the refused variant, and the server must count exactly one failed
+#               login of that account per test
+#   coverage    every test id of the suite catches a deviation or is listed in uncatchable.txt,
+#               docs/deviations.md's table is what --list-deviations generates, and the counts
+#               README.md and docs/deviations.md state are the suite's (no server needed)
 #   one NAME    the deviations mode's work for one deviation (xargs -P runs it; by hand it prints
 #               the matrix row and keeps the run in WORK_DIR/NAME)
 #
@@ -28,7 +34,7 @@ die() {
   exit 2
 }
 
-[ $# -ge 5 ] || die "usage: proof.sh documented|rfc|deviations|coverage AUTHCONFORM REFSERVER SOURCE_DIR WORK_DIR"
+[ $# -ge 5 ] || die "usage: proof.sh documented|rfc|deviations|locked|coverage AUTHCONFORM REFSERVER SOURCE_DIR WORK_DIR"
 MODE=$1
 AC=$2
 RS=$3
@@ -44,12 +50,21 @@ SUITE=$SRC/suite/apinizer.yaml
 # Ids the documented and rfc runs may skip (the refserver is reached over loopback, which X-HTTPS
 # exempts). Anything else skipped means a variable or fixture stopped working.
 EXPECTED_SKIPS="X-HTTPS"
-# The accounts every server gets; shorty's 2 s lifetime lets EXPIRY-WAIT run within max_wait.
+# The accounts every server gets. EXPIRY-WAIT sees a token refused at half its lifetime only when
+# that lifetime exceeds 2 * (expiry_leeway + 1): shorty lives 6 s and every run sets
+# expiry_leeway=1 (the refserver's clock is the runner's), so token-expires-early (refused from
+# 3 s on) is caught, and 6 + 1 stays within the default max_wait of 10 s.
 ALICE_PW=Alice-Passw0rd-123
 SHORTY_PW=Shorty-Passw0rd-1
+SHORTY_LIFETIME=6
 THROWAWAY_PW=Throw-Away-Passw0rd-9
+SUITE_VARS="--var expiry_leeway=1"
 # revocation-delayed would keep REVOKE-LIVE polling for the default 30 s.
 DEVIATION_VARS="--var revoke_wait=5"
+# DESIGN 4.7: failed logins against the real account stay below 3 per run (lock-out policies).
+MAX_MAIN_FAILED_LOGINS=2
+# How the throwaway account is added: the locked mode makes it --locked-user.
+THROWAWAY_AS=--user
 
 SERVER_PID=
 stop_server() {
@@ -67,8 +82,9 @@ start_server() {
   sdir=$1
   shift
   : >"$sdir/server.out" # the server's shell opens it later: do not race its first read
-  "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:2" \
-    --user "throwaway:$THROWAWAY_PW" --throttle 10 "$@" >"$sdir/server.out" 2>"$sdir/server.err" &
+  "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:$SHORTY_LIFETIME" \
+    "$THROWAWAY_AS" "throwaway:$THROWAWAY_PW" --throttle 10 "$@" >"$sdir/server.out" \
+    2>"$sdir/server.err" &
   SERVER_PID=$!
   URL=
   n=0
@@ -86,7 +102,8 @@ start_server() {
 }
 
 # run_suite DIR "SERVER ARGS" [AUTHCONFORM ARGS...]: a fresh server, every variable configured,
-# one run of the suite. Leaves DIR/out.tap, DIR/console (the console report) and DIR/rc.
+# one run of the suite. Leaves DIR/out.tap, DIR/console (the console report), DIR/rc and
+# DIR/failed-logins (the server's "NAME<TAB>COUNT" lines after the run).
 run_suite() {
   rdir=$1
   sargs=$2
@@ -111,12 +128,20 @@ run_suite() {
     export APINIZER_THROWAWAY_USERNAME=throwaway APINIZER_THROWAWAY_PASSWORD="$THROWAWAY_PW"
     export APINIZER_EXPIRED_TOKEN="$expired" APINIZER_REVOKED_TOKEN="$revoked"
     export APINIZER_REVOKE_COMMAND="'$RS' admin revoke --url $URL"
+    # shellcheck disable=SC2086 # SUITE_VARS holds words without blanks inside them
     exec "$AC" --suite "$SUITE" --target "$URL/apiops" --no-color --tap "$rdir/out.tap" \
-      --junit "$rdir/out.xml" "$@" >"$rdir/stdout" 2>"$rdir/console"
+      --junit "$rdir/out.xml" $SUITE_VARS "$@" >"$rdir/stdout" 2>"$rdir/console"
   )
   echo $? >"$rdir/rc"
+  "$RS" admin failed-logins --url "$URL" >"$rdir/failed-logins" ||
+    echo "proof: admin failed-logins failed against $URL" >&2
   stop_server
   return 0
+}
+
+# failed_logins DIR NAME: the failed logins of account NAME in DIR's run (0 when none).
+failed_logins() {
+  awk -F'\t' -v n="$2" '$1 == n {c = $2} END {print c + 0}' "$1/failed-logins"
 }
 
 # results TAP: "ID STATUS" per top-level test point; STATUS is pass, skip, warn (not ok # TODO)
@@ -145,6 +170,17 @@ list_ids() {
   "$AC" --suite "$SUITE" --list --include slow,intrusive "$@" | awk -F'\t' '{print $1}'
 }
 
+# finish BAD DIR: the end of a mode's checks: exit 1 pointing at DIR's files when BAD is not 0,
+# else "ok" and exit 0.
+finish() {
+  if [ "$1" != 0 ]; then
+    echo "see $2 (out.tap, console, server.err)" >&2
+    exit 1
+  fi
+  echo "ok"
+  exit 0
+}
+
 # check_clean NAME PROFILE-ARGS...: the suite against a correct server.
 check_clean() {
   name=$1
@@ -162,11 +198,19 @@ check_clean() {
   ran=$(wc -l <"$dir/results" | tr -d ' ')
   planned=$(list_ids "$@" | wc -l | tr -d ' ')
   want_skips=$(printf '%s\n' $EXPECTED_SKIPS | sort | tr '\n' ' ')
+  main_failed=$(failed_logins "$dir" alice)
   echo "proof.$name: $ran tests in $(($(date +%s) - start)) s, exit $rc"
   echo "  must failures: ${failures:-none}"
   echo "  warnings:      ${warnings:-none}"
   echo "  skipped:       ${skips:-none}"
+  echo "  failed logins: main account $main_failed," \
+    "throwaway account $(failed_logins "$dir" throwaway)"
   bad=0
+  if [ "$main_failed" -gt "$MAX_MAIN_FAILED_LOGINS" ]; then
+    echo "FAIL: the run caused $main_failed failed logins of the main account," \
+      "more than $MAX_MAIN_FAILED_LOGINS" >&2
+    bad=1
+  fi
   if [ "$rc" != 0 ]; then
     echo "FAIL: authconform exited $rc, expected 0" >&2
     bad=1
@@ -183,12 +227,7 @@ check_clean() {
     echo "FAIL: $ran test points in the TAP, $planned tests listed" >&2
     bad=1
   fi
-  if [ $bad != 0 ]; then
-    echo "see $dir (out.tap, console, server.err)" >&2
-    exit 1
-  fi
-  echo "ok"
-  exit 0
+  finish $bad "$dir"
 }
 
 # one NAME: the suite against a server with deviation NAME; writes WORK/NAME/verdict as
@@ -251,7 +290,7 @@ deviations() {
   "$RS" --list-deviations >"$WORK/deviations.tsv" || die "--list-deviations failed"
   "$AC" --suite "$SUITE" --list --include slow,intrusive >"$WORK/list.tsv" || die "--list failed"
   total=$(wc -l <"$WORK/deviations.tsv" | tr -d ' ')
-  # Runs mostly sleep (ISSUE-DISTINCT, REVOKE-LIVE and the load tests wait on purpose): 4 at a
+  # Runs mostly sleep (REVOKE-LIVE and the load tests wait on purpose): 4 at a
   # time keep 2 cores far from busy and halve the wall time. PROOF_JOBS overrides.
   jobs=${PROOF_JOBS:-4}
   awk -F'\t' '{print $1}' "$WORK/deviations.tsv" |
@@ -287,6 +326,75 @@ deviations() {
   exit 0
 }
 
+locked() {
+  dir=$WORK/locked
+  THROWAWAY_AS=--locked-user
+  run_suite "$dir" "" --include intrusive --id 'CRED-NEAR-*' || exit 1
+  rc=$(cat "$dir/rc")
+  results "$dir/out.tap" >"$dir/results"
+  ids=$(list_ids --id 'CRED-NEAR-*' | sort | tr '\n' ' ')
+  failed=$(awk '$2 == "fail" {print $1}' "$dir/results" | sort | tr '\n' ' ')
+  count=$(failed_logins "$dir" throwaway)
+  n=$(printf '%s\n' $ids | wc -l | tr -d ' ')
+  echo "proof.locked: $n near-secret tests against a locked throwaway account, exit $rc"
+  echo "  not ok:        ${failed:-none}"
+  echo "  failed logins: throwaway account $count"
+  bad=0
+  if [ "$failed" != "$ids" ] || [ "$rc" != 1 ]; then
+    echo "FAIL: every one of [$ids] must be not ok (its control refused), exit 1" >&2
+    bad=1
+  fi
+  if [ "$count" != "$n" ]; then
+    echo "FAIL: $count failed logins of the throwaway account, expected $n (one control each)" >&2
+    bad=1
+  fi
+  finish $bad "$dir"
+}
+
+# check_counts: the numbers README.md and docs/deviations.md state, counted again from --list and
+# --list-deviations ($WORK/deviations.tsv). Returns 1 (with a message) when one is stale.
+check_counts() {
+  all=$(list_ids | wc -l | tr -d ' ')
+  default=$("$AC" --suite "$SUITE" --list | wc -l | tr -d ' ')
+  ndev=$(wc -l <"$WORK/deviations.tsv" | tr -d ' ')
+  readme=$(tr '\n' ' ' <"$SRC/README.md" | tr -s ' ')
+  docs=$(tr '\n' ' ' <"$SRC/docs/deviations.md" | tr -s ' ')
+  rc=0
+  for claim in "the bundled suite: $all tests" "($default run by default; $((all - default)) are tagged" \
+    "contract with $ndev switchable"; do
+    case $readme in
+    *"$claim"*) ;;
+    *) echo "FAIL: README.md does not say '$claim'" >&2 && rc=1 ;;
+    esac
+  done
+  case $docs in
+  *"the default run has $default tests"*) ;;
+  *) echo "FAIL: docs/deviations.md does not say 'the default run has $default tests'" >&2 && rc=1 ;;
+  esac
+  # The table "The suite in numbers": one row per case file, sorted by area, and the total.
+  find "$SRC/cases" -name '*.yaml' | sort | while read -r f; do
+    area=$(sed -n 's/^suite: *//p' "$f")
+    for p in documented rfc; do
+      "$AC" --suite "$SUITE" --list --include slow,intrusive --profile $p "$f" |
+        awk -F'\t' '{c[$2]++} END {printf " %d %d %d", c["must"], c["should"], c["info"]}'
+    done | awk -v a="$area" -v f="$(basename "$f")" \
+      '{printf "%s (%s)|%d|%d|%d|%d|%d|%d|%d\n", a, f, $1 + $2 + $3, $1, $2, $3, $4, $5, $6}'
+  done | sort >"$WORK/numbers.rows"
+  awk -F'|' '
+    { printf "| %s | %d | %d | %d | %d | %d | %d | %d |\n", $1, $2, $3, $4, $5, $6, $7, $8
+      for (i = 2; i <= 8; i++) t[i] += $i }
+    END { printf "| **total** |"; for (i = 2; i <= 8; i++) printf " **%d** |", t[i]; print "" }' \
+    "$WORK/numbers.rows" >"$WORK/numbers.want"
+  sed -n '/^| area (file) | tests |/,/^$/p' "$SRC/docs/deviations.md" | sed '1,2d;/^$/d' \
+    >"$WORK/numbers.have"
+  if ! cmp -s "$WORK/numbers.want" "$WORK/numbers.have"; then
+    echo "FAIL: docs/deviations.md's numbers table is stale (< counted, > the page):" >&2
+    diff "$WORK/numbers.want" "$WORK/numbers.have" >&2
+    rc=1
+  fi
+  return $rc
+}
+
 coverage() {
   rm -rf "$WORK"
   mkdir -p "$WORK"
@@ -320,6 +428,18 @@ coverage() {
       "catchers of a deviation after all [$caught_too]" >&2
     bad=1
   fi
+  # docs/deviations.md: its table is generated by the command the page shows; it must be current.
+  awk -F'\t' '{d=$4; gsub(/\|/,"\\|",d); printf "| `%s` | %s | %s | %s | %s |\n", $1, $3, $5, $2, d}' \
+    "$WORK/deviations.tsv" >"$WORK/table.want"
+  sed -n '/^| deviation | profile | level | catcher |/,/^$/p' "$SRC/docs/deviations.md" |
+    sed '1,2d;/^$/d' >"$WORK/table.have"
+  if ! cmp -s "$WORK/table.want" "$WORK/table.have"; then
+    echo "FAIL: docs/deviations.md's table differs from --list-deviations (regenerate it with the" \
+      "command on that page; < generated, > the page):" >&2
+    diff "$WORK/table.want" "$WORK/table.have" >&2
+    bad=1
+  fi
+  check_counts || bad=1
   sort -u "$WORK/catchers" "$WORK/uncatchable.ids" >"$WORK/accounted"
   uncovered=$(comm -23 "$WORK/ids" "$WORK/accounted" | tr '\n' ' ')
   n_ids=$(wc -l <"$WORK/ids" | tr -d ' ')
@@ -340,6 +460,7 @@ case $MODE in
 documented) check_clean documented ;;
 rfc) check_clean rfc --profile rfc ;;
 deviations) deviations ;;
+locked) locked ;;
 coverage) coverage ;;
 one)
   [ $# -eq 1 ] || die "one: a deviation name"

@@ -571,3 +571,21 @@ char *json_str(const char *body, const char *name)
   cJSON_Delete(j);
   return v;
 }
+
+bool contains(const char *hay, const char *needle)
+{
+  return hay && needle && strstr(hay, needle) != NULL;
+}
+
+const char *temp_file(int slot, const char *text)
+{
+  static char paths[4][64];
+  snprintf(paths[slot], sizeof paths[slot], "/tmp/refserver-test-XXXXXX");
+  int fd = mkstemp(paths[slot]);
+  if (fd < 0)
+    return NULL;
+  size_t len = strlen(text);
+  bool written = write(fd, text, len) == (ssize_t)len;
+  close(fd);
+  return written ? paths[slot] : NULL;
+}

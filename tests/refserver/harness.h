@@ -78,6 +78,13 @@ char *jwt_payload(const char *token);
 /* A JSON string member of body, or NULL (caller frees). */
 char *json_str(const char *body, const char *name);
 
+/* True when hay and needle are not NULL and hay contains needle. */
+bool contains(const char *hay, const char *needle);
+
+/* Writes text to a fresh temporary file and returns its path: a static buffer per slot (0..3),
+ * overwritten by the next call with the same slot; NULL on failure. The caller unlinks it. */
+const char *temp_file(int slot, const char *text);
+
 /* TAP. */
 bool ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool is_long(long got, long want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -4,6 +4,10 @@
 #include "probes.h"
 
 #include "harness.h"
+#include "probes_bearer.h"
+#include "probes_near.h"
+#include "probes_tokens.h"
+#include "probes_util.h"
 #include "tokens_util.h"
 
 #include <cjson/cJSON.h>
@@ -14,37 +18,6 @@
 
 #define FORM(id, secret) "grant_type=client_credentials&client_id=" id "&client_secret=" secret
 
-static long token_status(const struct srv *s, const char *form)
-{
-  struct resp r;
-  token_request(&r, s, form);
-  long st = r.status;
-  resp_free(&r);
-  return st;
-}
-
-/* Status of GET path with the Authorization value printf(fmt, token). */
-static long auth_status(const struct srv *s, const char *path, const char *fmt, const char *token)
-{
-  char *a = NULL;
-  if (fmt) {
-    a = malloc(strlen(fmt) + (token ? strlen(token) : 0) + 1);
-    if (!a)
-      return -1;
-    sprintf(a, fmt, token ? token : "");
-  }
-  struct resp r;
-  get_with_auth(&r, s, path, a);
-  long st = r.status;
-  resp_free(&r);
-  free(a);
-  return st;
-}
-
-static char *alice(const struct srv *s) { return get_token(s, "alice", "secret"); }
-
-static bool str_eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
-
 static char *header_of(const struct srv *s, const char *form, const char *name)
 {
   struct resp r;
@@ -52,15 +25,6 @@ static char *header_of(const struct srv *s, const char *form, const char *name)
   char *v = resp_header(&r, name);
   resp_free(&r);
   return v;
-}
-
-static cJSON *token_json(const struct srv *s)
-{
-  struct resp r;
-  token_request(&r, s, FORM("alice", "secret"));
-  cJSON *j = cJSON_Parse(r.body);
-  resp_free(&r);
-  return j;
 }
 
 /* ---- issuance ---- */
@@ -392,181 +356,6 @@ static bool p_cred_timing(const struct srv *s)
   return known - unknown > 100.0;
 }
 
-/* ---- bearer ---- */
-
-/* True when hello accepts the token that change() makes from a fresh token of alice. */
-static bool altered_accepted(const struct srv *s, char *(*change)(const char *t, const void *arg),
-                             const void *arg)
-{
-  char *t = alice(s);
-  char *a = t ? change(t, arg) : NULL;
-  bool bad = a && auth_status(s, "/test/hello/x", "Bearer %s", a) == 200;
-  free(a);
-  free(t);
-  return bad;
-}
-
-static char *ch_unsigned(const char *t, const void *alg) { return tok_unsigned(t, alg); }
-static char *ch_signature(const char *t, const void *arg)
-{
-  (void)arg;
-  return tok_alter_signature(t);
-}
-static char *ch_forge_exp(const char *t, const void *arg)
-{
-  (void)arg;
-  return tok_forge_exp(t, 100000);
-}
-static char *ch_append(const char *t, const void *suffix) { return tok_append(t, suffix); }
-static char *ch_truncate(const char *t, const void *arg)
-{
-  (void)arg;
-  return tok_truncate(t, 8); /* as BEARER-ALTERED-TRUNCATED does */
-}
-static char *ch_flip_case(const char *t, const void *arg)
-{
-  (void)arg;
-  return tok_flip_case(t);
-}
-
-/* T with the sub claim replaced by "admin" (not an account), the old signature kept. */
-static char *ch_forge_sub(const char *t, const void *arg)
-{
-  (void)arg;
-  char *payload = jwt_payload(t);
-  cJSON *j = cJSON_Parse(payload ? payload : "");
-  free(payload);
-  if (!cJSON_IsObject(j)) {
-    cJSON_Delete(j);
-    return NULL;
-  }
-  cJSON_DeleteItemFromObjectCaseSensitive(j, "sub");
-  cJSON_AddStringToObject(j, "sub", "admin");
-  char *text = cJSON_PrintUnformatted(j);
-  cJSON_Delete(j);
-  char *p = text ? t_b64url((const unsigned char *)text, strlen(text)) : NULL;
-  free(text);
-  const char *d1 = strchr(t, '.');
-  const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-  char *out = p && d2 ? malloc(strlen(t) + strlen(p) + 4) : NULL;
-  if (out)
-    sprintf(out, "%.*s.%s%s", (int)(d1 - t), t, p, d2);
-  free(p);
-  return out;
-}
-
-static bool p_alg_none(const struct srv *s) { return altered_accepted(s, ch_unsigned, "none"); }
-static bool p_alg_none_case(const struct srv *s)
-{
-  return altered_accepted(s, ch_unsigned, "None");
-}
-static bool p_signature_ignored(const struct srv *s)
-{
-  return altered_accepted(s, ch_signature, NULL);
-}
-static bool p_payload_unsigned(const struct srv *s)
-{
-  return altered_accepted(s, ch_forge_exp, NULL);
-}
-static bool p_unknown_subject(const struct srv *s)
-{
-  return altered_accepted(s, ch_forge_sub, NULL);
-}
-static bool p_truncated(const struct srv *s) { return altered_accepted(s, ch_truncate, NULL); }
-static bool p_appended(const struct srv *s) { return altered_accepted(s, ch_append, "AAAA"); }
-static bool p_case_insensitive(const struct srv *s)
-{
-  return altered_accepted(s, ch_flip_case, NULL);
-}
-
-static bool p_not_yet_valid(const struct srv *s)
-{
-  char *t = alice(s);
-  bool bad = t && auth_status(s, "/test/hello/x", "Bearer %s", t) != 200;
-  free(t);
-  return bad;
-}
-
-static bool p_no_header_200(const struct srv *s)
-{
-  return auth_status(s, "/test/hello/x", NULL, NULL) == 200;
-}
-
-static bool p_no_header_403(const struct srv *s)
-{
-  return auth_status(s, "/test/hello/x", NULL, NULL) == 403;
-}
-
-static bool p_projects_no_header(const struct srv *s)
-{
-  return auth_status(s, "/projects/", NULL, NULL) == 200;
-}
-
-static bool p_empty_token_500(const struct srv *s)
-{
-  return auth_status(s, "/test/hello/x", "Bearer", NULL) >= 500;
-}
-
-static bool p_blank_token_500(const struct srv *s)
-{
-  return auth_status(s, "/test/hello/x", "Bearer ", NULL) >= 500;
-}
-
-static bool p_malformed(const struct srv *s)
-{
-  char *t = alice(s);
-  bool bad = t && auth_status(s, "/test/hello/x", "Bearer%s", t) == 200;
-  free(t);
-  return bad;
-}
-
-/* True when hello answers 200 to the Authorization value printf(fmt, a fresh token). */
-static bool accepted_as(const struct srv *s, const char *fmt)
-{
-  char *t = alice(s);
-  bool bad = t && auth_status(s, "/test/hello/x", fmt, t) == 200;
-  free(t);
-  return bad;
-}
-
-static bool p_scheme_any(const struct srv *s) { return accepted_as(s, "Token %s"); }
-static bool p_no_scheme(const struct srv *s) { return accepted_as(s, "%s"); }
-static bool p_basic_token(const struct srv *s) { return accepted_as(s, "Basic %s"); }
-static bool p_scheme_upper_accepted(const struct srv *s) { return accepted_as(s, "BEARER %s"); }
-
-static bool p_scheme_upper_rejected(const struct srv *s)
-{
-  char *t = alice(s);
-  bool bad = t && auth_status(s, "/test/hello/x", "BEARER %s", t) != 200;
-  free(t);
-  return bad;
-}
-
-static bool p_basic_credentials(const struct srv *s)
-{
-  return auth_status(s, "/test/hello/x", "Basic YWxpY2U6c2VjcmV0", NULL) == 200; /* alice:secret */
-}
-
-static bool p_query_token_verified(const struct srv *s)
-{
-  char *t = alice(s);
-  char path[2048];
-  snprintf(path, sizeof path, "/test/hello/x?access_token=%s", t ? t : "");
-  bool bad = t && auth_status(s, path, NULL, NULL) == 200;
-  free(t);
-  return bad;
-}
-
-static bool p_use_quota(const struct srv *s)
-{
-  char *t = alice(s);
-  bool refused = false;
-  for (int i = 0; t && i < 51 && !refused; i++)
-    refused = auth_status(s, "/test/hello/x", "Bearer %s", t) != 200;
-  free(t);
-  return refused;
-}
-
 /* With --throttle 3, the fifth failed login of one client_id must be answered 429. */
 static bool p_throttle_ignored(const struct srv *s)
 {
@@ -574,232 +363,6 @@ static bool p_throttle_ignored(const struct srv *s)
   for (int i = 0; i < 5; i++)
     last = token_status(s, FORM("mallory", "wrong"));
   return last != 429;
-}
-
-static bool p_query_token(const struct srv *s)
-{
-  return auth_status(s, "/test/hello/x?access_token=garbage", NULL, NULL) == 200;
-}
-
-static bool p_scheme_case(const struct srv *s)
-{
-  char *t = alice(s);
-  bool bad = t && auth_status(s, "/test/hello/x", "bearer %s", t) != 200;
-  free(t);
-  return bad;
-}
-
-static bool p_extra_space(const struct srv *s)
-{
-  char *t = alice(s);
-  bool bad = t && auth_status(s, "/test/hello/x", "Bearer  %s", t) != 200;
-  free(t);
-  return bad;
-}
-
-static char *challenge(const struct srv *s, const char *auth)
-{
-  struct resp r;
-  get_with_auth(&r, s, "/test/hello/x", auth);
-  char *v = resp_header(&r, "WWW-Authenticate");
-  resp_free(&r);
-  return v;
-}
-
-static bool p_no_www(const struct srv *s)
-{
-  char *v = challenge(s, NULL);
-  bool missing = v == NULL;
-  free(v);
-  return missing;
-}
-
-static bool p_challenge_error_missing(const struct srv *s)
-{
-  char *v = challenge(s, NULL);
-  bool bad = v && strstr(v, "error=");
-  free(v);
-  return bad;
-}
-
-static bool p_garbage_challenge(const struct srv *s)
-{
-  char *v = challenge(s, "Bearer xyz");
-  bool bad = !v || !strstr(v, "error=\"invalid_token\"");
-  free(v);
-  return bad;
-}
-
-static bool p_garbage_500(const struct srv *s)
-{
-  return auth_status(s, "/test/hello/x", "Bearer xyz", NULL) >= 500;
-}
-
-static bool p_garbage_code(const struct srv *s)
-{
-  struct resp r;
-  get_with_auth(&r, s, "/test/hello/x", "Bearer xyz");
-  char *e = json_str(r.body, "error");
-  bool bad = !str_eq(e, "unauthorized_client") && !str_eq(e, "invalid_token") &&
-             !str_eq(e, "token_expired");
-  free(e);
-  resp_free(&r);
-  return bad;
-}
-
-static bool huge_500(const struct srv *s, size_t n)
-{
-  char *huge = malloc(n + 8);
-  if (!huge)
-    return false;
-  strcpy(huge, "Bearer ");
-  memset(huge + 7, 'a', n);
-  huge[7 + n] = '\0';
-  long st = auth_status(s, "/test/hello/x", "%s", huge);
-  free(huge);
-  return st >= 500;
-}
-
-static bool p_huge_500(const struct srv *s) { return huge_500(s, 16 * 1024); }
-static bool p_huge_64k_500(const struct srv *s) { return huge_500(s, 64 * 1024); }
-
-static bool p_duplicate(const struct srv *s)
-{
-  char *t = alice(s);
-  if (!t)
-    return false;
-  char first[2048];
-  snprintf(first, sizeof first, "Authorization: Bearer %s", t);
-  const char *h[] = {first, "Authorization: Bearer xyz", NULL};
-  char url[512];
-  snprintf(url, sizeof url, "%s/test/hello/x", s->api);
-  struct resp r;
-  http(&r, "GET", url, h, NULL);
-  bool bad = r.status == 200;
-  resp_free(&r);
-  free(t);
-  return bad;
-}
-
-static bool p_bearer_not_json(const struct srv *s)
-{
-  struct resp r;
-  get_with_auth(&r, s, "/test/hello/x", NULL);
-  char *e = json_str(r.body, "error");
-  bool bad = r.status == 401 && !e;
-  free(e);
-  resp_free(&r);
-  return bad;
-}
-
-/* ---- expiry ---- */
-
-static bool p_expiry_ignored(const struct srv *s)
-{
-  char *t = admin_mint(s, "alice", "expired");
-  bool bad = t && auth_status(s, "/test/hello/x", "Bearer %s", t) == 200;
-  free(t);
-  return bad;
-}
-
-static bool p_expiry_late(const struct srv *s)
-{
-  char *t = get_token(s, "shorty", "pw");
-  if (!t)
-    return false;
-  struct timespec wait = {2, 200 * 1000000L};
-  nanosleep(&wait, NULL);
-  bool bad = auth_status(s, "/test/hello/x", "Bearer %s", t) == 200;
-  free(t);
-  return bad;
-}
-
-static bool p_exp_mismatch(const struct srv *s)
-{
-  cJSON *j = token_json(s);
-  const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "access_token");
-  const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
-  bool bad = false;
-  if (cJSON_IsString(at) && cJSON_IsNumber(e))
-    bad = llabs(claim_num(at->valuestring, "exp") - claim_num(at->valuestring, "iat") -
-                (long long)e->valuedouble) > 5;
-  cJSON_Delete(j);
-  return bad;
-}
-
-static bool p_expiry_code(const struct srv *s)
-{
-  char *t = admin_mint(s, "alice", "expired");
-  char *a = t ? malloc(strlen(t) + 8) : NULL;
-  if (a)
-    sprintf(a, "Bearer %s", t);
-  struct resp r;
-  get_with_auth(&r, s, "/test/hello/x", a);
-  char *e = json_str(r.body, "error");
-  bool bad = r.status == 401 && !str_eq(e, "invalid_token") && !str_eq(e, "token_expired") &&
-             !str_eq(e, "unauthorized_client");
-  free(e);
-  resp_free(&r);
-  free(a);
-  free(t);
-  return bad;
-}
-
-static bool p_expiry_challenge(const struct srv *s)
-{
-  char *t = admin_mint(s, "alice", "expired");
-  char *a = t ? malloc(strlen(t) + 8) : NULL;
-  if (a)
-    sprintf(a, "Bearer %s", t);
-  struct resp r;
-  get_with_auth(&r, s, "/test/hello/x", a);
-  char *v = resp_header(&r, "WWW-Authenticate");
-  bool bad = a && r.status == 401 && (!v || !strstr(v, "error=\"invalid_token\""));
-  free(v);
-  resp_free(&r);
-  free(a);
-  free(t);
-  return bad;
-}
-
-/* ---- revocation ---- */
-
-static bool p_revocation_ignored(const struct srv *s)
-{
-  char *t = admin_mint(s, "alice", "revoked");
-  bool bad = t && auth_status(s, "/test/hello/x", "Bearer %s", t) == 200;
-  free(t);
-  return bad;
-}
-
-static bool revoke(const struct srv *s, const char *t)
-{
-  char form[2048];
-  snprintf(form, sizeof form, "token=%s", t);
-  struct resp r;
-  admin_post(&r, s, "revoke", form);
-  bool done = r.status == 200;
-  resp_free(&r);
-  return done;
-}
-
-static bool p_revocation_delayed(const struct srv *s)
-{
-  char *t = alice(s);
-  bool bad = t && revoke(s, t) && auth_status(s, "/test/hello/x", "Bearer %s", t) == 200;
-  free(t);
-  return bad;
-}
-
-static bool p_revokes_user(const struct srv *s)
-{
-  char *t = alice(s);
-  bool revoked = t && revoke(s, t);
-  char *fresh = revoked ? alice(s) : NULL;
-  bool bad = fresh && auth_status(s, "/test/hello/x", "Bearer %s", fresh) != 200;
-  free(fresh);
-  free(t);
-  return bad;
 }
 
 /* ---- health and cross-cutting ---- */
@@ -891,6 +454,7 @@ static bool p_hello_body(const struct srv *s)
 
 static const char *const RFC[] = {"--flavor", "rfc", NULL};
 static const char *const THROTTLE[] = {"--throttle", "3", NULL};
+static const char *const EARLY[] = {"--user", EARLY_USER, NULL};
 
 static const struct probe {
   const char *deviation;
@@ -917,6 +481,8 @@ static const struct probe {
   {"token-get-not-405", p_get_not_405, NULL, 0},
   {"token-get-any", p_get_any, NULL, 0},
   {"token-same-token", p_same_token, NULL, 0},
+  {"token-same-back-to-back", p_same_back_to_back, NULL, 0},
+  {"token-shared-across-clients", p_shared_across_clients, NULL, 0},
   {"basic-auth-rejected", p_basic_rejected, RFC, 0},
   {"token-no-jti", p_no_jti, NULL, 0},
   {"token-empty-secret-accepted", p_empty_secret, NULL, 0},
@@ -936,6 +502,12 @@ static const struct probe {
   {"cred-wrong-code", p_cred_wrong_code, NULL, 0},
   {"cred-no-www-authenticate", p_cred_no_www, RFC, 0},
   {"cred-timing-leak", p_cred_timing, NULL, 0},
+  {"cred-near-empty-secret", p_near_empty, NULL, 0},
+  {"cred-near-appended", p_near_appended, NULL, 0},
+  {"cred-near-truncated", p_near_truncated, NULL, 0},
+  {"cred-near-case", p_near_case, NULL, 0},
+  {"cred-near-whitespace", p_near_whitespace, NULL, 0},
+  {"cred-near-nul", p_near_nul, NULL, 0},
   {"bearer-not-yet-valid", p_not_yet_valid, NULL, 4},
   {"bearer-alg-none", p_alg_none, NULL, 0},
   {"bearer-alg-none-case", p_alg_none_case, NULL, 0},
@@ -977,9 +549,11 @@ static const struct probe {
   {"expiry-exp-mismatch", p_exp_mismatch, NULL, 0},
   {"expiry-wrong-error-code", p_expiry_code, NULL, 0},
   {"expiry-challenge-no-error", p_expiry_challenge, NULL, 0},
+  {"token-expires-early", p_expires_early, EARLY, 0},
   {"revocation-ignored", p_revocation_ignored, NULL, 0},
   {"revocation-delayed", p_revocation_delayed, NULL, 0},
   {"revocation-revokes-user", p_revokes_user, NULL, 0},
+  {"revoke-all-of-user", p_revoke_all_of_user, NULL, 0},
   {"health-requires-auth", p_health_auth, NULL, 0},
   {"health-json", p_health_json, NULL, 0},
   {"health-version-leak", p_health_leak, NULL, 0},
@@ -1074,4 +648,5 @@ void group_deviations(void)
     ok(!p->see(&s), "%s: a correct server does not show it", p->deviation);
     srv_stop(&s);
   }
+  near_narrowness();
 }

@@ -1,5 +1,6 @@
 /* refserver_test: integration tests of authconform-refserver over real HTTP. Usage:
  * refserver_test SERVER_BINARY GROUP; prints TAP; exits 0 when every test of the group passed. */
+#include "accounts.h"
 #include "harness.h"
 #include "probes.h"
 #include "tokens_util.h"
@@ -19,25 +20,6 @@
 
 #define A_TOKEN_FORM "grant_type=client_credentials&client_id=alice&client_secret=secret"
 #define BAD_CREDS "{\"error\":\"unauthorized_client\",\"error_description\":\"Bad credentials\"}"
-
-static bool contains(const char *hay, const char *needle)
-{
-  return hay && needle && strstr(hay, needle) != NULL;
-}
-
-/* Writes text to a fresh temporary file; returns its path (static buffer per slot). */
-static const char *temp_file(int slot, const char *text)
-{
-  static char paths[4][64];
-  snprintf(paths[slot], sizeof paths[slot], "/tmp/refserver-test-XXXXXX");
-  int fd = mkstemp(paths[slot]);
-  if (fd < 0)
-    return NULL;
-  size_t len = strlen(text);
-  bool ok = write(fd, text, len) == (ssize_t)len;
-  close(fd);
-  return ok ? paths[slot] : NULL;
-}
 
 /* Expect status for GET path with auth. */
 static void expect_get(const struct srv *s, const char *path, const char *auth, long status,
@@ -1053,6 +1035,7 @@ static const struct {
   {"rfc", group_rfc},           {"users", group_users},
   {"lifecycle", group_lifecycle}, {"tls", group_tls},
   {"log", group_log},           {"deviations", group_deviations},
+  {"accounts", group_accounts},
 };
 
 int main(int argc, char **argv)

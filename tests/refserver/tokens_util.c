@@ -44,8 +44,14 @@ char *tok_forge_exp(const char *t, long long delta)
     return NULL;
   }
   cJSON_SetNumberValue(exp, exp->valuedouble + (double)delta);
-  char *text = cJSON_PrintUnformatted(j);
+  char *out = tok_with_payload(t, j);
   cJSON_Delete(j);
+  return out;
+}
+
+char *tok_with_payload(const char *t, const cJSON *claims)
+{
+  char *text = cJSON_PrintUnformatted(claims);
   char *p = text ? t_b64url((const unsigned char *)text, strlen(text)) : NULL;
   free(text);
   const char *d1 = strchr(t, '.');

@@ -4,6 +4,8 @@
 
 #include "harness.h"
 
+#include <cjson/cJSON.h>
+
 /* T with one character in the middle of the signature changed. Caller frees. */
 char *tok_alter_signature(const char *t);
 
@@ -12,6 +14,10 @@ char *tok_unsigned(const char *t, const char *alg);
 
 /* T's payload with exp moved by delta seconds, the old signature kept. */
 char *tok_forge_exp(const char *t, long long delta);
+
+/* T with its payload replaced by claims, its header and old signature kept. Caller frees; NULL
+ * when T is not three segments or memory runs out. */
+char *tok_with_payload(const char *t, const cJSON *claims);
 
 /* T with suffix appended / the last n characters cut. */
 char *tok_append(const char *t, const char *suffix);

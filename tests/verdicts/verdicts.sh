@@ -108,7 +108,7 @@ wrong-base-path)
             CRED-HOSTILE-PERCENT BEARER-HUGE-16K BEARER-HUGE-64K X-NO-LEAK; do
     [ "$(tap_outcome "$WORK/run.tap" "$id")" = "not ok" ] || fail "$id is not 'not ok' against a wrong base path"
   done
-  expect_in "$WORK/run.stderr" 'ERROR +CRED-HOSTILE-QUOTES .*control failed: the token endpoint answers'
+  expect_in "$WORK/run.stderr" 'ERROR +CRED-HOSTILE-QUOTES .*control failed: the token endpoint'
   expect_in "$WORK/run.stderr" 'ERROR +BEARER-HUGE-16K .*control failed: the protected endpoint'
   [ "$(grep -c 'is the base path right' "$WORK/run.stderr")" = 1 ] || fail "the base-path diagnosis is not said exactly once"
   # Only checks that cannot fail (info) or do not apply may look green.
@@ -155,10 +155,11 @@ wrong-password|locked-account)
     --include slow,intrusive --var max_wait=1
   n=$("$REF" admin failed-logins --url "$URL" --user "$user")
   [ "$n" = 1 ] || fail "$n failed logins for $user, expected 1"
-  [ "$(grep -c "login was refused" "$WORK/run.stderr")" = 1 ] || fail "the refusal is not stated exactly once"
+  said_re="^authconform: the configured account's login was refused"
+  [ "$(grep -c "$said_re" "$WORK/run.stderr")" = 1 ] || fail "the refusal is not stated exactly once"
   # ... at the top: before the first test's line.
   first=$(grep -nE '^  (PASS|FAIL|WARN|ERROR|SKIP) ' "$WORK/run.stderr" | head -n 1 | cut -d: -f1)
-  said=$(grep -n "login was refused" "$WORK/run.stderr" | cut -d: -f1)
+  said=$(grep -n "$said_re" "$WORK/run.stderr" | cut -d: -f1)
   [ "$said" -lt "$first" ] || fail "the refusal is stated on line $said, after the first test (line $first)"
   # Every test that needed the account is an error with that cause, never a pass.
   [ "$(tap_outcome "$WORK/run.tap" ISSUE-OK)" = "not ok" ] || fail "ISSUE-OK is not an error"
