@@ -94,6 +94,9 @@ void ac_run_info_fill(ac_run_info *info, const ac_model *m, const ac_config *cfg
         info->include = &cfg->include;
         info->ids = &cfg->ids;
         info->shard = cfg->shard;
+        info->allow_skip = &cfg->allow_skip;
+        info->allow_incomplete = cfg->allow_incomplete;
+        info->coverage = true;
         info->fail_fast = cfg->fail_fast;
         info->run_deadline_s = cfg->run_deadline_s;
     }

@@ -78,6 +78,7 @@ void ac_coverage_add(ac_coverage *c, const ac_test_result *t, const ac_strlist *
     g->reason = ac_strdup(t->reason ? t->reason : "skipped");
     g->kind = k;
     g->allowed = allow_all || allowed_by(t, allow_skip);
+    g->missing_var = t->missing_var ? ac_strdup(t->missing_var) : NULL;
     if (!g->allowed) c->incomplete = true;
     if (t->missing_var && !ac_strlist_contains(&c->missing, t->missing_var)) ac_strlist_push(&c->missing, t->missing_var);
 }
@@ -88,6 +89,7 @@ void ac_coverage_free(ac_coverage *c)
     for (size_t i = 0; i < c->n_gaps; i++) {
         free(c->gaps[i].id);
         free(c->gaps[i].reason);
+        free(c->gaps[i].missing_var);
     }
     free(c->gaps);
     ac_strlist_free(&c->missing);
@@ -114,6 +116,13 @@ char *ac_coverage_line(const ac_coverage *c)
     }
     if (allowed) {
         ac_buf_printf(&b, "%s%zu allowed to be missing", sep, allowed);
+        sep = ", ";
+    }
+    /* Tests the run never reached (it stopped early) are neither judged nor gaps: count them,
+     * so the parts add up to the total. */
+    size_t accounted = c->must_judged + c->must_na + c->n_gaps;
+    if (c->must_selected > accounted) {
+        ac_buf_printf(&b, "%s%zu not run", sep, c->must_selected - accounted);
         sep = ", ";
     }
     if (*sep == ',') ac_buf_putc(&b, ')');
