@@ -156,7 +156,7 @@ structure)
         n=$((n + 1))
     done
     [ "$n" -gt 0 ] || fail "no TAP sample written"
-    for f in *.tap *.xml *.txt; do
+    for f in *.tap *.xml *.txt *.json; do
         iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1 || fail "$f is not valid UTF-8"
         if LC_ALL=C grep -q "$(printf '[\001-\010\013\014\016-\037\177]')" "$f"; then
             fail "$f contains a raw control character"

@@ -395,9 +395,10 @@ static char *console_run(bool strict, bool color, const ac_test_result *ts, size
     ck_assert_int_eq(r->begin(r, &info, &err), 0);
     for (size_t i = 0; i < n; i++) ck_assert_int_eq(r->test(r, &ts[i], i + 1, &err), 0);
     ac_run_summary sum;
-    samples_summary(ts, n, &sum);
+    samples_summary(ts, n, NULL, false, &sum);
     ck_assert_int_eq(r->end(r, &sum, &err), 0);
     r->destroy(r);
+    samples_summary_free(&sum);
     fclose(f);
     char *s = slurp(path);
     free(path);
