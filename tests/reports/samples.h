@@ -438,7 +438,9 @@ static const sample_file SAMPLE_FILES[] = {
     { "reports-bail-13.tap", 't', 13, true, false, 'f' },
     { "reports-bail.xml", 'j', 14, true, false, 'f' },
     { "reports-bail-console.txt", 'c', 14, true, false, 'f' },
+    { "reports-incomplete-console.txt", 'c', 14, false, false, 'i' },
     { "reports-incomplete.json", 'r', 14, false, false, 'i' },
+    { "reports-complete-console.txt", 'c', 14, false, false, 'c' },
     { "reports-complete.json", 'r', 14, false, false, 'c' },
 };
 #define SAMPLE_N_FILES (sizeof SAMPLE_FILES / sizeof SAMPLE_FILES[0])

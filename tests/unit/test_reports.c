@@ -411,17 +411,27 @@ START_TEST(test_console_closing_line)
 {
     ac_test_result *ts;
     size_t n = samples_build(&ts);
-    /* 3 pass, 3 fail, 3 warn, 1 error, 1 skip, 1 not run. */
+    /* 3 pass, 3 fail, 3 warn, 1 error, 1 skip, 1 not run. The summary line uses the numbers
+     * of the closing line and says what they are made of; the closing line ends the output. */
     char *s = console_run(false, false, ts, n);
-    ck_assert_ptr_nonnull(strstr(s, "\n12 tests: 3 passed, 3 failed, 3 warnings, 1 errors, 1 skipped, 1 not run (0.00 s)\n"
-                                    "6 passed, 5 failed, 1 skipped\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\n12 tests in 0.00 s: 6 passed (3 with warnings), 5 failed (3 failures, 1 error, "
+                                    "1 not run), 1 skipped; 6 of 8 must-level tests judged (1 not judged, 1 not run)\n"
+                                    "INCOMPLETE: 1 must-level test not judged\n"));
+    ck_assert(ac_str_endswith(s, "\n6 passed, 5 failed, 1 skipped\n"));
     ck_assert_ptr_null(strchr(s, '\033'));
     free(s);
     s = console_run(true, true, ts, n);
-    ck_assert_ptr_nonnull(strstr(s, "\n3 passed, 8 failed, 1 skipped\n"));
+    ck_assert_ptr_nonnull(strstr(s, " 3 passed, 8 failed (3 failures, 3 should-level under --strict, 1 error, 1 not run), "));
+    ck_assert(ac_str_endswith(s, "\n3 passed, 8 failed, 1 skipped\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\033[33mINCOMPLETE: 1 must-level test not judged\033[0m\n"));
     ck_assert_ptr_nonnull(strstr(s, "\033[32mPASS \033[0m TOKEN-OK"));
     /* The hostile ESC in a message is made visible even when colours are on. */
     ck_assert_ptr_nonnull(strstr(s, "body contains \\x1b[31m<script>"));
+    free(s);
+    /* One test is "1 test". */
+    s = console_run(false, false, ts, 1);
+    ck_assert_ptr_nonnull(strstr(s, "\n1 test in 0.00 s: 1 passed, 0 failed, 0 skipped; 1 of 1 must-level test judged\n"
+                                    "1 passed, 0 failed\n"));
     free(s);
     samples_free(ts, n);
 }
