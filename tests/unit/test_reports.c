@@ -250,6 +250,7 @@ static void run_info(ac_run_info *info, size_t planned)
     info->profile = "documented";
     info->tap_version = 14;
     info->planned = planned;
+    info->coverage = true;
 }
 
 START_TEST(test_tap_streams_and_empty_plan)
@@ -268,13 +269,23 @@ START_TEST(test_tap_streams_and_empty_plan)
     ck_assert_int_eq(r->test(r, &ts[0], 1, &err), 0);
     /* Streaming: the point is in the file before the run ends. */
     char *mid = slurp(path);
-    ck_assert_str_eq(mid, "TAP version 14\n1..2\nok 1 - TOKEN-OK valid credentials get a token\n");
+    /* The plan counts the coverage point that follows the tests. */
+    ck_assert_str_eq(mid, "TAP version 14\n1..3\nok 1 - TOKEN-OK valid credentials get a token\n");
     free(mid);
-    ac_run_summary sum = { .total = 1 };
+    ck_assert_int_eq(r->test(r, &ts[1], 2, &err), 0);
+    ac_run_summary sum = { .total = 2 };
+    ac_coverage_add(&sum.coverage, &ts[0], NULL, false);
+    ac_coverage_add(&sum.coverage, &ts[1], NULL, false);
     ck_assert_int_eq(r->end(r, &sum, &err), 0);
     r->destroy(r);
+    ac_coverage_free(&sum.coverage);
+    char *all = slurp(path);
+    ck_assert(ac_str_endswith(all, "\nok 3 - coverage\n  ---\n  message: \"2 of 2 must-level tests judged\"\n"
+                                   "  severity: info\n  must_selected: 2\n  must_judged: 2\n"
+                                   "  must_not_applicable: 0\n  ...\n"));
+    free(all);
 
-    /* A run with nothing selected is a valid skipped stream. */
+    /* A run with nothing selected is a valid skipped stream, without a coverage point. */
     r = ac_report_tap_new(path, &o, &err);
     run_info(&info, 0);
     ck_assert_int_eq(r->begin(r, &info, &err), 0);
