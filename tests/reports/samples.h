@@ -440,10 +440,12 @@ static const sample_file SAMPLE_FILES[] = {
     { "reports-bail-console.txt", 'c', 14, true, false, 'f' },
     { "reports-incomplete-14.tap", 't', 14, false, false, 'i' },
     { "reports-incomplete-13.tap", 't', 13, false, false, 'i' },
+    { "reports-incomplete.xml", 'j', 14, false, false, 'i' },
     { "reports-incomplete-console.txt", 'c', 14, false, false, 'i' },
     { "reports-incomplete.json", 'r', 14, false, false, 'i' },
     { "reports-complete-14.tap", 't', 14, false, false, 'c' },
     { "reports-complete-13.tap", 't', 13, false, false, 'c' },
+    { "reports-complete.xml", 'j', 14, false, false, 'c' },
     { "reports-complete-console.txt", 'c', 14, false, false, 'c' },
     { "reports-complete.json", 'r', 14, false, false, 'c' },
 };

@@ -42,8 +42,19 @@ junit)
     done
     [ "$n" -gt 0 ] || fail "no JUnit sample written"
     # The shape consumers read: counts on testsuites, properties first in each testsuite.
-    grep -q '<testsuites name="authconform" tests="12" failures="4" errors="2"' reports-full.xml ||
+    # The coverage test case counts: one more test, and a failure when the run is incomplete.
+    grep -q '<testsuites name="authconform" tests="13" failures="5" errors="2"' reports-full.xml ||
         fail "reports-full.xml: unexpected testsuites counts"
+    grep -q '<testsuites name="authconform" tests="10" failures="1" errors="0"' reports-incomplete.xml ||
+        fail "reports-incomplete.xml: unexpected testsuites counts"
+    grep -q '<testsuites name="authconform" tests="5" failures="0" errors="0"' reports-complete.xml ||
+        fail "reports-complete.xml: unexpected testsuites counts"
+    for f in *.xml; do
+        [ "$(grep -c '<testcase classname="authconform" name="coverage"' "$f")" = 1 ] ||
+            fail "$f: not exactly one coverage test case"
+    done
+    grep -q '<failure message="INCOMPLETE: 5 must-level tests not judged" type="incomplete">' reports-incomplete.xml ||
+        fail "reports-incomplete.xml: the coverage test case does not fail"
     grep -q 'property name="stopped_early"' reports-bail.xml ||
         fail "reports-bail.xml: the bail-out reason is missing"
     grep -q 'CDATA' ./*.xml && fail "CDATA found"
