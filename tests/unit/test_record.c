@@ -576,6 +576,10 @@ START_TEST(test_html_writer)
     ck_assert_ptr_nonnull(strstr(html, "<a href=\"#t-TOKEN-BADPW\">"));
     /* 3 fail, 1 error, 1 not run, and the warning of the test run with --strict */
     ck_assert_ptr_nonnull(strstr(html, "FAILED: 6 tests failed"));
+    /* Failed and incomplete: the gap is listed under the FAILED banner. */
+    ck_assert_ptr_nonnull(strstr(html, "<p class=\"also\">INCOMPLETE: 1 must-level test not judged</p>"));
+    ck_assert_ptr_nonnull(strstr(html, "<a href=\"#t-BEARER-THROWAWAY\">BEARER-THROWAWAY</a> (not-configured): "));
+    ck_assert_ptr_nonnull(strstr(html, "id=\"coverage\" class=\"cov-incomplete\" data-complete=\"false\""));
     /* Exactly one script element: the filters. */
     ck_assert_uint_eq(count(html, "<script>"), 1);
     free(html);
@@ -583,6 +587,67 @@ START_TEST(test_html_writer)
     free(tmp);
     remove_tree(dir);
     free(dir);
+}
+END_TEST
+
+/* The HTML report of the incomplete and the complete sample runs: the banner's verdict, each
+ * missing variable named once in the gaps, the accepted gaps. */
+static char *html_of(char run)
+{
+    char *dir = make_tmpdir();
+    char *err = NULL;
+    ac_test_result *ts;
+    ac_strlist allow = { 0 };
+    size_t n = run == 'i' ? samples_build_incomplete(&ts, &allow) : samples_build_complete(&ts);
+    char *path = ac_sprintf("%s/report.html", dir);
+    ac_report_opts o = det_opts();
+    ac_reporter *r = ac_report_html_new(path, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(samples_drive(r, ts, n, n, NULL, 14, &allow, run == 'c', &err), 0);
+    char *html = slurp(path, NULL);
+    ac_strlist_free(&allow);
+    samples_free(ts, n);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+    return html;
+}
+
+/* The part of the page between two markers (the banner's gaps), as a new string. */
+static char *between(const char *s, const char *from, const char *to)
+{
+    const char *a = strstr(s, from);
+    ck_assert_ptr_nonnull(a);
+    const char *b = strstr(a, to);
+    ck_assert_ptr_nonnull(b);
+    return ac_strndup(a, (size_t)(b - a));
+}
+
+START_TEST(test_html_coverage)
+{
+    char *html = html_of('i');
+    ck_assert_ptr_nonnull(strstr(html, "<div class=\"verdict v-incomplete\" id=\"verdict\">"
+                                       "INCOMPLETE: 5 must-level tests not judged</div>"));
+    ck_assert_ptr_null(strstr(html, "PASSED"));
+    char *gaps = between(html, "<div id=\"gaps\">", "</header>");
+    ck_assert_uint_eq(count(gaps, "APINIZER_USERNAME"), 2);   /* once not judged, once accepted */
+    ck_assert_uint_eq(count(gaps, "APINIZER_EXPIRED_TOKEN"), 1);
+    ck_assert_ptr_nonnull(strstr(gaps, "<a href=\"#t-BEARER-OK\">BEARER-OK</a>, <a href=\"#t-BEARER-ALG-NONE\">"));
+    ck_assert_ptr_nonnull(strstr(gaps, "<a href=\"#t-CRED-LOCKOUT\">CRED-LOCKOUT</a> (rate-limited): "));
+    ck_assert_ptr_nonnull(strstr(gaps, "--allow-skip ID|TAG or --allow-incomplete"));
+    ck_assert_ptr_nonnull(strstr(gaps, "<p class=\"allowed\">allowed to be missing (--allow-skip revocation):</p>"));
+    ck_assert_ptr_null(strstr(gaps, "X-HTTPS"));   /* not applicable is no gap */
+    free(gaps);
+    ck_assert_ptr_nonnull(strstr(html, "coverage: 1 of 8 must-level tests judged (1 not applicable, 5 not judged, "
+                                       "1 allowed to be missing)</p>"));
+    free(html);
+
+    html = html_of('c');
+    ck_assert_ptr_nonnull(strstr(html, "PASSED: every must-level check passed (1 test allowed to be missing)</div>"));
+    ck_assert_ptr_null(strstr(html, "INCOMPLETE"));
+    ck_assert_ptr_nonnull(strstr(html, "<p class=\"allowed\">allowed to be missing (--allow-incomplete):</p>"));
+    ck_assert_ptr_nonnull(strstr(html, "data-complete=\"true\""));
+    free(html);
 }
 END_TEST
 
@@ -594,6 +659,7 @@ static Suite *record_suite(void)
     tcase_add_test(tc, test_json_open_error);
     tcase_add_test(tc, test_json_abandoned);
     tcase_add_test(tc, test_html_writer);
+    tcase_add_test(tc, test_html_coverage);
     suite_add_tcase(s, tc);
     tc = tcase_create("reader");
     tcase_add_loop_test(tc, test_record_invalid, 0, (int)(sizeof BAD / sizeof BAD[0]));
