@@ -50,11 +50,18 @@ stop_server() {
   SERVER_PID=""
 }
 
-# run_bundled EXPECTED_EXIT|any PREFIX ARGS... : the bundled suite against the server, stderr in
-# PREFIX.stderr, TAP in PREFIX.tap
+# run_bundled EXPECTED_EXIT|any PREFIX ARGS... : the bundled suite against the server with every
+# variable a loopback target can have (like scripts/main-job, without the throwaway account of
+# --include intrusive), so a conformant server gives a complete run; stderr in PREFIX.stderr,
+# TAP in PREFIX.tap
 run_bundled() {
   local want=$1 prefix=$2; shift 2
+  local expired revoked
+  expired=$("$REF" admin mint --url "$TARGET" --username alice --kind expired) || fail "mint an expired token"
+  revoked=$("$REF" admin mint --url "$TARGET" --username alice --kind revoked) || fail "mint a revoked token"
   APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD \
+  APINIZER_EXPIRED_TOKEN=$expired APINIZER_REVOKED_TOKEN=$revoked \
+  APINIZER_REVOKE_COMMAND="'$REF' admin revoke --url $TARGET" \
     "$AC" --target "$TARGET/apiops" --tap "$prefix.tap" "$@" >"$prefix.stdout" 2>"$prefix.stderr"
   local got=$?
   if [ "$want" != any ] && [ "$got" != "$want" ]; then
@@ -75,6 +82,72 @@ PY
   elif [ -n "${CI:-}" ]; then fail "python3-jsonschema missing (run scripts/setup --tests)"; fi
 }
 
+# run_unconfigured EXPECTED_EXIT PREFIX [VAR=VALUE...] -- ARGS... : the bundled suite with none of
+# the suite's variables set in the environment except the given ones, every report written
+# (PREFIX.tap .xml .json .html, console in PREFIX.stderr)
+run_unconfigured() {
+  local want=$1 prefix=$2; shift 2
+  local -a sets=() unsets=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do sets+=("$1"); shift; done
+  [ "${1:-}" = -- ] && shift
+  local v
+  for v in $(env | sed -n 's/^\(APINIZER_[A-Z_]*\|AUTHCONFORM_ALLOW_SKIP\)=.*/\1/p'); do unsets+=(-u "$v"); done
+  env "${unsets[@]}" "${sets[@]}" "$AC" --target "$TARGET/apiops" --tap "$prefix.tap" --junit "$prefix.xml" \
+    --json "$prefix.json" --html "$prefix.html" "$@" >"$prefix.stdout" 2>"$prefix.stderr"
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    echo "--- stderr"; cat "$prefix.stderr"
+    fail "unconfigured suite: exit code $got, expected $want (${sets[*]} $*)"
+  fi
+}
+
+# The console's summary: from the line "N tests in" to the end.
+summary_of() { sed -n '/^[0-9]* tests\{0,1\} in [0-9.]* s: /,$p' "$1"; }
+
+# count_in FILE STRING: how many times STRING occurs in FILE.
+count_in() { grep -oF -- "$2" "$1" | wc -l; }
+
+# A TAP stream's coverage point: the last test point, named exactly "coverage", numbered as the
+# plan's last; prints "ok" or "not ok".
+tap_coverage() {
+  awk '/^1\.\.[0-9]+/ { split($0, p, /\.\./); plan = p[2] + 0 }
+       /^(not )?ok [0-9]+/ { last = $0 }
+       END {
+         if (!match(last, /^(not )?ok [0-9]+ - coverage$/)) { print "last point is not coverage: " last; exit 1 }
+         n = last; sub(/^(not )?ok /, "", n); sub(/ .*/, "", n)
+         if (n + 0 != plan) { print "coverage is point " n ", the plan ends at " plan; exit 1 }
+         print (last ~ /^not ok/) ? "not ok" : "ok"
+       }' "$1"
+}
+
+# validate_files TAP JUNIT: both formats with the consumers: xmllint against junit-10.xsd,
+# tap-parser --strict (TAP 14) and prove (the stream as TAP 13; after a Bail out! the plan is
+# short on purpose, so "Bad plan" is the one parse error allowed there).
+validate_files() {
+  local schema="$TOP/../shared/schemas/junit-10.xsd"
+  [ -f "$schema" ] || schema="$TOP/tests/schemas/junit-10.xsd"
+  if command -v xmllint >/dev/null; then
+    xmllint --noout --schema "$schema" "$2" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "$2: JUnit invalid"; }
+  elif [ -n "${CI:-}" ]; then fail "xmllint missing"; fi
+  local tp="$TOP/.tools/node_modules/.bin/tap-parser"
+  if [ -x "$tp" ]; then
+    "$tp" --strict -j 0 <"$1" >"$WORK/parsed.json" 2>&1 || true
+    ! grep -q '"tapError":"' "$WORK/parsed.json" || { cat "$WORK/parsed.json"; fail "$1: TAP 14 invalid"; }
+  elif [ -n "${CI:-}" ]; then fail "tap-parser missing (run scripts/setup --tests)"; fi
+  if command -v prove >/dev/null; then
+    sed '1s/^TAP version 14$/TAP version 13/' "$1" >"$WORK/v13.tap"
+    prove --exec cat "$WORK/v13.tap" >"$WORK/prove.out" 2>&1
+    local errs
+    errs=$(grep 'Parse errors' "$WORK/prove.out")
+    if [ -n "$errs" ] && ! { grep -q '^Bail out!' "$1" && ! grep -v 'Parse errors: Bad plan\.' <<<"$errs" | grep -q .; }; then
+      cat "$WORK/prove.out"; fail "$1: prove reports parse errors"
+    fi
+  elif [ -n "${CI:-}" ]; then fail "prove missing"; fi
+}
+
+# record_field FILE EXPR: a Python expression over the record `r`, printed.
+record_field() { /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+
 expect_in() {   # FILE REGEX [what]
   grep -Eq -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "${3:-$1} lacks /$2/"; }
 }
@@ -83,16 +156,7 @@ expect_not_in() {
 }
 
 validate_reports() {
-  local schema="$TOP/../shared/schemas/junit-10.xsd"
-  [ -f "$schema" ] || schema="$TOP/tests/schemas/junit-10.xsd"
-  if command -v xmllint >/dev/null; then
-    xmllint --noout --schema "$schema" "$WORK/out.xml" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "JUnit invalid"; }
-  elif [ -n "${CI:-}" ]; then fail "xmllint missing"; fi
-  local tp="$TOP/.tools/node_modules/.bin/tap-parser"
-  if [ -x "$tp" ]; then
-    "$tp" --strict -j 0 <"$WORK/out.tap" >"$WORK/parsed.json" 2>&1 || true
-    ! grep -q '"tapError":"' "$WORK/parsed.json" || { cat "$WORK/parsed.json"; fail "TAP 14 invalid"; }
-  elif [ -n "${CI:-}" ]; then fail "tap-parser missing (run scripts/setup --tests)"; fi
+  validate_files "$WORK/out.tap" "$WORK/out.xml"
   # No secret may reach any output.
   for f in "$WORK/out.tap" "$WORK/out.xml" "$WORK/stderr" "$WORK/stdout"; do
     expect_not_in "$f" "$PASSWORD" "$f (password leak)"
@@ -102,9 +166,13 @@ validate_reports() {
 case "$SCENARIO" in
 pass)
   start_server
-  run_ac 0 --target "$TARGET" "$HERE/cases"
+  # E2E-SKIP is a must-level test whose variable is never set: accepted, so the run is complete.
+  run_ac 0 --target "$TARGET" --allow-skip E2E-SKIP "$HERE/cases"
   validate_reports
   expect_in "$WORK/out.tap" '^TAP version 14$'
+  [ "$(tap_coverage "$WORK/out.tap")" = ok ] || fail "coverage point: $(tap_coverage "$WORK/out.tap")"
+  expect_in "$WORK/out.tap" '^    - id: "E2E-SKIP"$'
+  expect_in "$WORK/stderr" '^allowed to be missing \(--allow-skip E2E-SKIP\):$'
   expect_in "$WORK/out.tap" '^ok [0-9]+ - E2E-HEALTH health answers OK$'
   expect_in "$WORK/out.tap" '^ok [0-9]+ - E2E-HELLO '
   expect_in "$WORK/out.tap" '^ok [0-9]+ - E2E-COMPARE '
@@ -170,6 +238,96 @@ unreachable)
   run_ac 3 --target "$TARGET" "$HERE/cases"
   validate_reports
   expect_in "$WORK/out.tap" '^Bail out! target unreachable'
+  ;;
+coverage-missing)
+  # No credentials: everything that ran passed, but most must-level tests could not be judged.
+  # Exit 4, and every report says so and names what to set, once.
+  start_server
+  run_unconfigured 4 "$WORK/none"
+  summary_of "$WORK/none.stderr" >"$WORK/none.summary"
+  cat "$WORK/none.summary"
+  expect_in "$WORK/none.summary" '^INCOMPLETE: [0-9]+ must-level tests not judged$'
+  expect_in "$WORK/none.summary" '; [0-9]+ of [0-9]+ must-level tests judged \([0-9]+ not judged\)$'
+  expect_in "$WORK/none.summary" '^  variable username \(APINIZER_USERNAME\) is not set; [0-9]+ tests need it:$'
+  expect_in "$WORK/none.summary" '--allow-skip ID\|TAG or --allow-incomplete$'
+  [ "$(count_in "$WORK/none.summary" APINIZER_USERNAME)" = 1 ] || fail "the summary names APINIZER_USERNAME more than once"
+  # Every variable the record lists as missing is named exactly once.
+  for env in $(record_field "$WORK/none.json" '" ".join(m.split("(")[1].rstrip(")") for m in r["coverage"]["missing"])'); do
+    [ "$(count_in "$WORK/none.summary" "$env")" = 1 ] || fail "the summary names $env $(count_in "$WORK/none.summary" "$env") times"
+  done
+  [ "$(grep -c . "$WORK/none.summary")" -lt 20 ] || fail "the summary repeats the gaps' reasons"
+  tail -n 1 "$WORK/none.stderr" | grep -Eq '^[0-9]+ passed, 0 failed, [0-9]+ skipped$' ||
+    fail "the closing line is not last: $(tail -n 1 "$WORK/none.stderr")"
+  [ "$(tap_coverage "$WORK/none.tap")" = "not ok" ] || fail "TAP coverage point: $(tap_coverage "$WORK/none.tap")"
+  expect_in "$WORK/none.tap" '^  message: "INCOMPLETE: [0-9]+ must-level tests not judged; '
+  expect_in "$WORK/none.tap" '^    - "username \(APINIZER_USERNAME\)"$'
+  validate_files "$WORK/none.tap" "$WORK/none.xml"
+  expect_in "$WORK/none.xml" '<testcase classname="authconform" name="coverage" time="[0-9.]+">'
+  expect_in "$WORK/none.xml" '<failure message="INCOMPLETE: [0-9]+ must-level tests not judged" type="incomplete">'
+  expect_in "$WORK/none.xml" '^not judged: BEARER-OK \(not-configured\): requires variable username'
+  expect_in "$WORK/none.xml" '^missing variable: username \(APINIZER_USERNAME\)$'
+  [ "$(record_field "$WORK/none.json" 'r["coverage"]["complete"]')" = False ] || fail "record: coverage.complete is not false"
+  [ "$(record_field "$WORK/none.json" 'r["summary"]["exit_code"]')" = 4 ] || fail "record: exit_code is not 4"
+  [ "$(record_field "$WORK/none.json" 'len(r["coverage"]["gaps"]) == len([t for t in r["tests"] if t["severity"] == "must" and t.get("skip_kind") in ("not-configured", "rate-limited")])')" = True ] ||
+    fail "record: the gaps are not the unjudged must-level tests"
+  validate_record "$WORK/none.json"
+  expect_in "$WORK/none.html" '<div class="verdict v-incomplete" id="verdict">INCOMPLETE: [0-9]+ must-level tests not judged</div>'
+  expect_not_in "$WORK/none.html" 'PASSED'
+  # With the username set, the password is what is missing, and it is named once.
+  run_unconfigured 4 "$WORK/user" APINIZER_USERNAME=alice --
+  summary_of "$WORK/user.stderr" >"$WORK/user.summary"
+  [ "$(count_in "$WORK/user.summary" APINIZER_PASSWORD)" = 1 ] || { cat "$WORK/user.summary"; fail "APINIZER_PASSWORD is not named once"; }
+  expect_not_in "$WORK/user.summary" 'APINIZER_USERNAME'
+  ;;
+coverage-allowed)
+  # Accepted gaps: the run is complete (exit 0) and every report still lists them.
+  start_server
+  run_unconfigured 4 "$WORK/none"
+  run_unconfigured 0 "$WORK/all" -- --allow-incomplete
+  expect_in "$WORK/all.stderr" '^allowed to be missing \(--allow-incomplete\):$'
+  expect_not_in "$WORK/all.stderr" 'INCOMPLETE'
+  [ "$(tap_coverage "$WORK/all.tap")" = ok ] || fail "TAP coverage point: $(tap_coverage "$WORK/all.tap")"
+  expect_in "$WORK/all.tap" '^      allowed: true$'
+  expect_in "$WORK/all.tap" '^    - "--allow-incomplete"$'
+  validate_files "$WORK/all.tap" "$WORK/all.xml"
+  expect_in "$WORK/all.xml" '<property name="complete" value="true"/>'
+  expect_in "$WORK/all.xml" '^allowed to be missing: BEARER-OK \(not-configured\): '
+  expect_in "$WORK/all.xml" '^allowed by: --allow-incomplete$'
+  expect_not_in "$WORK/all.xml" 'type="incomplete"'
+  [ "$(record_field "$WORK/all.json" 'r["coverage"]["complete"] and r["options"]["allow_incomplete"] and all(g["allowed"] for g in r["coverage"]["gaps"]) and len(r["coverage"]["gaps"]) > 0')" = True ] ||
+    fail "record: the accepted gaps are not recorded"
+  validate_record "$WORK/all.json"
+  expect_in "$WORK/all.html" 'PASSED: every must-level check passed \([0-9]+ tests allowed to be missing\)'
+  # Naming the gaps (ids, and a tag for some) accepts exactly them; one fewer leaves the run incomplete.
+  ids=$(record_field "$WORK/none.json" '",".join(g["id"] for g in r["coverage"]["gaps"] if not g["id"].startswith("BEARER-"))')
+  run_unconfigured 0 "$WORK/ids" -- --allow-skip "$ids,bearer"
+  expect_in "$WORK/ids.stderr" '^allowed to be missing \(--allow-skip '
+  [ "$(record_field "$WORK/ids.json" 'r["options"]["allow_skip"][-1]')" = bearer ] || fail "record: allow_skip not recorded"
+  fewer=${ids#*,}
+  run_unconfigured 4 "$WORK/fewer" -- --allow-skip "$fewer,bearer"
+  [ "$(record_field "$WORK/fewer.json" 'len([g for g in r["coverage"]["gaps"] if not g["allowed"]])')" = 1 ] ||
+    fail "one gap left unaccepted should make exactly one gap"
+  # The same through the environment, as a CI setting.
+  run_unconfigured 0 "$WORK/env" AUTHCONFORM_ALLOW_SKIP="$ids,bearer" --
+  ;;
+coverage-merge)
+  # The shards of an unconfigured run: each is incomplete; merged, the gaps are the union.
+  start_server
+  run_unconfigured 4 "$WORK/s1" -- --shard 1/2
+  run_unconfigured 4 "$WORK/s2" -- --shard 2/2
+  "$AC" merge --junit "$WORK/m.xml" --json "$WORK/m.json" "$WORK/s1.xml" "$WORK/s2.xml" "$WORK/s1.json" "$WORK/s2.json" \
+    >"$WORK/merge.out" 2>&1 || { cat "$WORK/merge.out"; fail "merge failed"; }
+  n1=$(record_field "$WORK/s1.json" 'len(r["coverage"]["gaps"])')
+  n2=$(record_field "$WORK/s2.json" 'len(r["coverage"]["gaps"])')
+  [ "$(record_field "$WORK/m.json" 'len(r["coverage"]["gaps"])')" = $((n1 + n2)) ] || fail "merged record: gaps are not the union"
+  [ "$(record_field "$WORK/m.json" 'r["coverage"]["complete"]')" = False ] || fail "merged record: complete"
+  [ "$(record_field "$WORK/m.json" 'r["summary"]["exit_code"]')" = 4 ] || fail "merged record: exit_code"
+  validate_record "$WORK/m.json"
+  [ "$(grep -c 'name="coverage"' "$WORK/m.xml")" = 1 ] || fail "merged JUnit: not one coverage test case"
+  # The failure and system-out of the coverage test case carry the same list.
+  [ "$(grep -c '^not judged: ' "$WORK/m.xml")" = $((2 * (n1 + n2))) ] || fail "merged JUnit: gaps are not the union"
+  expect_in "$WORK/m.xml" 'type="incomplete"'
+  validate_files "$WORK/s1.tap" "$WORK/m.xml"
   ;;
 nothing-ran)
   start_server
@@ -250,6 +408,10 @@ diff)
   # the defect's test as a new failure and exits 1; the reverse lists it as fixed and exits 0.
   start_server
   run_bundled 0 "$WORK/good" --json "$WORK/good.json"
+  # Everything a loopback target can have is configured: a complete run.
+  [ "$(tap_coverage "$WORK/good.tap")" = ok ] || fail "coverage of the configured run: $(tap_coverage "$WORK/good.tap")"
+  [ "$(record_field "$WORK/good.json" 'r["coverage"]["complete"] and not r["coverage"]["gaps"]')" = True ] ||
+    fail "the configured run has gaps"
   stop_server
   start_server --deviate bearer-alg-none
   run_bundled 1 "$WORK/bad" --json "$WORK/bad.json" --baseline "$WORK/good.json"
