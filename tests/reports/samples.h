@@ -268,6 +268,15 @@ static size_t samples_build(ac_test_result **out)
     return n;
 }
 
+/* How many times needle occurs in s (the tests count what a report says). Inline: not every
+ * program that includes this header uses it. */
+static inline size_t samples_count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
 static void samples_free(ac_test_result *ts, size_t n)
 {
     for (size_t i = 0; i < n; i++) ac_test_result_free(&ts[i]);

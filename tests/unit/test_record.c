@@ -528,13 +528,6 @@ END_TEST
 
 /* ---- the HTML report ------------------------------------------------------------------------ */
 
-static size_t count(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) n++;
-    return n;
-}
-
 START_TEST(test_html_writer)
 {
     char *dir = make_tmpdir();
@@ -551,19 +544,19 @@ START_TEST(test_html_writer)
     ck_assert(ac_utf8_valid(html, len));
     ck_assert(ac_str_startswith(html, "<!DOCTYPE html>"));
     /* Self-contained: nothing is loaded from anywhere. */
-    ck_assert_uint_eq(count(html, " src="), 0);
-    ck_assert_uint_eq(count(html, "<link"), 0);
-    ck_assert_uint_eq(count(html, "@import"), 0);
-    ck_assert_uint_eq(count(html, "url("), 0);
+    ck_assert_uint_eq(samples_count(html, " src="), 0);
+    ck_assert_uint_eq(samples_count(html, "<link"), 0);
+    ck_assert_uint_eq(samples_count(html, "@import"), 0);
+    ck_assert_uint_eq(samples_count(html, "url("), 0);
     ck_assert_ptr_nonnull(strstr(html, "default-src 'none'"));
     /* Summary counts and one row per test. */
     ck_assert_ptr_nonnull(strstr(html, "data-total=\"12\""));
     ck_assert_ptr_nonnull(strstr(html, "data-fail=\"3\""));
     ck_assert_ptr_nonnull(strstr(html, "data-warn=\"3\""));
     ck_assert_ptr_nonnull(strstr(html, "<b id=\"count-pass\">3</b>"));
-    ck_assert_uint_eq(count(html, "<tr id=\"t-"), 12);
+    ck_assert_uint_eq(samples_count(html, "<tr id=\"t-"), 12);
     /* A bar per area (four areas in the samples) and the filters. */
-    ck_assert_uint_eq(count(html, "<tr data-area-row="), 4);
+    ck_assert_uint_eq(samples_count(html, "<tr data-area-row="), 4);
     ck_assert_ptr_nonnull(strstr(html, "<div id=\"filters\" hidden>"));
     ck_assert_ptr_nonnull(strstr(html, "<select id=\"f-area\">"));
     /* Failure details, with the transcript escaped: the hostile body's markup is text. */
@@ -581,7 +574,7 @@ START_TEST(test_html_writer)
     ck_assert_ptr_nonnull(strstr(html, "<a href=\"#t-BEARER-THROWAWAY\">BEARER-THROWAWAY</a> (not-configured): "));
     ck_assert_ptr_nonnull(strstr(html, "id=\"coverage\" class=\"cov-incomplete\" data-complete=\"false\""));
     /* Exactly one script element: the filters. */
-    ck_assert_uint_eq(count(html, "<script>"), 1);
+    ck_assert_uint_eq(samples_count(html, "<script>"), 1);
     free(html);
     free(path);
     free(tmp);
@@ -630,8 +623,8 @@ START_TEST(test_html_coverage)
                                        "INCOMPLETE: 5 must-level tests not judged</div>"));
     ck_assert_ptr_null(strstr(html, "PASSED"));
     char *gaps = between(html, "<div id=\"gaps\">", "</header>");
-    ck_assert_uint_eq(count(gaps, "APINIZER_USERNAME"), 2);   /* once not judged, once accepted */
-    ck_assert_uint_eq(count(gaps, "APINIZER_EXPIRED_TOKEN"), 1);
+    ck_assert_uint_eq(samples_count(gaps, "APINIZER_USERNAME"), 2);   /* once not judged, once accepted */
+    ck_assert_uint_eq(samples_count(gaps, "APINIZER_EXPIRED_TOKEN"), 1);
     ck_assert_ptr_nonnull(strstr(gaps, "<a href=\"#t-BEARER-OK\">BEARER-OK</a>, <a href=\"#t-BEARER-ALG-NONE\">"));
     ck_assert_ptr_nonnull(strstr(gaps, "<a href=\"#t-CRED-LOCKOUT\">CRED-LOCKOUT</a> (rate-limited): "));
     ck_assert_ptr_nonnull(strstr(gaps, "--allow-skip ID|TAG or --allow-incomplete"));

@@ -529,13 +529,6 @@ static char *junit_shard(const char *dir, const char *name, char run, size_t fro
     return path;
 }
 
-static size_t occurrences(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) n++;
-    return n;
-}
-
 /* Each shard's report has its coverage test case; the merged report has one, failing when a
  * shard's failed, with every shard's gaps and the counts summed. */
 START_TEST(test_junit_merge_coverage)
@@ -547,15 +540,15 @@ START_TEST(test_junit_merge_coverage)
     char *err = NULL;
     ck_assert_msg(ac_junit_merge(out, in, 2, &err) == 0, "%s", err ? err : "");
     char *xml = slurp(out);
-    ck_assert_uint_eq(occurrences(xml, "name=\"coverage\""), 1);
+    ck_assert_uint_eq(samples_count(xml, "name=\"coverage\""), 1);
     ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"authconform\" tests=\"10\" failures=\"1\" errors=\"0\""));
     ck_assert_ptr_nonnull(strstr(xml, "<failure message=\"INCOMPLETE: 5 must-level tests not judged\" type=\"incomplete\">"
                                       "1 of 8 must-level tests judged (1 not applicable, 5 not judged, 1 allowed to be missing)\n"));
     /* The failure and system-out carry the same text: each gap twice, each variable twice. */
-    ck_assert_uint_eq(occurrences(xml, "\nnot judged: "), 10);
+    ck_assert_uint_eq(samples_count(xml, "\nnot judged: "), 10);
     ck_assert_ptr_nonnull(strstr(xml, "\nnot judged: CRED-LOCKOUT (rate-limited): rate limited (429): Retry-After: 30\n"));
     ck_assert_ptr_nonnull(strstr(xml, "\nallowed to be missing: REVOKE-LIVE (not-configured): "));
-    ck_assert_uint_eq(occurrences(xml, "\nmissing variable: username (APINIZER_USERNAME)\n"), 2);
+    ck_assert_uint_eq(samples_count(xml, "\nmissing variable: username (APINIZER_USERNAME)\n"), 2);
     ck_assert_ptr_nonnull(strstr(xml, "<property name=\"must_selected\" value=\"8\"/>"));
     /* The coverage suite comes last, after every case file's suite. */
     ck_assert_ptr_null(strstr(strstr(xml, "name=\"coverage\""), "<testsuite "));
@@ -569,7 +562,7 @@ START_TEST(test_junit_merge_coverage)
     ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"authconform\" tests=\"5\" failures=\"0\""));
     ck_assert_ptr_nonnull(strstr(xml, "<system-out>2 of 4 must-level tests judged (1 not applicable, 1 allowed to be missing)\n"
                                       "allowed to be missing: EXPIRY-PRESET (not-configured): "));
-    ck_assert_uint_eq(occurrences(xml, "allowed by: --allow-incomplete"), 1);
+    ck_assert_uint_eq(samples_count(xml, "allowed by: --allow-incomplete"), 1);
     ck_assert_ptr_null(strstr(xml, "<failure"));
     free(xml);
     free(a); free(b); free(c1); free(c2);
