@@ -1,6 +1,8 @@
 /* Console writer: one line per test on stderr as results arrive, the evidence of failures with
- * -v, and a summary whose last line is the plain "P passed, F failed" that CI reads. */
+ * -v, and a summary with the coverage (and the gaps, when the run is incomplete) whose last line
+ * is the plain "P passed, F failed" that CI reads. */
 #include "report.h"
+#include "coverage_text.h"
 #include "report_common.h"
 #include "text.h"
 
@@ -10,6 +12,8 @@
 
 /* A console line is for reading: longer messages are cut (the reports hold them whole). */
 #define CONSOLE_MESSAGE_MAX 300
+/* Lists of test ids are wrapped at this many columns. */
+#define CONSOLE_WIDTH 100
 
 #define COL_GREEN "\033[32m"
 #define COL_RED "\033[31m"
@@ -166,18 +170,112 @@ static int console_test(ac_reporter *r, const ac_test_result *t, size_t index, c
     return write_buf(c, &b, err);
 }
 
+/* Test ids after a heading, comma-separated and wrapped so that a long list stays readable. */
+static void wrapped_ids(ac_buf *b, const ac_strlist *ids)
+{
+    size_t col = 0;
+    for (size_t i = 0; i < ids->n; i++) {
+        char *id = ac_text_one_line(ids->items[i], CONSOLE_MESSAGE_MAX);
+        size_t w = strlen(id) + (i + 1 < ids->n ? 1 : 0);
+        if (col == 0 || col + 1 + w > CONSOLE_WIDTH) {
+            ac_buf_puts(b, col ? "\n    " : "    ");
+            col = 4;
+        } else {
+            ac_buf_putc(b, ' ');
+            col++;
+        }
+        ac_buf_printf(b, "%s%s", id, i + 1 < ids->n ? "," : "");
+        col += w;
+        free(id);
+    }
+    ac_buf_putc(b, '\n');
+}
+
+/* Gaps, grouped: each missing variable once with the tests that need it, then every other gap
+ * with its reason. 41 copies of "requires variable username" would hide the one thing to do. */
+static void gap_groups(ac_buf *b, const ac_coverage *cov, bool allowed)
+{
+    size_t n = 0;
+    ac_gap_group *g = ac_cov_groups(cov, allowed, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].missing_var) {
+            char *var = ac_text_one_line(g[i].missing_var, CONSOLE_MESSAGE_MAX);
+            ac_buf_printf(b, "  variable %s is not set; %zu test%s need%s it:\n", var, g[i].ids.n,
+                          g[i].ids.n == 1 ? "" : "s", g[i].ids.n == 1 ? "s" : "");
+            free(var);
+            wrapped_ids(b, &g[i].ids);
+        } else {
+            char *id = ac_text_one_line(g[i].ids.items[0], CONSOLE_MESSAGE_MAX);
+            char *why = ac_text_one_line(g[i].reason, CONSOLE_MESSAGE_MAX);
+            ac_buf_printf(b, "  %s (%s): %s\n", id, ac_skip_kind_name(g[i].kind), why);
+            free(id);
+            free(why);
+        }
+    }
+    ac_cov_groups_free(g, n);
+}
+
+/* "5 failed (3 failures, 1 error, 1 not run)": what the failed count of the closing line is
+ * made of (warned: the warnings counted as failures, under --strict), when it is more than must
+ * failures. */
+static void failed_parts(ac_buf *b, const ac_run_summary *s, size_t failed, size_t warned)
+{
+    ac_buf_printf(b, "%zu failed", failed);
+    if (failed == s->failed) return;
+    const char *sep = " (";
+    if (s->failed) {
+        ac_buf_printf(b, "%s%zu failure%s", sep, s->failed, s->failed == 1 ? "" : "s");
+        sep = ", ";
+    }
+    if (warned) {
+        ac_buf_printf(b, "%s%zu should-level under --strict", sep, warned);
+        sep = ", ";
+    }
+    if (s->errored) {
+        ac_buf_printf(b, "%s%zu error%s", sep, s->errored, s->errored == 1 ? "" : "s");
+        sep = ", ";
+    }
+    if (s->not_run) ac_buf_printf(b, "%s%zu not run", sep, s->not_run);
+    ac_buf_putc(b, ')');
+}
+
+/* One summary, in the numbers of the closing line (and of the JUnit file: a non-strict warning
+ * is a passing test case there, a test not run an error), with what they are made of and the
+ * coverage; the gaps when the run is incomplete; then the closing line. */
 static int console_end(ac_reporter *r, const ac_run_summary *s, char **err)
 {
     console_ctx *c = r->ctx;
     ac_run_summary zero = {0};
     if (!s) s = &zero;
+    const ac_coverage *cov = &s->coverage;
     ac_buf b;
     ac_buf_init(&b);
     double secs = c->det || !(s->duration_ms > 0) ? 0.0 : s->duration_ms / 1000.0;
-    ac_buf_printf(&b, "\n%zu tests: %zu passed, %zu failed, %zu warnings, %zu errors, %zu skipped",
-                  s->total, s->passed, s->failed, s->warned, s->errored, s->skipped);
-    if (s->not_run) ac_buf_printf(&b, ", %zu not run", s->not_run);
-    ac_buf_printf(&b, " (%.2f s)\n", secs);
+    size_t passed = s->passed + (c->strict ? 0 : s->warned);
+    size_t failed = s->failed + s->errored + s->not_run + (c->strict ? s->warned : 0);
+    ac_buf_printf(&b, "\n%zu test%s in %.2f s: %zu passed", s->total, s->total == 1 ? "" : "s", secs, passed);
+    if (!c->strict && s->warned) ac_buf_printf(&b, " (%zu with warnings)", s->warned);
+    ac_buf_puts(&b, ", ");
+    failed_parts(&b, s, failed, c->strict ? s->warned : 0);
+    char *line = ac_coverage_line(cov);
+    ac_buf_printf(&b, ", %zu skipped; %s\n", s->skipped, line);
+    free(line);
+    if (cov->incomplete) {
+        char *verdict = ac_cov_verdict(cov);
+        if (c->o.color) ac_buf_printf(&b, "%s%s%s\n", COL_YELLOW, verdict, COL_RESET);
+        else ac_buf_printf(&b, "%s\n", verdict);
+        free(verdict);
+        gap_groups(&b, cov, false);
+        char *hint = ac_cov_hint(cov);
+        ac_buf_printf(&b, "  %s\n", hint);
+        free(hint);
+    }
+    if (ac_cov_allowed(cov)) {
+        char *heading = ac_cov_allowed_heading(cov);
+        ac_buf_printf(&b, "%s:\n", heading);
+        free(heading);
+        gap_groups(&b, cov, true);
+    }
     if (s->bailed) {
         char *why = ac_text_one_line(s->bail_reason && *s->bail_reason ? s->bail_reason
                                                                        : "run stopped early",
@@ -185,10 +283,7 @@ static int console_end(ac_reporter *r, const ac_run_summary *s, char **err)
         ac_buf_printf(&b, "stopped early: %s\n", why);
         free(why);
     }
-    /* The closing line in the plain form CI recognises, on its own line. It agrees with the
-     * JUnit file: a non-strict warning is a passing test case there, a test not run an error. */
-    size_t passed = s->passed + (c->strict ? 0 : s->warned);
-    size_t failed = s->failed + s->errored + s->not_run + (c->strict ? s->warned : 0);
+    /* The closing line in the plain form CI log readers recognise, alone on its line. */
     ac_buf_printf(&b, "%zu passed, %zu failed", passed, failed);
     if (s->skipped) ac_buf_printf(&b, ", %zu skipped", s->skipped);
     ac_buf_putc(&b, '\n');

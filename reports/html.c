@@ -9,6 +9,7 @@
  * counts per outcome and per area stay in memory. end() writes the page (the summary needs the
  * counts, so it comes first) to PATH.tmp, copies the rows in, and renames it to PATH. */
 #include "report.h"
+#include "html_coverage.h"
 #include "report_common.h"
 #include "text.h"
 
@@ -77,8 +78,8 @@ typedef struct html_ctx {
 /* ---- escaping ----------------------------------------------------------------------------- */
 
 /* Appends s made visible (ac_text_visible: invalid UTF-8 and control characters become \xHH)
- * and HTML-escaped for text and attribute values alike. */
-static void esc(ac_buf *b, const char *s)
+ * and HTML-escaped for text and attribute values alike (html_coverage.h). */
+void ac_html_esc(ac_buf *b, const char *s)
 {
     char *v = ac_text_visible_str(s);
     for (const char *p = v; *p; p++) {
@@ -97,10 +98,10 @@ static void esc(ac_buf *b, const char *s)
     free(v);
 }
 
-static void esc_line(ac_buf *b, const char *s, size_t max)
+void ac_html_esc_line(ac_buf *b, const char *s, size_t max)
 {
     char *l = ac_text_one_line(s, max);
-    esc(b, l);
+    ac_html_esc(b, l);
     free(l);
 }
 
@@ -109,7 +110,7 @@ static void esc_capped(ac_buf *b, const char *s, size_t cap)
 {
     char *v = ac_text_visible_str(s);
     char *c = ac_text_cap(v, cap);
-    esc(b, c);
+    ac_html_esc(b, c);
     free(c);
     free(v);
 }
@@ -161,26 +162,26 @@ static void check_rows(ac_buf *b, const ac_test_result *t)
             ac_buf_printf(b, "<tr><td class=\"sev-%s\">%s</td><td>", ac_severity_name(ck->severity),
                           ac_severity_name(ck->severity));
             if (t->multi_step && s->name) {
-                esc(b, s->name);
+                ac_html_esc(b, s->name);
                 ac_buf_puts(b, ": ");
             }
-            esc_line(b, ck->check && *ck->check ? ck->check : "check", HTML_MESSAGE_MAX);
+            ac_html_esc_line(b, ck->check && *ck->check ? ck->check : "check", HTML_MESSAGE_MAX);
             if (ck->message && *ck->message) {
                 ac_buf_puts(b, "<div class=\"msg\">");
-                esc_line(b, ck->message, HTML_MESSAGE_MAX);
+                ac_html_esc_line(b, ck->message, HTML_MESSAGE_MAX);
                 ac_buf_puts(b, "</div>");
             }
             ac_buf_puts(b, "</td><td><code>");
-            esc_line(b, ck->expected, HTML_MESSAGE_MAX);
+            ac_html_esc_line(b, ck->expected, HTML_MESSAGE_MAX);
             ac_buf_puts(b, "</code></td><td><code>");
-            esc_line(b, ck->actual, HTML_MESSAGE_MAX);
+            ac_html_esc_line(b, ck->actual, HTML_MESSAGE_MAX);
             ac_buf_puts(b, "</code></td><td class=\"at\"");
             if (ck->file && *ck->file) {   /* the file's name, the whole path on hover */
                 const char *slash = strrchr(ck->file, '/');
                 ac_buf_puts(b, " title=\"");
-                esc(b, ck->file);
+                ac_html_esc(b, ck->file);
                 ac_buf_puts(b, "\">");
-                esc(b, slash ? slash + 1 : ck->file);
+                ac_html_esc(b, slash ? slash + 1 : ck->file);
                 ac_buf_printf(b, ":%d", ck->line);
             } else {
                 ac_buf_putc(b, '>');
@@ -206,26 +207,26 @@ static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char
 {
     const char *key = out_key(t->outcome);
     ac_buf_printf(b, "<tr id=\"t-");
-    esc(b, t->id ? t->id : "?");
+    ac_html_esc(b, t->id ? t->id : "?");
     ac_buf_printf(b, "\" class=\"r-%s\" data-outcome=\"%s\" data-area=\"", key, key);
-    esc(b, area);
+    ac_html_esc(b, area);
     ac_buf_puts(b, "\"><td class=\"id\">");
-    esc(b, t->id ? t->id : "?");
+    ac_html_esc(b, t->id ? t->id : "?");
     ac_buf_puts(b, "</td><td class=\"name\">");
-    esc(b, t->name ? t->name : "");
+    ac_html_esc(b, t->name ? t->name : "");
     const char *head = headline(t);
     bool expandable = t->outcome == AC_OUT_FAIL || t->outcome == AC_OUT_ERROR ||
                       t->outcome == AC_OUT_WARN || (t->outcome == AC_OUT_PASS && t->notes.n);
     if (expandable) {
         ac_buf_puts(b, "<details><summary>");
-        esc_line(b, head, HTML_MESSAGE_MAX);
+        ac_html_esc_line(b, head, HTML_MESSAGE_MAX);
         ac_buf_puts(b, "</summary><div class=\"detail\">\n");
         check_rows(b, t);
         if (t->notes.n) {
             ac_buf_puts(b, "<ul class=\"notes\">");
             for (size_t i = 0; i < t->notes.n; i++) {
                 ac_buf_puts(b, "<li>note: ");
-                esc_line(b, t->notes.items[i], HTML_MESSAGE_MAX);
+                ac_html_esc_line(b, t->notes.items[i], HTML_MESSAGE_MAX);
                 ac_buf_puts(b, "</li>");
             }
             ac_buf_puts(b, "</ul>\n");
@@ -234,13 +235,13 @@ static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char
             ac_buf_puts(b, "<p class=\"refs\">refs: ");
             for (size_t i = 0; i < t->refs.n; i++) {
                 if (i) ac_buf_puts(b, "; ");
-                esc(b, t->refs.items[i]);
+                ac_html_esc(b, t->refs.items[i]);
             }
             ac_buf_puts(b, "</p>\n");
         }
         if (t->file && *t->file) {
             ac_buf_puts(b, "<p class=\"at\">test at ");
-            esc(b, t->file);
+            ac_html_esc(b, t->file);
             ac_buf_printf(b, ":%d</p>\n", t->line);
         }
         char *tr = transcript(t);
@@ -253,11 +254,11 @@ static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char
         ac_buf_puts(b, "</div></details>");
     } else if (head) {
         ac_buf_puts(b, "<div class=\"reason\">");
-        esc_line(b, head, HTML_MESSAGE_MAX);
+        ac_html_esc_line(b, head, HTML_MESSAGE_MAX);
         ac_buf_puts(b, "</div>");
     }
     ac_buf_puts(b, "</td><td class=\"area\">");
-    esc(b, area);
+    ac_html_esc(b, area);
     ac_buf_printf(b, "</td><td class=\"sev-%s\">%s</td><td><span class=\"o o-%s\">%s</span></td><td class=\"st\">",
                   ac_severity_name(t->severity), ac_severity_name(t->severity), key,
                   ac_outcome_name(t->outcome));
@@ -284,13 +285,13 @@ static int html_test(ac_reporter *r, const ac_test_result *t, size_t index, char
             ac_buf_init(&li);
             ac_buf_printf(&li, "<li><span class=\"o o-%s\">%s</span> <a href=\"#t-", out_key(t->outcome),
                           ac_outcome_name(t->outcome));
-            esc(&li, t->id ? t->id : "?");
+            ac_html_esc(&li, t->id ? t->id : "?");
             ac_buf_puts(&li, "\">");
-            esc(&li, t->id ? t->id : "?");
+            ac_html_esc(&li, t->id ? t->id : "?");
             ac_buf_puts(&li, "</a> ");
-            esc_line(&li, t->name, HTML_MESSAGE_MAX);
+            ac_html_esc_line(&li, t->name, HTML_MESSAGE_MAX);
             ac_buf_puts(&li, ": <span class=\"msg\">");
-            esc_line(&li, headline(t), HTML_MESSAGE_MAX);
+            ac_html_esc_line(&li, headline(t), HTML_MESSAGE_MAX);
             ac_buf_puts(&li, "</span></li>\n");
             ac_strlist_push_owned(&c->attention, ac_buf_steal(&li));
         } else {
@@ -345,7 +346,10 @@ static const char CSS[] =
     ".meta{color:#555;font-size:13px}.meta span{margin-right:18px;white-space:nowrap}\n"
     ".verdict{display:inline-block;margin:10px 0 0;padding:4px 10px;border-radius:4px;color:#fff;"
     "font-weight:600}\n"
-    ".v-ok{background:var(--pass)}.v-bad{background:var(--fail)}\n"
+    ".v-ok{background:var(--pass)}.v-bad{background:var(--fail)}.v-incomplete{background:var(--warn)}\n"
+    "#gaps{margin:8px 0 0;font-size:13px}#gaps ul{margin:4px 0;padding-left:22px}#gaps li{margin:2px 0}"
+    "#gaps a,#gaps code{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12.5px}#gaps a{white-space:nowrap}"
+    ".hint,.also{margin:4px 0;color:#555}#coverage{margin:4px 0;color:#333}.cov-incomplete{font-weight:600}\n"
     ".cards{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 4px}\n"
     ".card{background:#fff;border:1px solid var(--line);border-left:6px solid #999;border-radius:6px;"
     "padding:8px 14px;min-width:110px}\n"
@@ -469,52 +473,43 @@ static void page_head(html_ctx *c, ac_buf *b, const ac_run_summary *s)
                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                    "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
                    "<meta name=\"generator\" content=\"authconform ");
-    esc(b, c->tool_version ? c->tool_version : AC_VERSION);
+    ac_html_esc(b, c->tool_version ? c->tool_version : AC_VERSION);
     ac_buf_puts(b, "\">\n<title>");
-    esc(b, suite);
+    ac_html_esc(b, suite);
     ac_buf_puts(b, " conformance report");
     if (c->target && *c->target) {
         ac_buf_puts(b, ": ");
-        esc(b, c->target);
+        ac_html_esc(b, c->target);
     }
     ac_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header><div class=\"in\">\n<h1>", CSS);
-    esc(b, suite);
+    ac_html_esc(b, suite);
     if (c->suite_version && *c->suite_version) {
         ac_buf_puts(b, " ");
-        esc(b, c->suite_version);
+        ac_html_esc(b, c->suite_version);
     }
     ac_buf_puts(b, " conformance report</h1>\n<div class=\"meta\"><span>target: <b>");
-    esc(b, c->target && *c->target ? c->target : "(none)");
+    ac_html_esc(b, c->target && *c->target ? c->target : "(none)");
     ac_buf_puts(b, "</b></span><span>profile: <b>");
-    esc(b, c->profile && *c->profile ? c->profile : "documented");
+    ac_html_esc(b, c->profile && *c->profile ? c->profile : "documented");
     ac_buf_printf(b, "</b>%s</span><span>started: %s</span><span>duration: %.2f s</span>"
                      "<span>authconform ", c->strict ? " (strict)" : "", stamp, secs);
-    esc(b, c->tool_version ? c->tool_version : AC_VERSION);
+    ac_html_esc(b, c->tool_version ? c->tool_version : AC_VERSION);
     ac_buf_puts(b, "</span>");
     if (c->suite_hash && *c->suite_hash) {
         ac_buf_puts(b, "<span title=\"");
-        esc(b, c->suite_hash);
+        ac_html_esc(b, c->suite_hash);
         ac_buf_puts(b, "\">suite hash: ");
         char short_hash[24];
         snprintf(short_hash, sizeof short_hash, "%.19s", c->suite_hash);
-        esc(b, short_hash);
+        ac_html_esc(b, short_hash);
         ac_buf_puts(b, "</span>");
     }
     ac_buf_puts(b, "</div>\n");
 
-    size_t failures = c->failures;
-    if (s->exit_code == 0)
-        ac_buf_puts(b, "<div class=\"verdict v-ok\" id=\"verdict\">PASSED: every must-level check passed</div>\n");
-    else if (s->exit_code == 3)
-        ac_buf_puts(b, "<div class=\"verdict v-bad\" id=\"verdict\">FAILED: the target never answered</div>\n");
-    else if (failures)
-        ac_buf_printf(b, "<div class=\"verdict v-bad\" id=\"verdict\">FAILED: %zu test%s failed</div>\n",
-                      failures, failures == 1 ? "" : "s");
-    else
-        ac_buf_puts(b, "<div class=\"verdict v-bad\" id=\"verdict\">FAILED: no must-level check ran</div>\n");
+    ac_html_verdict(b, s, c->failures);
     if (s->bailed) {
         ac_buf_puts(b, "<div class=\"meta\">stopped early: ");
-        esc_line(b, s->bail_reason && *s->bail_reason ? s->bail_reason : "run stopped early", HTML_MESSAGE_MAX);
+        ac_html_esc_line(b, s->bail_reason && *s->bail_reason ? s->bail_reason : "run stopped early", HTML_MESSAGE_MAX);
         ac_buf_puts(b, "</div>\n");
     }
     ac_buf_puts(b, "</div></header>\n<main>\n<section id=\"summary\"");
@@ -527,13 +522,15 @@ static void page_head(html_ctx *c, ac_buf *b, const ac_run_summary *s)
         ac_buf_printf(b, "<div class=\"card c-%s\"><b id=\"count-%s\">%zu</b><small>%s</small></div>",
                       out_key(ORDER[i]), out_key(ORDER[i]), c->n[i], ac_outcome_name(ORDER[i]));
     }
-    ac_buf_puts(b, "</div>\n<h2>By area</h2>\n<table class=\"areas\"><tbody>\n");
+    ac_buf_puts(b, "</div>\n");
+    ac_html_coverage_line(b, &s->coverage);
+    ac_buf_puts(b, "<h2>By area</h2>\n<table class=\"areas\"><tbody>\n");
     for (size_t k = 0; k < c->n_areas; k++) {
         const html_area *a = &c->areas[k];
         ac_buf_puts(b, "<tr data-area-row=\"");
-        esc(b, a->name);
+        ac_html_esc(b, a->name);
         ac_buf_puts(b, "\"><td class=\"an\">");
-        esc(b, a->name);
+        ac_html_esc(b, a->name);
         ac_buf_puts(b, "</td><td>");
         bar(b, a->n, a->total);
         ac_buf_puts(b, "</td><td class=\"ac\">");
@@ -555,9 +552,9 @@ static void page_head(html_ctx *c, ac_buf *b, const ac_run_summary *s)
     ac_buf_puts(b, "<label>area: <select id=\"f-area\"><option value=\"\">all</option>");
     for (size_t k = 0; k < c->n_areas; k++) {
         ac_buf_puts(b, "<option value=\"");
-        esc(b, c->areas[k].name);
+        ac_html_esc(b, c->areas[k].name);
         ac_buf_puts(b, "\">");
-        esc(b, c->areas[k].name);
+        ac_html_esc(b, c->areas[k].name);
         ac_buf_puts(b, "</option>");
     }
     ac_buf_puts(b, "</select></label><input type=\"search\" id=\"f-text\" placeholder=\"search id, name, message\">"
@@ -598,7 +595,7 @@ static int html_end(ac_reporter *r, const ac_run_summary *s, char **err)
     ac_buf_puts(&b, "</tbody></table>\n");
     if (c->total == 0) ac_buf_puts(&b, "<p>No test was reported.</p>\n");
     ac_buf_puts(&b, "</main>\n<footer>Written by authconform ");
-    esc(&b, c->tool_version ? c->tool_version : AC_VERSION);
+    ac_html_esc(&b, c->tool_version ? c->tool_version : AC_VERSION);
     ac_buf_printf(&b, ". Secrets are redacted; server text is shown, never obeyed (control characters "
                       "and invalid UTF-8 appear as \\xHH).</footer>\n<script>\n%s</script>\n</body>\n</html>\n", JS);
     ok = ok && fwrite(b.data, 1, b.len, c->out) == b.len;

@@ -5,6 +5,7 @@
  * at end(); nothing is kept per test. The document goes to PATH.tmp (opened by the constructor,
  * so an unwritable path fails before anything is sent) and is renamed to PATH at the end. */
 #include "record.h"
+#include "record_merge.h"
 #include "report.h"
 #include "report_common.h"
 #include "text.h"
@@ -59,6 +60,29 @@ static cJSON *string_list(const ac_strlist *l)
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; l && i < l->n; i++) cJSON_AddItemToArray(a, visible_string(l->items[i]));
     return a;
+}
+
+cJSON *ac_json_coverage(const ac_coverage *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "must_selected", (double)c->must_selected);
+    cJSON_AddNumberToObject(o, "must_judged", (double)c->must_judged);
+    cJSON_AddNumberToObject(o, "must_not_applicable", (double)c->must_na);
+    cJSON_AddBoolToObject(o, "complete", !c->incomplete);
+    cJSON *gaps = cJSON_AddArrayToObject(o, "gaps");
+    for (size_t i = 0; i < c->n_gaps; i++) {
+        const ac_gap *g = &c->gaps[i];
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddItemToObject(j, "id", visible_string(g->id));
+        cJSON_AddStringToObject(j, "kind", ac_skip_kind_name(g->kind));
+        cJSON_AddItemToObject(j, "reason", one_line(g->reason ? g->reason : ""));
+        cJSON_AddBoolToObject(j, "allowed", g->allowed);
+        if (g->missing_var) cJSON_AddItemToObject(j, "missing_var", visible_string(g->missing_var));
+        cJSON_AddItemToArray(gaps, j);
+    }
+    cJSON_AddItemToObject(o, "missing", string_list(&c->missing));
+    cJSON_AddItemToObject(o, "allowed", string_list(&c->allowed));
+    return o;
 }
 
 static double ms3(double ms, bool det)
@@ -143,6 +167,8 @@ static int json_begin(ac_reporter *r, const ac_run_info *info, char **err)
     cJSON_AddItemToObject(opts, "include", string_list(info->include));
     cJSON_AddItemToObject(opts, "ids", string_list(info->ids));
     cJSON_AddItemToObject(opts, "shard", string_or_null(info->shard));
+    cJSON_AddItemToObject(opts, "allow_skip", string_list(info->allow_skip));
+    cJSON_AddBoolToObject(opts, "allow_incomplete", info->allow_incomplete);
     cJSON_AddBoolToObject(opts, "fail_fast", info->fail_fast);
     if (info->run_deadline_s > 0) cJSON_AddNumberToObject(opts, "run_deadline_s", info->run_deadline_s);
     else cJSON_AddNullToObject(opts, "run_deadline_s");
@@ -179,6 +205,20 @@ static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char
     cJSON_AddNumberToObject(o, "line", t->line > 0 ? t->line : 0);
     cJSON_AddStringToObject(o, "severity", ac_severity_name(t->severity));
     cJSON_AddStringToObject(o, "outcome", ac_record_outcome_name(t->outcome));
+    /* Whether a skip is a gap in coverage or does not apply; the variable it waited for; the
+     * positive controls it depended on. Only where they say something. */
+    if (t->outcome == AC_OUT_SKIP)
+        cJSON_AddStringToObject(o, "skip_kind", ac_skip_kind_name(t->skip_kind != AC_SKIP_NONE ? t->skip_kind
+                                                                   : AC_SKIP_NOT_CONFIGURED));
+    if (t->missing_vars.n) {
+        /* One string, the variables joined by ", " (as the coverage gaps name them). */
+        ac_buf b;
+        ac_buf_init(&b);
+        for (size_t i = 0; i < t->missing_vars.n; i++) ac_buf_printf(&b, "%s%s", i ? ", " : "", t->missing_vars.items[i]);
+        cJSON_AddItemToObject(o, "missing_var", visible_string(ac_buf_str(&b)));
+        ac_buf_free(&b);
+    }
+    if (t->controls.n) cJSON_AddItemToObject(o, "controls", string_list(&t->controls));
     cJSON_AddNumberToObject(o, "duration_ms", ms3(t->duration_ms, c->det));
     cJSON *st = cJSON_CreateArray();
     for (size_t i = 0; i < t->n_statuses; i++) cJSON_AddItemToArray(st, cJSON_CreateNumber((double)t->statuses[i]));
@@ -221,6 +261,7 @@ static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
                                                                     ? s->bail_reason : "run stopped early")
                                                          : cJSON_CreateNull());
     cJSON_AddNumberToObject(sum, "exit_code", s->exit_code);
+    member(c, "coverage", ac_json_coverage(&s->coverage), ",\n");
     member(c, "summary", sum, ",\n");
     member(c, "duration_ms", cJSON_CreateNumber(ms3(s->duration_ms, c->det)), "\n");
     puts_(c, "}\n");

@@ -1,11 +1,16 @@
 /* JUnit XML writer, valid against junit-10.xsd (Jenkins xunit plugin) and read correctly by
  * GitLab, Jenkins, dorny/test-reporter and mikepenz/action-junit-report (shared/docs/reports.md).
  *
+ * After the suites of the case files comes the coverage suite (coverage_text.h): one test case
+ * that fails when selected must-level tests were not judged, so a CI job that reads only JUnit
+ * does not publish an incomplete run as green.
+ *
  * Results are not kept in memory: each test case is written as it arrives to a temporary file of
  * its suite, because a <testsuite> needs its counts in its attributes before its children. end()
  * writes the document to PATH.tmp (opened by the constructor, so an unwritable path fails early)
  * and renames it to PATH, so no reader ever sees half a file. */
 #include "report.h"
+#include "coverage_text.h"
 #include "report_common.h"
 #include "text.h"
 
@@ -34,6 +39,7 @@ typedef struct junit_ctx {
     bool det;
     bool strict;
     char *profile;      /* owned copy from the run info */
+    bool coverage;      /* the run info says the summary's coverage is this run's */
     double start_wall;
     junit_suite *suites; size_t n_suites, cap_suites;
     bool io_failed;     /* a write to a temporary file failed: reported at end() */
@@ -288,6 +294,7 @@ static int junit_begin(ac_reporter *r, const ac_run_info *info, char **err)
     junit_ctx *c = r->ctx;
     c->strict = c->o.strict || (info && info->strict);
     c->profile = ac_strdup(info && info->profile ? info->profile : "");
+    c->coverage = info && info->coverage;
     c->start_wall = info ? info->start_wall : 0;
     return 0;
 }
@@ -375,6 +382,11 @@ static int junit_end(ac_reporter *r, const ac_run_summary *sum, char **err)
         errors += c->suites[i].errors;
         sum_ms += c->suites[i].time_ms;
     }
+    /* The coverage test case is one more test, and a failure when the run is incomplete. */
+    ac_run_summary zero = { 0 };
+    const ac_coverage *cov = sum ? &sum->coverage : &zero.coverage;
+    tests += c->coverage;
+    failures += c->coverage && cov->incomplete;
     char secs[32];
     ac_report_seconds(secs, sum && sum->duration_ms > 0 ? sum->duration_ms : sum_ms, c->det);
 
@@ -400,6 +412,7 @@ static int junit_end(ac_reporter *r, const ac_run_summary *sum, char **err)
         ac_buf_reset(&b);
         ac_buf_puts(&b, "  </testsuite>\n");
     }
+    if (c->coverage) ac_cov_junit_suite(&b, cov, stamp, host);
     ac_buf_puts(&b, "</testsuites>\n");
     size_t len = b.len;
     bool wrote = fwrite(b.data, 1, len, c->out) == len;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage_text.h"
 #include "report_common.h"
 #include "util.h"
 
@@ -41,6 +42,10 @@ typedef struct merger {
     msuite *suites; size_t n_suites;
     double root_time_s;
     case_key *keys; size_t n_keys, cap_keys;
+    /* The shards' coverage suites become one: counts summed, gaps united (coverage_text.h). */
+    bool have_cov, cov_failed;
+    ac_coverage cov;
+    char *cov_stamp, *cov_host;   /* from the first coverage suite, unescaped */
 } merger;
 
 static void attrs_free(attrs *a)
@@ -247,6 +252,94 @@ static char *read_all(const char *path, size_t *len, char **err)
     return ac_buf_steal(&b);
 }
 
+/* Character data or an attribute value as written (escaped by reports/junit.c), unescaped:
+ * the five entities and numeric references. Caller frees. */
+static char *xml_unescape(const char *s, size_t n)
+{
+    static const struct { const char *ent; char c; } ENTS[] = {
+        { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' },
+    };
+    ac_buf b;
+    ac_buf_init(&b);
+    for (size_t i = 0; i < n;) {
+        if (s[i] != '&') {
+            ac_buf_putc(&b, s[i++]);
+            continue;
+        }
+        bool done = false;
+        for (size_t k = 0; k < sizeof ENTS / sizeof ENTS[0] && !done; k++) {
+            size_t el = strlen(ENTS[k].ent);
+            if (n - i >= el && memcmp(s + i, ENTS[k].ent, el) == 0) {
+                ac_buf_putc(&b, ENTS[k].c);
+                i += el;
+                done = true;
+            }
+        }
+        if (!done && n - i > 3 && s[i + 1] == '#') {
+            char *e = NULL;
+            bool hex = s[i + 2] == 'x';
+            unsigned long v = strtoul(s + i + (hex ? 3 : 2), &e, hex ? 16 : 10);
+            if (e && (size_t)(e - s) < n && *e == ';' && v > 0 && v < 0x80) {   /* the writer only uses these */
+                ac_buf_putc(&b, (char)v);
+                i = (size_t)(e - s) + 1;
+                done = true;
+            }
+        }
+        if (!done) ac_buf_putc(&b, s[i++]);
+    }
+    return ac_buf_steal(&b);
+}
+
+/* The body of the first <elem ...>...</elem> in [p, end), unescaped; NULL when absent. */
+static char *element_text(const char *p, const char *end, const char *elem)
+{
+    char *open = ac_sprintf("<%s", elem), *close = ac_sprintf("</%s>", elem);
+    const char *a = memmem(p, (size_t)(end - p), open, strlen(open));
+    const char *gt = a ? memchr(a, '>', (size_t)(end - a)) : NULL;
+    const char *z = gt ? memmem(gt, (size_t)(end - gt), close, strlen(close)) : NULL;
+    char *text = z && gt[-1] != '/' ? xml_unescape(gt + 1, (size_t)(z - gt - 1)) : NULL;
+    free(open);
+    free(close);
+    return text;
+}
+
+/* A suite holding the coverage test case (coverage_text.h) is not copied: its counts and gaps
+ * join the merged coverage. Returns false when the body is not a coverage suite. */
+static bool take_coverage(merger *M, const attrs *head, const char *body, const char *body_end)
+{
+    const char *name = attrs_get(head, "name");
+    const char *tc = memmem(body, (size_t)(body_end - body), "<testcase", 9);
+    if (!name || strcmp(name, AC_COV_JUNIT_NAME) != 0 || !tc) return false;
+    attrs a = { 0 };
+    bool empty;
+    bool is_cov = parse_start_tag(tc, body_end, "testcase", &a, &empty) && attrs_get(&a, "classname") &&
+                  strcmp(attrs_get(&a, "classname"), AC_COV_JUNIT_NAME) == 0 && attrs_get(&a, "name") &&
+                  strcmp(attrs_get(&a, "name"), AC_COV_JUNIT_CASE) == 0;
+    attrs_free(&a);
+    if (!is_cov) return false;
+    static const char *const COUNTS[] = { "must_selected", "must_judged", "must_not_applicable" };
+    size_t *into[] = { &M->cov.must_selected, &M->cov.must_judged, &M->cov.must_na };
+    for (const char *p = body; (p = memmem(p, (size_t)(tc - p), "<property", 9)); p += 9) {
+        attrs pa = { 0 };
+        if (parse_start_tag(p, tc, "property", &pa, &empty) && attrs_get(&pa, "name") && attrs_get(&pa, "value"))
+            for (size_t k = 0; k < 3; k++)
+                if (strcmp(attrs_get(&pa, "name"), COUNTS[k]) == 0) *into[k] += (size_t)strtoull(attrs_get(&pa, "value"), NULL, 10);
+        attrs_free(&pa);
+    }
+    char *failure = element_text(tc, body_end, "failure"), *out = element_text(tc, body_end, "system-out");
+    if (failure) M->cov_failed = true;
+    ac_cov_parse_text(&M->cov, out ? out : failure);
+    free(failure);
+    free(out);
+    if (!M->have_cov) {
+        const char *st = attrs_get(head, "timestamp"), *h = attrs_get(head, "hostname");
+        M->cov_stamp = xml_unescape(st ? st : "", st ? strlen(st) : 0);
+        M->cov_host = xml_unescape(h ? h : "", h ? strlen(h) : 0);
+    }
+    M->have_cov = true;
+    return true;
+}
+
 /* Adds one <testsuite> element (start tag at p) to the merge; returns the position after it. */
 static const char *take_suite(merger *M, const char *path, size_t input, const char *p, const char *end,
                               char **err)
@@ -278,6 +371,10 @@ static const char *take_suite(merger *M, const char *path, size_t input, const c
             return NULL;
         }
         after = body_end + 12;
+    }
+    if (take_coverage(M, &a, body, body_end)) {
+        attrs_free(&a);
+        return after;
     }
     msuite *s = suite_named(M, name);
     bool first_time = s == NULL;
@@ -385,6 +482,10 @@ static int write_merged(const merger *M, const char *out_path, char **err)
         failures += M->suites[i].failures;
         errors += M->suites[i].errors;
     }
+    if (M->have_cov) {
+        tests += 1;
+        failures += M->cov.incomplete;
+    }
     char secs[32];
     ac_report_seconds(secs, M->root_time_s * 1000.0, false);
     ac_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"authconform\"");
@@ -423,6 +524,7 @@ static int write_merged(const merger *M, const char *out_path, char **err)
         ac_buf_append(&b, s->cases.data ? s->cases.data : "", s->cases.len);
         ac_buf_puts(&b, "  </testsuite>\n");
     }
+    if (M->have_cov) ac_cov_junit_suite(&b, &M->cov, M->cov_stamp, M->cov_host);
     ac_buf_puts(&b, "</testsuites>\n");
 
     int rc = ac_report_write_file(out_path, ac_buf_str(&b), b.len, "merged JUnit report", err);
@@ -444,6 +546,8 @@ int ac_junit_merge(const char *out_path, const char *const *inputs, size_t n_inp
     merger M = { 0 };
     int rc = 0;
     for (size_t i = 0; i < n_inputs && rc == 0; i++) rc = take_input(&M, inputs[i], i, err);
+    /* A shard whose coverage case failed makes the merged one fail, even if its text was cut. */
+    if (M.cov_failed) M.cov.incomplete = true;
     if (rc == 0) rc = check_overlap(&M, inputs, err);
     if (rc == 0) rc = write_merged(&M, out_path, err);
     for (size_t i = 0; i < M.n_suites; i++) {
@@ -454,5 +558,8 @@ int ac_junit_merge(const char *out_path, const char *const *inputs, size_t n_inp
     free(M.suites);
     for (size_t i = 0; i < M.n_keys; i++) free(M.keys[i].key);
     free(M.keys);
+    ac_coverage_free(&M.cov);
+    free(M.cov_stamp);
+    free(M.cov_host);
     return rc;
 }

@@ -9,7 +9,10 @@
  * the should_failures property summed and other properties taken from the first that has them.
  * The root's counts are the sums over the suites; its time is the sum of the inputs' run
  * times. A test case (classname and name) present in two inputs is an error: the inputs
- * overlap, so they are not the shards of one run. */
+ * overlap, so they are not the shards of one run. The exception is the coverage suite each
+ * shard writes (coverage_text.h): those become one coverage suite, last, with the counts summed
+ * and the gaps, missing variables and accepted patterns united; its test case fails when any
+ * shard's failed or a united gap was not accepted. */
 #ifndef AC_JUNIT_MERGE_H
 #define AC_JUNIT_MERGE_H
 

@@ -16,6 +16,7 @@
 typedef struct input {
     const char *path;
     cJSON *root;
+    ac_record rec;      /* as the reader validated it: its coverage is what merge unites */
 } input;
 
 /* Compact JSON of a member (NULL member -> "null"); caller frees. */
@@ -54,15 +55,45 @@ static double num(const cJSON *obj, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* The run's precedence, 2 > 3 > 1 > 4 > 0. */
 static int exit_rank(int code)
 {
     switch (code) {
-    case 2: return 4;
-    case 3: return 3;
-    case 1: return 2;
+    case 2: return 5;
+    case 3: return 4;
+    case 1: return 3;
+    case 4: return 2;
     case 0: return 1;
     default: return 0;
     }
+}
+
+/* The coverage of the whole run: the shards' counts summed, their gaps united (a gap is one per
+ * test id), the missing variables and accepted patterns each once. Incomplete when any united
+ * gap was not accepted. */
+static void unite_coverage(ac_coverage *u, const ac_coverage *c)
+{
+    u->must_selected += c->must_selected;
+    u->must_judged += c->must_judged;
+    u->must_na += c->must_na;
+    for (size_t i = 0; i < c->n_gaps; i++) {
+        const ac_gap *g = &c->gaps[i];
+        bool known = false;
+        for (size_t k = 0; k < u->n_gaps && !known; k++) known = strcmp(u->gaps[k].id, g->id) == 0;
+        if (known) continue;
+        u->gaps = ac_realloc(u->gaps, (u->n_gaps + 1) * sizeof *u->gaps);
+        ac_gap *n = &u->gaps[u->n_gaps++];
+        *n = *g;
+        n->id = ac_strdup(g->id);
+        n->reason = ac_strdup(g->reason);
+        n->missing_var = ac_strdup(g->missing_var);
+        if (!n->allowed) u->incomplete = true;
+    }
+    const ac_strlist *from[] = { &c->missing, &c->allowed };
+    ac_strlist *into[] = { &u->missing, &u->allowed };
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < from[l]->n; i++)
+            if (!ac_strlist_contains(into[l], from[l]->items[i])) ac_strlist_push(into[l], from[l]->items[i]);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -177,10 +208,20 @@ static int merge(input *in, size_t n, const char *out_path, char **err, char **n
         int c = (int)num(s, "exit_code");
         if (exit_rank(c) > exit_rank(code)) code = c;
     }
+    /* Records before version 2 have no coverage; the merged one then has none either. */
+    ac_coverage cov = { 0 };
+    for (size_t i = 0; i < n; i++) unite_coverage(&cov, &in[i].rec.coverage);
+    if (code == 0 && cov.incomplete) code = 4;
     cJSON_AddBoolToObject(sum, "stopped_early", stopped);
     cJSON_AddItemToObject(sum, "stop_reason", stopped ? cJSON_CreateString(reason ? reason : "run stopped early")
                                                       : cJSON_CreateNull());
     cJSON_AddNumberToObject(sum, "exit_code", code);
+    if (in[0].rec.has_coverage) {
+        cJSON *jc = ac_json_coverage(&cov);
+        line(&b, "coverage", compact(jc), false);
+        cJSON_Delete(jc);
+    }
+    ac_coverage_free(&cov);
     line(&b, "summary", compact(sum), false);
     cJSON_Delete(sum);
     line(&b, "duration_ms", ac_sprintf("%.3f", duration), true);
@@ -213,9 +254,7 @@ int ac_record_merge(const char *out_path, const char *const *inputs, size_t n_in
     int rc = 0;
     for (size_t i = 0; i < n_inputs && rc == 0; i++) {
         in[i].path = inputs[i];
-        ac_record r;
-        rc = ac_record_load(inputs[i], &r, err);
-        ac_record_free(&r);
+        rc = ac_record_load(inputs[i], &in[i].rec, err);
         if (rc < 0) break;
         /* Valid: read it again as plain JSON to copy members verbatim. */
         FILE *f = fopen(inputs[i], "rb");
@@ -235,7 +274,10 @@ int ac_record_merge(const char *out_path, const char *const *inputs, size_t n_in
         }
     }
     if (rc == 0) rc = merge(in, n_inputs, out_path, err, note);
-    for (size_t i = 0; i < n_inputs; i++) cJSON_Delete(in[i].root);
+    for (size_t i = 0; i < n_inputs; i++) {
+        cJSON_Delete(in[i].root);
+        ac_record_free(&in[i].rec);
+    }
     free(in);
     return rc;
 }

@@ -7,13 +7,24 @@
  * may start its own server) and noted. The output keeps the first input's tool, suite,
  * target, profile and options (with `shard` null), the earliest
  * started_at, `planned` summed, the tests of every input in input order, the summary counts
- * summed (stopped_early when any shard stopped early, with that shard's reason), exit_code by
- * the run's precedence (2 > 3 > 1 > 0), duration_ms summed (machine time, not wall time), and a
- * member `merged_shards` listing the inputs' shards ("K/N", or null for an unsharded input). */
+ * summed (stopped_early when any shard stopped early, with that shard's reason), `coverage`
+ * united (counts summed; gaps, missing variables and accepted patterns each once; incomplete
+ * when a united gap was not accepted), exit_code by the run's precedence (2 > 3 > 1 > 4 > 0,
+ * and 4 when the united coverage is incomplete and no shard did worse), duration_ms summed
+ * (machine time, not wall time), and a member `merged_shards` listing the inputs' shards
+ * ("K/N", or null for an unsharded input). */
 #ifndef AC_RECORD_MERGE_H
 #define AC_RECORD_MERGE_H
 
 #include <stddef.h>
+#include "result.h"
+
+/* The run record's `coverage` member for *c (docs/run-record.md): counts, `complete`, the gaps
+ * with kind, one-line reason, whether accepted and the missing variable, the missing variables
+ * and what the user accepted; every string made visible. Written by reports/json.c; `merge`
+ * writes the united coverage of the shards with it. The caller owns the result (cJSON_Delete). */
+struct cJSON;
+struct cJSON *ac_json_coverage(const ac_coverage *c);
 
 /* Writes OUT (through OUT.tmp and a rename). Returns 0, or -1 with *err (caller frees). *note
  * (caller frees, may be NULL) is something worth telling the user (different targets). */

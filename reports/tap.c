@@ -3,6 +3,7 @@
  * kept to the subset Perl's TAP::Parser::YAMLish reader understands (see
  * shared/docs/reports.md). */
 #include "report.h"
+#include "coverage_text.h"
 #include "report_common.h"
 #include "text.h"
 
@@ -17,6 +18,8 @@ typedef struct tap_ctx {
     ac_report_opts o;
     bool det;           /* deterministic: durations written as 0 */
     bool strict;
+    bool planned;       /* the plan counted the coverage point (a run, not a `1..0` stream) */
+    size_t last;        /* the highest test point number written so far */
     bool closed;        /* end() has run */
 } tap_ctx;
 
@@ -313,8 +316,10 @@ static int tap_begin(ac_reporter *r, const ac_run_info *info, char **err)
     ac_buf_init(&b);
     ac_buf_printf(&b, "TAP version %d\n", version);
     size_t planned = info ? info->planned : 0;
+    /* The plan of a run counts one more point than there are tests: the coverage point. */
+    c->planned = planned > 0 && info->coverage;
     if (planned == 0) ac_buf_puts(&b, "1..0 # no tests selected\n");
-    else ac_buf_printf(&b, "1..%zu\n", planned);
+    else ac_buf_printf(&b, "1..%zu\n", planned + c->planned);
     return flush_buf(c, &b, err);
 }
 
@@ -342,9 +347,63 @@ static int tap_test(ac_reporter *r, const ac_test_result *t, size_t index, char 
         for (size_t k = 0; k < t->n_steps; k++) emit_step(c, &b, k + 1, &t->steps[k], t);
     }
     emit_root_point(c, &b, index, desc, t, subtest);
+    if (index > c->last) c->last = index;
     free(desc);
     free(title);
     return flush_buf(c, &b, err);
+}
+
+/* The synthetic last point `coverage`: ok when every selected must-level test was judged (or
+ * its gap accepted), not ok with the gaps otherwise, so a TAP consumer that only counts
+ * failures sees an incomplete run (DESIGN 4.4). Numbered after the last point written, so a
+ * stream that bailed out keeps its numbers in sequence. */
+static void coverage_point(tap_ctx *c, ac_buf *b, const ac_coverage *cov)
+{
+    point(b, 0, !cov->incomplete, c->last + 1, "coverage", NULL, NULL);
+    yaml_open(b, 2);
+    char *line = ac_coverage_line(cov);
+    if (cov->incomplete) {
+        char *verdict = ac_cov_verdict(cov);
+        char *m = ac_sprintf("%s; %s", verdict, line);
+        yaml_str(b, 2, "message", m);
+        free(m);
+        free(verdict);
+    } else {
+        yaml_str(b, 2, "message", line);
+    }
+    free(line);
+    ac_buf_indent(b, 2);
+    ac_buf_printf(b, "severity: %s\n", ac_severity_name(cov->incomplete ? AC_SEV_MUST : AC_SEV_INFO));
+    ac_buf_indent(b, 2);
+    ac_buf_printf(b, "must_selected: %zu\n", cov->must_selected);
+    ac_buf_indent(b, 2);
+    ac_buf_printf(b, "must_judged: %zu\n", cov->must_judged);
+    ac_buf_indent(b, 2);
+    ac_buf_printf(b, "must_not_applicable: %zu\n", cov->must_na);
+    if (cov->n_gaps) {
+        ac_buf_indent(b, 2);
+        ac_buf_puts(b, "gaps:\n");
+        for (size_t i = 0; i < cov->n_gaps; i++) {
+            const ac_gap *g = &cov->gaps[i];
+            ac_buf_indent(b, 4);
+            ac_buf_puts(b, "- id: ");
+            ac_yaml_quoted(b, g->id);
+            ac_buf_putc(b, '\n');
+            ac_buf_indent(b, 6);
+            ac_buf_printf(b, "kind: %s\n", ac_skip_kind_name(g->kind));
+            yaml_str(b, 6, "reason", g->reason);
+            ac_buf_indent(b, 6);
+            ac_buf_printf(b, "allowed: %s\n", g->allowed ? "true" : "false");
+        }
+    }
+    yaml_strlist(b, 2, "missing", &cov->missing);
+    yaml_strlist(b, 2, "allowed", &cov->allowed);
+    if (cov->incomplete) {
+        char *hint = ac_cov_hint(cov);
+        yaml_str(b, 2, "hint", hint);
+        free(hint);
+    }
+    yaml_close(b, 2);
 }
 
 static int tap_end(ac_reporter *r, const ac_run_summary *s, char **err)
@@ -353,9 +412,13 @@ static int tap_end(ac_reporter *r, const ac_run_summary *s, char **err)
     int rc = 0;
     if (c->closed) return 0;
     c->closed = true;
+    ac_buf b;
+    ac_buf_init(&b);
+    if (c->planned) {
+        ac_run_summary zero = { 0 };
+        coverage_point(c, &b, s ? &s->coverage : &zero.coverage);
+    }
     if (s && s->bailed) {
-        ac_buf b;
-        ac_buf_init(&b);
         if (s->bail_reason && *s->bail_reason) {
             char *reason = ac_tap_escape(s->bail_reason);
             ac_buf_printf(&b, "Bail out! %s\n", reason);
@@ -363,8 +426,8 @@ static int tap_end(ac_reporter *r, const ac_run_summary *s, char **err)
         } else {
             ac_buf_puts(&b, "Bail out!\n");
         }
-        rc = flush_buf(c, &b, err);
     }
+    rc = flush_buf(c, &b, err);
     if (c->own) {
         FILE *f = c->out;
         c->out = NULL;

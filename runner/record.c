@@ -94,6 +94,9 @@ void ac_run_info_fill(ac_run_info *info, const ac_model *m, const ac_config *cfg
         info->include = &cfg->include;
         info->ids = &cfg->ids;
         info->shard = cfg->shard;
+        info->allow_skip = &cfg->allow_skip;
+        info->allow_incomplete = cfg->allow_incomplete;
+        info->coverage = true;
         info->fail_fast = cfg->fail_fast;
         info->run_deadline_s = cfg->run_deadline_s;
     }
@@ -250,6 +253,15 @@ static int load_test(const char *name, const cJSON *jt, size_t index, ac_record_
         goto fail;
     }
     if (get_number(name, jt, "duration_ms", where, false, &t->duration_ms, err) < 0) goto fail;
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(jt, "skip_kind");
+    if (kind && !cJSON_IsNull(kind)) {
+        t->skip_kind = cJSON_IsString(kind) ? ac_skip_kind_parse(kind->valuestring) : AC_SKIP_NONE;
+        if (t->skip_kind == AC_SKIP_NONE) {
+            set_err(err, ac_sprintf("%s: %s: \"skip_kind\" must be not-applicable, not-configured or "
+                                    "rate-limited", name, where));
+            goto fail;
+        }
+    }
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(jt, "message");
     if (msg && !cJSON_IsNull(msg)) {
         if (!cJSON_IsString(msg)) {
@@ -281,6 +293,81 @@ static int load_test(const char *name, const cJSON *jt, size_t index, ac_record_
 fail:
     free(outcome);
     return -1;
+}
+
+/* ---- coverage ------------------------------------------------------------------------------ */
+
+static int strings_from(const char *name, const cJSON *o, const char *key, ac_strlist *l, char **err)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key), *s;
+    if (!cJSON_IsArray(a)) {
+        set_err(err, ac_sprintf("%s: coverage: \"%s\" must be an array of strings", name, key));
+        return -1;
+    }
+    cJSON_ArrayForEach(s, a) {
+        if (!cJSON_IsString(s)) {
+            set_err(err, ac_sprintf("%s: coverage: \"%s\" must be an array of strings", name, key));
+            return -1;
+        }
+        ac_strlist_push(l, s->valuestring);
+    }
+    return 0;
+}
+
+/* The `coverage` member (written by reports/json.c), checked as strictly as a test: `merge`
+ * unites what it reads here. */
+static int load_coverage(const char *name, const cJSON *jc, ac_coverage *c, char **err)
+{
+    if (!cJSON_IsObject(jc)) {
+        set_err(err, ac_sprintf("%s: \"coverage\" is missing or not an object", name));
+        return -1;
+    }
+    double sel = 0, judged = 0, na = 0;
+    if (get_number(name, jc, "must_selected", "coverage", true, &sel, err) < 0 ||
+        get_number(name, jc, "must_judged", "coverage", true, &judged, err) < 0 ||
+        get_number(name, jc, "must_not_applicable", "coverage", true, &na, err) < 0)
+        return -1;
+    c->must_selected = (size_t)sel;
+    c->must_judged = (size_t)judged;
+    c->must_na = (size_t)na;
+    const cJSON *complete = cJSON_GetObjectItemCaseSensitive(jc, "complete");
+    const cJSON *gaps = cJSON_GetObjectItemCaseSensitive(jc, "gaps"), *jg;
+    if (!cJSON_IsBool(complete) || !cJSON_IsArray(gaps)) {
+        set_err(err, ac_sprintf("%s: coverage: \"%s\" is missing or has the wrong type", name,
+                                !cJSON_IsBool(complete) ? "complete" : "gaps"));
+        return -1;
+    }
+    c->incomplete = !cJSON_IsTrue(complete);
+    c->gaps = ac_calloc((size_t)cJSON_GetArraySize(gaps) + 1, sizeof *c->gaps);
+    cJSON_ArrayForEach(jg, gaps) {
+        ac_gap *g = &c->gaps[c->n_gaps++];
+        char *kind = NULL;
+        const cJSON *allowed = cJSON_GetObjectItemCaseSensitive(jg, "allowed");
+        int rc = cJSON_IsObject(jg) ? 0 : -1;
+        if (rc == 0) rc = get_str(name, jg, "id", "coverage gap", true, &g->id, err);
+        if (rc == 0) rc = get_str(name, jg, "kind", "coverage gap", true, &kind, err);
+        if (rc == 0) rc = get_str(name, jg, "reason", "coverage gap", true, &g->reason, err);
+        if (rc == 0) rc = get_str(name, jg, "missing_var", "coverage gap", false, &g->missing_var, err);
+        if (rc == 0 && !*g->missing_var) {
+            free(g->missing_var);
+            g->missing_var = NULL;
+        }
+        if (rc == 0) g->kind = ac_skip_kind_parse(kind);
+        free(kind);
+        if (rc == 0 && (!ac_skip_kind_is_gap(g->kind) || !cJSON_IsBool(allowed))) {
+            set_err(err, ac_sprintf("%s: coverage: gap %.40s needs a kind (not-configured or rate-limited) "
+                                    "and allowed true or false", name, g->id));
+            rc = -1;
+        } else if (rc < 0 && !cJSON_IsObject(jg)) {
+            set_err(err, ac_sprintf("%s: coverage: every gap must be an object", name));
+        }
+        if (rc < 0) return -1;
+        g->allowed = cJSON_IsTrue(allowed);
+    }
+    if (strings_from(name, jc, "missing", &c->missing, err) < 0 ||
+        strings_from(name, jc, "allowed", &c->allowed, err) < 0)
+        return -1;
+    return 0;
 }
 
 /* Test ids are unique within a record; sorted copies of the pointers find duplicates. */
@@ -387,6 +474,12 @@ int ac_record_parse(const char *name, const char *text, size_t len, ac_record *o
         if (load_test(name, jt, out->n_tests - 1, t, err) < 0) goto out;
     }
     if (check_unique(name, out, err) < 0) goto out;
+    /* Version 1 predates coverage; from version 2 on it is part of the verdict, so required. */
+    if (out->record_version >= 2) {
+        if (load_coverage(name, cJSON_GetObjectItemCaseSensitive(root, "coverage"), &out->coverage, err) < 0)
+            goto out;
+        out->has_coverage = true;
+    }
     rc = 0;
 out:
     cJSON_Delete(root);
@@ -438,5 +531,6 @@ void ac_record_free(ac_record *r)
     ac_strlist_free(&r->option_values);
     for (size_t i = 0; i < r->n_tests; i++) record_test_free(&r->tests[i]);
     free(r->tests);
+    ac_coverage_free(&r->coverage);
     memset(r, 0, sizeof *r);
 }

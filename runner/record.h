@@ -10,8 +10,10 @@
 #include "model.h"
 #include "result.h"
 
-/* The record_version this program writes and the newest it reads. */
-#define AC_RECORD_VERSION 1
+/* The record_version this program writes and the newest it reads; it reads every older one.
+ * 2: exit_code 4 (incomplete), a top-level `coverage`, per test `skip_kind`, `missing_var` and
+ * `controls`, options `allow_skip` and `allow_incomplete`. */
+#define AC_RECORD_VERSION 2
 
 /* SHA-256 over the manifest and every case file of the model, in load order: for each file its
  * base name, a NUL, its length in decimal, a NUL and its bytes. Writes "sha256:<64 hex>" into
@@ -33,6 +35,7 @@ bool ac_record_outcome_parse(const char *s, ac_outcome *out);
 typedef struct ac_record_test {
     char *id, *name, *area, *severity;   /* owned; severity "must"|"should"|"info" */
     ac_outcome outcome;
+    ac_skip_kind skip_kind;              /* for a skip in a version 2 record; AC_SKIP_NONE otherwise */
     char *message;                       /* owned or NULL: the redacted failure/skip message */
     long *statuses; size_t n_statuses;   /* owned */
     double duration_ms;
@@ -49,6 +52,8 @@ typedef struct ac_record {
     ac_strlist option_values;            /* ... and its value as compact JSON */
     double duration_ms;
     int exit_code;                       /* summary.exit_code; -1 when absent */
+    bool has_coverage;                   /* the record has `coverage` (version 2 and later) */
+    ac_coverage coverage;                /* owned members; empty without has_coverage */
     ac_record_test *tests; size_t n_tests;
 } ac_record;
 

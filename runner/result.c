@@ -49,6 +49,16 @@ static bool allowed_by(const ac_test_result *t, const ac_strlist *allow)
     return false;
 }
 
+/* "username (APINIZER_USERNAME), password (APINIZER_PASSWORD)": the variables a gap lacks, as
+ * one label, so reports group the tests that lack the same ones. Caller frees. */
+static char *join_vars(const ac_strlist *l)
+{
+    ac_buf b;
+    ac_buf_init(&b);
+    for (size_t i = 0; i < l->n; i++) ac_buf_printf(&b, "%s%s", i ? ", " : "", l->items[i]);
+    return ac_buf_steal(&b);
+}
+
 void ac_coverage_add(ac_coverage *c, const ac_test_result *t, const ac_strlist *allow_skip, bool allow_all)
 {
     if (t->severity != AC_SEV_MUST) return;
@@ -78,6 +88,7 @@ void ac_coverage_add(ac_coverage *c, const ac_test_result *t, const ac_strlist *
     g->reason = ac_strdup(t->reason ? t->reason : "skipped");
     g->kind = k;
     g->allowed = allow_all || allowed_by(t, allow_skip);
+    g->missing_var = t->missing_vars.n ? join_vars(&t->missing_vars) : NULL;
     if (!g->allowed) c->incomplete = true;
     for (size_t i = 0; i < t->missing_vars.n; i++)
         if (!ac_strlist_contains(&c->missing, t->missing_vars.items[i])) ac_strlist_push(&c->missing, t->missing_vars.items[i]);
@@ -89,6 +100,7 @@ void ac_coverage_free(ac_coverage *c)
     for (size_t i = 0; i < c->n_gaps; i++) {
         free(c->gaps[i].id);
         free(c->gaps[i].reason);
+        free(c->gaps[i].missing_var);
     }
     free(c->gaps);
     ac_strlist_free(&c->missing);
@@ -115,6 +127,13 @@ char *ac_coverage_line(const ac_coverage *c)
     }
     if (allowed) {
         ac_buf_printf(&b, "%s%zu allowed to be missing", sep, allowed);
+        sep = ", ";
+    }
+    /* Tests the run never reached (it stopped early) are neither judged nor gaps: count them,
+     * so the parts add up to the total. */
+    size_t accounted = c->must_judged + c->must_na + c->n_gaps;
+    if (c->must_selected > accounted) {
+        ac_buf_printf(&b, "%s%zu not run", sep, c->must_selected - accounted);
         sep = ", ";
     }
     if (*sep == ',') ac_buf_putc(&b, ')');

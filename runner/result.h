@@ -106,6 +106,10 @@ typedef struct ac_run_info {
     const char *shard;           /* "K/N" when the run is one shard of a split run, else NULL */
     const ac_strlist *allow_skip;   /* --allow-skip patterns (ids or tags); may be NULL */
     bool allow_incomplete;
+    /* The summary's coverage is this run's, so TAP and JUnit end with the coverage test. Set by
+     * ac_run_info_fill; false for reports that are not a run of the suite (`authconform diff
+     * --tap/--junit` compares two records and has no coverage of its own). */
+    bool coverage;
     bool fail_fast;
     double run_deadline_s;       /* 0: none */
 } ac_run_info;
@@ -116,6 +120,9 @@ typedef struct ac_gap {
     char *reason;            /* owned: the skip reason (redacted) */
     ac_skip_kind kind;       /* not configured or rate limited */
     bool allowed;            /* accepted by --allow-skip / --allow-incomplete */
+    char *missing_var;       /* owned or NULL: the variables whose absence made the gap, "name (ENV)"
+                                or several joined by ", ";
+                                reports name each variable once and list the tests under it */
 } ac_gap;
 
 /* What the run judged, for the verdict: a run whose must-level tests were not all judged is
@@ -136,7 +143,8 @@ typedef struct ac_coverage {
  * allow_all: --allow-incomplete. */
 void ac_coverage_add(ac_coverage *c, const ac_test_result *t, const ac_strlist *allow_skip, bool allow_all);
 void ac_coverage_free(ac_coverage *c);   /* frees members; accepts NULL */
-/* One line: "45 of 51 must-level tests judged (4 not applicable, 2 not judged)". Caller frees. */
+/* One line: "45 of 51 must-level tests judged (4 not applicable, 2 not judged)"; also "N allowed
+ * to be missing" and "N not run" (the run stopped before them) when there are any. Caller frees. */
 char *ac_coverage_line(const ac_coverage *c);
 
 typedef struct ac_run_summary {

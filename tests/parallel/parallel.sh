@@ -161,7 +161,8 @@ EOF
   done
   ac fx 0 --suite "$HERE/suite.yaml" --target "$TARGET" -j 8 "$f"
   [ "$(count "$WORK/server.log" 'POST /apiops/auth/token')" = 1 ] || { cat "$WORK/server.log"; fail "the fixture ran more than once"; }
-  [ "$(count "$WORK/fx.tap" '^ok ')" = 40 ] || fail "not every test passed"
+  [ "$(count "$WORK/fx.tap" '^ok [0-9]+ - FX-')" = 40 ] || fail "not every test passed"
+  expect_in "$WORK/fx.tap" '^ok 41 - coverage$'   # the last point: every must-level test judged
   check_tap_order "$WORK/fx.tap"
   # a fixture that fails is an error for every test that waited for it
   gen_header "$WORK/badfx.yaml" badfx yes
@@ -224,12 +225,17 @@ fail-fast)
   check_tap_order "$WORK/ff.tap"
   expect_in "$WORK/ff.tap" '^not ok 3 - FF-3 '
   expect_in "$WORK/ff.tap" '^Bail out! --fail-fast: FF-3 failed'
-  n=$(count "$WORK/ff.tap" '^(not )?ok ')
+  n=$(count "$WORK/ff.tap" '^(not )?ok [0-9]+ - FF-')
+  expect_in "$WORK/ff.tap" "^ok $((n + 1)) - coverage\$"   # numbered after the last test reported
   [ "$n" -ge 3 ] && [ "$n" -lt 30 ] || fail "$n tests reported: expected the started ones only"
   expect_in "$WORK/ff.xml" 'stopped_early'
   # the same with -j 1: exactly the first three
   ac ff1 1 --suite "$HERE/suite.yaml" --target "$TARGET" -j 1 --fail-fast "$f"
-  [ "$(count "$WORK/ff1.tap" '^(not )?ok ')" = 3 ] || fail "-j 1 --fail-fast reported more than 3 tests"
+  [ "$(count "$WORK/ff1.tap" '^(not )?ok [0-9]+ - FF-')" = 3 ] || fail "-j 1 --fail-fast reported more than 3 tests"
+  # the coverage point, then the bail-out, last
+  [ "$(tail -n 2 "$WORK/ff1.tap" | head -n 1)" = '  ...' ] && [ "$(grep -E '^(not )?ok ' "$WORK/ff1.tap" | tail -n 1)" = 'ok 4 - coverage' ] ||
+    fail "-j 1 --fail-fast: the coverage point is not the last before Bail out!"
+  tail -n 1 "$WORK/ff1.tap" | grep -q '^Bail out! ' || fail "-j 1 --fail-fast: Bail out! is not last"
   ;;
 unreachable)
   start_server
@@ -243,7 +249,7 @@ unreachable)
   validate_junit "$WORK/un.xml"
   check_tap_order "$WORK/un.tap"
   expect_in "$WORK/un.tap" '^Bail out! target unreachable'
-  expect_not_in "$WORK/un.tap" '^ok '
+  expect_not_in "$WORK/un.tap" '^ok [0-9]+ - UN-'
   ;;
 deadline)
   start_server --latency-ms 200
@@ -256,7 +262,7 @@ deadline)
   check_tap_order "$WORK/dl.tap"
   validate_junit "$WORK/dl.xml"
   expect_in "$WORK/dl.tap" '^Bail out! run deadline of 0.3 s reached'
-  n=$(count "$WORK/dl.tap" '^ok ')
+  n=$(count "$WORK/dl.tap" '^ok [0-9]+ - DL-')
   [ "$n" -ge 1 ] && [ "$n" -lt 40 ] || fail "$n tests reported"
   ;;
 shard)

@@ -145,9 +145,11 @@ failed_logins() {
 }
 
 # results TAP: "ID STATUS" per top-level test point; STATUS is pass, skip, warn (not ok # TODO)
-# or fail (not ok). Subtest lines are indented and ignored.
+# or fail (not ok). Subtest lines are indented and ignored, and so is the last point, named
+# just "coverage" (a test's description is "ID name"): coverage_status reads that one.
 results() {
   awk '
+    /^(not )?ok [0-9]+ - coverage$/ { next }
     /^(not )?ok [0-9]+ - / {
       notok = ($1 == "not")
       line = $0
@@ -158,6 +160,12 @@ results() {
       else st = (index(line, " # SKIP") ? "skip" : "pass")
       print id, st
     }' "$1"
+}
+
+# coverage_status TAP: "ok" or "not ok", the verdict of the coverage point; "absent" without one.
+coverage_status() {
+  awk '/^(not )?ok [0-9]+ - coverage$/ { st = ($1 == "not") ? "not ok" : "ok" }
+       END { print (st == "" ? "absent" : st) }' "$1"
 }
 
 # errored CONSOLE: the ids the console report labels ERROR (TAP does not tell errors from
@@ -225,6 +233,13 @@ check_clean() {
   fi
   if [ "$ran" != "$planned" ]; then
     echo "FAIL: $ran test points in the TAP, $planned tests listed" >&2
+    bad=1
+  fi
+  # Every variable is configured: every must-level test was judged.
+  cov=$(coverage_status "$dir/out.tap")
+  echo "  coverage:      $cov"
+  if [ "$cov" != ok ]; then
+    echo "FAIL: the coverage point is $cov, expected ok (a gap in a fully configured run)" >&2
     bad=1
   fi
   finish $bad "$dir"

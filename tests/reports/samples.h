@@ -268,16 +268,104 @@ static size_t samples_build(ac_test_result **out)
     return n;
 }
 
+/* How many times needle occurs in s (the tests count what a report says). Inline: not every
+ * program that includes this header uses it. */
+static inline size_t samples_count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
 static void samples_free(ac_test_result *ts, size_t n)
 {
     for (size_t i = 0; i < n; i++) ac_test_result_free(&ts[i]);
     free(ts);
 }
 
-static void samples_summary(const ac_test_result *ts, size_t n, ac_run_summary *sum)
+/* A skipped test of the coverage samples: a gap (not configured, rate limited) or not
+ * applicable. missing_var NULL: not skipped for a variable. */
+static void sample_skip(ac_test_result *t, const char *id, const char *name, const char *suite, ac_severity sev,
+                        ac_skip_kind kind, const char *reason, const char *missing_var)
+{
+    sample_test(t, id, name, suite, "cases/coverage.yaml", 1, sev, AC_OUT_SKIP, reason, 0);
+    t->skip_kind = kind;
+    if (missing_var) ac_strlist_push(&t->missing_vars, missing_var);
+}
+
+#define SAMPLE_NEEDS_USERNAME "requires variable username (set APINIZER_USERNAME or --var username=...)"
+
+/* Two skips both coverage samples have: one that does not apply, one gap. */
+static void sample_skip_https(ac_test_result *t)
+{
+    sample_skip(t, "X-HTTPS", "the API is served over HTTPS", "misc", AC_SEV_MUST, AC_SKIP_NOT_APPLICABLE,
+                "condition not met: a loopback target", NULL);
+}
+
+static void sample_skip_expired(ac_test_result *t)
+{
+    sample_skip(t, "EXPIRY-PRESET", "a configured expired token is refused", "expiry", AC_SEV_MUST,
+                AC_SKIP_NOT_CONFIGURED,
+                "requires variable expired_token (set APINIZER_EXPIRED_TOKEN or --var expired_token=...)",
+                "expired_token (APINIZER_EXPIRED_TOKEN)");
+}
+
+/* The incomplete sample run: everything that ran passed, but must-level tests were skipped for
+ * two missing variables (three tests for one of them), a 429, and one the user accepted with
+ * --allow-skip revocation (*allow). A should-level skip and a not-applicable skip are no gaps. */
+static size_t samples_build_incomplete(ac_test_result **out, ac_strlist *allow)
+{
+    const size_t n = 9;
+    ac_test_result *ts = ac_calloc(n, sizeof *ts);
+    sample_test(&ts[0], "TOKEN-OK", "valid credentials get a token", "token", "cases/token.yaml", 12,
+                AC_SEV_MUST, AC_OUT_PASS, NULL, 12.4);
+    sample_skip(&ts[1], "BEARER-OK", "Authorization: Bearer <token> is accepted", "bearer", AC_SEV_MUST,
+                AC_SKIP_NOT_CONFIGURED, SAMPLE_NEEDS_USERNAME, "username (APINIZER_USERNAME)");
+    sample_skip(&ts[2], "BEARER-ALG-NONE", "an unsigned copy of the token is refused", "bearer", AC_SEV_MUST,
+                AC_SKIP_NOT_CONFIGURED, SAMPLE_NEEDS_USERNAME, "username (APINIZER_USERNAME)");
+    ac_strlist_push(&ts[2].controls, "token");
+    sample_skip_expired(&ts[3]);
+    sample_skip_https(&ts[4]);
+    sample_skip(&ts[5], "CRED-LOCKOUT", "repeated failed logins are throttled", "credentials", AC_SEV_MUST,
+                AC_SKIP_RATE_LIMITED, "rate limited (429): Retry-After: 30", NULL);
+    sample_skip(&ts[6], "ISSUE-OK", "client credentials get a Bearer token", "token", AC_SEV_MUST,
+                AC_SKIP_NOT_CONFIGURED, SAMPLE_NEEDS_USERNAME, "username (APINIZER_USERNAME)");
+    sample_skip(&ts[7], "REVOKE-LIVE", "a revoked token is refused", "revocation", AC_SEV_MUST,
+                AC_SKIP_NOT_CONFIGURED, SAMPLE_NEEDS_USERNAME, "username (APINIZER_USERNAME)");
+    ac_strlist_push(&ts[7].tags, "revocation");
+    sample_skip(&ts[8], "ISSUE-NO-STORE", "the token response forbids caching", "token", AC_SEV_SHOULD,
+                AC_SKIP_NOT_CONFIGURED, SAMPLE_NEEDS_USERNAME, "username (APINIZER_USERNAME)");
+    ac_strlist_push(allow, "revocation");
+    *out = ts;
+    return n;
+}
+
+/* The complete sample run: passes, a not-applicable skip, and a gap accepted with
+ * --allow-incomplete. */
+static size_t samples_build_complete(ac_test_result **out)
+{
+    const size_t n = 4;
+    ac_test_result *ts = ac_calloc(n, sizeof *ts);
+    sample_test(&ts[0], "TOKEN-OK", "valid credentials get a token", "token", "cases/token.yaml", 12,
+                AC_SEV_MUST, AC_OUT_PASS, NULL, 12.4);
+    sample_skip_https(&ts[1]);
+    sample_skip_expired(&ts[2]);
+    sample_test(&ts[3], "HEALTH-OK", "the health check answers", "misc", "cases/misc.yaml", 3, AC_SEV_MUST,
+                AC_OUT_PASS, NULL, 1);
+    *out = ts;
+    return n;
+}
+
+/* The counts, the coverage (gaps accepted by `allow` or, with allow_all, all of them) and the
+ * exit status the runner would give (3 is the caller's to set); free with samples_summary_free. */
+static void samples_summary(const ac_test_result *ts, size_t n, const ac_strlist *allow, bool allow_all,
+                            ac_run_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
+    for (size_t i = 0; allow && i < allow->n; i++) ac_strlist_push(&sum->coverage.allowed, allow->items[i]);
+    if (allow_all) ac_strlist_push(&sum->coverage.allowed, "--allow-incomplete");
     for (size_t i = 0; i < n; i++) {
+        ac_coverage_add(&sum->coverage, &ts[i], allow, allow_all);
         sum->total++;
         switch (ts[i].outcome) {
         case AC_OUT_PASS: sum->passed++; break;
@@ -289,13 +377,22 @@ static void samples_summary(const ac_test_result *ts, size_t n, ac_run_summary *
         }
         sum->duration_ms += ts[i].duration_ms;
     }
+    sum->exit_code = sum->failed || sum->errored || sum->not_run ? 1 : sum->coverage.incomplete ? 4 : 0;
+}
+
+static void samples_summary_free(ac_run_summary *sum)
+{
+    ac_coverage_free(&sum->coverage);
+    free(sum->bail_reason);
 }
 
 /* Drives one writer through a run: begin, the first n_report tests, end. planned may exceed
- * n_report (a bail-out); bail_reason non-NULL marks the run as stopped early.
+ * n_report (a bail-out); bail_reason non-NULL marks the run as stopped early; allow and
+ * allow_all are --allow-skip and --allow-incomplete.
  * Returns 0 or -1 with *err set (caller frees). The writer is destroyed either way. */
 static int samples_drive(ac_reporter *r, const ac_test_result *ts, size_t n_report,
-                         size_t planned, const char *bail_reason, int tap_version, char **err)
+                         size_t planned, const char *bail_reason, int tap_version,
+                         const ac_strlist *allow, bool allow_all, char **err)
 {
     ac_run_info info;
     memset(&info, 0, sizeof info);
@@ -305,11 +402,14 @@ static int samples_drive(ac_reporter *r, const ac_test_result *ts, size_t n_repo
     info.tap_version = tap_version;
     info.start_wall = 1700000000.0;
     info.planned = planned;
+    info.allow_skip = allow;
+    info.allow_incomplete = allow_all;
+    info.coverage = true;
     ac_run_summary sum;
-    samples_summary(ts, n_report, &sum);
+    samples_summary(ts, n_report, allow, allow_all, &sum);
     sum.bailed = bail_reason != NULL;
     sum.bail_reason = bail_reason ? ac_strdup(bail_reason) : NULL;
-    sum.exit_code = bail_reason ? 3 : 1;
+    if (bail_reason) sum.exit_code = 3;
     int rc = r->begin(r, &info, err);
     for (size_t i = 0; rc == 0 && i < n_report; i++) rc = r->test(r, &ts[i], i + 1, err);
     /* end() runs even after a failure, as the runner does, so files are closed. */
@@ -321,50 +421,67 @@ static int samples_drive(ac_reporter *r, const ac_test_result *ts, size_t n_repo
     } else {
         free(end_err);
     }
-    free(sum.bail_reason);
+    samples_summary_free(&sum);
     r->destroy(r);
     return rc;
 }
 
 /* The sample report files, relative to an output directory. kind: 't' TAP, 'j' JUnit,
- * 'c' console. */
+ * 'c' console, 'r' run record. run: 'f' the full sample run, 'i' the incomplete one, 'c' the
+ * complete one (samples_build_incomplete, samples_build_complete). */
 typedef struct sample_file {
     const char *name;
     char kind;
     int tap_version;
     bool bail;
     bool verbose;
+    char run;
 } sample_file;
 
 static const sample_file SAMPLE_FILES[] = {
-    { "reports-full-14.tap", 't', 14, false, false },
-    { "reports-full-13.tap", 't', 13, false, false },
-    { "reports-full.xml", 'j', 14, false, false },
-    { "reports-full-console.txt", 'c', 14, false, true },
-    { "reports-bail-14.tap", 't', 14, true, false },
-    { "reports-bail-13.tap", 't', 13, true, false },
-    { "reports-bail.xml", 'j', 14, true, false },
-    { "reports-bail-console.txt", 'c', 14, true, false },
+    { "reports-full-14.tap", 't', 14, false, false, 'f' },
+    { "reports-full-13.tap", 't', 13, false, false, 'f' },
+    { "reports-full.xml", 'j', 14, false, false, 'f' },
+    { "reports-full-console.txt", 'c', 14, false, true, 'f' },
+    { "reports-bail-14.tap", 't', 14, true, false, 'f' },
+    { "reports-bail-13.tap", 't', 13, true, false, 'f' },
+    { "reports-bail.xml", 'j', 14, true, false, 'f' },
+    { "reports-bail-console.txt", 'c', 14, true, false, 'f' },
+    { "reports-incomplete-14.tap", 't', 14, false, false, 'i' },
+    { "reports-incomplete-13.tap", 't', 13, false, false, 'i' },
+    { "reports-incomplete.xml", 'j', 14, false, false, 'i' },
+    { "reports-incomplete-console.txt", 'c', 14, false, false, 'i' },
+    { "reports-incomplete.json", 'r', 14, false, false, 'i' },
+    { "reports-complete-14.tap", 't', 14, false, false, 'c' },
+    { "reports-complete-13.tap", 't', 13, false, false, 'c' },
+    { "reports-complete.xml", 'j', 14, false, false, 'c' },
+    { "reports-complete-console.txt", 'c', 14, false, false, 'c' },
+    { "reports-complete.json", 'r', 14, false, false, 'c' },
 };
 #define SAMPLE_N_FILES (sizeof SAMPLE_FILES / sizeof SAMPLE_FILES[0])
 
 /* Writes one sample file into dir. The bail-out run plans every test but reports only the
  * first three (pass, fail, warn), as the runner does when the target goes away. */
-static int samples_write_file(const char *dir, const sample_file *f, char **err)
+/* Writes f's report of tests [from, from + count) of f's run to path, as one shard of the run
+ * would (count 0: every test from `from` on). */
+static int samples_write_part(const char *path, const sample_file *f, size_t from, size_t count, char **err)
 {
     ac_test_result *ts;
-    size_t n = samples_build(&ts);
+    ac_strlist allow = { 0 };
+    size_t all = f->run == 'i' ? samples_build_incomplete(&ts, &allow)
+                 : f->run == 'c' ? samples_build_complete(&ts) : samples_build(&ts);
+    size_t n = from < all ? (count && count < all - from ? count : all - from) : 0;
     ac_report_opts o;
     ac_report_opts_init(&o);
     o.tap_version = f->tap_version;
     o.deterministic = true;
     o.verbose = f->verbose;
     o.stream_cap = 4096;
-    char *path = ac_sprintf("%s/%s", dir, f->name);
     ac_reporter *r = NULL;
     FILE *console = NULL;
     if (f->kind == 't') r = ac_report_tap_new(path, &o, err);
     else if (f->kind == 'j') r = ac_report_junit_new(path, &o, err);
+    else if (f->kind == 'r') r = ac_report_json_new(path, &o, err);
     else {
         console = fopen(path, "w");
         if (!console) *err = ac_sprintf("%s: cannot open", path);
@@ -373,16 +490,24 @@ static int samples_write_file(const char *dir, const sample_file *f, char **err)
     int rc = -1;
     if (r) {
         size_t n_report = f->bail ? 3 : n;
-        rc = samples_drive(r, ts, n_report, n, f->bail ? "target unreachable: connection refused"
-                                                      : NULL,
-                           f->tap_version, err);
+        rc = samples_drive(r, ts + from, n_report, n, f->bail ? "target unreachable: connection refused"
+                                                             : NULL,
+                           f->tap_version, &allow, f->run == 'c', err);
     }
+    ac_strlist_free(&allow);
     if (console && fclose(console) != 0 && rc == 0) {
         *err = ac_sprintf("%s: cannot write", path);
         rc = -1;
     }
+    samples_free(ts, all);
+    return rc;
+}
+
+static int samples_write_file(const char *dir, const sample_file *f, char **err)
+{
+    char *path = ac_sprintf("%s/%s", dir, f->name);
+    int rc = samples_write_part(path, f, 0, 0, err);
     free(path);
-    samples_free(ts, n);
     return rc;
 }
 

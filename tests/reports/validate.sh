@@ -42,8 +42,19 @@ junit)
     done
     [ "$n" -gt 0 ] || fail "no JUnit sample written"
     # The shape consumers read: counts on testsuites, properties first in each testsuite.
-    grep -q '<testsuites name="authconform" tests="12" failures="4" errors="2"' reports-full.xml ||
+    # The coverage test case counts: one more test, and a failure when the run is incomplete.
+    grep -q '<testsuites name="authconform" tests="13" failures="5" errors="2"' reports-full.xml ||
         fail "reports-full.xml: unexpected testsuites counts"
+    grep -q '<testsuites name="authconform" tests="10" failures="1" errors="0"' reports-incomplete.xml ||
+        fail "reports-incomplete.xml: unexpected testsuites counts"
+    grep -q '<testsuites name="authconform" tests="5" failures="0" errors="0"' reports-complete.xml ||
+        fail "reports-complete.xml: unexpected testsuites counts"
+    for f in *.xml; do
+        [ "$(grep -c '<testcase classname="authconform" name="coverage"' "$f")" = 1 ] ||
+            fail "$f: not exactly one coverage test case"
+    done
+    grep -q '<failure message="INCOMPLETE: 5 must-level tests not judged" type="incomplete">' reports-incomplete.xml ||
+        fail "reports-incomplete.xml: the coverage test case does not fail"
     grep -q 'property name="stopped_early"' reports-bail.xml ||
         fail "reports-bail.xml: the bail-out reason is missing"
     grep -q 'CDATA' ./*.xml && fail "CDATA found"
@@ -67,9 +78,15 @@ tap13)
             ;;
         *)
             [ -z "$errs" ] || { printf '%s\n' "$res"; fail "$f: prove reports parse errors"; }
-            # Every sample test has its known verdict: TODO points are not failures.
-            printf '%s\n' "$res" | grep -q 'Failed tests:  2, 4, 6-7, 9, 11' ||
-                { printf '%s\n' "$res"; fail "$f: unexpected failed tests"; }
+            # Every sample test has its known verdict: TODO points are not failures; the last
+            # point, coverage, fails when the run is incomplete.
+            case $f in
+            *full*) want='Failed tests:  2, 4, 6-7, 9, 11, 13' ;;
+            *incomplete*) want='Failed test:  10' ;;
+            *) want='Result: PASS' ;;
+            esac
+            printf '%s\n' "$res" | grep -q "$want" ||
+                { printf '%s\n' "$res"; fail "$f: unexpected failed tests (want $want)"; }
             ;;
         esac
         n=$((n + 1))
@@ -91,7 +108,11 @@ tap14)
         fi
         case $f in
         *bail*) grep -q '"bailout":"target unreachable' "$f.json" || fail "$f: no bail-out parsed" ;;
-        *) grep -q '"count":12,"pass":4,"fail":8,"bailout":false,"todo":2,"skip":1' "$f.json" ||
+        *full*) grep -q '"count":13,"pass":4,"fail":9,"bailout":false,"todo":2,"skip":1' "$f.json" ||
+               fail "$f: unexpected counts"  ;;
+        *incomplete*) grep -q '"count":10,"pass":9,"fail":1,"bailout":false,"todo":0,"skip":8' "$f.json" ||
+               fail "$f: unexpected counts"  ;;
+        *complete*) grep -q '"count":5,"pass":5,"fail":0,"bailout":false,"todo":0,"skip":2' "$f.json" ||
                fail "$f: unexpected counts"  ;;
         esac
         n=$((n + 1))
@@ -156,7 +177,7 @@ structure)
         n=$((n + 1))
     done
     [ "$n" -gt 0 ] || fail "no TAP sample written"
-    for f in *.tap *.xml *.txt; do
+    for f in *.tap *.xml *.txt *.json; do
         iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1 || fail "$f is not valid UTF-8"
         if LC_ALL=C grep -q "$(printf '[\001-\010\013\014\016-\037\177]')" "$f"; then
             fail "$f contains a raw control character"

@@ -11,6 +11,7 @@
 
 #include "../reports/samples.h"
 #include "record.h"
+#include "record_merge.h"
 #include "report.h"
 #include "util.h"
 
@@ -73,13 +74,14 @@ static void write_samples(ac_reporter *r, const ac_strlist *tags)
     info.tags = tags;
     info.shard = "2/3";
     ac_run_summary sum;
-    samples_summary(ts, n, &sum);
-    sum.exit_code = 1;
+    samples_summary(ts, n, NULL, false, &sum);
+    ck_assert_int_eq(sum.exit_code, 1);
     char *err = NULL;
     ck_assert_int_eq(r->begin(r, &info, &err), 0);
     for (size_t i = 0; i < n; i++) ck_assert_int_eq(r->test(r, &ts[i], i + 1, &err), 0);
     ck_assert_int_eq(r->end(r, &sum, &err), 0);
     r->destroy(r);
+    samples_summary_free(&sum);
     samples_free(ts, n);
 }
 
@@ -250,11 +252,16 @@ END_TEST
 
 /* ---- invalid records ------------------------------------------------------------------------ */
 
-#define HEAD "{\"record_version\":1,\"tool\":{\"name\":\"authconform\",\"version\":\"1\"}," \
-             "\"suite\":{\"name\":\"s\",\"version\":\"1\",\"hash\":null,\"files\":1},\"target\":null," \
-             "\"profile\":\"documented\",\"options\":{\"strict\":false},\"started_at\":\"x\","
+#define HEAD_REST ",\"tool\":{\"name\":\"authconform\",\"version\":\"1\"}," \
+                  "\"suite\":{\"name\":\"s\",\"version\":\"1\",\"hash\":null,\"files\":1},\"target\":null," \
+                  "\"profile\":\"documented\",\"options\":{\"strict\":false},\"started_at\":\"x\","
+#define HEAD "{\"record_version\":1" HEAD_REST
 #define T(id, outcome) "{\"id\":\"" id "\",\"name\":\"n\",\"area\":\"a\",\"severity\":\"must\"," \
                        "\"outcome\":\"" outcome "\",\"duration_ms\":1,\"statuses\":[200],\"message\":null}"
+
+#define HEAD2 "{\"record_version\":2" HEAD_REST
+#define COV(complete, gaps) "\"coverage\":{\"must_selected\":1,\"must_judged\":0,\"must_not_applicable\":0," \
+                            "\"complete\":" complete ",\"gaps\":[" gaps "],\"missing\":[],\"allowed\":[]}"
 
 typedef struct bad_case {
     const char *text;   /* NULL: the path is a directory */
@@ -267,7 +274,16 @@ static const bad_case BAD[] = {
     { "[1,2]", "top level must be an object" },
     { "{\"tests\":[]}", "no \"record_version\"" },
     { "{\"record_version\":\"1\"}", "positive integer" },
-    { "{\"record_version\":2,\"tests\":[]}", "newer than this authconform reads" },
+    { "{\"record_version\":3,\"tests\":[]}", "newer than this authconform reads" },
+    /* From version 2 on, coverage is part of the verdict: required and checked. */
+    { HEAD2 "\"tests\":[]}", "\"coverage\" is missing" },
+    { HEAD2 "\"tests\":[]," COV("false", "{\"id\":\"A\",\"kind\":\"not-applicable\",\"reason\":\"r\",\"allowed\":false}") "}",
+      "gap A needs a kind" },
+    { HEAD2 "\"tests\":[]," COV("false", "{\"id\":\"A\",\"kind\":\"rate-limited\",\"reason\":\"r\"}") "}",
+      "allowed true or false" },
+    { HEAD2 "\"tests\":[]," COV("\"no\"", "") "}", "\"complete\" is missing or has the wrong type" },
+    { HEAD2 "\"tests\":[{\"id\":\"A\",\"name\":\"n\",\"area\":\"a\",\"severity\":\"must\",\"outcome\":\"skip\","
+            "\"skip_kind\":\"forgotten\"}]," COV("true", "") "}", "\"skip_kind\" must be" },
     { HEAD "\"summary\":{}}", "\"tests\" is missing" },
     { HEAD "\"tests\":{}}", "\"tests\" is missing or has the wrong type" },
     { HEAD "\"tests\":[" T("A", "passed") "]}", "unknown outcome \"passed\"" },
@@ -329,7 +345,118 @@ START_TEST(test_record_unknown_members)
     ck_assert_uint_eq(rec.n_tests, 1);
     ck_assert_int_eq(rec.tests[0].outcome, AC_OUT_WARN);
     ck_assert_int_eq(rec.exit_code, 0);
+    /* A version 1 record predates coverage: still read, without it. */
+    ck_assert_int_eq(rec.record_version, 1);
+    ck_assert(!rec.has_coverage);
     ac_record_free(&rec);
+}
+END_TEST
+
+/* ---- coverage in the record, and merging shards --------------------------------------------- */
+
+/* Writes tests [from, from + n) of the incomplete sample run as one shard's record. */
+static char *write_shard(const char *dir, const char *name, size_t from, size_t n)
+{
+    sample_file f = { name, 'r', 14, false, false, 'i' };
+    char *path = ac_sprintf("%s/%s", dir, name), *err = NULL;
+    ck_assert_msg(samples_write_part(path, &f, from, n, &err) == 0, "%s", err ? err : "");
+    return path;
+}
+
+static const ac_gap *gap_by_id(const ac_coverage *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_gaps; i++)
+        if (strcmp(c->gaps[i].id, id) == 0) return &c->gaps[i];
+    return NULL;
+}
+
+START_TEST(test_record_coverage)
+{
+    char *dir = make_tmpdir();
+    char *path = write_shard(dir, "all.json", 0, 9);
+    ac_record rec;
+    char *err = NULL;
+    ck_assert_msg(ac_record_load(path, &rec, &err) == 0, "%s", err ? err : "");
+    ck_assert_int_eq(rec.record_version, AC_RECORD_VERSION);
+    ck_assert_int_eq(rec.exit_code, 4);
+    ck_assert(rec.has_coverage);
+    const ac_coverage *c = &rec.coverage;
+    ck_assert_uint_eq(c->must_selected, 8);
+    ck_assert_uint_eq(c->must_judged, 1);
+    ck_assert_uint_eq(c->must_na, 1);
+    ck_assert(c->incomplete);
+    ck_assert_uint_eq(c->n_gaps, 6);
+    ck_assert(!gap_by_id(c, "BEARER-OK")->allowed);
+    ck_assert_str_eq(gap_by_id(c, "BEARER-OK")->missing_var, "username (APINIZER_USERNAME)");
+    ck_assert_int_eq(gap_by_id(c, "CRED-LOCKOUT")->kind, AC_SKIP_RATE_LIMITED);
+    ck_assert_ptr_null(gap_by_id(c, "CRED-LOCKOUT")->missing_var);
+    ck_assert(gap_by_id(c, "REVOKE-LIVE")->allowed);
+    ck_assert_ptr_null(gap_by_id(c, "X-HTTPS"));          /* not applicable: no gap */
+    ck_assert_ptr_null(gap_by_id(c, "ISSUE-NO-STORE"));   /* should-level: no gap */
+    ck_assert_uint_eq(c->missing.n, 2);
+    ck_assert_uint_eq(c->allowed.n, 1);
+    ck_assert_str_eq(c->allowed.items[0], "revocation");
+    ck_assert_int_eq(rec.tests[4].skip_kind, AC_SKIP_NOT_APPLICABLE);
+    ck_assert_int_eq(rec.tests[5].skip_kind, AC_SKIP_RATE_LIMITED);
+    ck_assert_int_eq(rec.tests[0].skip_kind, AC_SKIP_NONE);
+    /* The options that accept gaps are recorded, like every option that changes the verdict. */
+    bool seen = false;
+    for (size_t i = 0; i < rec.option_names.n; i++)
+        if (strcmp(rec.option_names.items[i], "allow_skip") == 0) {
+            ck_assert_str_eq(rec.option_values.items[i], "[\"revocation\"]");
+            seen = true;
+        }
+    ck_assert(seen);
+    ac_record_free(&rec);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* `merge` unites the shards' gaps and sums their counts: the incomplete sample split in two. */
+START_TEST(test_record_merge_coverage)
+{
+    char *dir = make_tmpdir();
+    char *a = write_shard(dir, "a.json", 0, 4), *b = write_shard(dir, "b.json", 4, 5);
+    char *out = ac_sprintf("%s/merged.json", dir);
+    const char *inputs[] = { a, b };
+    char *err = NULL, *note = NULL;
+    ck_assert_msg(ac_record_merge(out, inputs, 2, &err, &note) == 0, "%s", err ? err : "");
+    free(note);
+    ac_record rec;
+    ck_assert_msg(ac_record_load(out, &rec, &err) == 0, "%s", err ? err : "");
+    const ac_coverage *c = &rec.coverage;
+    ck_assert(rec.has_coverage);
+    ck_assert_uint_eq(c->must_selected, 8);
+    ck_assert_uint_eq(c->must_judged, 1);
+    ck_assert_uint_eq(c->must_na, 1);
+    ck_assert_uint_eq(c->n_gaps, 6);   /* 3 from the first shard, 3 from the second */
+    ck_assert_ptr_nonnull(gap_by_id(c, "BEARER-OK"));
+    ck_assert_ptr_nonnull(gap_by_id(c, "CRED-LOCKOUT"));
+    ck_assert(gap_by_id(c, "REVOKE-LIVE")->allowed);
+    ck_assert(c->incomplete);
+    ck_assert_uint_eq(c->missing.n, 2);   /* username is in both shards: named once */
+    ck_assert_int_eq(rec.exit_code, 4);
+    ac_record_free(&rec);
+
+    /* A shard that failed outranks an incomplete one (2 > 3 > 1 > 4 > 0). */
+    char *text = slurp(b, NULL);
+    char *at = strstr(text, "\"exit_code\":4");
+    ck_assert_ptr_nonnull(at);
+    at[strlen("\"exit_code\":")] = '1';
+    write_text(b, text);
+    free(text);
+    ck_assert_int_eq(ac_record_merge(out, inputs, 2, &err, &note), 0);
+    free(note);
+    ck_assert_int_eq(ac_record_load(out, &rec, &err), 0);
+    ck_assert_int_eq(rec.exit_code, 1);
+    ac_record_free(&rec);
+    free(a);
+    free(b);
+    free(out);
+    remove_tree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -401,13 +528,6 @@ END_TEST
 
 /* ---- the HTML report ------------------------------------------------------------------------ */
 
-static size_t count(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) n++;
-    return n;
-}
-
 START_TEST(test_html_writer)
 {
     char *dir = make_tmpdir();
@@ -424,19 +544,19 @@ START_TEST(test_html_writer)
     ck_assert(ac_utf8_valid(html, len));
     ck_assert(ac_str_startswith(html, "<!DOCTYPE html>"));
     /* Self-contained: nothing is loaded from anywhere. */
-    ck_assert_uint_eq(count(html, " src="), 0);
-    ck_assert_uint_eq(count(html, "<link"), 0);
-    ck_assert_uint_eq(count(html, "@import"), 0);
-    ck_assert_uint_eq(count(html, "url("), 0);
+    ck_assert_uint_eq(samples_count(html, " src="), 0);
+    ck_assert_uint_eq(samples_count(html, "<link"), 0);
+    ck_assert_uint_eq(samples_count(html, "@import"), 0);
+    ck_assert_uint_eq(samples_count(html, "url("), 0);
     ck_assert_ptr_nonnull(strstr(html, "default-src 'none'"));
     /* Summary counts and one row per test. */
     ck_assert_ptr_nonnull(strstr(html, "data-total=\"12\""));
     ck_assert_ptr_nonnull(strstr(html, "data-fail=\"3\""));
     ck_assert_ptr_nonnull(strstr(html, "data-warn=\"3\""));
     ck_assert_ptr_nonnull(strstr(html, "<b id=\"count-pass\">3</b>"));
-    ck_assert_uint_eq(count(html, "<tr id=\"t-"), 12);
+    ck_assert_uint_eq(samples_count(html, "<tr id=\"t-"), 12);
     /* A bar per area (four areas in the samples) and the filters. */
-    ck_assert_uint_eq(count(html, "<tr data-area-row="), 4);
+    ck_assert_uint_eq(samples_count(html, "<tr data-area-row="), 4);
     ck_assert_ptr_nonnull(strstr(html, "<div id=\"filters\" hidden>"));
     ck_assert_ptr_nonnull(strstr(html, "<select id=\"f-area\">"));
     /* Failure details, with the transcript escaped: the hostile body's markup is text. */
@@ -449,13 +569,78 @@ START_TEST(test_html_writer)
     ck_assert_ptr_nonnull(strstr(html, "<a href=\"#t-TOKEN-BADPW\">"));
     /* 3 fail, 1 error, 1 not run, and the warning of the test run with --strict */
     ck_assert_ptr_nonnull(strstr(html, "FAILED: 6 tests failed"));
+    /* Failed and incomplete: the gap is listed under the FAILED banner. */
+    ck_assert_ptr_nonnull(strstr(html, "<p class=\"also\">INCOMPLETE: 1 must-level test not judged</p>"));
+    ck_assert_ptr_nonnull(strstr(html, "<a href=\"#t-BEARER-THROWAWAY\">BEARER-THROWAWAY</a> (not-configured): "));
+    ck_assert_ptr_nonnull(strstr(html, "id=\"coverage\" class=\"cov-incomplete\" data-complete=\"false\""));
     /* Exactly one script element: the filters. */
-    ck_assert_uint_eq(count(html, "<script>"), 1);
+    ck_assert_uint_eq(samples_count(html, "<script>"), 1);
     free(html);
     free(path);
     free(tmp);
     remove_tree(dir);
     free(dir);
+}
+END_TEST
+
+/* The HTML report of the incomplete and the complete sample runs: the banner's verdict, each
+ * missing variable named once in the gaps, the accepted gaps. */
+static char *html_of(char run)
+{
+    char *dir = make_tmpdir();
+    char *err = NULL;
+    ac_test_result *ts;
+    ac_strlist allow = { 0 };
+    size_t n = run == 'i' ? samples_build_incomplete(&ts, &allow) : samples_build_complete(&ts);
+    char *path = ac_sprintf("%s/report.html", dir);
+    ac_report_opts o = det_opts();
+    ac_reporter *r = ac_report_html_new(path, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(samples_drive(r, ts, n, n, NULL, 14, &allow, run == 'c', &err), 0);
+    char *html = slurp(path, NULL);
+    ac_strlist_free(&allow);
+    samples_free(ts, n);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+    return html;
+}
+
+/* The part of the page between two markers (the banner's gaps), as a new string. */
+static char *between(const char *s, const char *from, const char *to)
+{
+    const char *a = strstr(s, from);
+    ck_assert_ptr_nonnull(a);
+    const char *b = strstr(a, to);
+    ck_assert_ptr_nonnull(b);
+    return ac_strndup(a, (size_t)(b - a));
+}
+
+START_TEST(test_html_coverage)
+{
+    char *html = html_of('i');
+    ck_assert_ptr_nonnull(strstr(html, "<div class=\"verdict v-incomplete\" id=\"verdict\">"
+                                       "INCOMPLETE: 5 must-level tests not judged</div>"));
+    ck_assert_ptr_null(strstr(html, "PASSED"));
+    char *gaps = between(html, "<div id=\"gaps\">", "</header>");
+    ck_assert_uint_eq(samples_count(gaps, "APINIZER_USERNAME"), 2);   /* once not judged, once accepted */
+    ck_assert_uint_eq(samples_count(gaps, "APINIZER_EXPIRED_TOKEN"), 1);
+    ck_assert_ptr_nonnull(strstr(gaps, "<a href=\"#t-BEARER-OK\">BEARER-OK</a>, <a href=\"#t-BEARER-ALG-NONE\">"));
+    ck_assert_ptr_nonnull(strstr(gaps, "<a href=\"#t-CRED-LOCKOUT\">CRED-LOCKOUT</a> (rate-limited): "));
+    ck_assert_ptr_nonnull(strstr(gaps, "--allow-skip ID|TAG or --allow-incomplete"));
+    ck_assert_ptr_nonnull(strstr(gaps, "<p class=\"allowed\">allowed to be missing (--allow-skip revocation):</p>"));
+    ck_assert_ptr_null(strstr(gaps, "X-HTTPS"));   /* not applicable is no gap */
+    free(gaps);
+    ck_assert_ptr_nonnull(strstr(html, "coverage: 1 of 8 must-level tests judged (1 not applicable, 5 not judged, "
+                                       "1 allowed to be missing)</p>"));
+    free(html);
+
+    html = html_of('c');
+    ck_assert_ptr_nonnull(strstr(html, "PASSED: every must-level check passed (1 test allowed to be missing)</div>"));
+    ck_assert_ptr_null(strstr(html, "INCOMPLETE"));
+    ck_assert_ptr_nonnull(strstr(html, "<p class=\"allowed\">allowed to be missing (--allow-incomplete):</p>"));
+    ck_assert_ptr_nonnull(strstr(html, "data-complete=\"true\""));
+    free(html);
 }
 END_TEST
 
@@ -467,11 +652,14 @@ static Suite *record_suite(void)
     tcase_add_test(tc, test_json_open_error);
     tcase_add_test(tc, test_json_abandoned);
     tcase_add_test(tc, test_html_writer);
+    tcase_add_test(tc, test_html_coverage);
     suite_add_tcase(s, tc);
     tc = tcase_create("reader");
     tcase_add_loop_test(tc, test_record_invalid, 0, (int)(sizeof BAD / sizeof BAD[0]));
     tcase_add_test(tc, test_record_missing_file);
     tcase_add_test(tc, test_record_unknown_members);
+    tcase_add_test(tc, test_record_coverage);
+    tcase_add_test(tc, test_record_merge_coverage);
     suite_add_tcase(s, tc);
     tc = tcase_create("hash");
     tcase_add_test(tc, test_suite_hash);

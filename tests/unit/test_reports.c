@@ -1,6 +1,7 @@
 /* Report writers: text hygiene tables, writer behaviour (streaming, atomic JUnit file, empty
- * plan, console closing line), and golden files for TAP 14, TAP 13, JUnit and the console built
- * from hand-made results (tests/reports/samples.h).
+ * plan, console closing line), the coverage wording and its JUnit merge, and golden files for
+ * TAP 14, TAP 13, JUnit, the console and the run record built from hand-made results
+ * (tests/reports/samples.h).
  * AC_UPDATE_GOLDEN=1 rewrites tests/golden/reports-* from the current output (review the diff). */
 #include <check.h>
 #include <errno.h>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include "../reports/samples.h"
+#include "coverage_text.h"
+#include "junit_merge.h"
 #include "report.h"
 #include "text.h"
 #include "util.h"
@@ -250,6 +253,7 @@ static void run_info(ac_run_info *info, size_t planned)
     info->profile = "documented";
     info->tap_version = 14;
     info->planned = planned;
+    info->coverage = true;
 }
 
 START_TEST(test_tap_streams_and_empty_plan)
@@ -268,13 +272,23 @@ START_TEST(test_tap_streams_and_empty_plan)
     ck_assert_int_eq(r->test(r, &ts[0], 1, &err), 0);
     /* Streaming: the point is in the file before the run ends. */
     char *mid = slurp(path);
-    ck_assert_str_eq(mid, "TAP version 14\n1..2\nok 1 - TOKEN-OK valid credentials get a token\n");
+    /* The plan counts the coverage point that follows the tests. */
+    ck_assert_str_eq(mid, "TAP version 14\n1..3\nok 1 - TOKEN-OK valid credentials get a token\n");
     free(mid);
-    ac_run_summary sum = { .total = 1 };
+    ck_assert_int_eq(r->test(r, &ts[1], 2, &err), 0);
+    ac_run_summary sum = { .total = 2 };
+    ac_coverage_add(&sum.coverage, &ts[0], NULL, false);
+    ac_coverage_add(&sum.coverage, &ts[1], NULL, false);
     ck_assert_int_eq(r->end(r, &sum, &err), 0);
     r->destroy(r);
+    ac_coverage_free(&sum.coverage);
+    char *all = slurp(path);
+    ck_assert(ac_str_endswith(all, "\nok 3 - coverage\n  ---\n  message: \"2 of 2 must-level tests judged\"\n"
+                                   "  severity: info\n  must_selected: 2\n  must_judged: 2\n"
+                                   "  must_not_applicable: 0\n  ...\n"));
+    free(all);
 
-    /* A run with nothing selected is a valid skipped stream. */
+    /* A run with nothing selected is a valid skipped stream, without a coverage point. */
     r = ac_report_tap_new(path, &o, &err);
     run_info(&info, 0);
     ck_assert_int_eq(r->begin(r, &info, &err), 0);
@@ -395,9 +409,10 @@ static char *console_run(bool strict, bool color, const ac_test_result *ts, size
     ck_assert_int_eq(r->begin(r, &info, &err), 0);
     for (size_t i = 0; i < n; i++) ck_assert_int_eq(r->test(r, &ts[i], i + 1, &err), 0);
     ac_run_summary sum;
-    samples_summary(ts, n, &sum);
+    samples_summary(ts, n, NULL, false, &sum);
     ck_assert_int_eq(r->end(r, &sum, &err), 0);
     r->destroy(r);
+    samples_summary_free(&sum);
     fclose(f);
     char *s = slurp(path);
     free(path);
@@ -410,19 +425,150 @@ START_TEST(test_console_closing_line)
 {
     ac_test_result *ts;
     size_t n = samples_build(&ts);
-    /* 3 pass, 3 fail, 3 warn, 1 error, 1 skip, 1 not run. */
+    /* 3 pass, 3 fail, 3 warn, 1 error, 1 skip, 1 not run. The summary line uses the numbers
+     * of the closing line and says what they are made of; the closing line ends the output. */
     char *s = console_run(false, false, ts, n);
-    ck_assert_ptr_nonnull(strstr(s, "\n12 tests: 3 passed, 3 failed, 3 warnings, 1 errors, 1 skipped, 1 not run (0.00 s)\n"
-                                    "6 passed, 5 failed, 1 skipped\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\n12 tests in 0.00 s: 6 passed (3 with warnings), 5 failed (3 failures, 1 error, "
+                                    "1 not run), 1 skipped; 6 of 8 must-level tests judged (1 not judged, 1 not run)\n"
+                                    "INCOMPLETE: 1 must-level test not judged\n"));
+    ck_assert(ac_str_endswith(s, "\n6 passed, 5 failed, 1 skipped\n"));
     ck_assert_ptr_null(strchr(s, '\033'));
     free(s);
     s = console_run(true, true, ts, n);
-    ck_assert_ptr_nonnull(strstr(s, "\n3 passed, 8 failed, 1 skipped\n"));
+    ck_assert_ptr_nonnull(strstr(s, " 3 passed, 8 failed (3 failures, 3 should-level under --strict, 1 error, 1 not run), "));
+    ck_assert(ac_str_endswith(s, "\n3 passed, 8 failed, 1 skipped\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\033[33mINCOMPLETE: 1 must-level test not judged\033[0m\n"));
     ck_assert_ptr_nonnull(strstr(s, "\033[32mPASS \033[0m TOKEN-OK"));
     /* The hostile ESC in a message is made visible even when colours are on. */
     ck_assert_ptr_nonnull(strstr(s, "body contains \\x1b[31m<script>"));
     free(s);
+    /* One test is "1 test". */
+    s = console_run(false, false, ts, 1);
+    ck_assert_ptr_nonnull(strstr(s, "\n1 test in 0.00 s: 1 passed, 0 failed, 0 skipped; 1 of 1 must-level test judged\n"
+                                    "1 passed, 0 failed\n"));
+    free(s);
     samples_free(ts, n);
+}
+END_TEST
+
+/* ---- coverage ---------------------------------------------------------------------------- */
+
+static void incomplete_coverage(ac_coverage *c)
+{
+    ac_test_result *ts;
+    ac_strlist allow = { 0 };
+    size_t n = samples_build_incomplete(&ts, &allow);
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < n; i++) ac_coverage_add(c, &ts[i], &allow, false);
+    ac_strlist_push(&c->allowed, "revocation");
+    ac_strlist_free(&allow);
+    samples_free(ts, n);
+}
+
+/* Grouping names each missing variable once, with its tests in plan order; other gaps stand
+ * alone; accepted gaps are grouped apart. */
+START_TEST(test_cov_groups)
+{
+    ac_coverage c;
+    incomplete_coverage(&c);
+    size_t n = 0;
+    ac_gap_group *g = ac_cov_groups(&c, false, &n);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(g[0].missing_var, "username (APINIZER_USERNAME)");
+    ck_assert_uint_eq(g[0].ids.n, 3);
+    ck_assert_str_eq(g[0].ids.items[2], "ISSUE-OK");
+    ck_assert_str_eq(g[1].missing_var, "expired_token (APINIZER_EXPIRED_TOKEN)");
+    ck_assert_ptr_null(g[2].missing_var);
+    ck_assert_int_eq(g[2].kind, AC_SKIP_RATE_LIMITED);
+    ac_cov_groups_free(g, n);
+    g = ac_cov_groups(&c, true, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(g[0].ids.items[0], "REVOKE-LIVE");
+    ac_cov_groups_free(g, n);
+    char *v = ac_cov_verdict(&c);
+    ck_assert_str_eq(v, "INCOMPLETE: 5 must-level tests not judged");
+    free(v);
+    ac_coverage_free(&c);
+}
+END_TEST
+
+/* The JUnit text form reads back into the same gaps, variables and accepted patterns: what
+ * `merge` relies on. */
+START_TEST(test_cov_text_roundtrip)
+{
+    ac_coverage c, back = { 0 };
+    incomplete_coverage(&c);
+    char *text = ac_cov_text(&c);
+    ac_cov_parse_text(&back, text);
+    ac_cov_parse_text(&back, text);   /* a union: reading it twice changes nothing */
+    ck_assert_uint_eq(back.n_gaps, c.n_gaps);
+    for (size_t i = 0; i < c.n_gaps; i++) {
+        const ac_gap *g = NULL;
+        for (size_t k = 0; k < back.n_gaps; k++)
+            if (strcmp(back.gaps[k].id, c.gaps[i].id) == 0) g = &back.gaps[k];
+        ck_assert_msg(g != NULL, "gap %s lost", c.gaps[i].id);
+        ck_assert_str_eq(g->reason, c.gaps[i].reason);
+        ck_assert_int_eq(g->kind, c.gaps[i].kind);
+        ck_assert_int_eq(g->allowed, c.gaps[i].allowed);
+    }
+    ck_assert(back.incomplete);
+    ck_assert_uint_eq(back.missing.n, 2);
+    ck_assert_uint_eq(back.allowed.n, 1);
+    free(text);
+    ac_coverage_free(&c);
+    ac_coverage_free(&back);
+}
+END_TEST
+
+/* Writes tests [from, from + n) of the incomplete or complete sample run as a JUnit shard. */
+static char *junit_shard(const char *dir, const char *name, char run, size_t from, size_t n)
+{
+    sample_file f = { name, 'j', 14, false, false, run };
+    char *path = ac_sprintf("%s/%s", dir, name), *err = NULL;
+    ck_assert_msg(samples_write_part(path, &f, from, n, &err) == 0, "%s", err ? err : "");
+    return path;
+}
+
+/* Each shard's report has its coverage test case; the merged report has one, failing when a
+ * shard's failed, with every shard's gaps and the counts summed. */
+START_TEST(test_junit_merge_coverage)
+{
+    char *dir = make_tmpdir();
+    char *a = junit_shard(dir, "a.xml", 'i', 0, 4), *b = junit_shard(dir, "b.xml", 'i', 4, 5);
+    char *out = ac_sprintf("%s/merged.xml", dir);
+    const char *in[] = { a, b };
+    char *err = NULL;
+    ck_assert_msg(ac_junit_merge(out, in, 2, &err) == 0, "%s", err ? err : "");
+    char *xml = slurp(out);
+    ck_assert_uint_eq(samples_count(xml, "name=\"coverage\""), 1);
+    ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"authconform\" tests=\"10\" failures=\"1\" errors=\"0\""));
+    ck_assert_ptr_nonnull(strstr(xml, "<failure message=\"INCOMPLETE: 5 must-level tests not judged\" type=\"incomplete\">"
+                                      "1 of 8 must-level tests judged (1 not applicable, 5 not judged, 1 allowed to be missing)\n"));
+    /* The failure and system-out carry the same text: each gap twice, each variable twice. */
+    ck_assert_uint_eq(samples_count(xml, "\nnot judged: "), 10);
+    ck_assert_ptr_nonnull(strstr(xml, "\nnot judged: CRED-LOCKOUT (rate-limited): rate limited (429): Retry-After: 30\n"));
+    ck_assert_ptr_nonnull(strstr(xml, "\nallowed to be missing: REVOKE-LIVE (not-configured): "));
+    ck_assert_uint_eq(samples_count(xml, "\nmissing variable: username (APINIZER_USERNAME)\n"), 2);
+    ck_assert_ptr_nonnull(strstr(xml, "<property name=\"must_selected\" value=\"8\"/>"));
+    /* The coverage suite comes last, after every case file's suite. */
+    ck_assert_ptr_null(strstr(strstr(xml, "name=\"coverage\""), "<testsuite "));
+    free(xml);
+
+    /* Complete shards merge into a passing coverage test case. */
+    char *c1 = junit_shard(dir, "c1.xml", 'c', 0, 2), *c2 = junit_shard(dir, "c2.xml", 'c', 2, 2);
+    const char *cin[] = { c1, c2 };
+    ck_assert_msg(ac_junit_merge(out, cin, 2, &err) == 0, "%s", err ? err : "");
+    xml = slurp(out);
+    ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"authconform\" tests=\"5\" failures=\"0\""));
+    ck_assert_ptr_nonnull(strstr(xml, "<system-out>2 of 4 must-level tests judged (1 not applicable, 1 allowed to be missing)\n"
+                                      "allowed to be missing: EXPIRY-PRESET (not-configured): "));
+    ck_assert_uint_eq(samples_count(xml, "allowed by: --allow-incomplete"), 1);
+    ck_assert_ptr_null(strstr(xml, "<failure"));
+    free(xml);
+    free(a); free(b); free(c1); free(c2);
+    free(out);
+    remove_tree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -484,6 +630,12 @@ static Suite *reports_suite(void)
     tcase_add_test(tc, test_open_errors);
     tcase_add_test(tc, test_registry);
     tcase_add_test(tc, test_console_closing_line);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("coverage");
+    tcase_add_test(tc, test_cov_groups);
+    tcase_add_test(tc, test_cov_text_roundtrip);
+    tcase_add_test(tc, test_junit_merge_coverage);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("golden");

@@ -1,0 +1,25 @@
+/* Pieces of the HTML report (reports/html.c) kept in their own file: the escaping both use, the
+ * verdict banner and the coverage that goes with it (DESIGN 4.4, 8). */
+#ifndef AC_HTML_COVERAGE_H
+#define AC_HTML_COVERAGE_H
+
+#include <stddef.h>
+#include "result.h"
+#include "util.h"
+
+/* Appends s made visible (ac_text_visible) and HTML-escaped for text and attribute values
+ * alike; _line makes it one line, capped at max bytes first. Defined in html.c. */
+void ac_html_esc(ac_buf *b, const char *s);
+void ac_html_esc_line(ac_buf *b, const char *s, size_t max);
+
+/* The verdict banner (id "verdict"): PASSED, FAILED (failures: the tests that count against
+ * the run), or INCOMPLETE when everything that ran passed but selected must-level tests were
+ * not judged; then, under it, the gaps: each missing variable once with the tests that need it
+ * (linked to their rows), every other gap with its reason, the hint, and the gaps the user
+ * accepted. */
+void ac_html_verdict(ac_buf *b, const ac_run_summary *s, size_t failures);
+
+/* The coverage line of the summary (id "coverage"), with data-complete and the counts. */
+void ac_html_coverage_line(ac_buf *b, const ac_coverage *c);
+
+#endif
