@@ -165,6 +165,20 @@ wrong-password|locked-account)
   [ "$(tap_outcome "$WORK/run.tap" ISSUE-OK)" = "not ok" ] || fail "ISSUE-OK is not an error"
   expect_in "$WORK/run.tap" 'not ok [0-9]+ - BEARER-ALG-NONE .*'
   ;;
+revoke-noop)
+  # Seen: against a server with 2-second tokens, a revoke command that revokes nothing (`true`)
+  # made REVOKE-LIVE pass: the token simply expired within revoke_wait. Now a token that would
+  # expire within the wait is not judged (a gap), and with a token that outlives it a no-op
+  # revocation fails.
+  start_server --user "shorty:$PASSWORD:2"
+  APINIZER_USERNAME=shorty APINIZER_PASSWORD=$PASSWORD APINIZER_REVOKE_COMMAND=true \
+    bundled 4 "$WORK/short" --target "$URL/apiops" --id REVOKE-LIVE --var revoke_wait=3
+  [ "$(tap_outcome "$WORK/short.tap" REVOKE-LIVE)" = skip ] || fail "REVOKE-LIVE is not a skip with 2-second tokens"
+  expect_in "$WORK/short.stderr" 'REVOKE-LIVE'
+  APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD APINIZER_REVOKE_COMMAND=true \
+    bundled 1 "$WORK/long" --target "$URL/apiops" --id REVOKE-LIVE --var revoke_wait=2
+  [ "$(tap_outcome "$WORK/long.tap" REVOKE-LIVE)" = "not ok" ] || fail "a no-op revocation did not fail REVOKE-LIVE"
+  ;;
 wrong-password-budget)
   # With the right password, the two deliberate wrong-password checks run, after a successful
   # login, and a run never makes more than 2 failed logins for the account, at any -j.
