@@ -31,7 +31,7 @@ static const opt OPTS[] = {
     { "vars-file", 0, true, O_VARS_FILE, "FILE", "YAML map of variables (name: value or name: {value, secret})" },
     { "secret", 0, true, O_SECRET, "NAME", "treat variable NAME as a secret (never printed)" },
     { "suite", 0, true, O_SUITE, "FILE", "suite manifest (default: the bundled Apinizer suite; none: no manifest)" },
-    { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name) and exit" },
+    { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls) and exit" },
     { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
     { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
     { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow and/or intrusive" },
