@@ -7,36 +7,9 @@ set -u
 AC=$1 REF=$2 SCENARIO=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL [$SCENARIO]: $*" >&2; exit 1; }
-expect_in() {   # FILE REGEX [what]
-  grep -Eq -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "${3:-$1} lacks /$2/"; }
-}
-expect_not_in() {
-  ! grep -Eq -- "$2" "$1" || { echo "--- $1:"; grep -E -- "$2" "$1"; fail "${3:-$1} has /$2/"; }
-}
-
 PASSWORD="Verdict-Passw0rd-$$"
-start_server() {
-  "$REF" --port 0 --admin --user "alice:$PASSWORD" --log "$WORK/server.log" "$@" \
-    >"$WORK/server.out" 2>"$WORK/server.err" &
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 100); do
-    PORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.out")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-  done
-  [ -n "$PORT" ] || fail "refserver did not start: $(cat "$WORK/server.err")"
-  URL="http://127.0.0.1:$PORT"
-}
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 
 # bundled WANT PREFIX ARGS...: the bundled suite with whatever APINIZER_* the caller exported.
 bundled() {
