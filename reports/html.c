@@ -239,6 +239,14 @@ static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char
             }
             ac_buf_puts(b, "</p>\n");
         }
+        if (t->controls.n) {   /* the positive controls this verdict stands on */
+            ac_buf_puts(b, "<p class=\"refs\">controls: ");
+            for (size_t i = 0; i < t->controls.n; i++) {
+                if (i) ac_buf_puts(b, "; ");
+                ac_html_esc(b, t->controls.items[i]);
+            }
+            ac_buf_puts(b, "</p>\n");
+        }
         if (t->file && *t->file) {
             ac_buf_puts(b, "<p class=\"at\">test at ");
             ac_html_esc(b, t->file);

@@ -226,6 +226,7 @@ static void yaml_test_diag(tap_ctx *c, ac_buf *b, int y, const ac_test_result *t
     if (excerpts && t->outcome != AC_OUT_PASS) yaml_failures(b, y, t->steps, t->n_steps, t->n_steps > 1);
     yaml_strlist(b, y, "notes", &t->notes);
     yaml_strlist(b, y, "refs", &t->refs);
+    yaml_strlist(b, y, "controls", &t->controls);   /* what proved the endpoint works */
     if (excerpts && t->outcome != AC_OUT_PASS) yaml_excerpts(c, b, y, ac_report_evidence_step(t));
     ac_buf_indent(b, y);
     ac_buf_printf(b, "duration_ms: %ld\n", duration(c, t->duration_ms));
