@@ -152,6 +152,52 @@ revoke-noop)
     bundled 1 "$WORK/long" --target "$URL/apiops" --id REVOKE-LIVE --var revoke_wait=2
   [ "$(tap_outcome "$WORK/long.tap" REVOKE-LIVE)" = "not ok" ] || fail "a no-op revocation did not fail REVOKE-LIVE"
   ;;
+skip-kinds)
+  # What each kind of skip does to the verdict: a false `when` is not applicable unless it says
+  # kind: not-configured; a skip_on status is not applicable; a 429 leaves the test unjudged;
+  # should-level gaps never make a run incomplete.
+  start_server --throttle 1
+  mkdir -p "$WORK/c"
+  printf 'suite: base\ntests:\n  - id: K-RUNS\n    name: something is judged\n    request: { path: apiops/test/healthcheck }\n    expect: { status: 200 }\n' >"$WORK/c/base.yaml"
+  kind_case() {   # FILE ID WHEN-KIND-OR-EMPTY [SEVERITY]
+    printf 'suite: %s\ntests:\n  - id: %s\n    name: x\n    severity: %s\n    when: { value: "a", equals: "b"%s }\n    request: { path: apiops/test/healthcheck }\n    expect: { status: 200 }\n' \
+      "$2" "$2" "${4:-must}" "${3:+, kind: $3}" >"$1"
+  }
+  run_cases() {   # WANT FILES-AND-ARGS...
+    local want=$1; shift
+    "$AC" --suite none --target "$URL" --tap "$WORK/k.tap" "$@" >"$WORK/k.out" 2>"$WORK/k.err"
+    local got=$?
+    [ "$got" = "$want" ] || { cat "$WORK/k.err"; fail "exit $got, expected $want for $*"; }
+  }
+  kind_case "$WORK/c/na.yaml" K-NA ""
+  run_cases 0 "$WORK/c/base.yaml" "$WORK/c/na.yaml"
+  kind_case "$WORK/c/na2.yaml" K-NA2 not-applicable
+  run_cases 0 "$WORK/c/base.yaml" "$WORK/c/na2.yaml"
+  kind_case "$WORK/c/nc.yaml" K-NC not-configured
+  run_cases 4 "$WORK/c/base.yaml" "$WORK/c/nc.yaml"
+  run_cases 0 "$WORK/c/base.yaml" "$WORK/c/nc.yaml" --allow-skip K-NC
+  # The same gap at should level is only reported.
+  kind_case "$WORK/c/nc.yaml" K-NC not-configured should
+  run_cases 0 "$WORK/c/base.yaml" "$WORK/c/nc.yaml"
+  # skip_on: not applicable.
+  printf 'suite: skipon\ntests:\n  - id: K-SKIPON\n    name: x\n    skip_on: [{ status: 404, reason: no such endpoint here }]\n    request: { path: nothing-here }\n    expect: { status: 200 }\n' >"$WORK/c/skipon.yaml"
+  run_cases 0 "$WORK/c/base.yaml" "$WORK/c/skipon.yaml"
+  # A 429 (the second failed login of one client_id under --throttle 1): not judged.
+  cat >"$WORK/c/limited.yaml" <<'YAML'
+suite: limited
+tests:
+  - id: K-FIRST
+    name: a failed login
+    request: { method: POST, path: apiops/auth/token, form: { grant_type: client_credentials, client_id: k-nobody, client_secret: x } }
+    expect: { status: 401 }
+  - id: K-LIMITED
+    name: refused again, but throttled
+    request: { method: POST, path: apiops/auth/token, form: { grant_type: client_credentials, client_id: k-nobody, client_secret: y } }
+    expect: { status: 401 }
+YAML
+  run_cases 4 "$WORK/c/limited.yaml"
+  expect_in "$WORK/k.tap" '^ok 2 - K-LIMITED .*# SKIP rate limited'
+  ;;
 wrong-password-budget)
   # With the right password, the two deliberate wrong-password checks run, after a successful
   # login, and a run never makes more than 2 failed logins for the account, at any -j.
