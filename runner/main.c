@@ -1,6 +1,7 @@
 /* authconform: the program. Parses the command line, loads the case model, merges variables by
  * precedence, and hands the plan to the executor and the reporters. The only place that exits. */
 #include <limits.h>
+#include <signal.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -15,6 +16,7 @@
 #include "diff.h"
 #include "exec.h"
 #include "http.h"
+#include "interrupt.h"
 #include "junit_merge.h"
 #include "record_merge.h"
 #include "plan.h"
@@ -32,6 +34,28 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 static bool file_exists(const char *p)
 {
     return access(p, R_OK) == 0;
+}
+
+/* SIGINT and SIGTERM: the first asks the run to stop (the executor polls the flag and still
+ * writes every report); a second one means "now": it exits at once, removing the temporary
+ * report files first so no PATH.tmp is left. Async-signal-safe: an atomic, unlink, _exit. */
+static void on_stop_signal(int signo)
+{
+    if (ac_interrupt_from_signal(signo)) {
+        ac_tmpfile_unlink_all_from_signal();
+        _exit(128 + signo);
+    }
+}
+
+static void install_stop_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;   /* a signal must not turn a write into a report error */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 /* The bundled suite: next to an installed program (PREFIX/share/authconform), or in the source
@@ -306,6 +330,7 @@ static int run(ac_cli *cli, const char *argv0)
                 sum.skipped);
     if (sum.diagnosis) fprintf(stderr, "authconform: %s\n", sum.diagnosis);
     if (cli->baseline_path) code = ac_diff_baseline(&baseline, record_path, code, stderr);
+    if (sum.interrupted) code = 128 + sum.interrupted;   /* wins over every verdict */
     free(sum.bail_reason);
     free(sum.diagnosis);
     ac_coverage_free(&sum.coverage);
@@ -418,6 +443,7 @@ int main(int argc, char **argv)
             code = EXIT_FAIL;
             break;
         }
+        if (cli.command == AC_CMD_RUN) install_stop_handlers();
         code = run(&cli, argv[0]);
         ac_http_global_cleanup();
         break;
