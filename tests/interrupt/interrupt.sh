@@ -9,7 +9,7 @@ AC=$1 REF=$2 SCENARIO=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d)
-SERVER_PID="" AC_PID=""
+AC_PID=""
 cleanup() {
   [ -n "$AC_PID" ] && kill -KILL "$AC_PID" 2>/dev/null
   # KILL: the server would otherwise finish its slow answers (20 s) before it exits.
@@ -18,25 +18,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL [$SCENARIO]: $*" >&2; exit 1; }
-expect_in() {   # FILE REGEX [what]
-  grep -Eq -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "${3:-$1} lacks /$2/"; }
-}
-# A validator that is missing skips its check, except under CI, where it must be there.
-missing() { [ -z "${CI:-}" ] || fail "$1 missing (run scripts/setup --tests)"; }
-
-PASSWORD="Interrupt-Passw0rd-$$"
-start_server() {
-  "$REF" --port 0 --user "alice:$PASSWORD" "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 100); do
-    PORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.out")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-  done
-  [ -n "$PORT" ] || fail "refserver did not start: $(cat "$WORK/server.err")"
-}
+# shellcheck source=common.sh
+. "$HERE/common.sh"
 
 # start_run OUT ARGS...: the bundled suite in the background, every report under OUT.
 start_run() {
@@ -72,12 +55,6 @@ finish() {
   [ "$(echo "$took < $2" | bc)" = 1 ] || fail "took $took s after the signal (at most $2)"
 }
 
-no_tmp() {
-  local left
-  left=$(find "$1" -name '*.tmp')
-  [ -z "$left" ] || fail "temporary files left behind: $left"
-}
-
 # check_reports OUT SIGNAME: every report is there, valid, says INTERRUPTED, and holds every
 # test the TAP shows.
 check_reports() {
@@ -94,34 +71,10 @@ check_reports() {
   expect_in "$out/run.html" "id=\"verdict\">INTERRUPTED by $sig" "HTML banner"
   expect_in "$out/run.xml" "<system-err>interrupted \\($sig\\)" "JUnit system-err"
 
-  local tp="$TOP/.tools/node_modules/.bin/tap-parser"
-  if [ -x "$tp" ]; then
-    "$tp" --strict -j 0 <"$out/run.tap" >"$out/parsed.json" 2>&1 || true
-    ! grep -q '"tapError":"' "$out/parsed.json" || { cat "$out/parsed.json"; fail "TAP invalid (tap-parser --strict)"; }
-  else missing tap-parser; fi
-  if command -v prove >/dev/null; then
-    sed '1s/^TAP version 14$/TAP version 13/' "$out/run.tap" >"$out/v13.tap"
-    prove --exec cat "$out/v13.tap" >"$out/prove.out" 2>&1
-    # After a Bail out! the plan is short on purpose: "Bad plan" is the one parse error allowed.
-    ! grep 'Parse errors' "$out/prove.out" | grep -v 'Parse errors: Bad plan\.' | grep -q . ||
-      { cat "$out/prove.out"; fail "prove reports parse errors"; }
-    expect_in "$out/prove.out" "Bailout called" "prove's output"
-  else missing prove; fi
-
-  local schema="$TOP/../shared/schemas/junit-10.xsd"
-  [ -f "$schema" ] || schema="$TOP/tests/schemas/junit-10.xsd"
-  if command -v xmllint >/dev/null; then
-    xmllint --noout --schema "$schema" "$out/run.xml" 2>"$out/xmllint.err" || { cat "$out/xmllint.err"; fail "JUnit invalid"; }
-  else missing xmllint; fi
-
-  if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
-    /usr/bin/python3 - "$TOP/docs/run-record.schema.json" "$out/run.json" <<'PY' || fail "the record does not match its schema"
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.Draft202012Validator.check_schema(schema)
-jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
-PY
-  else missing python3-jsonschema; fi
+  validate_tap "$out/run.tap"
+  [ ! -f "$out/run.tap.prove" ] || expect_in "$out/run.tap.prove" "Bailout called" "prove's output"
+  validate_junit "$out/run.xml"
+  validate_record "$out/run.json"
 
   # Every test the TAP shows is in the JUnit file and in the record, and nothing more.
   /usr/bin/python3 - "$out" "$sig" <<'PY' || fail "the reports disagree on what ran"
