@@ -312,6 +312,7 @@ static int run(ac_cli *cli, const char *argv0)
     ro.color = use_color(cli);
     if (cli->baseline_path && ac_record_load(cli->baseline_path, &baseline, &err) < 0) goto report_error;
     if (cli->baseline_path && !cli->json_path && !(record_tmp = ac_diff_temp_record(&err))) goto report_error;
+    if (record_tmp) ac_tmpfile_register(record_tmp);   /* a second signal removes it too */
     bool local_fail = false;   /* a report could not be written: exit EXIT_LOCAL */
     if (!cli->no_tap) {
         const char *tp = cli->tap_path && strcmp(cli->tap_path, "-") ? cli->tap_path : NULL;
@@ -365,7 +366,10 @@ out:
     ac_diags_free(&diags);
     free(manifest);
     ac_record_free(&baseline);
-    if (record_tmp) remove(record_tmp);
+    if (record_tmp) {
+        remove(record_tmp);
+        ac_tmpfile_unregister(record_tmp);
+    }
     free(record_tmp);
     return code;
 }
