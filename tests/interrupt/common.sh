@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by interrupt.sh and localio.sh (sourced; the caller sets TOP, WORK, SCENARIO, REF):
 # assertions, the reference server, and the validators CI consumers apply to our reports.
 
@@ -18,6 +19,7 @@ PASSWORD="Interrupt-Passw0rd-$$"
 SERVER_PID=""
 start_server() {
   "$REF" --port 0 --user "alice:$PASSWORD" "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
+  # shellcheck disable=SC2034  # the caller's cleanup stops it
   SERVER_PID=$!
   PORT=""
   for _ in $(seq 1 100); do

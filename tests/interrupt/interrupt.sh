@@ -99,7 +99,7 @@ command -v bc >/dev/null || { missing bc; exit 77; }
 OUT="$WORK/out"
 case "$SCENARIO" in
 sigterm-j1 | sigterm-j8 | sigint-j1 | sigint-j8)
-  sig=SIG$(echo "${SCENARIO%-j*}" | sed 's/^sig//' | tr a-z A-Z)
+  sig=SIG$(echo "${SCENARIO%-j*}" | sed 's/^sig//' | tr '[:lower:]' '[:upper:]')
   jobs=${SCENARIO#*-j}
   start_server --latency-ms 300
   # The SIGINT runs use TAP 13, the version `prove` reads.
