@@ -58,7 +58,10 @@ static void install_signal_handlers(void)
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;   /* a signal must not turn a write into a report error */
-    sigaction(SIGINT, &sa, NULL);
+    /* A SIGINT ignored on entry stays ignored: that is how a shell starts a background job
+     * (`authconform ... &`, nohup) so that Ctrl-C in the terminal does not reach it. */
+    struct sigaction old;
+    if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 }
 

@@ -5,6 +5,9 @@
 # Scenarios: sigterm-j1 sigterm-j8 sigint-j1 sigint-j8 (one signal), double (two signals in a
 # row: out at once), grace (a request slower than the grace is cut off, the run still ends).
 set -u
+# Job control: a background job of a non-interactive shell starts with SIGINT ignored, which
+# authconform honours; with -m it runs in its own process group and gets SIGINT as a user would.
+set -m
 AC=$1 REF=$2 SCENARIO=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
