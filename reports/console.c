@@ -3,6 +3,7 @@
  * is the plain "P passed, F failed" that CI reads. */
 #include "report.h"
 #include "coverage_text.h"
+#include "interrupt.h"
 #include "report_common.h"
 #include "text.h"
 
@@ -276,7 +277,10 @@ static int console_end(ac_reporter *r, const ac_run_summary *s, char **err)
         free(heading);
         gap_groups(&b, cov, true);
     }
-    if (s->bailed) {
+    if (s->interrupted) {   /* first, in capitals: no verdict below stands for the whole suite */
+        ac_buf_printf(&b, "INTERRUPTED by %s: tests not reached did not run and are not in the reports\n",
+                      ac_signal_name(s->interrupted));
+    } else if (s->bailed) {
         char *why = ac_text_one_line(s->bail_reason && *s->bail_reason ? s->bail_reason
                                                                        : "run stopped early",
                                      CONSOLE_MESSAGE_MAX);

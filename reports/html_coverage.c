@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "coverage_text.h"
+#include "interrupt.h"
 
 #define HTML_REASON_MAX 400
 
@@ -56,7 +57,10 @@ void ac_html_verdict(ac_buf *b, const ac_run_summary *s, size_t failures)
 {
     const ac_coverage *c = &s->coverage;
     size_t allowed = ac_cov_allowed(c);
-    if (s->exit_code == 0) {
+    if (s->interrupted) {   /* whatever ran, the run is no verdict on the whole suite */
+        ac_buf_printf(b, "<div class=\"verdict v-bad\" id=\"verdict\">INTERRUPTED by %s: tests not reached "
+                         "did not run and are not in the report</div>\n", ac_signal_name(s->interrupted));
+    } else if (s->exit_code == 0) {
         ac_buf_puts(b, "<div class=\"verdict v-ok\" id=\"verdict\">PASSED: every must-level check passed");
         if (allowed) ac_buf_printf(b, " (%zu test%s allowed to be missing)", allowed, allowed == 1 ? "" : "s");
         ac_buf_puts(b, "</div>\n");

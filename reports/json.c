@@ -4,6 +4,7 @@
  * Streamed: the header is written at begin(), each test as one line as it arrives, the summary
  * at end(); nothing is kept per test. The document goes to PATH.tmp (opened by the constructor,
  * so an unwritable path fails before anything is sent) and is renamed to PATH at the end. */
+#include "interrupt.h"
 #include "record.h"
 #include "record_merge.h"
 #include "report.h"
@@ -260,6 +261,8 @@ static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
     cJSON_AddItemToObject(sum, "stop_reason", s->bailed ? one_line(s->bail_reason && *s->bail_reason
                                                                     ? s->bail_reason : "run stopped early")
                                                          : cJSON_CreateNull());
+    /* Only when set, so the records of runs that ended normally stay as they were. */
+    if (s->interrupted) cJSON_AddStringToObject(sum, "interrupted", ac_signal_name(s->interrupted));
     cJSON_AddNumberToObject(sum, "exit_code", s->exit_code);
     member(c, "coverage", ac_json_coverage(&s->coverage), ",\n");
     member(c, "summary", sum, ",\n");

@@ -346,6 +346,18 @@ static void suite_header(junit_ctx *c, ac_buf *b, const junit_suite *s,
     ac_buf_puts(b, "    </properties>\n");
 }
 
+/* Closes a testsuite. An interrupted run says so in system-err, the one place inside a suite
+ * (besides properties) where the schema allows free text. */
+static void suite_footer(ac_buf *b, const ac_run_summary *sum)
+{
+    if (sum && sum->interrupted) {
+        ac_buf_puts(b, "    <system-err>");
+        ac_xml_text(b, sum->bail_reason ? sum->bail_reason : "interrupted");
+        ac_buf_puts(b, ": tests not reached did not run</system-err>\n");
+    }
+    ac_buf_puts(b, "  </testsuite>\n");
+}
+
 /* Copies a suite's temporary file into the output. */
 static int copy_cases(FILE *from, FILE *to)
 {
@@ -399,7 +411,7 @@ static int junit_end(ac_reporter *r, const ac_run_summary *sum, char **err)
     junit_suite empty = { .name = "authconform" };
     if (c->n_suites == 0 && sum && sum->bailed) {
         suite_header(c, &b, &empty, sum, host, stamp);
-        ac_buf_puts(&b, "  </testsuite>\n");
+        suite_footer(&b, sum);
     }
     for (size_t i = 0; i < c->n_suites; i++) {
         suite_header(c, &b, &c->suites[i], sum, host, stamp);
@@ -410,7 +422,7 @@ static int junit_end(ac_reporter *r, const ac_run_summary *sum, char **err)
             goto fail;
         }
         ac_buf_reset(&b);
-        ac_buf_puts(&b, "  </testsuite>\n");
+        suite_footer(&b, sum);
     }
     if (c->coverage) ac_cov_junit_suite(&b, cov, stamp, host);
     ac_buf_puts(&b, "</testsuites>\n");

@@ -58,6 +58,7 @@ static double num(const cJSON *obj, const char *key)
 /* The run's precedence, 2 > 3 > 1 > 4 > 0. */
 static int exit_rank(int code)
 {
+    if (code > 128) return 6;   /* an interrupted shard: the merged run was interrupted too */
     switch (code) {
     case 2: return 5;
     case 3: return 4;
@@ -196,7 +197,7 @@ static int merge(input *in, size_t n, const char *out_path, char **err, char **n
         cJSON_AddNumberToObject(sum, counts[c], total);
     }
     bool stopped = false;
-    const char *reason = NULL;
+    const char *reason = NULL, *interrupted = NULL;
     int code = 0;
     for (size_t i = 0; i < n; i++) {
         const cJSON *s = cJSON_GetObjectItemCaseSensitive(in[i].root, "summary");
@@ -205,6 +206,8 @@ static int merge(input *in, size_t n, const char *out_path, char **err, char **n
             if (!stopped && cJSON_IsString(r)) reason = r->valuestring;
             stopped = true;
         }
+        const cJSON *sig = cJSON_GetObjectItemCaseSensitive(s, "interrupted");
+        if (!interrupted && cJSON_IsString(sig)) interrupted = sig->valuestring;
         int c = (int)num(s, "exit_code");
         if (exit_rank(c) > exit_rank(code)) code = c;
     }
@@ -215,6 +218,7 @@ static int merge(input *in, size_t n, const char *out_path, char **err, char **n
     cJSON_AddBoolToObject(sum, "stopped_early", stopped);
     cJSON_AddItemToObject(sum, "stop_reason", stopped ? cJSON_CreateString(reason ? reason : "run stopped early")
                                                       : cJSON_CreateNull());
+    if (interrupted) cJSON_AddStringToObject(sum, "interrupted", interrupted);
     cJSON_AddNumberToObject(sum, "exit_code", code);
     if (in[0].rec.has_coverage) {
         cJSON *jc = ac_json_coverage(&cov);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "util.h"
 
 bool ac_report_deterministic(const ac_report_opts *o)
@@ -162,7 +163,10 @@ void ac_report_set_err(char **err, char *msg)
 FILE *ac_report_open_tmp(const char *path, char **tmp_path, const char *what, char **err)
 {
     *tmp_path = ac_sprintf("%s.tmp", path);
+    /* Registered before it exists, so a second signal (which exits at once) finds it. */
+    ac_tmpfile_register(*tmp_path);
     FILE *f = fopen(*tmp_path, "w");
+    if (!f) ac_tmpfile_unregister(*tmp_path);
     if (!f) ac_report_set_err(err, ac_sprintf("%s: cannot open the %s: %s", *tmp_path, what, strerror(errno)));
     return f;
 }
@@ -185,13 +189,16 @@ int ac_report_commit_tmp(FILE **out, bool write_ok, int write_errno, const char 
     if (!write_ok) {
         ac_report_set_err(err, ac_sprintf("%s: writing the %s: %s", tmp_path, what, strerror(e)));
         remove(tmp_path);
+        ac_tmpfile_unregister(tmp_path);
         return -1;
     }
     if (rename(tmp_path, path) != 0) {
         ac_report_set_err(err, ac_sprintf("%s: cannot rename %s: %s", path, tmp_path, strerror(errno)));
         remove(tmp_path);
+        ac_tmpfile_unregister(tmp_path);
         return -1;
     }
+    ac_tmpfile_unregister(tmp_path);
     return 0;
 }
 
@@ -201,6 +208,7 @@ void ac_report_discard_tmp(FILE **out, const char *tmp_path)
     fclose(*out);
     *out = NULL;
     remove(tmp_path);
+    ac_tmpfile_unregister(tmp_path);
 }
 
 ac_reporter *ac_reporter_make(const char *format, void *ctx,

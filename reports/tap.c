@@ -21,12 +21,14 @@ typedef struct tap_ctx {
     bool planned;       /* the plan counted the coverage point (a run, not a `1..0` stream) */
     size_t last;        /* the highest test point number written so far */
     bool closed;        /* end() has run */
+    bool broken;        /* a write failed (a closed pipe, a full disk): said once, then silent */
 } tap_ctx;
 
 
 static int io_error(tap_ctx *c, char **err, const char *what)
 {
-    ac_report_set_err(err, ac_sprintf("%s: %s TAP report: %s", c->path, what, strerror(errno)));
+    const char *name = strcmp(c->path, "-") == 0 ? "standard output" : c->path;
+    ac_report_set_err(err, ac_sprintf("%s: %s TAP report: %s", name, what, strerror(errno)));
     return -1;
 }
 
@@ -34,8 +36,10 @@ static int io_error(tap_ctx *c, char **err, const char *what)
 static int flush_buf(tap_ctx *c, ac_buf *b, char **err)
 {
     int rc = 0;
-    if (b->len && fwrite(b->data, 1, b->len, c->out) != b->len) rc = io_error(c, err, "writing");
+    if (c->broken) {}   /* the stream is gone: the run and the other reports go on without it */
+    else if (b->len && fwrite(b->data, 1, b->len, c->out) != b->len) rc = io_error(c, err, "writing");
     else if (fflush(c->out) != 0) rc = io_error(c, err, "writing");
+    if (rc < 0) c->broken = true;
     ac_buf_free(b);
     return rc;
 }
@@ -432,8 +436,8 @@ static int tap_end(ac_reporter *r, const ac_run_summary *s, char **err)
     if (c->own) {
         FILE *f = c->out;
         c->out = NULL;
-        if (fclose(f) != 0 && rc == 0) rc = io_error(c, err, "closing");
-    } else if (fflush(c->out) != 0 && rc == 0) {
+        if (fclose(f) != 0 && rc == 0 && !c->broken) rc = io_error(c, err, "closing");
+    } else if (!c->broken && fflush(c->out) != 0 && rc == 0) {
         rc = io_error(c, err, "writing");
     }
     return rc;

@@ -33,6 +33,7 @@
 #include "fxshare.h"
 #include "guard.h"
 #include "http.h"
+#include "interrupt.h"
 #include "jsonpath.h"
 #include "record.h"
 #include "redact.h"
@@ -78,6 +79,7 @@ typedef struct runner {
     pthread_mutex_t mu;        /* guards unreachable_reason */
     char *unreachable_reason;
     double deadline_ms;        /* ac_now_ms() when --run-deadline ends; 0: none */
+    double grace_ms;           /* after an interrupt, how long requests in flight may go on */
     ac_guard *guard;           /* the configured account's lock-out guard, or NULL */
     ac_fxshare *shared;        /* outcomes of `shared: true` fixtures, run-wide */
     /* Every response of the run, for a wrong base path: all the same 404, or all redirects. */
@@ -360,8 +362,48 @@ static bool note_transport_error(runner *R, ac_http_status st, const char *err)
     return true;
 }
 
-/* Sends one built request and records the transport outcome on the runner. Returns 0 with a
- * response, or -1 with *err (a transport error, already one line). */
+/* When requests in flight must end (ac_now_ms() clock), or 0 for never: --run-deadline, or the
+ * end of the grace an interrupt gives them, whichever comes first. One limit for both, so an
+ * interrupt ends requests, waits and polling exactly where the run deadline would. */
+static double stop_at_ms(const runner *R)
+{
+    double at = R->deadline_ms;
+    if (ac_interrupted()) {
+        double g = ac_interrupt_at_ms() + R->grace_ms;
+        if (at <= 0 || g < at) at = g;
+    }
+    return at;
+}
+
+/* The request's cancel callback (http.h): true once the stop point passed. */
+static bool past_stop(void *arg)
+{
+    double at = stop_at_ms(arg);
+    return at > 0 && ac_now_ms() > at;
+}
+
+/* Why a request was cut off at the stop point (owned). */
+static char *cut_off_reason(const runner *R)
+{
+    int sig = ac_interrupted();
+    if (sig) return ac_sprintf("interrupted (%s) during this request", ac_signal_name(sig));
+    return ac_sprintf("run deadline of %g s reached during this request", R->cfg->run_deadline_s);
+}
+
+/* Sleeps ms, or less when the stop point comes first (an interrupt may arrive meanwhile: the
+ * sleep is sliced so it notices). */
+static void nap(const runner *R, double ms)
+{
+    double end = ac_now_ms() + ms;
+    for (;;) {
+        double now = ac_now_ms(), at = stop_at_ms(R);
+        if (at > 0 && at < end) end = at;
+        if (now >= end) return;
+        double slice = end - now;
+        ac_sleep_ms(slice > 50 ? 50 : slice);
+    }
+}
+
 /* The body's OAuth2 `error` code, or NULL (borrowed from resp). */
 static const char *oauth_error(ac_response *resp)
 {
@@ -398,11 +440,14 @@ static int send_once(runner *R, ac_http *http, const ac_built_req *br, const yn_
         return -1;
     }
     ac_http_req hr = ac_built_req_view(br);
-    /* --run-deadline bounds a request in flight too, so the run ends on time even against a
-     * target that trickles its answer. */
+    hr.cancel = past_stop;
+    hr.cancel_arg = R;
+    /* --run-deadline (and an interrupt's grace) bounds a request in flight too, so the run ends
+     * on time even against a target that trickles its answer. */
     bool clamped = false;
-    if (R->deadline_ms > 0) {
-        double left = (R->deadline_ms - ac_now_ms()) / 1000.0;
+    double stop_at = stop_at_ms(R);
+    if (stop_at > 0) {
+        double left = (stop_at - ac_now_ms()) / 1000.0;
         if (left < (hr.timeout_s > 0 ? hr.timeout_s : R->cfg->http.timeout_s)) {
             hr.timeout_s = (left > 0 ? left : 0) + 0.002;   /* ends just past the deadline */
             clamped = true;
@@ -420,9 +465,9 @@ static int send_once(runner *R, ac_http *http, const ac_built_req *br, const yn_
         if (resp->status >= 300 && resp->status < 400) atomic_fetch_add(&R->n_3xx, 1);
         return 0;
     }
-    if (clamped && st == AC_HTTP_ERR_TIMEOUT) {   /* the run's limit, not the target's fault */
-        free(*err);
-        *err = ac_sprintf("run deadline of %g s reached during this request", R->cfg->run_deadline_s);
+    if ((clamped && st == AC_HTTP_ERR_TIMEOUT) || st == AC_HTTP_ERR_CANCELLED) {
+        free(*err);                               /* the run's limit, not the target's fault */
+        *err = cut_off_reason(R);
         return -1;
     }
     if (note_transport_error(R, st, *err) && hit_unreachable) *hit_unreachable = true;
@@ -937,7 +982,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
         if (!st->until || all_checks_pass(&checks)) break;
         double elapsed = (ac_now_ms() - t0) / 1000.0;
         if (elapsed + every > within) break;
-        ac_sleep_ms(every * 1000);
+        nap(T->R, every * 1000);
     }
     ac_built_req_free(&br);
     sr->duration_ms = ac_now_ms() - t0;
@@ -1075,11 +1120,9 @@ static void run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr)
         return;
     }
     if (secs > 600) secs = 600;   /* bounded, whatever a variable says */
-    if (T->R->deadline_ms > 0) {  /* and never past --run-deadline */
-        double left = (T->R->deadline_ms - ac_now_ms()) / 1000.0;
-        if (secs > left) secs = left > 0 ? left : 0;
-    }
-    ac_sleep_ms(secs * 1000);
+    double t0 = ac_now_ms();
+    nap(T->R, secs * 1000);       /* never past --run-deadline or an interrupt's grace */
+    secs = (ac_now_ms() - t0) / 1000.0;
     sr->duration_ms = secs * 1000;
     sr->outcome = AC_OUT_PASS;
     ac_buf_printf(&T->transcript, "  waited %.2f s\n", secs);
@@ -1771,6 +1814,10 @@ static void *work(void *arg)
             pthread_cond_wait(&S->space, &S->mu);
             continue;
         }
+        if (ac_interrupted()) {   /* no new test after a signal; those running get the grace */
+            stop_scheduling(S, ac_sprintf("interrupted (%s)", ac_signal_name(ac_interrupted())));
+            break;
+        }
         if (cfg->run_deadline_s > 0 && (ac_now_ms() - S->t0) / 1000.0 > cfg->run_deadline_s) {
             stop_scheduling(S, ac_sprintf("run deadline of %g s reached", cfg->run_deadline_s));
             break;
@@ -1884,6 +1931,7 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
                 .summary = summary, .err = err, .rc = rc, .t0 = ac_now_ms(), .width = window_width(cfg->jobs) };
     S.window = ac_calloc(S.width, sizeof *S.window);
     R.deadline_ms = cfg->run_deadline_s > 0 ? S.t0 + cfg->run_deadline_s * 1000.0 : 0;
+    R.grace_ms = (cfg->http.timeout_s > 0 && cfg->http.timeout_s < 5 ? cfg->http.timeout_s : 5) * 1000.0;
     pthread_mutex_init(&S.mu, NULL);
     pthread_cond_init(&S.space, NULL);
     for (size_t w = 0; w < n_workers; w++) workers[w].S = &S;
@@ -1912,6 +1960,7 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     else summary->exit_code = summary->coverage.incomplete ? 4 : 0;
     if (summary->bailed && (summary->exit_code == 0 || summary->exit_code == 4))
         summary->exit_code = 1;   /* e.g. the run deadline */
+    ac_summary_mark_interrupted(summary, ac_interrupted());
     summary->diagnosis = base_path_diagnosis(&R, cfg);
 
     for (size_t i = 0; i < n_reporters; i++) {

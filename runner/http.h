@@ -29,6 +29,10 @@ typedef struct ac_http_req {
     bool follow_redirects;
     double timeout_s;          /* 0: the default */
     int http_version;          /* 0: the default */
+    /* Polled while the transfer runs (at least once a second); true cuts it off with
+     * AC_HTTP_ERR_CANCELLED. NULL: never. For an interrupted run's grace period. */
+    bool (*cancel)(void *arg);
+    void *cancel_arg;
 } ac_http_req;
 
 typedef enum {
@@ -41,6 +45,7 @@ typedef enum {
     AC_HTTP_ERR_PROTOCOL,      /* garbage, reset, broken chunking after a response began */
     AC_HTTP_ERR_NO_RESPONSE,   /* the request was sent, but what came back (nothing, a closed
                                 * connection, a non-HTTP status line) was no HTTP response */
+    AC_HTTP_ERR_CANCELLED,     /* req->cancel said so: the run's decision, not the target's */
     AC_HTTP_ERR_OTHER
 } ac_http_status;
 

@@ -1,6 +1,7 @@
 /* authconform: the program. Parses the command line, loads the case model, merges variables by
  * precedence, and hands the plan to the executor and the reporters. The only place that exits. */
 #include <limits.h>
+#include <signal.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -15,6 +16,7 @@
 #include "diff.h"
 #include "exec.h"
 #include "http.h"
+#include "interrupt.h"
 #include "junit_merge.h"
 #include "record_merge.h"
 #include "plan.h"
@@ -27,11 +29,56 @@
 
 extern char **environ;   /* POSIX; unistd.h declares it only for _GNU_SOURCE */
 
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+/* 3 and 4 come from the executor (ac_run_summary.exit_code); 130/143 from a signal. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 4, EXIT_LOCAL = 5 };
 
 static bool file_exists(const char *p)
 {
     return access(p, R_OK) == 0;
+}
+
+/* SIGINT and SIGTERM: the first asks the run to stop (the executor polls the flag and still
+ * writes every report); a second one means "now": it exits at once, removing the temporary
+ * report files first so no PATH.tmp is left. Async-signal-safe: an atomic, unlink, _exit. */
+static void on_stop_signal(int signo)
+{
+    if (ac_interrupt_from_signal(signo)) {
+        ac_tmpfile_unlink_all_from_signal();
+        _exit(128 + signo);
+    }
+}
+
+static void install_signal_handlers(void)
+{
+    /* A reader that goes away (`authconform ... | head`) must not kill the run: writes to it
+     * fail with EPIPE instead, which the TAP writer handles, and the file reports are kept. */
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;   /* a signal must not turn a write into a report error */
+    /* A SIGINT ignored on entry stays ignored: that is how a shell starts a background job
+     * (`authconform ... &`, nohup) so that Ctrl-C in the terminal does not reach it. */
+    struct sigaction old;
+    if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Adds a constructed reporter, or reports why it could not be made. A report that cannot be
+ * written (no space, read-only, a directory in the way) is a local failure, not a usage error
+ * and not a verdict on the target: the run goes on, the other reports are still written, and
+ * the program exits EXIT_LOCAL. Frees *err. */
+static void add_report(ac_reporter **reps, size_t *n, ac_reporter *r, char **err, bool *local_fail)
+{
+    if (r) {
+        reps[(*n)++] = r;
+        return;
+    }
+    fprintf(stderr, "authconform: error: %s\n", *err ? *err : "a report cannot be opened");
+    free(*err);
+    *err = NULL;
+    *local_fail = true;
 }
 
 /* The bundled suite: next to an installed program (PREFIX/share/authconform), or in the source
@@ -268,24 +315,16 @@ static int run(ac_cli *cli, const char *argv0)
     ro.color = use_color(cli);
     if (cli->baseline_path && ac_record_load(cli->baseline_path, &baseline, &err) < 0) goto report_error;
     if (cli->baseline_path && !cli->json_path && !(record_tmp = ac_diff_temp_record(&err))) goto report_error;
+    if (record_tmp) ac_tmpfile_register(record_tmp);   /* a second signal removes it too */
+    bool local_fail = false;   /* a report could not be written: exit EXIT_LOCAL */
     if (!cli->no_tap) {
         const char *tp = cli->tap_path && strcmp(cli->tap_path, "-") ? cli->tap_path : NULL;
-        if (!(reps[n_reps] = ac_report_tap_new(tp, &ro, &err))) goto report_error;
-        n_reps++;
+        add_report(reps, &n_reps, ac_report_tap_new(tp, &ro, &err), &err, &local_fail);
     }
-    if (cli->junit_path) {
-        if (!(reps[n_reps] = ac_report_junit_new(cli->junit_path, &ro, &err))) goto report_error;
-        n_reps++;
-    }
+    if (cli->junit_path) add_report(reps, &n_reps, ac_report_junit_new(cli->junit_path, &ro, &err), &err, &local_fail);
     const char *record_path = cli->json_path ? cli->json_path : record_tmp;
-    if (record_path) {
-        if (!(reps[n_reps] = ac_report_json_new(record_path, &ro, &err))) goto report_error;
-        n_reps++;
-    }
-    if (cli->html_path) {
-        if (!(reps[n_reps] = ac_report_html_new(cli->html_path, &ro, &err))) goto report_error;
-        n_reps++;
-    }
+    if (record_path) add_report(reps, &n_reps, ac_report_json_new(record_path, &ro, &err), &err, &local_fail);
+    if (cli->html_path) add_report(reps, &n_reps, ac_report_html_new(cli->html_path, &ro, &err), &err, &local_fail);
     if (!(reps[n_reps] = ac_report_console_new(stderr, &ro, &err))) goto report_error;
     n_reps++;
 
@@ -297,8 +336,8 @@ static int run(ac_cli *cli, const char *argv0)
     int erc = ac_execute(&model, &plan, &root, &cli->cfg, reps, n_reps, &sum, &err);
     code = sum.exit_code;
     if (erc < 0) {
-        fprintf(stderr, "authconform: %s\n", err ? err : "writing a report failed");
-        if (code == EXIT_OK) code = EXIT_FAIL;
+        fprintf(stderr, "authconform: error: %s\n", err ? err : "writing a report failed");
+        local_fail = true;
     }
     if (code == EXIT_FAIL && sum.failed == 0 && sum.errored == 0 && !sum.bailed && !erc)
         fprintf(stderr, "authconform: no must-level check ran (%zu skipped): set the variables named in the "
@@ -306,6 +345,10 @@ static int run(ac_cli *cli, const char *argv0)
                 sum.skipped);
     if (sum.diagnosis) fprintf(stderr, "authconform: %s\n", sum.diagnosis);
     if (cli->baseline_path) code = ac_diff_baseline(&baseline, record_path, code, stderr);
+    /* 2 > 3 > local > 1 > 4 > 0: the published reports are missing or partial, which a job must
+     * fix first whatever the target did (the console still shows every result). */
+    if (local_fail && (code == EXIT_OK || code == EXIT_FAIL || code == EXIT_INCOMPLETE)) code = EXIT_LOCAL;
+    if (sum.interrupted) code = 128 + sum.interrupted;   /* wins over every verdict */
     free(sum.bail_reason);
     free(sum.diagnosis);
     ac_coverage_free(&sum.coverage);
@@ -326,7 +369,10 @@ out:
     ac_diags_free(&diags);
     free(manifest);
     ac_record_free(&baseline);
-    if (record_tmp) remove(record_tmp);
+    if (record_tmp) {
+        remove(record_tmp);
+        ac_tmpfile_unregister(record_tmp);
+    }
     free(record_tmp);
     return code;
 }
@@ -418,6 +464,7 @@ int main(int argc, char **argv)
             code = EXIT_FAIL;
             break;
         }
+        if (cli.command == AC_CMD_RUN) install_signal_handlers();
         code = run(&cli, argv[0]);
         ac_http_global_cleanup();
         break;

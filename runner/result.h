@@ -156,6 +156,7 @@ typedef struct ac_run_summary {
                                     base path), printed once by the program */
     bool bailed;                 /* the run stopped early */
     char *bail_reason;           /* owned or NULL */
+    int interrupted;             /* the signal that interrupted the run (SIGINT, SIGTERM), or 0 */
     int exit_code;
 } ac_run_summary;
 
