@@ -699,6 +699,43 @@ readme-recipes)
     [ -s "$WORK/recipe/out/$f" ] || fail "the recipe's command wrote no out/$f"
   done
   ;;
+skip-words)
+  # A false `when` reads as its own `reason` in words; in a list, the first false condition's
+  # reason counts; without one the operator detail stays. The bundled X-HTTPS against a
+  # loopback target says why HTTPS is not required.
+  start_server
+  cat >"$WORK/words.yaml" <<'EOF'
+suite: words
+tests:
+  - id: W-WORDS
+    name: a false condition with a reason
+    when: { value: "${greeting}", equals: never, reason: "the greeting is not the one this check needs" }
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+  - id: W-LIST
+    name: the first false condition of a list gives the reason
+    when:
+      - { value: "${greeting}", equals: from-default, reason: "never shown: this one holds" }
+      - { value: "${greeting}", equals: other, reason: "the second condition is false" }
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+  - id: W-PLAIN
+    name: a false condition without a reason
+    when: { value: "${greeting}", equals: never }
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+  - id: W-JUDGED
+    name: one test is judged, so the run is not vacuous
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+EOF
+  run_ac 0 --target "$TARGET" "$WORK/words.yaml"
+  expect_in "$WORK/out.tap" '^ok 1 - W-WORDS .*# SKIP the greeting is not the one this check needs$'
+  expect_in "$WORK/out.tap" '^ok 2 - W-LIST .*# SKIP the second condition is false$'
+  expect_in "$WORK/out.tap" '^ok 3 - W-PLAIN .*# SKIP condition not met: greeting \(from-default\)'
+  run_bundled any "$WORK/https" --id X-HTTPS   # alone, nothing is judged: the exit code is not the point
+  expect_in "$WORK/https.tap" '^ok 1 - X-HTTPS .*# SKIP the target is a loopback address; HTTPS is not required there$'
+  ;;
 *)
   fail "unknown scenario $SCENARIO"
   ;;
