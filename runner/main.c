@@ -305,7 +305,9 @@ static int run(ac_cli *cli, const char *argv0)
                         "skip reasons (for example APINIZER_USERNAME and APINIZER_PASSWORD), or widen --tags/--id\n",
                 sum.skipped);
     if (sum.diagnosis) fprintf(stderr, "authconform: %s\n", sum.diagnosis);
-    if (cli->baseline_path) code = ac_diff_baseline(&baseline, record_path, code, stderr);
+    if (cli->baseline_path)
+        code = ac_diff_baseline(&baseline, record_path, record_tmp ? "this run (not kept; --json FILE keeps it)" : NULL,
+                                code, stderr);
     free(sum.bail_reason);
     free(sum.diagnosis);
     ac_coverage_free(&sum.coverage);

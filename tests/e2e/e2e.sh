@@ -422,6 +422,11 @@ diff)
   start_server --deviate bearer-alg-none
   run_bundled 1 "$WORK/bad" --json "$WORK/bad.json" --baseline "$WORK/good.json"
   expect_in "$WORK/bad.stderr" '^new failure +BEARER-ALG-NONE +bearer-format +must +pass +fail +401 -> 200$' "--baseline output"
+  # Without --json the run's record is a temporary file removed at the end: the table names the
+  # run in words, not that file.
+  run_bundled 1 "$WORK/bad2" --baseline "$WORK/good.json" --tags bearer
+  expect_in "$WORK/bad2.stderr" '^  new this run \(not kept; --json FILE keeps it\): ' "--baseline output"
+  expect_not_in "$WORK/bad2.stderr" 'authconform-record-' "--baseline output (temporary file)"
   validate_record "$WORK/good.json"
   validate_record "$WORK/bad.json"
   "$AC" diff --tap "$WORK/diff.tap" --junit "$WORK/diff.xml" "$WORK/good.json" "$WORK/bad.json" \
