@@ -12,6 +12,7 @@
 #include "case_load.h"
 #include "cli.h"
 #include "diag.h"
+#include "defaults.h"
 #include "diff.h"
 #include "exec.h"
 #include "http.h"
@@ -117,6 +118,12 @@ static int build_scope(const ac_cli *cli, const ac_manifest *man, ac_scope *root
         if (fb) ac_scope_set(root, d->name, fb->value, fb->len, fb->secret || d->secret, fb->source);
     }
     if (cli->cfg.target) ac_scope_set(root, "target", cli->cfg.target, strlen(cli->cfg.target), false, AC_VSRC_COMPUTED);
+    char *derr = NULL;
+    if (ac_defaults_expand(root, man, &derr) < 0) {
+        ac_diag_add(diags, AC_DIAG_ERROR, man->path, 0, 0, NULL, 0, "%s", derr);
+        free(derr);
+        rc = -1;
+    }
     return rc;
 }
 

@@ -741,6 +741,18 @@ EOF
   run_bundled any "$WORK/https" --id X-HTTPS   # alone, nothing is judged: the exit code is not the point
   expect_in "$WORK/https.tap" '^ok 1 - X-HTTPS .*# SKIP the target is a loopback address; HTTPS is not required there$'
   ;;
+hello-name)
+  # hello_path's default reads hello_name, so setting the name alone changes the path requested;
+  # a full hello_path is still used as given, and with neither the default path stays.
+  start_server
+  run_bundled 0 "$WORK/default" --tags bearer
+  expect_in "$WORK/server.log" '/apiops/test/hello/authconform'
+  run_bundled 0 "$WORK/name" --tags bearer --var hello_name=zed
+  expect_in "$WORK/server.log" '/apiops/test/hello/zed'
+  run_bundled 0 "$WORK/path" --tags bearer --var hello_path=test/hello/custom
+  expect_in "$WORK/server.log" '/apiops/test/hello/custom'
+  expect_not_in "$WORK/server.log" 'hello/\$' "server log (an unexpanded default)"
+  ;;
 *)
   fail "unknown scenario $SCENARIO"
   ;;
