@@ -328,6 +328,16 @@ static int tap_begin(ac_reporter *r, const ac_run_info *info, char **err)
     return flush_buf(c, &b, err);
 }
 
+/* A test skipped before any of its steps ran (a variable it requires is not set, its own `when`
+ * is false): each step would repeat the one reason, so it is written as a plain SKIP point. */
+static bool skipped_before_steps(const ac_test_result *t)
+{
+    if (t->outcome != AC_OUT_SKIP) return false;
+    for (size_t i = 0; i < t->n_steps; i++)
+        if (t->steps[i].outcome != AC_OUT_NOTRUN) return false;
+    return true;
+}
+
 static int tap_test(ac_reporter *r, const ac_test_result *t, size_t index, char **err)
 {
     tap_ctx *c = r->ctx;
@@ -340,7 +350,7 @@ static int tap_test(ac_reporter *r, const ac_test_result *t, size_t index, char 
                                                  title[len - 1] == '\n' || title[len - 1] == '\r');)
         title[--len] = '\0';
     char *desc = ac_tap_escape(title);
-    bool subtest = t->multi_step && t->n_steps > 0;
+    bool subtest = t->multi_step && t->n_steps > 0 && !skipped_before_steps(t);
     if (subtest) {
         /* The Subtest comment holds the name as it is; the closing point holds it escaped, so
          * the parsed description equals the name (tap-parser itself synthesises

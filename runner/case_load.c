@@ -76,7 +76,7 @@ static const char *const DURATION_OPS[] = { "gt", "ge", "lt", "le", NULL };
 static const char *const ASSERT_OPS[] = { "equals", "not_equals", "gt", "ge", "lt", "le", NULL };
 static const char *const SEVERITY_KEY[] = { "severity", NULL };
 static const char *const ASSERT_EXTRA[] = { "expr", "tolerance", "severity", NULL };
-static const char *const WHEN_EXTRA[] = { "value", "kind", NULL };
+static const char *const WHEN_EXTRA[] = { "value", "kind", "reason", NULL };
 static const char *const WHEN_KINDS[] = { "not-applicable", "not-configured", NULL };
 static const char *const VALUES_EXTRA[] = { "value", "severity", NULL };
 static const char *const NO_KEYS[] = { NULL };
@@ -1036,6 +1036,8 @@ static void check_when(loader *L, const vctx *V, const yn_node *w)
             lerr(L, kind, "when kind '%s' is not one of %s", k, ac_buf_str(&b));
             ac_buf_free(&b);
         }
+        const yn_node *reason = yn_get(c, "reason");
+        if (reason) want_text(L, reason, "when reason");
         check_opmap(L, V, c, "when", ALL_OPS, WHEN_EXTRA);
     }
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
+
 typedef enum {
     O_TARGET, O_VAR, O_VARS_FILE, O_SECRET, O_SUITE, O_LIST, O_TAGS, O_SKIP_TAGS, O_INCLUDE, O_ID,
     O_PROFILE, O_STRICT, O_FAIL_FAST, O_VERBOSE, O_JOBS, O_RUN_DEADLINE, O_TAP, O_TAP_VERSION,
@@ -129,6 +131,23 @@ static const opt *find_long(const char *name, size_t len)
     for (size_t i = 0; i < N_OPTS; i++)
         if (strlen(OPTS[i].name) == len && strncmp(OPTS[i].name, name, len) == 0) return &OPTS[i];
     return NULL;
+}
+
+/* "unknown option '--taget' (did you mean '--target'?)": the closest long option by the same
+ * rule as every other near-miss message (suggest.c). arg is "--name" or "--name=value"; only
+ * the name is echoed, since a value (--vra=password=...) may be a secret. Caller frees. */
+static char *unknown_long(const char *arg)
+{
+    size_t len = strcspn(arg + 2, "=");
+    char *name = ac_sprintf("%.*s", (int)len, arg + 2);
+    ac_suggest c = { 0 };
+    for (size_t i = 0; i < N_OPTS; i++) ac_suggest_add(&c, OPTS[i].name);
+    const char *best = ac_suggest_best(&c, name);
+    char *msg = best ? ac_sprintf("unknown option '--%s' (did you mean '--%s'? see --help)", name, best)
+                     : ac_sprintf("unknown option '--%s' (see --help)", name);
+    ac_suggest_free(&c);
+    free(name);
+    return msg;
 }
 
 static const opt *find_short(char c)
@@ -293,7 +312,7 @@ int ac_cli_parse(int argc, char **argv, ac_cli *c, char **err)
             const char *name = a + 2, *eq = strchr(name, '=');
             o = find_long(name, eq ? (size_t)(eq - name) : strlen(name));
             if (!o) {
-                *err = ac_sprintf("unknown option '%s' (see --help)", a);
+                *err = unknown_long(a);
                 return -1;
             }
             if (eq) inline_val = eq + 1;

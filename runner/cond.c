@@ -139,7 +139,9 @@ static int cond_one(const yn_node *m, const ac_scope *scope, bool *holds, char *
     *holds = true;
     for (size_t i = 0; i < m->n_pairs && *holds && rc == 0; i++) {
         const char *opname = m->pairs[i].key->str;
-        if (!strcmp(opname, "value") || !strcmp(opname, "severity") || !strcmp(opname, "kind")) continue;
+        if (!strcmp(opname, "value") || !strcmp(opname, "severity") || !strcmp(opname, "kind") ||
+            !strcmp(opname, "reason"))
+            continue;
         const ac_op *op = ac_op_find(opname);
         if (!op) {
             *err = ac_sprintf("when: unknown operator '%s'", opname);
@@ -180,4 +182,18 @@ int ac_cond_eval(const yn_node *when, const ac_scope *scope, bool *holds, char *
     if (reason) *reason = why;
     else free(why);
     return 0;
+}
+
+const yn_node *ac_cond_first_false(const yn_node *when, const ac_scope *scope)
+{
+    if (when->kind != YN_SEQ) return when;
+    for (size_t i = 0; i < when->n_items; i++) {
+        bool holds = true;
+        char *why = NULL, *err = NULL;
+        int rc = ac_cond_eval(when->items[i], scope, &holds, &why, &err);
+        free(why);
+        free(err);
+        if (rc < 0 || !holds) return when->items[i];
+    }
+    return when->n_items ? when->items[0] : when;
 }

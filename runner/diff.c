@@ -527,7 +527,8 @@ char *ac_diff_temp_record(char **err)
     return path;
 }
 
-int ac_diff_baseline(const ac_record *baseline, const char *new_path, int run_code, FILE *out)
+int ac_diff_baseline(const ac_record *baseline, const char *new_path, const char *shown_as,
+                     int run_code, FILE *out)
 {
     ac_record n;
     char *err = NULL;
@@ -536,6 +537,10 @@ int ac_diff_baseline(const ac_record *baseline, const char *new_path, int run_co
         free(err);
         ac_record_free(&n);
         return run_code;
+    }
+    if (shown_as) {
+        free(n.path);
+        n.path = ac_strdup(shown_as);
     }
     ac_diff d;
     ac_diff_compute(baseline, &n, &d);

@@ -77,7 +77,10 @@ char *ac_diff_temp_record(char **err);
 /* After the run: reads its record from new_path and prints the warnings and the table to out.
  * Returns the run's exit status after the comparison: run_code, or the comparison's exit code
  * when that one is more serious (ac_diff_exit_worst), with a line on out saying why it changed.
- * When the record cannot be read, a message is printed and run_code is returned. */
-int ac_diff_baseline(const ac_record *baseline, const char *new_path, int run_code, FILE *out);
+ * When the record cannot be read, a message is printed and run_code is returned. shown_as, when
+ * not NULL, names the run in the table instead of new_path (a temporary file that is removed
+ * after the run means nothing to a reader). */
+int ac_diff_baseline(const ac_record *baseline, const char *new_path, const char *shown_as,
+                     int run_code, FILE *out);
 
 #endif

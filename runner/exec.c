@@ -738,22 +738,9 @@ static ac_outcome check_requires(test_run *T, const ac_scope **top, char **reaso
  * list takes the kind of its first false item. */
 static ac_skip_kind when_kind(const yn_node *when, const ac_scope *s)
 {
-    const yn_node *const *items = when->kind == YN_SEQ ? (const yn_node *const *)when->items : &when;
-    size_t n = when->kind == YN_SEQ ? when->n_items : 1;
-    for (size_t i = 0; i < n; i++) {
-        bool holds = true;
-        char *why = NULL, *err = NULL;
-        if (n > 1 && ac_cond_eval(items[i], s, &holds, &why, &err) == 0 && holds) {
-            free(why);
-            continue;
-        }
-        free(why);
-        free(err);
-        const yn_node *k = yn_get(items[i], "kind");
-        ac_skip_kind kind = k ? ac_skip_kind_parse(k->str) : AC_SKIP_NONE;
-        return kind == AC_SKIP_NONE ? AC_SKIP_NOT_APPLICABLE : kind;
-    }
-    return AC_SKIP_NOT_APPLICABLE;
+    const yn_node *k = yn_get(ac_cond_first_false(when, s), "kind");
+    ac_skip_kind kind = k ? ac_skip_kind_parse(k->str) : AC_SKIP_NONE;
+    return kind == AC_SKIP_NONE ? AC_SKIP_NOT_APPLICABLE : kind;
 }
 
 /* Returns AC_OUT_PASS when the condition holds, SKIP with the reason (and *kind) when not, ERROR
@@ -784,7 +771,11 @@ static ac_outcome check_when(const yn_node *when, const ac_scope *s, char **reas
         free(why);
         return AC_OUT_PASS;
     }
-    *reason = ac_sprintf("condition not met: %s", why ? why : "when is false");
+    /* A condition's own `reason` says in words why the check does not apply; the operator
+     * detail ("is_jwt(access_token) (false), expected true") is the fallback. */
+    const yn_node *words = yn_get(ac_cond_first_false(when, s), "reason");
+    if (words && words->kind == YN_SCALAR) *reason = ac_strndup(words->str, words->len);
+    else *reason = ac_sprintf("condition not met: %s", why ? why : "when is false");
     free(why);
     *kind = when_kind(when, s);
     return AC_OUT_SKIP;

@@ -69,6 +69,11 @@ int ac_capture_eval(const yn_node *capture, ac_response *resp, ac_scope *into,
 int ac_cond_eval(const yn_node *when, const ac_scope *scope, bool *holds, char **reason,
                  char **err);
 
+/* The condition of `when` that makes it false: for a list, its first item that does not hold
+ * (or cannot be evaluated); for a single map, the map. Borrowed from when. Its `kind` says what
+ * the skip means for coverage and its `reason`, when given, is the skip's reason in words. */
+const yn_node *ac_cond_first_false(const yn_node *when, const ac_scope *scope);
+
 /* Matches a status against a status matcher (number, "4xx", list, or {in:, not_in:}). Used for
  * expect.status and skip_on. */
 bool ac_status_matches(const yn_node *matcher, long status);

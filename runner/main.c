@@ -13,6 +13,7 @@
 #include "case_load.h"
 #include "cli.h"
 #include "diag.h"
+#include "defaults.h"
 #include "diff.h"
 #include "exec.h"
 #include "http.h"
@@ -164,6 +165,12 @@ static int build_scope(const ac_cli *cli, const ac_manifest *man, ac_scope *root
         if (fb) ac_scope_set(root, d->name, fb->value, fb->len, fb->secret || d->secret, fb->source);
     }
     if (cli->cfg.target) ac_scope_set(root, "target", cli->cfg.target, strlen(cli->cfg.target), false, AC_VSRC_COMPUTED);
+    char *derr = NULL;
+    if (ac_defaults_expand(root, man, &derr) < 0) {
+        ac_diag_add(diags, AC_DIAG_ERROR, man->path, 0, 0, NULL, 0, "%s", derr);
+        free(derr);
+        rc = -1;
+    }
     return rc;
 }
 
@@ -344,7 +351,9 @@ static int run(ac_cli *cli, const char *argv0)
                         "skip reasons (for example APINIZER_USERNAME and APINIZER_PASSWORD), or widen --tags/--id\n",
                 sum.skipped);
     if (sum.diagnosis) fprintf(stderr, "authconform: %s\n", sum.diagnosis);
-    if (cli->baseline_path) code = ac_diff_baseline(&baseline, record_path, code, stderr);
+    if (cli->baseline_path)
+        code = ac_diff_baseline(&baseline, record_path, record_tmp ? "this run (not kept; --json FILE keeps it)" : NULL,
+                                code, stderr);
     /* 2 > 3 > local > 1 > 4 > 0: the published reports are missing or partial, which a job must
      * fix first whatever the target did (the console still shows every result). */
     if (local_fail && (code == EXIT_OK || code == EXIT_FAIL || code == EXIT_INCOMPLETE)) code = EXIT_LOCAL;

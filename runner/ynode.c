@@ -455,12 +455,30 @@ static void report_utf8(yn_doc *doc, size_t off, ac_diags *diags)
                 (unsigned char)doc->text[off]);
 }
 
+/* The column (1-based) of the first tab in the indentation of the line holding byte off, or 0.
+ * libyaml's words for a tab-indented line ("found character that cannot start any token")
+ * do not say what is wrong; a tab is the usual cause when an editor indents. */
+static int indent_tab_col(const yn_doc *doc, size_t off)
+{
+    if (off > doc->text_len) return 0;
+    size_t start = off;
+    while (start > 0 && doc->text[start - 1] != '\n') start--;
+    for (size_t i = start; i < doc->text_len && (doc->text[i] == ' ' || doc->text[i] == '\t'); i++)
+        if (doc->text[i] == '\t') return (int)(i - start) + 1;
+    return 0;
+}
+
 static void report_syntax(builder *b, const yaml_parser_t *p)
 {
     const char *problem = p->problem ? p->problem : "invalid YAML";
     yaml_mark_t m = p->problem_mark;
     if (p->error == YAML_READER_ERROR) {
         b_error(b, 0, 0, "cannot read YAML: %s", problem);
+        return;
+    }
+    int tab = indent_tab_col(b->doc, m.index);
+    if (tab) {
+        b_error(b, (int)m.line + 1, tab, "tabs cannot indent YAML; indent with spaces");
         return;
     }
     if (p->context)

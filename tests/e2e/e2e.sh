@@ -422,6 +422,11 @@ diff)
   start_server --deviate bearer-alg-none
   run_bundled 1 "$WORK/bad" --json "$WORK/bad.json" --baseline "$WORK/good.json"
   expect_in "$WORK/bad.stderr" '^new failure +BEARER-ALG-NONE +bearer-format +must +pass +fail +401 -> 200$' "--baseline output"
+  # Without --json the run's record is a temporary file removed at the end: the table names the
+  # run in words, not that file.
+  run_bundled 1 "$WORK/bad2" --baseline "$WORK/good.json" --tags bearer
+  expect_in "$WORK/bad2.stderr" '^  new this run \(not kept; --json FILE keeps it\): ' "--baseline output"
+  expect_not_in "$WORK/bad2.stderr" 'authconform-record-' "--baseline output (temporary file)"
   validate_record "$WORK/good.json"
   validate_record "$WORK/bad.json"
   "$AC" diff --tap "$WORK/diff.tap" --junit "$WORK/diff.xml" "$WORK/good.json" "$WORK/bad.json" \
@@ -698,6 +703,55 @@ readme-recipes)
   for f in results.tap junit.xml report.html run.json; do
     [ -s "$WORK/recipe/out/$f" ] || fail "the recipe's command wrote no out/$f"
   done
+  ;;
+skip-words)
+  # A false `when` reads as its own `reason` in words; in a list, the first false condition's
+  # reason counts; without one the operator detail stays. The bundled X-HTTPS against a
+  # loopback target says why HTTPS is not required.
+  start_server
+  cat >"$WORK/words.yaml" <<'EOF'
+suite: words
+tests:
+  - id: W-WORDS
+    name: a false condition with a reason
+    when: { value: "${greeting}", equals: never, reason: "the greeting is not the one this check needs" }
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+  - id: W-LIST
+    name: the first false condition of a list gives the reason
+    when:
+      - { value: "${greeting}", equals: from-default, reason: "never shown: this one holds" }
+      - { value: "${greeting}", equals: other, reason: "the second condition is false" }
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+  - id: W-PLAIN
+    name: a false condition without a reason
+    when: { value: "${greeting}", equals: never }
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+  - id: W-JUDGED
+    name: one test is judged, so the run is not vacuous
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+EOF
+  run_ac 0 --target "$TARGET" "$WORK/words.yaml"
+  expect_in "$WORK/out.tap" '^ok 1 - W-WORDS .*# SKIP the greeting is not the one this check needs$'
+  expect_in "$WORK/out.tap" '^ok 2 - W-LIST .*# SKIP the second condition is false$'
+  expect_in "$WORK/out.tap" '^ok 3 - W-PLAIN .*# SKIP condition not met: greeting \(from-default\)'
+  run_bundled any "$WORK/https" --id X-HTTPS   # alone, nothing is judged: the exit code is not the point
+  expect_in "$WORK/https.tap" '^ok 1 - X-HTTPS .*# SKIP the target is a loopback address; HTTPS is not required there$'
+  ;;
+hello-name)
+  # hello_path's default reads hello_name, so setting the name alone changes the path requested;
+  # a full hello_path is still used as given, and with neither the default path stays.
+  start_server
+  run_bundled 0 "$WORK/default" --tags bearer
+  expect_in "$WORK/server.log" '/apiops/test/hello/authconform'
+  run_bundled 0 "$WORK/name" --tags bearer --var hello_name=zed
+  expect_in "$WORK/server.log" '/apiops/test/hello/zed'
+  run_bundled 0 "$WORK/path" --tags bearer --var hello_path=test/hello/custom
+  expect_in "$WORK/server.log" '/apiops/test/hello/custom'
+  expect_not_in "$WORK/server.log" 'hello/\$' "server log (an unexpanded default)"
   ;;
 *)
   fail "unknown scenario $SCENARIO"

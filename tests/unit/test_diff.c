@@ -421,9 +421,15 @@ START_TEST(test_diff_baseline)
         char *p = write_record(&BASE[i].run, "run.json");
         size_t len = 0;
         FILE *f = open_memstream(&out, &len);
-        int got = ac_diff_baseline(&base, p, BASE[i].run_code, f);
+        /* Odd cases name the run (as main.c does for a temporary record): the name is shown and
+         * the file's own path is not. */
+        const char *shown = i % 2 ? "this run (not kept)" : NULL;
+        int got = ac_diff_baseline(&base, p, shown, BASE[i].run_code, f);
         fclose(f);
         ck_assert_msg(got == BASE[i].want, "baseline case %zu: exit %d, expected %d", i, got, BASE[i].want);
+        ck_assert_msg(strstr(out, shown ? "  new this run (not kept): " : "run.json") != NULL,
+                      "case %zu does not name the run:\n%s", i, out);
+        if (shown) ck_assert_msg(strstr(out, "run.json") == NULL, "case %zu names the file:\n%s", i, out);
         if (BASE[i].says)
             ck_assert_msg(strstr(out, BASE[i].says) != NULL, "case %zu lacks '%s':\n%s", i, BASE[i].says, out);
         else
@@ -435,7 +441,7 @@ START_TEST(test_diff_baseline)
     char *missing = ac_sprintf("%s/missing.json", tmpdir);
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
-    ck_assert_int_eq(ac_diff_baseline(&base, missing, 0, f), 0);
+    ck_assert_int_eq(ac_diff_baseline(&base, missing, NULL, 0, f), 0);
     fclose(f);
     ck_assert_ptr_nonnull(strstr(out, "--baseline: "));
     free(out);

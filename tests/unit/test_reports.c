@@ -305,6 +305,54 @@ START_TEST(test_tap_streams_and_empty_plan)
 }
 END_TEST
 
+/* A multi-step test skipped before any step ran says its reason once: a plain SKIP point, not
+ * a subtest repeating it on every step. One that skipped after a step ran keeps its subtest. */
+static char *tap_of_skipped(bool first_step_ran)
+{
+    char *dir = make_tmpdir();
+    char *path = ac_sprintf("%s/k.tap", dir);
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ac_reporter *r = ac_report_tap_new(path, &o, &err);
+    ck_assert_ptr_nonnull(r);
+    ac_run_info info;
+    run_info(&info, 1);
+    info.coverage = false;
+    ac_test_result t = { .id = "T-SKIP", .name = "three steps", .outcome = AC_OUT_SKIP,
+                         .reason = "requires variable revoke_command", .multi_step = true,
+                         .skip_kind = AC_SKIP_NOT_CONFIGURED };
+    ac_step_result steps[3] = {
+        { .name = "issue", .outcome = first_step_ran ? AC_OUT_PASS : AC_OUT_NOTRUN,
+          .reason = first_step_ran ? NULL : "not run: requires variable revoke_command" },
+        { .name = "revoke", .outcome = AC_OUT_NOTRUN, .reason = "not run: requires variable revoke_command" },
+        { .name = "refused", .outcome = AC_OUT_NOTRUN, .reason = "not run: requires variable revoke_command" },
+    };
+    t.steps = steps;
+    t.n_steps = 3;
+    ck_assert_int_eq(r->begin(r, &info, &err), 0);
+    ck_assert_int_eq(r->test(r, &t, 1, &err), 0);
+    ac_run_summary sum = { .total = 1 };
+    ck_assert_int_eq(r->end(r, &sum, &err), 0);
+    r->destroy(r);
+    char *tap = slurp(path);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+    return tap;
+}
+
+START_TEST(test_tap_skip_before_steps)
+{
+    char *tap = tap_of_skipped(false);
+    ck_assert_str_eq(tap, "TAP version 14\n1..1\n"
+                          "ok 1 - T-SKIP three steps # SKIP requires variable revoke_command\n");
+    free(tap);
+    tap = tap_of_skipped(true);
+    ck_assert_ptr_nonnull(strstr(tap, "# Subtest: T-SKIP three steps\n    1..3\n    ok 1 - issue\n"));
+    free(tap);
+}
+END_TEST
+
 START_TEST(test_junit_atomic)
 {
     char *dir = make_tmpdir();
@@ -626,6 +674,7 @@ static Suite *reports_suite(void)
 
     tc = tcase_create("writers");
     tcase_add_test(tc, test_tap_streams_and_empty_plan);
+    tcase_add_test(tc, test_tap_skip_before_steps);
     tcase_add_test(tc, test_junit_atomic);
     tcase_add_test(tc, test_open_errors);
     tcase_add_test(tc, test_registry);

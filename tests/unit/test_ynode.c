@@ -180,7 +180,7 @@ static const error_case errors[] = {
     { "a: &x [1, *x]\n", 1, 11, "recursive alias", 1 },
     { "a: [1, 2\n", 2, 1, "YAML syntax error", 1 },
     { "a: 'x\n", 2, 1, "YAML syntax error", 1 },
-    { "a:\n\t- 1\n", 2, 1, "YAML syntax error", 1 },
+    { "a:\n\t- 1\n", 2, 1, "tabs cannot indent YAML", 1 },         /* a tab-indented item */
     { "a: 1\nb: \x80\n", 2, 4, "invalid UTF-8 on line 2 (byte 0x80)", 1 },
     { "a: \xc0\x80\n", 1, 4, "invalid UTF-8 on line 1", 1 },             /* overlong NUL */
     { "x\xc3\xa9: \xed\xa0\x80\n", 1, 5, "invalid UTF-8 on line 1", 1 },   /* surrogate */
