@@ -213,11 +213,9 @@ static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char
                                                                    : AC_SKIP_NOT_CONFIGURED));
     if (t->missing_vars.n) {
         /* One string, the variables joined by ", " (as the coverage gaps name them). */
-        ac_buf b;
-        ac_buf_init(&b);
-        for (size_t i = 0; i < t->missing_vars.n; i++) ac_buf_printf(&b, "%s%s", i ? ", " : "", t->missing_vars.items[i]);
-        cJSON_AddItemToObject(o, "missing_var", visible_string(ac_buf_str(&b)));
-        ac_buf_free(&b);
+        char *vars = ac_strlist_join(&t->missing_vars, ", ");
+        cJSON_AddItemToObject(o, "missing_var", visible_string(vars));
+        free(vars);
     }
     if (t->controls.n) cJSON_AddItemToObject(o, "controls", string_list(&t->controls));
     cJSON_AddNumberToObject(o, "duration_ms", ms3(t->duration_ms, c->det));

@@ -46,11 +46,9 @@ static char *header_names(const ac_response *r, const ac_strlist *ignore)
         else ac_strlist_push_owned(&names, low);
     }
     qsort(names.items, names.n, sizeof *names.items, cmp_ci);
-    ac_buf b;
-    ac_buf_init(&b);
-    for (size_t i = 0; i < names.n; i++) ac_buf_printf(&b, "%s%s", i ? ", " : "", names.items[i]);
+    char *joined = ac_strlist_join(&names, ", ");
     ac_strlist_free(&names);
-    return ac_buf_steal(&b);
+    return joined;
 }
 
 /* The text of one compared aspect of a response; NULL when it does not exist. */

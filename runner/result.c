@@ -49,16 +49,6 @@ static bool allowed_by(const ac_test_result *t, const ac_strlist *allow)
     return false;
 }
 
-/* "username (APINIZER_USERNAME), password (APINIZER_PASSWORD)": the variables a gap lacks, as
- * one label, so reports group the tests that lack the same ones. Caller frees. */
-static char *join_vars(const ac_strlist *l)
-{
-    ac_buf b;
-    ac_buf_init(&b);
-    for (size_t i = 0; i < l->n; i++) ac_buf_printf(&b, "%s%s", i ? ", " : "", l->items[i]);
-    return ac_buf_steal(&b);
-}
-
 void ac_coverage_add(ac_coverage *c, const ac_test_result *t, const ac_strlist *allow_skip, bool allow_all)
 {
     if (t->severity != AC_SEV_MUST) return;
@@ -88,7 +78,9 @@ void ac_coverage_add(ac_coverage *c, const ac_test_result *t, const ac_strlist *
     g->reason = ac_strdup(t->reason ? t->reason : "skipped");
     g->kind = k;
     g->allowed = allow_all || allowed_by(t, allow_skip);
-    g->missing_var = t->missing_vars.n ? join_vars(&t->missing_vars) : NULL;
+    /* "username (APINIZER_USERNAME), password (APINIZER_PASSWORD)": one label; the reports
+     * split it to name each variable once. */
+    g->missing_var = t->missing_vars.n ? ac_strlist_join(&t->missing_vars, ", ") : NULL;
     if (!g->allowed) c->incomplete = true;
     for (size_t i = 0; i < t->missing_vars.n; i++)
         if (!ac_strlist_contains(&c->missing, t->missing_vars.items[i])) ac_strlist_push(&c->missing, t->missing_vars.items[i]);

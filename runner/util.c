@@ -177,6 +177,14 @@ bool ac_strlist_contains_ci(const ac_strlist *l, const char *s)
     return false;
 }
 
+char *ac_strlist_join(const ac_strlist *l, const char *sep)
+{
+    ac_buf b;
+    ac_buf_init(&b);
+    for (size_t i = 0; l && i < l->n; i++) ac_buf_printf(&b, "%s%s", i ? sep : "", l->items[i]);
+    return ac_buf_steal(&b);
+}
+
 void ac_strlist_split(ac_strlist *l, const char *csv)
 {
     const char *p = csv;

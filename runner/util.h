@@ -47,6 +47,8 @@ bool ac_strlist_contains(const ac_strlist *l, const char *s);
 bool ac_strlist_contains_ci(const ac_strlist *l, const char *s);
 /* Splits "a,b,c" on commas, trimming spaces, dropping empties, appending to l. */
 void ac_strlist_split(ac_strlist *l, const char *csv);
+/* The items joined by sep ("" for an empty list). Caller frees. */
+char *ac_strlist_join(const ac_strlist *l, const char *sep);
 
 bool ac_streq_ci(const char *a, const char *b);
 bool ac_str_startswith(const char *s, const char *prefix);
