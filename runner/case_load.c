@@ -1962,6 +1962,28 @@ static void manifest_defaults(ac_manifest *m)
     }
 }
 
+/* A variable's `env`: one environment name, or a list read in order (the first one set wins),
+ * so that a suite can move to new names and keep the old ones as aliases. */
+static void manifest_env(loader *L, const yn_node *x, ac_var_decl *d)
+{
+    if (x->kind == YN_SEQ) {
+        if (x->n_items == 0) lerr(L, x, "env: give at least one environment variable name");
+        for (size_t i = 0; i < x->n_items; i++) {
+            const yn_node *e = x->items[i];
+            if (!want_str(L, e, "env")) continue;
+            if (!ac_is_var_name(e->str))
+                lerr(L, e, "env \"%s\" is not a valid environment variable name", e->str);
+            if (!d->env) d->env = ac_strdup(e->str);
+            else ac_strlist_push(&d->env_aliases, e->str);
+        }
+        return;
+    }
+    if (!want_str(L, x, "env")) return;
+    if (!ac_is_var_name(x->str))
+        lerr(L, x, "env \"%s\" is not a valid environment variable name", x->str);
+    d->env = ac_strdup(x->str);
+}
+
 static void load_manifest_doc(loader *L, yn_doc *doc, ac_manifest *m)
 {
     m->doc = doc;
@@ -2032,11 +2054,7 @@ static void load_manifest_doc(loader *L, yn_doc *doc, ac_manifest *m)
             if (!want_map(L, v, "a variable declaration")) continue;
             check_keys(L, v, "variable declaration", MANIFEST_VAR_KEYS);
             const yn_node *x;
-            if ((x = yn_get(v, "env")) && want_str(L, x, "env")) {
-                if (!ac_is_var_name(x->str))
-                    lerr(L, x, "env \"%s\" is not a valid environment variable name", x->str);
-                d->env = ac_strdup(x->str);
-            }
+            if ((x = yn_get(v, "env"))) manifest_env(L, x, d);
             if ((x = yn_get(v, "default"))) {
                 const char *s = want_text(L, x, "default");
                 if (s) d->default_value = ac_strdup(s);

@@ -14,7 +14,7 @@ typedef enum {
     O_PROFILE, O_STRICT, O_FAIL_FAST, O_VERBOSE, O_JOBS, O_RUN_DEADLINE, O_TAP, O_TAP_VERSION,
     O_JUNIT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
     O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_JSON, O_HTML, O_BASELINE,
-    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE
+    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST
 } opt_id;
 
 typedef struct opt {
@@ -29,10 +29,16 @@ typedef struct opt {
 /* In --help order. */
 static const opt OPTS[] = {
     { "target", 't', true, O_TARGET, "URL", "base URL of the API, e.g. https://apinizer.example.com/apiops" },
+    { "issuer", 0, true, O_ISSUER, "URL",
+      "OAuth2 authorization server: read its metadata (RFC 8414, OpenID discovery) and run the generic suite" },
+    { "allow-endpoint-host", 0, true, O_ALLOW_ENDPOINT_HOST, "HOST",
+      "let metadata name an endpoint on HOST (the client secret goes only to the issuer's host)" },
     { "var", 0, true, O_VAR, "NAME=VALUE", "set a variable (highest precedence); repeatable" },
     { "vars-file", 0, true, O_VARS_FILE, "FILE", "YAML map of variables (name: value or name: {value, secret})" },
     { "secret", 0, true, O_SECRET, "NAME", "treat variable NAME as a secret (never printed)" },
-    { "suite", 0, true, O_SUITE, "FILE", "suite manifest (default: the bundled Apinizer suite; none: no manifest)" },
+    { "suite", 0, true, O_SUITE, "FILE|NAME",
+      "suite manifest, or a bundled one by name: apinizer (the default) or oauth2 (the default with\n"
+      "                               --issuer); none: no manifest" },
     { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls) and exit" },
     { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
     { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
@@ -193,6 +199,8 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
     case O_VARS_FILE: ac_strlist_push(&c->vars_files, v); break;
     case O_SECRET: ac_strlist_push(&c->secrets, v); break;
     case O_SUITE: set_str(&c->suite, v); break;
+    case O_ISSUER: set_str(&c->issuer, v); break;
+    case O_ALLOW_ENDPOINT_HOST: ac_strlist_push(&c->endpoint_hosts, v); break;
     case O_LIST: c->list = true; break;
     case O_TAGS: ac_strlist_split(&c->cfg.tags, v); break;
     case O_SKIP_TAGS: ac_strlist_split(&c->cfg.skip_tags, v); break;
@@ -358,6 +366,8 @@ void ac_cli_free(ac_cli *c)
     ac_strlist_free(&c->vars_files);
     ac_strlist_free(&c->secrets);
     free(c->suite);
+    free(c->issuer);
+    ac_strlist_free(&c->endpoint_hosts);
     free(c->tap_path);
     free(c->junit_path);
     free(c->json_path);

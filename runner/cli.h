@@ -15,7 +15,9 @@ typedef struct ac_cli {
     ac_strlist vars;           /* --var NAME=VALUE, in order */
     ac_strlist vars_files;     /* --vars-file FILE */
     ac_strlist secrets;        /* --secret NAME */
-    char *suite;               /* --suite MANIFEST, or NULL for the bundled one */
+    char *suite;               /* --suite MANIFEST or bundled NAME, or NULL for the default */
+    char *issuer;              /* --issuer URL: discovery, and the generic suite by default */
+    ac_strlist endpoint_hosts; /* --allow-endpoint-host HOST: metadata may name endpoints there */
     char *tap_path;            /* --tap FILE; NULL: stdout ("-" also stdout) */
     bool no_tap;               /* --tap none */
     char *junit_path;          /* --junit FILE */

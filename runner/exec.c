@@ -1845,16 +1845,23 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* The guard for the configured account (variables username and password), if there is one. */
+/* The guard for the configured account, if there is one: username and password (the Apinizer
+ * suite), or client_id and client_secret (the generic OAuth2 suite, whose token endpoint is an
+ * absolute URL from the metadata). */
 static ac_guard *new_guard(const ac_scope *vars, const ac_config *cfg)
 {
     const ac_var *u = ac_scope_get(vars, "username"), *p = ac_scope_get(vars, "password");
-    const ac_var *tp = ac_scope_get(vars, "token_path");
+    if (!u || !u->len) {
+        u = ac_scope_get(vars, "client_id");
+        p = ac_scope_get(vars, "client_secret");
+    }
+    const ac_var *tp = ac_scope_get(vars, "token_path"), *te = ac_scope_get(vars, "token_endpoint");
     if (!u || !u->len) return NULL;
     char *user = ac_strndup(u->value, u->len);
     char *pass = p ? ac_strndup(p->value, p->len) : NULL;
     char *tpath = tp ? ac_strndup(tp->value, tp->len) : NULL;
-    char *token_url = tpath && cfg->target ? ac_url_join(cfg->target, tpath) : NULL;
+    char *token_url = te ? ac_strndup(te->value, te->len)
+                         : tpath && cfg->target ? ac_url_join(cfg->target, tpath) : NULL;
     ac_guard *g = ac_guard_new(user, pass, token_url);
     free(user);
     free(pass);

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "defaults.h"
 #include "diff.h"
+#include "discovery.h"
 #include "exec.h"
 #include "http.h"
 #include "interrupt.h"
@@ -31,7 +32,7 @@
 extern char **environ;   /* POSIX; unistd.h declares it only for _GNU_SOURCE */
 
 /* 3 and 4 come from the executor (ac_run_summary.exit_code); 130/143 from a signal. */
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 4, EXIT_LOCAL = 5 };
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3, EXIT_INCOMPLETE = 4, EXIT_LOCAL = 5 };
 
 static bool file_exists(const char *p)
 {
@@ -82,12 +83,10 @@ static void add_report(ac_reporter **reps, size_t *n, ac_reporter *r, char **err
     *local_fail = true;
 }
 
-/* The bundled suite: next to an installed program (PREFIX/share/authconform), or in the source
- * tree this binary was built from. AUTHCONFORM_SUITE overrides both. */
-static char *find_bundled_manifest(const char *argv0)
+/* A bundled suite by name (apinizer, oauth2): next to an installed program
+ * (PREFIX/share/authconform/suite), or in the source tree this binary was built from. */
+static char *find_bundled_suite(const char *name)
 {
-    const char *env = getenv("AUTHCONFORM_SUITE");
-    if (env && *env) return ac_strdup(env);
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -95,16 +94,86 @@ static char *find_bundled_manifest(const char *argv0)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            char *p = ac_sprintf("%s/../share/authconform/suite/apinizer.yaml", exe);
+            char *p = ac_sprintf("%s/../share/authconform/suite/%s.yaml", exe, name);
             if (file_exists(p)) return p;
             free(p);
         }
     }
-    (void)argv0;
-    const char *candidates[] = { AC_DATA_DIR "/suite/apinizer.yaml", AC_SOURCE_DIR "/suite/apinizer.yaml" };
-    for (size_t i = 0; i < 2; i++)
-        if (file_exists(candidates[i])) return ac_strdup(candidates[i]);
-    return NULL;
+    char *candidates[] = { ac_sprintf(AC_DATA_DIR "/suite/%s.yaml", name),
+                           ac_sprintf(AC_SOURCE_DIR "/suite/%s.yaml", name) };
+    char *found = NULL;
+    for (size_t i = 0; i < 2; i++) {
+        if (!found && file_exists(candidates[i])) found = candidates[i];
+        else free(candidates[i]);
+    }
+    return found;
+}
+
+/* Whether the run is for a generic OAuth2 server: --issuer, or --var issuer=. */
+static bool wants_issuer(const ac_cli *cli)
+{
+    if (cli->issuer) return true;
+    for (size_t i = 0; i < cli->vars.n; i++)
+        if (!strncmp(cli->vars.items[i], "issuer=", 7)) return true;
+    return false;
+}
+
+/* The manifest to load: --suite FILE or a bundled NAME; else the generic OAuth2 suite when an
+ * issuer is given, the Apinizer suite otherwise (AUTHCONFORM_SUITE overrides that default).
+ * NULL with *err when a named suite does not exist. */
+static char *choose_manifest(const ac_cli *cli, char **err)
+{
+    const char *s = cli->suite;
+    if (s && !strchr(s, '/') && !ac_str_endswith(s, ".yaml") && !ac_str_endswith(s, ".yml")) {
+        char *p = find_bundled_suite(s);
+        if (!p && !file_exists(s))
+            *err = ac_sprintf("--suite %s: no such file, and no bundled suite of that name (bundled: apinizer, oauth2)", s);
+        return p ? p : (file_exists(s) ? ac_strdup(s) : NULL);
+    }
+    if (s) return ac_strdup(s);
+    if (wants_issuer(cli)) return find_bundled_suite("oauth2");
+    const char *env = getenv("AUTHCONFORM_SUITE");
+    if (env && *env) return ac_strdup(env);
+    return find_bundled_suite("apinizer");
+}
+
+/* --issuer (or the variable issuer, or only resource_url under a suite that declares issuer):
+ * reads the metadata into run variables before anything else is sent. 0, or the exit code. */
+static int discover(ac_cli *cli, const ac_manifest *man, ac_scope *root)
+{
+    const ac_var *iv = ac_scope_get(root, "issuer"), *rv = ac_scope_get(root, "resource_url");
+    char *issuer = cli->issuer ? ac_strdup(cli->issuer) : iv ? ac_strndup(iv->value, iv->len) : NULL;
+    ac_disc_opts o = { .http = &cli->cfg.http, .allowed_hosts = &cli->endpoint_hosts, .log = stderr };
+    ac_disc_status st = AC_DISC_OK;
+    char *err = NULL;
+    if (!issuer && rv && ac_manifest_find_var(man, "issuer")) {
+        char *ru = ac_strndup(rv->value, rv->len);
+        issuer = ac_discover_issuer_of(ru, &o, &st, &err);
+        if (issuer) fprintf(stderr, "authconform: the resource's metadata (RFC 9728) names the issuer %s\n", issuer);
+        free(ru);
+    }
+    if (issuer) st = ac_discover(issuer, &o, root, &err);
+    int code = 0;
+    if (st == AC_DISC_REFUSED) {
+        fprintf(stderr, "authconform: error: %s; nothing was sent\n", err);
+        code = EXIT_USAGE;
+    } else if (st == AC_DISC_UNREACHABLE) {
+        fprintf(stderr, "authconform: error: %s\n", err ? err : "the issuer gave no answer");
+        code = EXIT_UNREACHABLE;
+    } else if (st == AC_DISC_NOT_FOUND && err) {
+        fprintf(stderr, "authconform: warning: %s; the tests that need it are not configured "
+                        "(give the metadata document's URL as --issuer, or set token_endpoint)\n", err);
+    }
+    /* The run's target, for the reports and anything addressed by path: the issuer. */
+    const ac_var *eff = ac_scope_get(root, "issuer");
+    if (!cli->cfg.target && (eff || rv)) {
+        const ac_var *t = eff ? eff : rv;
+        cli->cfg.target = ac_strndup(t->value, t->len);
+        ac_scope_set(root, "target", t->value, t->len, false, AC_VSRC_COMPUTED);
+    }
+    free(issuer);
+    free(err);
+    return code;
 }
 
 static void usage_error(const char *msg)
@@ -126,6 +195,19 @@ static int build_scope(const ac_cli *cli, const ac_manifest *man, ac_scope *root
         if (d->default_value && !d->command)
             ac_scope_set(root, d->name, d->default_value, strlen(d->default_value), secret, AC_VSRC_DEFAULT);
         const char *ev = d->env ? getenv(d->env) : NULL;
+        const char *ev_name = d->env;
+        for (size_t a = 0; a < d->env_aliases.n; a++) {
+            const char *alias = getenv(d->env_aliases.items[a]);
+            if (!alias) continue;
+            if (!ev) {
+                ev = alias;
+                ev_name = d->env_aliases.items[a];
+            } else if (strcmp(ev, alias) != 0) {
+                ac_diag_add(diags, AC_DIAG_WARNING, NULL, 0, 0, NULL, 0,
+                            "%s and %s are both set and differ; %s is used for %s", ev_name,
+                            d->env_aliases.items[a], ev_name, d->name);
+            }
+        }
         if (ev) ac_scope_set(root, d->name, ev, strlen(ev), secret, AC_VSRC_ENV);
     }
     int rc = 0;
@@ -229,8 +311,14 @@ static int run(ac_cli *cli, const char *argv0)
     memset(&baseline, 0, sizeof baseline);
     char *record_tmp = NULL;   /* --baseline without --json: the run's record, removed at the end */
     int code = EXIT_USAGE;
-    char *manifest = cli->suite ? ac_strdup(cli->suite) : find_bundled_manifest(argv0);
     char *err = NULL;
+    char *manifest = choose_manifest(cli, &err);
+    (void)argv0;
+    if (err) {
+        usage_error(err);
+        ac_scope_init(&root, NULL);
+        goto out;
+    }
 
     if (cli->suite && strcmp(cli->suite, "none") == 0) {
         free(manifest);
@@ -254,6 +342,8 @@ static int run(ac_cli *cli, const char *argv0)
         goto out;
     }
     coverage_options(cli, &root);
+    if (cli->command != AC_CMD_LINT && !cli->list && manifest && (code = discover(cli, &man, &root)) != 0) goto out;
+    code = EXIT_USAGE;
 
     ac_load_opts lo = { .manifest_path = manifest, .paths = (const char *const *)cli->paths.items,
                         .n_paths = cli->paths.n, .known_vars = &known, .profile = cli->cfg.profile,

@@ -131,6 +131,7 @@ void ac_manifest_free_contents(ac_manifest *m)
         free(m->vars[i].name);
         free(m->vars[i].default_value);
         free(m->vars[i].env);
+        ac_strlist_free(&m->vars[i].env_aliases);
         free(m->vars[i].description);
         free(m->vars[i].fallback);
     }

@@ -111,7 +111,8 @@ typedef struct ac_suite_file {
 typedef struct ac_var_decl {
     char *name;
     char *default_value;        /* owned or NULL */
-    char *env;                  /* owned environment fallback name, or NULL */
+    char *env;                  /* owned environment fallback name, or NULL: the first of `env` */
+    ac_strlist env_aliases;     /* further names of an `env` list, read in order when env is unset */
     char *description;          /* owned or NULL */
     bool secret;
     bool command;               /* may be used as a `run` command (never from a default) */

@@ -109,14 +109,34 @@ static int build_headers(const yn_node *h, const ac_scope *s, ac_built_req *out,
     return 0;
 }
 
-/* Appends name=value pairs of a map, url-encoded, joined by '&'. Null values are omitted. */
+/* True when a template reads a variable that is not set: an optional field (`scope?:`) is then
+ * left out, so that a parameter some servers require and others reject is sent only when the
+ * user configured it. */
+static bool reads_unset(const yn_node *v, const ac_scope *s)
+{
+    if (v->kind != YN_SCALAR || !v->str) return false;
+    ac_strlist names = { 0 };
+    char *err = NULL;
+    bool unset = false;
+    if (ac_template_refs(v->str, v->len, &names, NULL, &err) == 0)
+        for (size_t i = 0; i < names.n && !unset; i++) unset = !ac_scope_get(s, names.items[i]);
+    free(err);
+    ac_strlist_free(&names);
+    return unset;
+}
+
+/* Appends name=value pairs of a map, url-encoded, joined by '&'. Null values are omitted, and so
+ * are optional fields (a name ending in '?') whose value reads a variable that is not set. */
 static int encode_pairs(const yn_node *m, const ac_scope *s, ac_buf *b, bool secret_fields, char **err)
 {
     for (size_t i = 0; i < m->n_pairs; i++) {
         const yn_node *k = m->pairs[i].key, *v = m->pairs[i].value;
         if (v->kind == YN_SCALAR && !v->quoted && v->stype == YN_NULL) continue;
+        bool optional = k->kind == YN_SCALAR && k->len > 1 && k->str[k->len - 1] == '?';
+        if (optional && reads_unset(v, s)) continue;
         ac_ival kv, vv;
         if (interp(k, s, &kv, err) < 0) return -1;
+        if (optional) kv.str[--kv.len] = '\0';
         if (interp(v, s, &vv, err) < 0) {
             ac_ival_free(&kv);
             return -1;

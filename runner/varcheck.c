@@ -144,7 +144,9 @@ char *ac_env_prefix(const ac_manifest *man)
 static bool env_read(const char *name, const ac_manifest *man, const ac_var_uses *u)
 {
     for (size_t i = 0; man && i < man->n_vars; i++)
-        if (man->vars[i].env && strcmp(man->vars[i].env, name) == 0) return true;
+        if ((man->vars[i].env && strcmp(man->vars[i].env, name) == 0) ||
+            ac_strlist_contains(&man->vars[i].env_aliases, name))
+            return true;
     for (const ac_tool_env *t = ac_tool_env_vars; t->name; t++)
         if (strcmp(t->name, name) == 0) return true;
     return ac_strlist_contains(&u->env, name);
@@ -174,7 +176,10 @@ size_t ac_varcheck_environ(char *const *envp, const ac_manifest *man, const ac_v
     if (unread.n) {
         qsort(unread.items, unread.n, sizeof *unread.items, cmp_str);   /* environ has no order */
         ac_suggest c = { 0 };
-        for (size_t i = 0; man && i < man->n_vars; i++) ac_suggest_add(&c, man->vars[i].env);
+        for (size_t i = 0; man && i < man->n_vars; i++) {
+            ac_suggest_add(&c, man->vars[i].env);
+            ac_suggest_add_strlist(&c, &man->vars[i].env_aliases);
+        }
         for (const ac_tool_env *t = ac_tool_env_vars; t->name; t++) ac_suggest_add(&c, t->name);
         ac_suggest_add_strlist(&c, &u->env);
         ac_buf b;
