@@ -153,10 +153,12 @@ static char *methods(const cJSON *doc, const char *name)
     return ac_buf_steal(&b);
 }
 
-/* Sets a run variable unless the user set it (--var, vars file, environment win). */
+/* Sets a run variable unless the user set it (--var, vars file, environment win over the
+ * metadata, which wins over the suite's defaults). */
 static void offer(ac_scope *root, const char *name, const char *value)
 {
-    if (!value || ac_scope_get(root, name)) return;
+    const ac_var *v = ac_scope_get(root, name);
+    if (!value || (v && v->source != AC_VSRC_DEFAULT)) return;
     ac_scope_set(root, name, value, strlen(value), false, AC_VSRC_COMPUTED);
 }
 
@@ -220,7 +222,9 @@ ac_disc_status ac_discover(const char *issuer, const ac_disc_opts *o, ac_scope *
         }
     }
     if (st == AC_DISC_OK) {
-        offer(root, "issuer", expected);
+        /* The issuer as RFC 8414 3.3 compares it: without a trailing slash, and derived from a
+         * metadata URL given in its place. */
+        ac_scope_set(root, "issuer", expected, strlen(expected), false, AC_VSRC_COMPUTED);
         offer(root, "metadata_url", found);
         offer(root, "metadata_issuer", member_str(doc, "issuer"));
         for (size_t i = 0; CREDENTIAL_ENDPOINTS[i]; i++)

@@ -146,7 +146,8 @@ static int discover(ac_cli *cli, const ac_manifest *man, ac_scope *root)
     ac_disc_opts o = { .http = &cli->cfg.http, .allowed_hosts = &cli->endpoint_hosts, .log = stderr };
     ac_disc_status st = AC_DISC_OK;
     char *err = NULL;
-    if (!issuer && rv && ac_manifest_find_var(man, "issuer")) {
+    /* Only the resource given (no issuer, no token endpoint): RFC 9728 may name the issuer. */
+    if (!issuer && rv && ac_manifest_find_var(man, "issuer") && !ac_scope_get(root, "token_endpoint")) {
         char *ru = ac_strndup(rv->value, rv->len);
         issuer = ac_discover_issuer_of(ru, &o, &st, &err);
         if (issuer) fprintf(stderr, "authconform: the resource's metadata (RFC 9728) names the issuer %s\n", issuer);

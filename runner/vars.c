@@ -359,6 +359,26 @@ static int arith(const char *fn, val *a, val *out, int sign, char **err)
 static int fn_add(val *a, size_t n, val *out, char **err) { (void)n; return arith("add", a, out, 1, err); }
 static int fn_sub(val *a, size_t n, val *out, char **err) { (void)n; return arith("sub", a, out, -1, err); }
 
+/* min(a, b, ...): the smallest number, as given (a bound that must hold for two reasons at once,
+ * such as a revocation wait that must end before the token could have expired anyway). */
+static int fn_min(val *a, size_t n, val *out, char **err)
+{
+    size_t best = 0;
+    double bx = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x;
+        long long xi;
+        bool is_int;
+        if (arg_num("min", &a[i], &x, &xi, &is_int, err) < 0) return -1;
+        if (i == 0 || x < bx) {
+            best = i;
+            bx = x;
+        }
+    }
+    *out = val_take(ac_strndup(a[best].s, a[best].len));
+    return 0;
+}
+
 /* Splits t into its three segments; -1 with "FN(): t is not a JWT: ..." otherwise. */
 static int jwt_split(const char *fn, const val *t, char *seg[3], char **err)
 {
@@ -543,6 +563,7 @@ static const fn_def FUNCS[] = {
     { "jwt_with", 4, 4, false, fn_jwt_with },
     { "len", 1, 1, true, fn_len },
     { "lower", 1, 1, false, fn_lower },
+    { "min", 2, MANY, false, fn_min },
     { "repeat", 2, 2, false, fn_repeat },
     { "replace_at", 3, 3, false, fn_replace_at },
     { "sub", 2, 2, false, fn_sub },
