@@ -46,6 +46,13 @@ export AC RS SRC WORK
 [ -x "$RS" ] || die "$RS: not executable"
 SUITE=$SRC/suite/apinizer.yaml
 [ -f "$SUITE" ] || die "$SUITE: no such file"
+# The generic OAuth2 suite (modes oauth2, and deviation rows of profile oauth2): the server runs
+# --flavor rfc and the suite is read through --issuer; O2=1 switches run_suite to it.
+SUITE_O2=$SRC/suite/oauth2.yaml
+O2=
+# Extra catchers in the generic suite for deviations the table assigns to the Apinizer suite:
+# "DEVIATION CATCHER LEVEL" per line; deviations mode runs them as rows DEVIATION@CATCHER.
+O2_CATCHERS=$SRC/tests/proof/oauth2-catchers.txt
 
 # Ids the documented and rfc runs may skip (the refserver is reached over loopback, which X-HTTPS
 # exempts). Anything else skipped means a variable or fixture stopped working.
@@ -58,6 +65,12 @@ ALICE_PW=Alice-Passw0rd-123
 SHORTY_PW=Shorty-Passw0rd-1
 SHORTY_LIFETIME=6
 THROWAWAY_PW=Throw-Away-Passw0rd-9
+# The generic suite's client: a secret that form-encoding changes (RFC 6749 appendix B: id and
+# secret are form-encoded inside HTTP Basic), and a lifetime short enough for the slow expiry
+# checks (10 + expiry_leeway 1 within max_wait 20) and long enough for the revocation bound.
+CAROL_PW='Carol Secret+%/&=1'
+CAROL_LIFETIME=10
+MAIN_USER=alice
 SUITE_VARS="--var expiry_leeway=1"
 # revocation-delayed would keep REVOKE-LIVE polling for the default 30 s.
 DEVIATION_VARS="--var revoke_wait=5"
@@ -83,7 +96,8 @@ start_server() {
   shift
   : >"$sdir/server.out" # the server's shell opens it later: do not race its first read
   "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:$SHORTY_LIFETIME" \
-    "$THROWAWAY_AS" "throwaway:$THROWAWAY_PW" --throttle 10 "$@" >"$sdir/server.out" \
+    "$THROWAWAY_AS" "throwaway:$THROWAWAY_PW" --user "carol:$CAROL_PW:$CAROL_LIFETIME" \
+    --throttle 10 "$@" >"$sdir/server.out" \
     2>"$sdir/server.err" &
   SERVER_PID=$!
   URL=
@@ -122,7 +136,16 @@ run_suite() {
     echo 99 >"$rdir/rc"
     return 1
   fi
-  (
+  if [ -n "$O2" ]; then
+    (
+      export AUTHCONFORM_CLIENT_ID=carol AUTHCONFORM_CLIENT_SECRET="$CAROL_PW"
+      export AUTHCONFORM_SECOND_CLIENT_ID=throwaway AUTHCONFORM_SECOND_CLIENT_SECRET="$THROWAWAY_PW"
+      export AUTHCONFORM_RESOURCE_URL="$URL/apiops/test/hello/authconform"
+      # shellcheck disable=SC2086 # SUITE_VARS holds words without blanks inside them
+      exec "$AC" --suite "$SUITE" --issuer "$URL/apiops" --no-color --tap "$rdir/out.tap" \
+        --junit "$rdir/out.xml" $SUITE_VARS "$@" >"$rdir/stdout" 2>"$rdir/console"
+    )
+  else (
     export APINIZER_USERNAME=alice APINIZER_PASSWORD="$ALICE_PW"
     export APINIZER_EXPIRY_USERNAME=shorty APINIZER_EXPIRY_PASSWORD="$SHORTY_PW"
     export APINIZER_THROWAWAY_USERNAME=throwaway APINIZER_THROWAWAY_PASSWORD="$THROWAWAY_PW"
@@ -131,7 +154,7 @@ run_suite() {
     # shellcheck disable=SC2086 # SUITE_VARS holds words without blanks inside them
     exec "$AC" --suite "$SUITE" --target "$URL/apiops" --no-color --tap "$rdir/out.tap" \
       --junit "$rdir/out.xml" $SUITE_VARS "$@" >"$rdir/stdout" 2>"$rdir/console"
-  )
+  ) fi
   echo $? >"$rdir/rc"
   "$RS" admin failed-logins --url "$URL" >"$rdir/failed-logins" ||
     echo "proof: admin failed-logins failed against $URL" >&2
@@ -195,7 +218,7 @@ check_clean() {
   shift
   dir=$WORK/$name
   sargs=
-  [ "$name" = rfc ] && sargs="--flavor rfc"
+  [ "$name" = rfc ] || [ "$name" = oauth2 ] && sargs="--flavor rfc"
   start=$(date +%s)
   run_suite "$dir" "$sargs" --include slow,intrusive "$@" || exit 1
   rc=$(cat "$dir/rc")
@@ -206,7 +229,7 @@ check_clean() {
   ran=$(wc -l <"$dir/results" | tr -d ' ')
   planned=$(list_ids "$@" | wc -l | tr -d ' ')
   want_skips=$(printf '%s\n' $EXPECTED_SKIPS | sort | tr '\n' ' ')
-  main_failed=$(failed_logins "$dir" alice)
+  main_failed=$(failed_logins "$dir" "$MAIN_USER")
   echo "proof.$name: $ran tests in $(($(date +%s) - start)) s, exit $rc"
   echo "  must failures: ${failures:-none}"
   echo "  warnings:      ${warnings:-none}"
@@ -247,31 +270,46 @@ check_clean() {
 
 # one NAME: the suite against a server with deviation NAME; writes WORK/NAME/verdict as
 # "NAME|PROFILE|LEVEL|CATCHER|RESULT|FAILING IDS".
-one() {
-  name=$1
-  # Run by hand (not through deviations): the tables are made here.
-  if [ ! -f "$WORK/deviations.tsv" ] || [ ! -f "$WORK/list.tsv" ]; then
+tables() {
+  if [ ! -f "$WORK/deviations.tsv" ] || [ ! -f "$WORK/list.tsv" ] || [ ! -f "$WORK/list-oauth2.tsv" ]; then
     mkdir -p "$WORK"
     "$RS" --list-deviations >"$WORK/deviations.tsv" || die "--list-deviations failed"
     "$AC" --suite "$SUITE" --list --include slow,intrusive >"$WORK/list.tsv" || die "--list failed"
+    "$AC" --suite "$SUITE_O2" --list --include slow,intrusive >"$WORK/list-oauth2.tsv" ||
+      die "--list of the generic suite failed"
+    sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$O2_CATCHERS" |
+      awk '{printf "%s@%s\t%s\toauth2\t(generic suite)\t%s\n", $1, $2, $2, $3}' >"$WORK/oauth2-extra.tsv"
   fi
-  row=$(awk -F'\t' -v n="$name" '$1 == n' "$WORK/deviations.tsv")
+}
+
+one() {
+  name=$1
+  tables # run by hand (not through deviations), the tables are made here
+  row=$(awk -F'\t' -v n="$name" '$1 == n' "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv")
   [ -n "$row" ] || die "unknown deviation $name"
   catcher=$(printf '%s\n' "$row" | awk -F'\t' '{print $2}')
   profile=$(printf '%s\n' "$row" | awk -F'\t' '{print $3}')
   level=$(printf '%s\n' "$row" | awk -F'\t' '{print $5}')
   dir=$WORK/$name
-  sargs="--deviate $name"
-  [ "$profile" = rfc ] && sargs="$sargs --flavor rfc"
+  sargs="--deviate ${name%@*}"
+  [ "$profile" = rfc ] || [ "$profile" = oauth2 ] && sargs="$sargs --flavor rfc"
+  list=$WORK/list.tsv
+  profile_args="--profile $profile"
+  if [ "$profile" = oauth2 ]; then
+    O2=1
+    SUITE=$SUITE_O2
+    list=$WORK/list-oauth2.tsv
+    profile_args=
+  fi
   # The whole suite, without the slow tests unless the catcher is one of them.
   if awk -F'\t' -v id="$catcher" '$1 == id && $3 ~ /(^|,)slow(,|$)/ {f = 1} END {exit !f}' \
-    "$WORK/list.tsv"; then
+    "$list"; then
     select="--include slow,intrusive"
   else
     select="--include intrusive --skip-tags slow"
   fi
   # shellcheck disable=SC2086 # word splitting wanted
-  run_suite "$dir" "$sargs" --profile "$profile" $select $DEVIATION_VARS
+  run_suite "$dir" "$sargs" $profile_args $select $DEVIATION_VARS
   rc=$(cat "$dir/rc")
   if [ "$rc" = 99 ]; then
     result="NO SERVER"
@@ -302,18 +340,18 @@ deviations() {
   rm -rf "$WORK"
   mkdir -p "$WORK"
   start=$(date +%s)
-  "$RS" --list-deviations >"$WORK/deviations.tsv" || die "--list-deviations failed"
-  "$AC" --suite "$SUITE" --list --include slow,intrusive >"$WORK/list.tsv" || die "--list failed"
-  total=$(wc -l <"$WORK/deviations.tsv" | tr -d ' ')
+  tables
+  cat "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv" >"$WORK/rows.tsv"
+  total=$(wc -l <"$WORK/rows.tsv" | tr -d ' ')
   # Runs mostly sleep (REVOKE-LIVE and the load tests wait on purpose): 4 at a
   # time keep 2 cores far from busy and halve the wall time. PROOF_JOBS overrides.
   jobs=${PROOF_JOBS:-4}
-  awk -F'\t' '{print $1}' "$WORK/deviations.tsv" |
+  awk -F'\t' '{print $1}' "$WORK/rows.tsv" |
     xargs -n 1 -P "$jobs" sh "$0" one "$AC" "$RS" "$SRC" "$WORK"
   missed=0
   {
     echo "deviation|profile|level|catcher|result|all failing ids ((w) = warning)"
-    awk -F'\t' '{print $1}' "$WORK/deviations.tsv" | while read -r name; do
+    awk -F'\t' '{print $1}' "$WORK/rows.tsv" | while read -r name; do
       if [ -f "$WORK/$name.verdict" ]; then
         cat "$WORK/$name.verdict"
       else
@@ -413,14 +451,16 @@ check_counts() {
 coverage() {
   rm -rf "$WORK"
   mkdir -p "$WORK"
-  list_ids | sort >"$WORK/ids"
-  "$RS" --list-deviations >"$WORK/deviations.tsv" || die "--list-deviations failed"
+  { list_ids; "$AC" --suite "$SUITE_O2" --list --include slow,intrusive | awk -F'\t' '{print $1}'; } |
+    sort >"$WORK/ids"
+  tables
   bad=0
   # The table itself: five columns, known profiles and levels, catchers that exist.
-  awk -F'\t' 'NF != 5 || ($3 != "documented" && $3 != "rfc") || ($5 != "must" && $5 != "should") {
-      print "FAIL: malformed --list-deviations line: " $0; bad = 1 }
-    END { exit bad }' "$WORK/deviations.tsv" >&2 || bad=1
-  awk -F'\t' '{print $2}' "$WORK/deviations.tsv" | sort -u >"$WORK/catchers"
+  awk -F'\t' 'NF != 5 || ($3 != "documented" && $3 != "rfc" && $3 != "oauth2") ||
+      ($5 != "must" && $5 != "should") {
+      print "FAIL: malformed --list-deviations or oauth2-catchers.txt line: " $0; bad = 1 }
+    END { exit bad }' "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv" >&2 || bad=1
+  awk -F'\t' '{print $2}' "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv" | sort -u >"$WORK/catchers"
   stale=$(comm -23 "$WORK/catchers" "$WORK/ids" | tr '\n' ' ')
   if [ -n "$stale" ]; then
     echo "FAIL: deviations name test ids that are not in the suite: $stale" >&2
@@ -474,6 +514,13 @@ coverage() {
 case $MODE in
 documented) check_clean documented ;;
 rfc) check_clean rfc --profile rfc ;;
+oauth2)
+  O2=1
+  SUITE=$SUITE_O2
+  MAIN_USER=carol
+  EXPECTED_SKIPS=
+  check_clean oauth2
+  ;;
 deviations) deviations ;;
 locked) locked ;;
 coverage) coverage ;;
