@@ -53,9 +53,11 @@ char *ac_disc_url_host(const char *url)
     return h;
 }
 
+/* localhost, ::1, or an IPv4 literal in 127/8 (not a name that merely starts with "127."). */
 static bool is_loopback(const char *host)
 {
-    return !strcmp(host, "localhost") || !strcmp(host, "::1") || !strncmp(host, "127.", 4);
+    if (!strcmp(host, "localhost") || !strcmp(host, "::1")) return true;
+    return !strncmp(host, "127.", 4) && strspn(host, "0123456789.") == strlen(host);
 }
 
 bool ac_disc_url_secure(const char *url)

@@ -166,6 +166,8 @@ static int discover(ac_cli *cli, const ac_manifest *man, ac_scope *root)
                         "(give the metadata document's URL as --issuer, or set token_endpoint)\n", err);
     }
     /* The run's target, for the reports and anything addressed by path: the issuer. */
+    if (issuer && !ac_scope_get(root, "issuer"))
+        ac_scope_set(root, "issuer", issuer, strlen(issuer), false, AC_VSRC_COMPUTED);
     const ac_var *eff = ac_scope_get(root, "issuer");
     if (!cli->cfg.target && (eff || rv)) {
         const ac_var *t = eff ? eff : rv;
@@ -439,7 +441,7 @@ static int run(ac_cli *cli, const char *argv0)
     }
     if (code == EXIT_FAIL && sum.failed == 0 && sum.errored == 0 && !sum.bailed && !erc)
         fprintf(stderr, "authconform: no must-level check ran (%zu skipped): set the variables named in the "
-                        "skip reasons (for example APINIZER_USERNAME and APINIZER_PASSWORD), or widen --tags/--id\n",
+                        "skip reasons (the summary lists them), or widen --tags/--id\n",
                 sum.skipped);
     if (sum.diagnosis) fprintf(stderr, "authconform: %s\n", sum.diagnosis);
     if (cli->baseline_path)

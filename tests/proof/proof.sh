@@ -10,6 +10,8 @@
 #               must-level failure, nothing skipped but the ids in EXPECTED_SKIPS, and at most
 #               MAX_MAIN_FAILED_LOGINS failed logins of the main account (the server counts them)
 #   rfc         the same against --flavor rfc with --profile rfc
+#   oauth2      the generic suite (suite/oauth2.yaml, read through --issuer) against --flavor rfc:
+#               exit 0, no must-level failure, nothing skipped, every must-level test judged
 #   deviations  one fresh server per deviation; the named catcher must fail at the named level
 #               (must: plain "not ok" and exit 1; should: "not ok ... # TODO"). Prints a matrix.
 #               The whole suite runs each time, with --include intrusive, without the slow tests
