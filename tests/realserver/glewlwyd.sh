@@ -2,7 +2,7 @@
 # A real third-party OAuth2 server for the tests: glewlwyd (Debian 12 package), on 127.0.0.1 with
 # a port chosen at run time, an SQLite database seeded before start, and optionally the test
 # resource server (tests/realserver/resource.c) validating tokens through glewlwyd's introspection.
-#   glewlwyd.sh start WORKDIR [RESOURCE_BIN]   prints nothing on success; writes WORKDIR/env
+#   glewlwyd.sh start WORKDIR [RESOURCE_BIN]   writes WORKDIR/env, prints one "ready" line
 #   glewlwyd.sh stop WORKDIR                   SIGTERM to every process start left, then waits
 # Or source it and call glewlwyd_start / glewlwyd_stop (same arguments). WORKDIR/env holds shell
 # assignments (ISSUER, TOKEN_ENDPOINT, INTROSPECTION_ENDPOINT, REVOCATION_ENDPOINT, JWKS_URI,
@@ -53,6 +53,12 @@ gl_free_port() {
 }
 
 # gl_seed DB ISSUER WORKDIR: schema, oidc plugin instance, scopes and the two clients.
+# Scopes: authconform (both clients), extra (client1 only), introspect (client2 only). With
+# introspection-revocation-auth-scope empty, glewlwyd lets a client introspect (and revoke) only
+# its own tokens over HTTP Basic, so client2 (the resource server) would see client1's tokens as
+# inactive. Naming a scope there lifts that: client2's Basic introspection of client1's tokens
+# works, and so does, observed with curl, any client_credentials client's introspection and
+# revocation of any other client's token (tests/realserver/README.md).
 gl_seed() {
   local db=$1 issuer=$2 work=$3 key cert params
   zcat "$GLEWLWYD_SCHEMA" | sqlite3 "$db" || return 1
@@ -260,7 +266,10 @@ EOF
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-}" in
   start) [ $# -ge 2 ] || { gl_err "usage: $0 start WORKDIR [RESOURCE_BIN]"; exit 2; }
-         glewlwyd_start "$2" "${3:-}"; exit $? ;;
+         glewlwyd_start "$2" "${3:-}" || exit $?
+         echo "glewlwyd ready at $(sed -n "s/^ISSUER='\(.*\)'\$/\1/p" "$2/env"); source $2/env," \
+              "then stop with: $0 stop $2"
+         exit 0 ;;
   stop)  [ $# -ge 2 ] || { gl_err "usage: $0 stop WORKDIR"; exit 2; }
          glewlwyd_stop "$2"; exit $? ;;
   *)     gl_err "usage: $0 start WORKDIR [RESOURCE_BIN] | stop WORKDIR"; exit 2 ;;
