@@ -142,8 +142,7 @@ EOF
 
 # gl_wait_url URL PID SECONDS: 0 once URL answers 200, 1 when PID died or time ran out.
 gl_wait_url() {
-  local i
-  for i in $(seq 1 $(($3 * 10))); do
+  for _ in $(seq 1 $(($3 * 10))); do
     curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
     kill -0 "$2" 2>/dev/null || return 1
     sleep 0.1
@@ -180,9 +179,10 @@ glewlwyd_start() {
   if [ -n "$missing" ]; then gl_err "not installed: $missing"; return 77; fi
   mkdir -p "$work" && work=$(cd "$work" && pwd) || return 1
   : >"$work/pids"
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/jwt-key.pem" 2>/dev/null &&
-    openssl pkey -in "$work/jwt-key.pem" -pubout -out "$work/jwt-cert.pem" 2>/dev/null ||
-    { gl_err "openssl could not make the RSA key"; return 1; }
+  if ! openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/jwt-key.pem" 2>/dev/null ||
+     ! openssl pkey -in "$work/jwt-key.pem" -pubout -out "$work/jwt-cert.pem" 2>/dev/null; then
+    gl_err "openssl could not make the RSA key"; return 1
+  fi
   CLIENT_SECRET=$(openssl rand -hex 24) SECOND_CLIENT_SECRET=$(openssl rand -hex 24)
 
   gpid=""

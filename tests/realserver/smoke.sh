@@ -8,7 +8,7 @@
 set -u
 RES=${1:?usage: smoke.sh RESOURCE_BIN}
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=glewlwyd.sh
+# shellcheck source=tests/realserver/glewlwyd.sh
 . "$HERE/glewlwyd.sh"
 
 WORK=$(mktemp -d)
@@ -73,7 +73,7 @@ pass "discovery names the issuer $ISSUER"
 req basic -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials -d "scope=$SCOPE" "$TOKEN_ENDPOINT"
 want basic 200 '^content-type: application/json' '"access_token" *: *"'
 grep -Eiq '^cache-control: .*no-store' "$WORK/basic.h" || fail "basic: no Cache-Control: no-store"
-[ "$(json_str token_type "$WORK/basic.b" | tr 'A-Z' 'a-z')" = bearer ] || fail "basic: token_type is not bearer"
+[ "$(json_str token_type "$WORK/basic.b" | tr '[:upper:]' '[:lower:]')" = bearer ] || fail "basic: token_type is not bearer"
 TOKEN=$(json_str access_token "$WORK/basic.b")
 [ "$(printf %s "$TOKEN" | tr -cd . | wc -c)" = 2 ] || fail "access token is not a JWS compact JWT: ${TOKEN:0:40}"
 JOSE=$(b64url_decode "${TOKEN%%.*}")
