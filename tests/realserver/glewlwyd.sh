@@ -14,7 +14,9 @@
 GLEWLWYD_BIN=${GLEWLWYD_BIN:-/usr/bin/glewlwyd}
 GLEWLWYD_SCHEMA=${GLEWLWYD_SCHEMA:-/usr/share/doc/glewlwyd/database/init.sqlite3.sql.gz}
 GLEWLWYD_MODULES=/usr/lib/glewlwyd
-GLEWLWYD_TOKEN_SECONDS=${GLEWLWYD_TOKEN_SECONDS:-8}   # several seconds: 2 busy cores stay green
+GLEWLWYD_TOKEN_SECONDS=${GLEWLWYD_TOKEN_SECONDS:-10}   # several seconds: 2 busy cores stay green, and
+# 10 + expiry_leeway (5) fits the generic suite's max_wait (20) while 10 - 5 leaves the revocation
+# checks room to tell a revocation from an expiry
 GLEWLWYD_PBKDF2_ITERATIONS=1000   # written into the client module's parameters and used below
 
 gl_err() { echo "glewlwyd.sh: $*" >&2; }
@@ -53,12 +55,11 @@ gl_free_port() {
 }
 
 # gl_seed DB ISSUER WORKDIR: schema, oidc plugin instance, scopes and the two clients.
-# Scopes: authconform (both clients), extra (client1 only), introspect (client2 only). With
-# introspection-revocation-auth-scope empty, glewlwyd lets a client introspect (and revoke) only
-# its own tokens over HTTP Basic, so client2 (the resource server) would see client1's tokens as
-# inactive. Naming a scope there lifts that: client2's Basic introspection of client1's tokens
-# works, and so does, observed with curl, any client_credentials client's introspection and
-# revocation of any other client's token (tests/realserver/README.md).
+# Scopes: authconform (both clients), extra (client1 only). introspection-revocation-auth-scope
+# stays empty, glewlwyd's default: a client introspects and revokes only its own tokens over
+# HTTP Basic. So the resource server introspects as client1, the client whose tokens the suite
+# presents; naming a scope there would let any client revoke any other client's tokens
+# (observed with curl; tests/realserver/README.md), which is not what a default install does.
 gl_seed() {
   local db=$1 issuer=$2 work=$3 key cert params
   zcat "$GLEWLWYD_SCHEMA" | sqlite3 "$db" || return 1
@@ -70,8 +71,8 @@ gl_seed() {
  "refresh-token-rolling":false,"allow-non-oidc":true,"auth-type-client-enabled":true,
  "auth-type-code-enabled":false,"auth-type-token-enabled":false,"auth-type-id-token-enabled":false,
  "auth-type-none-enabled":false,"auth-type-password-enabled":false,"auth-type-device-enabled":false,
- "auth-type-refresh-enabled":false,"allowed-scope":["openid","authconform","extra","introspect"],
- "introspection-revocation-allowed":true,"introspection-revocation-auth-scope":["introspect"],
+ "auth-type-refresh-enabled":false,"allowed-scope":["openid","authconform","extra"],
+ "introspection-revocation-allowed":true,"introspection-revocation-auth-scope":[],
  "introspection-revocation-allow-target-client":true,"jwks-show":true,"scope":[],
  "additional-parameters":[],"claims":[]}
 EOF
@@ -82,12 +83,12 @@ EOF
     # The client module's password hash cost, explicit so gl_pbkdf2 matches it.
     echo "UPDATE g_client_module_instance SET gcmi_parameters = json_set(gcmi_parameters, '\$.pbkdf2-iterations', $GLEWLWYD_PBKDF2_ITERATIONS) WHERE gcmi_name = 'database';"
     printf "INSERT INTO g_plugin_module_instance (gpmi_module, gpmi_name, gpmi_display_name, gpmi_parameters, gpmi_enabled) VALUES ('oidc', 'oidc', 'OpenID Connect', '%s', 1);\n" "$params"
-    for s in authconform extra introspect; do
+    for s in authconform extra; do
       echo "INSERT INTO g_scope (gs_name, gs_display_name, gs_description, gs_password_required, gs_password_max_age) VALUES ('$s', '$s', 'authconform tests', 0, 0);"
       echo "INSERT INTO g_client_scope (gcs_name) VALUES ('$s');"
     done
     gl_seed_client client1 "$CLIENT_SECRET" authconform extra
-    gl_seed_client client2 "$SECOND_CLIENT_SECRET" authconform introspect
+    gl_seed_client client2 "$SECOND_CLIENT_SECRET" authconform
     echo "COMMIT;"
   } >"$sql"
   sqlite3 "$db" <"$sql"
@@ -223,8 +224,8 @@ glewlwyd_start() {
   local resource_url=""
   rpid=""
   if [ -n "$resource_bin" ]; then
-    AC_RESOURCE_SECRET=$SECOND_CLIENT_SECRET "$resource_bin" --port 0 \
-      --introspect "$issuer/introspect" --client-id client2 --client-secret-env AC_RESOURCE_SECRET \
+    AC_RESOURCE_SECRET=$CLIENT_SECRET "$resource_bin" --port 0 \
+      --introspect "$issuer/introspect" --client-id client1 --client-secret-env AC_RESOURCE_SECRET \
       </dev/null >"$work/resource.out" 2>"$work/resource.log" &
     rpid=$!
     echo "$rpid" >>"$work/pids"

@@ -104,10 +104,10 @@ req empty -H "Authorization: Bearer" "$RESOURCE_URL"
 want empty 400 '^www-authenticate: Bearer .*error="invalid_request"'
 pass "resource with Bearer and no token: 400 invalid_request"
 
-req intro -u "$SECOND_CLIENT_ID:$SECOND_CLIENT_SECRET" --data-urlencode "token=$TOKEN" "$INTROSPECTION_ENDPOINT"
+req intro -u "$CLIENT_ID:$CLIENT_SECRET" --data-urlencode "token=$TOKEN" "$INTROSPECTION_ENDPOINT"
 want intro 200 '^content-type: application/json' '"active" *: *true'
 [ "$(json_str client_id "$WORK/intro.b")" = "$CLIENT_ID" ] || fail "introspection: client_id is not $CLIENT_ID"
-pass "introspection of the live token by $SECOND_CLIENT_ID: active true, client_id $CLIENT_ID"
+pass "introspection of the live token by $CLIENT_ID: active true, client_id $CLIENT_ID"
 
 req revoke -u "$CLIENT_ID:$CLIENT_SECRET" --data-urlencode "token=$TOKEN" \
   -d token_type_hint=access_token "$REVOCATION_ENDPOINT"
@@ -124,7 +124,7 @@ for _ in $(seq 1 20); do
 done
 [ -n "$refused" ] || fail "the resource still accepts the revoked token after 2 s (status $STATUS)"
 want revoked 401 '^www-authenticate: Bearer .*error="invalid_token"'
-req intro2 -u "$SECOND_CLIENT_ID:$SECOND_CLIENT_SECRET" --data-urlencode "token=$TOKEN" "$INTROSPECTION_ENDPOINT"
+req intro2 -u "$CLIENT_ID:$CLIENT_SECRET" --data-urlencode "token=$TOKEN" "$INTROSPECTION_ENDPOINT"
 want intro2 200 '' '"active" *: *false'
 pass "revoked token: resource 401 invalid_token, introspection active false"
 
