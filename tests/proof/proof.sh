@@ -415,8 +415,10 @@ check_counts() {
   readme=$(tr '\n' ' ' <"$SRC/README.md" | tr -s ' ')
   docs=$(tr '\n' ' ' <"$SRC/docs/deviations.md" | tr -s ' ')
   rc=0
+  o2=$("$AC" --suite "$SUITE_O2" --list --include slow,intrusive | wc -l | tr -d ' ')
   for claim in "the bundled suite: $all tests" "($default run by default; $((all - default)) are tagged" \
-    "contract with $ndev switchable"; do
+    "contract with $ndev switchable" "OAuth2 client-credentials server ($o2 tests" \
+    "(\`suite/oauth2.yaml\`, $o2 tests;"; do
     case $readme in
     *"$claim"*) ;;
     *) echo "FAIL: README.md does not say '$claim'" >&2 && rc=1 ;;
