@@ -123,7 +123,7 @@ static enum auth_result basic_user(const struct rs_app *app, const char *value,
 static enum auth_result verify_token(const struct rs_app *app, const char *token,
                                      struct jwt_claims *who)
 {
-  unsigned flags = 0;
+  unsigned flags = tokens_verify_flags();
   if (dev_on(DEV_BEARER_ALG_NONE))
     flags |= JWT_ACCEPT_ALG_NONE;
   if (dev_on(DEV_BEARER_ALG_NONE_CASE))
