@@ -119,9 +119,7 @@ static enum auth_result basic_user(const struct rs_app *app, const char *value,
   return r;
 }
 
-/* Verifies a token and the state of its user. On AUTH_OK *who holds the claims. */
-static enum auth_result verify_token(const struct rs_app *app, const char *token,
-                                     struct jwt_claims *who)
+enum auth_result auth_token(const struct rs_app *app, const char *token, struct jwt_claims *who)
 {
   unsigned flags = tokens_verify_flags();
   if (dev_on(DEV_BEARER_ALG_NONE))
@@ -213,7 +211,7 @@ enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *
     if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN))
       return anonymous(who);
     if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN_VERIFIED))
-      return verify_token(app, q, who);
+      return auth_token(app, q, who);
     if (dev_on(DEV_BEARER_NO_HEADER_200))
       return anonymous(who);
     return AUTH_MISSING;
@@ -235,7 +233,7 @@ enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *
   enum auth_result r = find_token(app, value, &token);
   if (r != AUTH_OK)
     return r;
-  return verify_token(app, token, who);
+  return auth_token(app, token, who);
 }
 
 /* Adds the RFC 6750 3 challenge: error= only when a token was presented (3.1). */

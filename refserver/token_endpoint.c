@@ -147,14 +147,6 @@ static int json_to_form(const char *body, size_t len, struct form *form)
   return rc;
 }
 
-/* True when the media type of a Content-Type value is type (parameters such as charset ignored). */
-static bool media_type_is(const char *ct, const char *type)
-{
-  size_t n = strlen(type);
-  ct += strspn(ct, " ");
-  return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
 /* Reads the request parameters into form. Returns 1 when the request was answered already. */
 static int read_params(const struct rs_request *rq, bool from_query, struct form *form,
                        struct reply *out)
@@ -171,7 +163,7 @@ static int read_params(const struct rs_request *rq, bool from_query, struct form
   size_t len = 0;
   const char *body = rq_body(rq, &len);
   const char *ct = rq_header(rq, "Content-Type");
-  bool json = ct && (media_type_is(ct, "application/json") || strstr(ct, "+json"));
+  bool json = ct && (form_media_type_is(ct, "application/json") || strstr(ct, "+json"));
   if (json && dev_on(DEV_TOKEN_JSON_500))
     return server_error(out) == 0 ? 1 : -1;
   if (json && dev_on(DEV_TOKEN_JSON_ACCEPTED)) {
@@ -181,7 +173,7 @@ static int read_params(const struct rs_request *rq, bool from_query, struct form
   }
   /* The documentation insists on form encoding; anything else is refused before it is read. A
    * bodiless request without Content-Type is read as an empty form (then grant_type is missing). */
-  if ((ct && !media_type_is(ct, "application/x-www-form-urlencoded")) || (!ct && len > 0))
+  if ((ct && !form_media_type_is(ct, "application/x-www-form-urlencoded")) || (!ct && len > 0))
     return invalid_request(out, "Content-Type must be application/x-www-form-urlencoded") == 0
              ? 1 : -1;
   /* cred-near-nul: a decoder that lets %00 through into a C string, which ends there. */
