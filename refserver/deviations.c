@@ -283,7 +283,8 @@ static const struct dev_info table[DEV_COUNT] = {
     "refused)"},
   [DEV_INTROSPECT_GARBAGE_ACTIVE] = {"introspect-garbage-active", "O2-INTROSPECT-GARBAGE",
     OAUTH2, MUST,
-    "introspection answers active:true for any non-empty token that is not a valid one"},
+    "introspection answers {\"active\":true} for any non-empty string that is not a token this "
+    "server signed (garbage, a bad signature)"},
   [DEV_INTROSPECT_NO_AUTH] = {"introspect-no-auth", "O2-INTROSPECT-NO-AUTH", OAUTH2, MUST,
     "introspection answers without client authentication (RFC 7662 2.1 requires it)"},
   [DEV_INTROSPECT_REVOKED_ACTIVE] = {"introspect-revoked-active", "O2-REVOKE-LIVE", OAUTH2, MUST,
