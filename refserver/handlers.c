@@ -5,6 +5,7 @@
 #include "deviations.h"
 #include "form.h"
 #include "introspection.h"
+#include "issuer.h"
 #include "metadata.h"
 #include "revocation.h"
 #include "token_endpoint.h"
@@ -42,7 +43,13 @@ static int authenticate(const struct rs_app *app, const struct rs_request *rq,
     return 1;
   if (r == AUTH_NOMEM)
     return -1;
-  return auth_refuse(r, out) == 0 ? 0 : -1;
+  /* The rfc flavour points the client at its protected resource metadata (RFC 9728 5.1). */
+  char *rm = NULL;
+  if (app->cfg->flavor == FLAVOR_RFC && !(rm = issuer_well_known(app, rq, METADATA_PR_PATH)))
+    return -1;
+  int rc = auth_refuse(r, rm, out);
+  free(rm);
+  return rc == 0 ? 0 : -1;
 }
 
 /* GET test/healthcheck: no authentication (the one documented exception). */

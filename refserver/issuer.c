@@ -26,7 +26,8 @@ char *issuer_join(const char *issuer, const char *suffix)
   return s;
 }
 
-char *issuer_of(const struct rs_app *app, const struct rs_request *rq)
+/* "{scheme}://{Host}" + middle + prefix; see issuer_of(). */
+static char *build(const struct rs_app *app, const struct rs_request *rq, const char *middle)
 {
   const struct rs_config *cfg = app->cfg;
   const char *host = rq_header(rq, "Host");
@@ -35,13 +36,25 @@ char *issuer_of(const struct rs_app *app, const struct rs_request *rq)
   if (!host || !host_usable(host))
     host = NULL;
   size_t n = strlen(scheme) + 3 + (host ? strlen(host) : strlen(cfg->bind) + 2) +
-             strlen(cfg->prefix) + 1;
+             strlen(middle) + strlen(cfg->prefix) + 1;
   char *s = malloc(n);
   if (!s)
     return NULL;
   if (host)
-    snprintf(s, n, "%s://%s%s", scheme, host, cfg->prefix);
+    snprintf(s, n, "%s://%s%s%s", scheme, host, middle, cfg->prefix);
   else
-    snprintf(s, n, "%s://%s%s%s%s", scheme, v6 ? "[" : "", cfg->bind, v6 ? "]" : "", cfg->prefix);
+    snprintf(s, n, "%s://%s%s%s%s%s", scheme, v6 ? "[" : "", cfg->bind, v6 ? "]" : "", middle,
+             cfg->prefix);
   return s;
+}
+
+char *issuer_of(const struct rs_app *app, const struct rs_request *rq)
+{
+  return build(app, rq, "");
+}
+
+char *issuer_well_known(const struct rs_app *app, const struct rs_request *rq,
+                        const char *well_known)
+{
+  return build(app, rq, well_known);
 }

@@ -11,6 +11,12 @@
  * Caller frees; NULL when out of memory. */
 char *issuer_of(const struct rs_app *app, const struct rs_request *rq);
 
+/* The URL of a well-known document of this server for the request: "{scheme}://{Host}" then
+ * well_known then the prefix (RFC 8414 3.1 and RFC 9728 3.1 insert the well-known segment before
+ * the path). Caller frees; NULL when out of memory. */
+char *issuer_well_known(const struct rs_app *app, const struct rs_request *rq,
+                        const char *well_known);
+
 /* issuer followed by suffix (e.g. "/auth/token"). Caller frees; NULL when out of memory. */
 char *issuer_join(const char *issuer, const char *suffix);
 

@@ -147,6 +147,15 @@ static long basic_token_status(const struct srv *s, const char *id, const char *
   return st;
 }
 
+char *alice_basic(const struct srv *s)
+{
+  struct resp r;
+  post(&r, s, "/auth/token", "alice", "secret", "grant_type=client_credentials");
+  char *t = r.status == 200 ? json_str(r.body, "access_token") : NULL;
+  resp_free(&r);
+  return t;
+}
+
 /* ---- probes of the oauth2 deviations ---- */
 
 bool p_metadata_issuer_mismatch(const struct srv *s)
@@ -428,6 +437,15 @@ static void at_jwt(const struct srv *s)
   is_long(t ? auth_status(s, "/test/hello/x", "Bearer %s", t) : 0, 200, "... and open hello");
   is_long(t ? auth_status(s, "/projects/", "Bearer %s", t) : 0, 200, "... and projects");
   free(t);
+  char want[512];
+  snprintf(want, sizeof want, "resource_metadata=\"%s" PR_META "/apiops\"", s->base);
+  struct resp r;
+  get_with_auth(&r, s, "/test/hello/x", NULL);
+  char *v = resp_header(&r, "WWW-Authenticate");
+  ok(r.status == 401 && contains(v, "Bearer realm=") && contains(v, want),
+     "a Bearer challenge names the protected resource metadata (RFC 9728 5.1)");
+  free(v);
+  resp_free(&r);
 }
 
 static void basic_special_secret(const struct srv *s)

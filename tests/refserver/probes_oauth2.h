@@ -17,6 +17,9 @@
 #define OAUTH2_EXTRA_ARGS                                                                          \
   "--flavor", "rfc", "--user", "bob:bobpw", "--user", "carol:" CAROL_SECRET
 
+/* A token of alice ("secret") through HTTP Basic client authentication, or NULL. Caller frees. */
+char *alice_basic(const struct srv *s);
+
 /* The "oauth2" test group. */
 void group_oauth2(void);
 

@@ -97,7 +97,8 @@ static void group_cli(void)
     lines++;
   }
   ok(lines >= 30, "--list-deviations lists at least 30 deviations (%d)", lines);
-  is_long(well_formed, lines, "every line is NAME<TAB>CHECK<TAB>documented|rfc|oauth2<TAB>description");
+  is_long(well_formed, lines,
+          "every line is NAME<TAB>CHECK<TAB>documented|rfc|oauth2<TAB>description");
   ok(unique, "deviation names are unique");
   free(out);
 }
