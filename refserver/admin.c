@@ -4,6 +4,7 @@
 #include "admin.h"
 
 #include "form.h"
+#include "issuer.h"
 #include "logins.h"
 #include "tokens.h"
 #include "users.h"
@@ -38,7 +39,7 @@ static int revoke(const struct rs_app *app, const struct form *form, struct repl
 {
   const char *token = form_get(form, "token");
   struct jwt_claims c;
-  if (!token || jwt_verify(token, &app->key, 0, &c) != JWT_OK)
+  if (!token || jwt_verify(token, &app->key, tokens_verify_flags(), &c) != JWT_OK)
     return reply_error(out, 400, "invalid_request", "Not a token issued by this server");
   int rc = token_store_revoke(app->tokens, c.jti, c.sub, time(NULL));
   jwt_claims_free(&c);
@@ -47,8 +48,10 @@ static int revoke(const struct rs_app *app, const struct form *form, struct repl
   return reply_text(out, 200, CT_JSON, "{\"revoked\":true}");
 }
 
-/* POST /_refserver/mint, form username=U&kind=expired|revoked. */
-static int mint(const struct rs_app *app, const struct form *form, struct reply *out)
+/* POST /_refserver/mint, form username=U&kind=expired|revoked. In the rfc flavour the token is
+ * an RFC 9068 one naming the issuer this request saw, like the token endpoint's. */
+static int mint(const struct rs_app *app, const struct rs_request *rq, const struct form *form,
+                struct reply *out)
 {
   const char *name = form_get(form, "username");
   const char *kind = form_get(form, "kind");
@@ -61,8 +64,12 @@ static int mint(const struct rs_app *app, const struct form *form, struct reply 
   long long now = (long long)time(NULL);
   long long iat = expired ? now - MINT_PAST - u->lifetime : now;
   char *jti = NULL;
+  char *issuer = NULL;
+  if (app->cfg->flavor == FLAVOR_RFC && !(issuer = issuer_of(app, rq)))
+    return -1;
   char *token = tokens_mint(&app->key, u->name, u->roles, u->n_roles, iat, iat + u->lifetime,
-                            &jti);
+                            issuer, &jti);
+  free(issuer);
   if (!token)
     return -1;
   int rc = 0;
@@ -118,7 +125,7 @@ int admin_handle(const struct rs_app *app, const struct rs_request *rq, struct r
   struct form form = {0};
   int rc = read_form(rq, &form, out);
   if (rc == 0)
-    rc = is_revoke ? revoke(app, &form, out) : mint(app, &form, out);
+    rc = is_revoke ? revoke(app, &form, out) : mint(app, rq, &form, out);
   form_free(&form);
   return rc < 0 ? -1 : 0;
 }

@@ -119,11 +119,9 @@ static enum auth_result basic_user(const struct rs_app *app, const char *value,
   return r;
 }
 
-/* Verifies a token and the state of its user. On AUTH_OK *who holds the claims. */
-static enum auth_result verify_token(const struct rs_app *app, const char *token,
-                                     struct jwt_claims *who)
+enum auth_result auth_token(const struct rs_app *app, const char *token, struct jwt_claims *who)
 {
-  unsigned flags = 0;
+  unsigned flags = tokens_verify_flags();
   if (dev_on(DEV_BEARER_ALG_NONE))
     flags |= JWT_ACCEPT_ALG_NONE;
   if (dev_on(DEV_BEARER_ALG_NONE_CASE))
@@ -213,7 +211,7 @@ enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *
     if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN))
       return anonymous(who);
     if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN_VERIFIED))
-      return verify_token(app, q, who);
+      return auth_token(app, q, who);
     if (dev_on(DEV_BEARER_NO_HEADER_200))
       return anonymous(who);
     return AUTH_MISSING;
@@ -235,11 +233,12 @@ enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *
   enum auth_result r = find_token(app, value, &token);
   if (r != AUTH_OK)
     return r;
-  return verify_token(app, token, who);
+  return auth_token(app, token, who);
 }
 
-/* Adds the RFC 6750 3 challenge: error= only when a token was presented (3.1). */
-static int challenge(struct reply *out, bool token_presented, const char *why)
+/* Adds the RFC 6750 3 challenge: error= only when a token was presented (3.1), and the RFC 9728
+ * resource_metadata parameter when rm is not NULL. */
+static int challenge(struct reply *out, bool token_presented, const char *why, const char *rm)
 {
   if (dev_on(DEV_BEARER_NO_WWW_AUTHENTICATE))
     return 0;
@@ -251,12 +250,21 @@ static int challenge(struct reply *out, bool token_presented, const char *why)
     snprintf(buf, sizeof buf, "Bearer realm=\"apinizer\", error=\"invalid_token\"");
   else
     snprintf(buf, sizeof buf, "Bearer realm=\"apinizer\"");
-  return reply_header(out, "WWW-Authenticate", buf);
+  if (!rm)
+    return reply_header(out, "WWW-Authenticate", buf);
+  size_t n = strlen(buf) + strlen(rm) + sizeof ", resource_metadata=\"\"";
+  char *value = malloc(n);
+  if (!value)
+    return -1;
+  snprintf(value, n, "%s, resource_metadata=\"%s\"", buf, rm);
+  int rc = reply_header(out, "WWW-Authenticate", value);
+  free(value);
+  return rc;
 }
 
 /* A 401 with the documented JSON body (or a deviation's variant) and its challenge. */
 static int unauthorized(struct reply *out, const char *code, const char *description,
-                        bool token_presented, const char *why)
+                        bool token_presented, const char *why, const char *rm)
 {
   int rc;
   if (dev_on(DEV_BEARER_ERROR_NOT_JSON)) {
@@ -268,18 +276,20 @@ static int unauthorized(struct reply *out, const char *code, const char *descrip
   } else {
     rc = reply_error(out, 401, code, description);
   }
-  return rc != 0 ? rc : challenge(out, token_presented, why);
+  return rc != 0 ? rc : challenge(out, token_presented, why, rm);
 }
 
-int auth_refuse(enum auth_result result, struct reply *out)
+int auth_refuse(enum auth_result result, const char *rm, struct reply *out)
 {
   switch (result) {
   case AUTH_MISSING:
     if (dev_on(DEV_BEARER_NO_HEADER_403))
       return reply_error(out, 403, "forbidden", "Access is denied");
-    return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL);
+    return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL,
+                        rm);
   case AUTH_WRONG_SCHEME:
-    return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL);
+    return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL,
+                        rm);
   case AUTH_SERVER_ERROR:
     return reply_error(out, 500, "server_error", "An unexpected error occurred");
   case AUTH_DUPLICATE:
@@ -294,18 +304,18 @@ int auth_refuse(enum auth_result result, struct reply *out)
     return unauthorized(out,
                         dev_on(DEV_BEARER_GARBAGE_UNDOCUMENTED_CODE) ? "bad_token"
                                                                       : "unauthorized_client",
-                        "Invalid token", true, "The access token is malformed");
+                        "Invalid token", true, "The access token is malformed", rm);
   case AUTH_MALFORMED:
   case AUTH_INVALID:
     return unauthorized(out, "unauthorized_client", "Invalid token", true,
-                        "The access token is invalid");
+                        "The access token is invalid", rm);
   case AUTH_EXPIRED:
     return unauthorized(out, dev_on(DEV_EXPIRY_WRONG_ERROR_CODE) ? "expired" : "invalid_token",
                         "Token is invalid or expired", !dev_on(DEV_EXPIRY_CHALLENGE_NO_ERROR),
-                        "The access token expired");
+                        "The access token expired", rm);
   case AUTH_REVOKED:
     return unauthorized(out, "invalid_token", "Token is invalid or expired", true,
-                        "The access token was revoked");
+                        "The access token was revoked", rm);
   case AUTH_OK:
   case AUTH_NOMEM:
     break;

@@ -30,7 +30,14 @@ enum auth_result {
 enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *rq,
                              struct jwt_claims *who);
 
-/* Fills out with the refusal for result (anything but AUTH_OK and AUTH_NOMEM). 0 or -1. */
-int auth_refuse(enum auth_result result, struct reply *out);
+/* Verifies token as the protected endpoints do: signature, claims, expiry, revocation and the state
+ * of its user, with every enabled deviation of those checks. On AUTH_OK *who holds the claims
+ * (caller frees with jwt_claims_free); otherwise *who is empty. Introspection answers with it. */
+enum auth_result auth_token(const struct rs_app *app, const char *token, struct jwt_claims *who);
+
+/* Fills out with the refusal for result (anything but AUTH_OK and AUTH_NOMEM). resource_metadata,
+ * when not NULL, is the URL of the RFC 9728 protected resource metadata, which the Bearer
+ * challenge then names (RFC 9728 5.1). 0 or -1. */
+int auth_refuse(enum auth_result result, const char *resource_metadata, struct reply *out);
 
 #endif

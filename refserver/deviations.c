@@ -5,6 +5,7 @@
 
 #define DOC "documented"
 #define RFC "rfc"
+#define OAUTH2 "oauth2" /* server --flavor rfc, caught by the generic suite suite/oauth2.yaml */
 #define MUST "must"
 #define SHOULD "should"
 
@@ -250,6 +251,52 @@ static const struct dev_info table[DEV_COUNT] = {
     "resultCount is smaller than the length of resultList"},
   [DEV_HELLO_WRONG_BODY] = {"hello-wrong-body", "ISSUE-WORKS-HELLO", DOC, MUST,
     "hello answers \"Hi {name}\""},
+  [DEV_METADATA_ISSUER_MISMATCH] = {"metadata-issuer-mismatch", "O2-DISC-ISSUER", OAUTH2, MUST,
+    "the authorization server metadata's issuer has a trailing slash (RFC 8414 3.3 wants it "
+    "identical to the issuer the metadata URL was built from)"},
+  [DEV_METADATA_NOT_JSON] = {"metadata-not-json", "O2-DISC-METADATA", OAUTH2, MUST,
+    "the authorization server metadata (both paths) is labelled text/plain"},
+  [DEV_BASIC_AUTH_UNSUPPORTED] = {"basic-auth-unsupported", "O2-TOKEN-BASIC", OAUTH2, MUST,
+    "the token endpoint refuses client_secret_basic (401 invalid_client) though the metadata "
+    "advertises it; form credentials still work (the effect of basic-auth-rejected, judged by "
+    "the generic suite)"},
+  [DEV_BASIC_NOT_FORM_DECODED] = {"basic-not-form-decoded", "O2-TOKEN-BASIC", OAUTH2, MUST,
+    "the client_id and secret inside HTTP Basic are compared without form-decoding them (RFC "
+    "6749 2.3.1): a secret with '+', '%', ':' or a space fails unless the client skips the "
+    "encoding"},
+  [DEV_POST_AUTH_UNSUPPORTED] = {"post-auth-unsupported", "O2-TOKEN-POST", OAUTH2, MUST,
+    "the token endpoint refuses client_id and client_secret in the form (401 invalid_client) "
+    "though the metadata advertises client_secret_post; Basic still works"},
+  [DEV_TOKEN_BASIC_NO_CHALLENGE] = {"token-basic-no-challenge", "O2-TOKEN-BAD-CLIENT-BASIC",
+    OAUTH2, MUST,
+    "a token-endpoint 401 for bad HTTP Basic client credentials carries no WWW-Authenticate "
+    "(RFC 6749 5.2); form-credential 401s keep theirs"},
+  [DEV_REVOKE_UNKNOWN_400] = {"revoke-unknown-400", "O2-REVOKE-UNKNOWN", OAUTH2, MUST,
+    "revoking an unknown or garbage token gets 400 invalid_request (RFC 7009 2.2 wants 200)"},
+  [DEV_REVOKE_NO_CLIENT_AUTH] = {"revoke-no-client-auth", "O2-REVOKE-BAD-CLIENT", OAUTH2, MUST,
+    "the revocation endpoint does not authenticate the client: unknown or wrong client "
+    "credentials get 200, and any token is revoked"},
+  [DEV_REVOKE_NOOP] = {"revoke-noop", "O2-REVOKE-LIVE", OAUTH2, MUST,
+    "the revocation endpoint answers 200 and revokes nothing"},
+  [DEV_REVOKE_ANY_CLIENT] = {"revoke-any-client", "O2-REVOKE-OTHER-CLIENT", OAUTH2, MUST,
+    "a client can revoke a token issued to another client (RFC 7009 2.1 wants the request "
+    "refused)"},
+  [DEV_INTROSPECT_GARBAGE_ACTIVE] = {"introspect-garbage-active", "O2-INTROSPECT-GARBAGE",
+    OAUTH2, MUST,
+    "introspection answers {\"active\":true} for any non-empty string that is not a token this "
+    "server signed (garbage, a bad signature)"},
+  [DEV_INTROSPECT_NO_AUTH] = {"introspect-no-auth", "O2-INTROSPECT-NO-AUTH", OAUTH2, MUST,
+    "introspection answers without client authentication (RFC 7662 2.1 requires it)"},
+  [DEV_INTROSPECT_REVOKED_ACTIVE] = {"introspect-revoked-active", "O2-REVOKE-LIVE", OAUTH2, MUST,
+    "a revoked token still introspects active:true (the protected endpoints refuse it "
+    "correctly)"},
+  [DEV_INTROSPECT_LIVE_INACTIVE] = {"introspect-live-inactive", "O2-INTROSPECT-LIVE", OAUTH2,
+    MUST, "a live token introspects active:false"},
+  [DEV_AT_JWT_NO_JTI] = {"at-jwt-no-jti", "O2-JWT-CLAIMS", OAUTH2, MUST,
+    "access tokens carry neither jti nor client_id (RFC 9068 2.2); the server still accepts them "
+    "and revokes them by their signature"},
+  [DEV_AT_JWT_WRONG_ISS] = {"at-jwt-wrong-iss", "O2-JWT-CLAIMS", OAUTH2, MUST,
+    "the access tokens' iss is the token endpoint's URL, not the metadata's issuer"},
 };
 
 

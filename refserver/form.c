@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int hexval(unsigned char c)
 {
@@ -186,4 +187,11 @@ bool form_bad_escape(const char *data, size_t len)
       return true;
   }
   return false;
+}
+
+bool form_media_type_is(const char *ct, const char *type)
+{
+  size_t n = strlen(type);
+  ct += strspn(ct, " ");
+  return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }

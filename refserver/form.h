@@ -49,6 +49,10 @@ enum form_status form_decode(const char *in, size_t len, bool plus_is_space, boo
  * kinds of FORM_BAD_ENCODING apart). */
 bool form_bad_escape(const char *data, size_t len);
 
+/* True when the media type of the Content-Type value ct is type, ignoring case and parameters
+ * such as charset. */
+bool form_media_type_is(const char *ct, const char *type);
+
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
 bool utf8_valid(const char *s, size_t len);
 

@@ -4,6 +4,10 @@
 #include "auth.h"
 #include "deviations.h"
 #include "form.h"
+#include "introspection.h"
+#include "issuer.h"
+#include "metadata.h"
+#include "revocation.h"
 #include "token_endpoint.h"
 
 #include <stdbool.h>
@@ -39,7 +43,13 @@ static int authenticate(const struct rs_app *app, const struct rs_request *rq,
     return 1;
   if (r == AUTH_NOMEM)
     return -1;
-  return auth_refuse(r, out) == 0 ? 0 : -1;
+  /* The rfc flavour points the client at its protected resource metadata (RFC 9728 5.1). */
+  char *rm = NULL;
+  if (app->cfg->flavor == FLAVOR_RFC && !(rm = issuer_well_known(app, rq, METADATA_PR_PATH)))
+    return -1;
+  int rc = auth_refuse(r, rm, out);
+  free(rm);
+  return rc == 0 ? 0 : -1;
 }
 
 /* GET test/healthcheck: no authentication (the one documented exception). */
@@ -126,13 +136,29 @@ static int projects(const struct rs_app *app, const struct rs_request *rq, struc
   return reply_text(out, 200, CT_JSON, body);
 }
 
+/* True when path is well_known followed by the prefix (RFC 8414 3.1, RFC 9728 3.1: the
+ * well-known segment goes between the host and the issuer's path). */
+static bool is_well_known(const char *path, const char *well_known, const char *prefix)
+{
+  size_t n = strlen(well_known);
+  return strncmp(path, well_known, n) == 0 && strcmp(path + n, prefix) == 0;
+}
+
 /* Routes a path below the API prefix. */
 static int api(const struct rs_app *app, const struct rs_request *rq, const char *rest,
                struct reply *out)
 {
   static const char hello_path[] = "/test/hello/";
+  bool rfc = app->cfg->flavor == FLAVOR_RFC;
   if (strcmp(rest, "/auth/token") == 0)
     return token_endpoint(app, rq, out);
+  /* The generic OAuth 2.0 endpoints exist only in the rfc flavour: the documented API has none. */
+  if (rfc && strcmp(rest, "/auth/revoke") == 0)
+    return revocation_endpoint(app, rq, out);
+  if (rfc && strcmp(rest, "/auth/introspect") == 0)
+    return introspection_endpoint(app, rq, out);
+  if (rfc && strcmp(rest, METADATA_OIDC_PATH) == 0)
+    return metadata_authorization_server(app, rq, out);
   if (strcmp(rest, "/test/healthcheck") == 0)
     return is_get(rq) ? health(app, rq, out) : method_not_allowed(out);
   if (strncmp(rest, hello_path, sizeof hello_path - 1) == 0 && rest[sizeof hello_path - 1])
@@ -151,6 +177,10 @@ int app_handle(struct rs_app *app, const struct rs_request *rq, struct reply *ou
   /* The admin interface lives outside the documented prefix and does not exist without --admin. */
   if (app->cfg->admin && strncmp(path, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0)
     return admin_handle(app, rq, out);
+  if (app->cfg->flavor == FLAVOR_RFC && is_well_known(path, METADATA_AS_PATH, prefix))
+    return metadata_authorization_server(app, rq, out);
+  if (app->cfg->flavor == FLAVOR_RFC && is_well_known(path, METADATA_PR_PATH, prefix))
+    return metadata_protected_resource(app, rq, out);
   if (strncmp(path, prefix, plen) == 0 && path[plen] == '/')
     return api(app, rq, path + plen, out);
   return not_found(out);

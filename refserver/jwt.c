@@ -15,8 +15,9 @@
 #include <strings.h>
 
 #define SIG_LEN 32
-/* The header every token of ours carries, already encoded: it never changes. */
+/* The two headers our tokens carry: the documented flavour's, and RFC 9068's (rfc flavour). */
 static const char header_json[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+static const char at_header_json[] = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}";
 
 /* HMAC-SHA256 over data; 0 or -1. */
 static int hs256(const struct jwt_key *key, const char *data, size_t len,
@@ -58,6 +59,9 @@ void jwt_claims_free(struct jwt_claims *c)
     return;
   free(c->sub);
   free(c->jti);
+  free(c->iss);
+  free(c->aud);
+  free(c->client_id);
   for (size_t i = 0; i < c->n_roles; i++)
     free(c->roles[i]);
   free(c->roles);
@@ -78,10 +82,16 @@ static char *claims_json(const struct jwt_claims *c)
       goto out;
     cJSON_AddItemToArray(roles, s);
   }
-  if (!cJSON_AddStringToObject(o, "sub", c->sub) ||
+  /* The documented flavour's claims are sub, iat, exp, jti, roles in that order (unchanged since
+   * the first release); RFC 9068 adds iss, aud and client_id. A NULL jti or client_id is left out
+   * (deviation at-jwt-no-jti). */
+  if ((c->at_jwt && c->iss && !cJSON_AddStringToObject(o, "iss", c->iss)) ||
+      !cJSON_AddStringToObject(o, "sub", c->sub) ||
+      (c->at_jwt && c->aud && !cJSON_AddStringToObject(o, "aud", c->aud)) ||
+      (c->at_jwt && c->client_id && !cJSON_AddStringToObject(o, "client_id", c->client_id)) ||
       !cJSON_AddNumberToObject(o, "iat", (double)c->iat) ||
       !cJSON_AddNumberToObject(o, "exp", (double)c->exp) ||
-      !cJSON_AddStringToObject(o, "jti", c->jti))
+      (c->jti && !cJSON_AddStringToObject(o, "jti", c->jti)))
     goto out;
   cJSON_AddItemToObject(o, "roles", roles);
   roles = NULL; /* now owned by o */
@@ -96,7 +106,8 @@ char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
 {
   char *result = NULL;
   char *payload = claims_json(claims);
-  char *h64 = b64url_encode((const unsigned char *)header_json, strlen(header_json));
+  const char *header = claims->at_jwt ? at_header_json : header_json;
+  char *h64 = b64url_encode((const unsigned char *)header, strlen(header));
   char *p64 = payload ? b64url_encode((const unsigned char *)payload, strlen(payload)) : NULL;
   char *s64 = NULL;
   char *signing_input = NULL;
@@ -154,18 +165,55 @@ static bool numeric_date(const cJSON *o, const char *name, long long *out)
   return true;
 }
 
-/* Fills out from the payload; JWT_OK, JWT_INVALID or JWT_NOMEM. */
-static enum jwt_status read_claims(const cJSON *p, struct jwt_claims *out)
+char *jwt_made_up_jti(const char *token)
+{
+  const char *sig = strrchr(token, '.');
+  sig = sig ? sig + 1 : token;
+  size_t n = strlen(JWT_NO_JTI_PREFIX) + strlen(sig) + 1;
+  char *jti = malloc(n);
+  if (jti)
+    snprintf(jti, n, "%s%s", JWT_NO_JTI_PREFIX, sig);
+  return jti;
+}
+
+/* Copies the optional string claim name of p into *out (left NULL when absent). JWT_OK,
+ * JWT_INVALID when it is not a string, or JWT_NOMEM. */
+static enum jwt_status optional_string(const cJSON *p, const char *name, char **out)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, name);
+  if (!v)
+    return JWT_OK;
+  if (!cJSON_IsString(v))
+    return JWT_INVALID;
+  *out = strdup(v->valuestring);
+  return *out ? JWT_OK : JWT_NOMEM;
+}
+
+/* Fills out from the payload of token; JWT_OK, JWT_INVALID or JWT_NOMEM. */
+static enum jwt_status read_claims(const cJSON *p, const char *token, unsigned flags,
+                                   struct jwt_claims *out)
 {
   const cJSON *sub = cJSON_GetObjectItemCaseSensitive(p, "sub");
   const cJSON *jti = cJSON_GetObjectItemCaseSensitive(p, "jti");
   const cJSON *roles = cJSON_GetObjectItemCaseSensitive(p, "roles");
-  if (!cJSON_IsString(sub) || !sub->valuestring[0] || !cJSON_IsString(jti) ||
-      !jti->valuestring[0] || !numeric_date(p, "iat", &out->iat) ||
-      !numeric_date(p, "exp", &out->exp) || (roles && !cJSON_IsArray(roles)))
+  bool no_jti = !jti && (flags & JWT_JTI_OPTIONAL);
+  if (!cJSON_IsString(sub) || !sub->valuestring[0] ||
+      (!no_jti && (!cJSON_IsString(jti) || !jti->valuestring[0])) ||
+      !numeric_date(p, "iat", &out->iat) || !numeric_date(p, "exp", &out->exp) ||
+      (roles && !cJSON_IsArray(roles)))
     return JWT_INVALID;
+  enum jwt_status st = optional_string(p, "iss", &out->iss);
+  if (st == JWT_OK)
+    st = optional_string(p, "client_id", &out->client_id);
+  /* aud may be an array (RFC 7519 4.1.3); ours is a string, and only a string is kept. */
+  const cJSON *aud = cJSON_GetObjectItemCaseSensitive(p, "aud");
+  if (st == JWT_OK && cJSON_IsString(aud) && !(out->aud = strdup(aud->valuestring)))
+    st = JWT_NOMEM;
+  if (st != JWT_OK)
+    return st;
   out->sub = strdup(sub->valuestring);
-  out->jti = strdup(jti->valuestring);
+  out->jti = no_jti ? jwt_made_up_jti(token) : strdup(jti->valuestring);
+  out->jti_made_up = no_jti;
   size_t n = roles ? (size_t)cJSON_GetArraySize(roles) : 0;
   out->roles = calloc(n ? n : 1, sizeof *out->roles);
   if (!out->sub || !out->jti || !out->roles)
@@ -244,8 +292,12 @@ enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigne
     goto out;
   const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header, "alg");
   const cJSON *typ = cJSON_GetObjectItemCaseSensitive(header, "typ");
-  if (!cJSON_IsString(alg) || (typ && !(cJSON_IsString(typ) && strcasecmp(typ->valuestring,
-                                                                          "JWT") == 0)))
+  /* typ is a media type, compared ignoring case: "JWT" (the documented flavour's tokens) or
+   * RFC 9068's "at+jwt" (also written in full, "application/at+jwt"). */
+  if (!cJSON_IsString(alg) ||
+      (typ && !(cJSON_IsString(typ) && (strcasecmp(typ->valuestring, "JWT") == 0 ||
+                                        strcasecmp(typ->valuestring, "at+jwt") == 0 ||
+                                        strcasecmp(typ->valuestring, "application/at+jwt") == 0))))
     goto out;
   /* "crit" names extensions the verifier must understand; this one understands none (RFC 7515
    * 4.1.11). */
@@ -265,7 +317,9 @@ enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigne
     if (st != JWT_OK)
       goto out;
   }
-  st = read_claims(payload, out);
+  st = read_claims(payload, token, flags, out);
+  if (st == JWT_OK)
+    out->at_jwt = typ && strcasecmp(typ->valuestring, "JWT") != 0;
 out:
   cJSON_Delete(header);
   cJSON_Delete(payload);

@@ -13,7 +13,18 @@ struct jwt_claims {
   char *jti;
   char **roles;
   size_t n_roles;
+  /* RFC 9068 access tokens (the rfc flavour) only; NULL in the documented flavour's tokens. */
+  char *iss;
+  char *aud;
+  char *client_id;
+  bool at_jwt; /* sign with the header typ "at+jwt" and write iss, aud and client_id */
+  bool jti_made_up; /* jwt_verify: the token has no jti; jti holds JWT_NO_JTI_PREFIX + signature */
 };
+
+/* The name jwt_verify gives a token without jti (deviation at-jwt-no-jti): this prefix and the
+ * token's signature segment, unique per token, so revocation and per-token counts still work. */
+#define JWT_NO_JTI_PREFIX "sig:"
+
 
 /* The signing key; borrowed, must outlive every call that uses it. */
 struct jwt_key {
@@ -37,8 +48,13 @@ enum {
   JWT_SKIP_SIGNATURE = 2,       /* never compare the signature */
   JWT_PREFIX_SIGNATURE = 4,     /* accept a prefix (16 characters or more) of the right signature */
   JWT_TRAILING_IGNORED = 8,     /* accept the right signature followed by anything */
-  JWT_ACCEPT_ALG_NONE_CASE = 16 /* accept "None", "NONE"... (but not "none") unchecked */
+  JWT_ACCEPT_ALG_NONE_CASE = 16, /* accept "None", "NONE"... (but not "none") unchecked */
+  JWT_JTI_OPTIONAL = 32          /* accept a token without jti (deviation at-jwt-no-jti) */
 };
+
+/* The jti jwt_verify makes up for token when it has none: JWT_NO_JTI_PREFIX and the signature
+ * segment. Caller frees; NULL when out of memory. */
+char *jwt_made_up_jti(const char *token);
 
 /* Signs claims. Returns the compact token (caller frees) or NULL when out of memory. */
 char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key);

@@ -1,10 +1,10 @@
 /* token_endpoint: POST {prefix}/auth/token, the client credentials grant (RFC 6749 4.4). */
 #include "token_endpoint.h"
 
-#include "b64.h"
+#include "client_auth.h"
 #include "deviations.h"
 #include "form.h"
-#include "logins.h"
+#include "issuer.h"
 #include "near_secret.h"
 #include "reqlog.h"
 #include "throttle.h"
@@ -29,18 +29,7 @@
 #define REUSE_WINDOW 1.0
 
 #define GRANT "client_credentials"
-#define BAD_CREDENTIALS "Bad credentials"
 #define LONG_ID 4096 /* deviation token-long-id-500: the size of the imagined buffer */
-
-/* The parties of one token request. */
-struct creds {
-  const char *id;     /* points into the form or basic_id */
-  const char *secret; /* NULL when absent */
-  bool basic;         /* the client used HTTP Basic */
-  char *basic_id;     /* owned: decoded Basic credentials */
-  char *basic_secret;
-  const struct user *bound; /* cred-near-empty-secret: the account an empty secret "bound" as */
-};
 
 static bool is_rfc(const struct rs_app *app) { return app->cfg->flavor == FLAVOR_RFC; }
 
@@ -52,47 +41,6 @@ static int server_error(struct reply *out)
 static int invalid_request(struct reply *out, const char *why)
 {
   return reply_error(out, 400, "invalid_request", why);
-}
-
-/* The one answer for every failed client authentication, so that the status, the headers and the
- * body bytes do not tell an unknown user from a wrong password (OWASP ASVS 6.3.8). id is the
- * client_id the request named (NULL when none was read): when it is an account, the refusal counts
- * as a failed login of it. unknown_user exists only for the enumeration deviations. */
-static int bad_credentials(const struct rs_app *app, const char *id, bool unknown_user,
-                           struct reply *out)
-{
-  if (id && logins_failed(app->logins, id))
-    reqlog_failed_login(app->log, id);
-  const char *code = is_rfc(app) ? "invalid_client" : "unauthorized_client";
-  const char *description = BAD_CREDENTIALS;
-  unsigned status = 401;
-  int rc;
-  if (dev_on(DEV_CRED_WRONG_CODE))
-    code = "invalid_grant";
-  if (unknown_user && dev_on(DEV_CRED_ENUMERATION_BODY))
-    description = "User not found";
-  if (unknown_user && dev_on(DEV_CRED_ENUMERATION_STATUS))
-    status = 404;
-  if (dev_on(DEV_CRED_ERROR_NOT_JSON)) {
-    rc = reply_text(out, status, CT_TEXT, description);
-  } else if (unknown_user && dev_on(DEV_CRED_ENUMERATION_BYTES)) {
-    char body[160];
-    snprintf(body, sizeof body, "{\"error_description\":\"%s\",\"error\":\"%s\"}", description, code);
-    rc = reply_text(out, status, CT_JSON, body);
-  } else if (dev_on(DEV_TOKEN_ERROR_LEAK)) {
-    rc = reply_error(out, status, code,
-                     "Bad credentials: java.lang.Exception: "
-                     "org.springframework.security.authentication.BadCredentialsException");
-  } else {
-    rc = reply_error(out, status, code, description);
-  }
-  if (rc == 0 && unknown_user && dev_on(DEV_CRED_ENUMERATION_HEADER))
-    rc = reply_header(out, "X-Account-Status", "unknown");
-  /* RFC 6749 5.2 with RFC 9110 11.6.1: a 401 names the scheme the client may use. The documented
-   * server sends none on this endpoint. */
-  if (rc == 0 && is_rfc(app) && !dev_on(DEV_CRED_NO_WWW_AUTHENTICATE))
-    rc = reply_header(out, "WWW-Authenticate", "Basic realm=\"authconform\"");
-  return rc;
 }
 
 /* The deviations that hand out a token again: returns the cache key (the client, or "" for every
@@ -118,9 +66,10 @@ static double monotonic_seconds(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Issues a token for sub and builds the 200 answer (RFC 6749 4.4.3, 5.1). */
-static int issue(const struct rs_app *app, const char *sub, char *const *roles, size_t n_roles,
-                 long long lifetime, struct reply *out)
+/* Issues a token for sub and builds the 200 answer (RFC 6749 4.4.3, 5.1). issuer is NULL in the
+ * documented flavour, and the issuer the request saw in the rfc flavour (tokens_mint()). */
+static int issue(const struct rs_app *app, const char *issuer, const char *sub,
+                 char *const *roles, size_t n_roles, long long lifetime, struct reply *out)
 {
   long long now = (long long)time(NULL);
   long long exp = now + (dev_on(DEV_EXPIRY_EXP_MISMATCH) ? 2 * lifetime : lifetime);
@@ -137,7 +86,7 @@ static int issue(const struct rs_app *app, const char *sub, char *const *roles, 
   if (!t.token) {
     t.exp = exp;
     t.minted = monotonic_seconds();
-    t.token = tokens_mint(&app->key, sub, roles, n_roles, now, exp, &t.jti);
+    t.token = tokens_mint(&app->key, sub, roles, n_roles, now, exp, issuer, &t.jti);
     if (!t.token || (key && token_store_cache_put(app->tokens, key, &t) != 0)) {
       token_store_cached_free(&t);
       return -1;
@@ -198,14 +147,6 @@ static int json_to_form(const char *body, size_t len, struct form *form)
   return rc;
 }
 
-/* True when the media type of a Content-Type value is type (parameters such as charset ignored). */
-static bool media_type_is(const char *ct, const char *type)
-{
-  size_t n = strlen(type);
-  ct += strspn(ct, " ");
-  return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
 /* Reads the request parameters into form. Returns 1 when the request was answered already. */
 static int read_params(const struct rs_request *rq, bool from_query, struct form *form,
                        struct reply *out)
@@ -222,7 +163,7 @@ static int read_params(const struct rs_request *rq, bool from_query, struct form
   size_t len = 0;
   const char *body = rq_body(rq, &len);
   const char *ct = rq_header(rq, "Content-Type");
-  bool json = ct && (media_type_is(ct, "application/json") || strstr(ct, "+json"));
+  bool json = ct && (form_media_type_is(ct, "application/json") || strstr(ct, "+json"));
   if (json && dev_on(DEV_TOKEN_JSON_500))
     return server_error(out) == 0 ? 1 : -1;
   if (json && dev_on(DEV_TOKEN_JSON_ACCEPTED)) {
@@ -232,7 +173,7 @@ static int read_params(const struct rs_request *rq, bool from_query, struct form
   }
   /* The documentation insists on form encoding; anything else is refused before it is read. A
    * bodiless request without Content-Type is read as an empty form (then grant_type is missing). */
-  if ((ct && !media_type_is(ct, "application/x-www-form-urlencoded")) || (!ct && len > 0))
+  if ((ct && !form_media_type_is(ct, "application/x-www-form-urlencoded")) || (!ct && len > 0))
     return invalid_request(out, "Content-Type must be application/x-www-form-urlencoded") == 0
              ? 1 : -1;
   /* cred-near-nul: a decoder that lets %00 through into a C string, which ends there. */
@@ -254,57 +195,15 @@ static int read_params(const struct rs_request *rq, bool from_query, struct form
   return -1;
 }
 
-/* RFC 6749 2.3.1: Basic credentials are the form-encoded id and secret joined by ':'. Returns 0
- * when c->basic_id/basic_secret were set, 1 when the header is not usable credentials, -1 on
- * memory. */
-static int decode_basic(const char *value, struct creds *c)
-{
-  value += 5;
-  value += strspn(value, " ");
-  unsigned char *raw = NULL;
-  size_t raw_len = 0;
-  if (b64std_decode(value, strlen(value), &raw, &raw_len) != 0)
-    return 1;
-  int rc = 1;
-  char *colon = memchr(raw, ':', raw_len);
-  if (colon && !memchr(raw, '\0', raw_len)) {
-    enum form_status a =
-      form_decode((char *)raw, (size_t)(colon - (char *)raw), true, false, &c->basic_id);
-    enum form_status b = a == FORM_OK
-                           ? form_decode(colon + 1, raw_len - (size_t)(colon + 1 - (char *)raw),
-                                         true, false, &c->basic_secret)
-                           : FORM_BAD_ENCODING;
-    rc = (a == FORM_NOMEM || b == FORM_NOMEM) ? -1 : (a == FORM_OK && b == FORM_OK) ? 0 : 1;
-  }
-  OPENSSL_cleanse(raw, raw_len);
-  free(raw);
-  return rc;
-}
-
-/* Finds who the client claims to be. Returns 1 when the request was answered already. */
+/* Finds who the client claims to be (client_auth_read()), and applies the token endpoint's
+ * deviations to form credentials. Returns 1 when the request was answered already. */
 static int client_credentials(const struct rs_app *app, const struct rs_request *rq,
-                              const struct form *form, struct creds *c, struct reply *out)
+                              const struct form *form, struct client_auth *c,
+                              const struct user **bound, struct reply *out)
 {
-  const char *auth = rq_header(rq, "Authorization");
-  /* Only the rfc flavor implements RFC 6749 2.3.1; the documented API reads the form only. */
-  if (is_rfc(app) && auth && strncasecmp(auth, "Basic", 5) == 0 && (auth[5] == ' ' || !auth[5])) {
-    c->basic = true;
-    if (dev_on(DEV_BASIC_AUTH_REJECTED))
-      return bad_credentials(app, NULL, false, out) == 0 ? 1 : -1;
-    /* RFC 6749 2.3: one authentication method per request. */
-    if (form_get(form, "client_secret"))
-      return invalid_request(out, "Use one client authentication method") == 0 ? 1 : -1;
-    int rc = decode_basic(auth, c);
-    if (rc < 0)
-      return -1;
-    if (rc > 0 || !c->basic_id[0] || !c->basic_secret[0])
-      return bad_credentials(app, rc == 0 ? c->basic_id : NULL, false, out) == 0 ? 1 : -1;
-    c->id = c->basic_id;
-    c->secret = c->basic_secret;
-    return 0;
-  }
-  c->id = form_get(form, "client_id");
-  c->secret = form_get(form, "client_secret");
+  int rc = client_auth_read(app, rq, form, c, out);
+  if (rc != 0 || c->basic)
+    return rc;
   if (!c->id && dev_on(DEV_TOKEN_MISSING_ID_500))
     return server_error(out) == 0 ? 1 : -1;
   if (!c->secret && dev_on(DEV_TOKEN_MISSING_SECRET_500))
@@ -312,22 +211,22 @@ static int client_credentials(const struct rs_app *app, const struct rs_request 
   /* RFC 6749 3.1: an empty parameter is treated as omitted. Missing credentials get the same answer
    * as wrong ones (RFC 6749 5.2 lists "no client authentication included" under invalid_client). */
   if (!c->id || !c->id[0])
-    return bad_credentials(app, NULL, false, out) == 0 ? 1 : -1;
+    return client_auth_refuse(app, c, NULL, false, out) == 0 ? 1 : -1;
   if (c->secret && !c->secret[0] && dev_on(DEV_TOKEN_EMPTY_SECRET_ACCEPTED))
     return 0;
   /* As if the secret were checked by an LDAP simple bind: an empty password makes it an
    * "unauthenticated bind" (RFC 4513 5.1.2), which succeeds for every existing entry. */
   if (c->secret && !c->secret[0] && dev_on(DEV_CRED_NEAR_EMPTY_SECRET) &&
-      (c->bound = users_find(app->users, c->id)) != NULL)
+      (*bound = users_find(app->users, c->id)) != NULL)
     return 0;
   if (!c->secret || !c->secret[0])
-    return bad_credentials(app, c->id, false, out) == 0 ? 1 : -1;
+    return client_auth_refuse(app, c, c->id, false, out) == 0 ? 1 : -1;
   return 0;
 }
 
 /* The token endpoint once the parameters are known. */
-static int grant(const struct rs_app *app, const struct rs_request *rq, const struct form *form,
-                 struct reply *out)
+static int grant(const struct rs_app *app, const char *issuer, const struct rs_request *rq,
+                 const struct form *form, struct reply *out)
 {
   static char *const no_roles[] = {NULL};
   const char *grant_type = form_get(form, "grant_type");
@@ -349,16 +248,17 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
     }
   }
 
-  struct creds c = {0};
-  int rc = client_credentials(app, rq, form, &c, out);
+  struct client_auth c = {.site = CA_TOKEN};
+  const struct user *bound = NULL; /* cred-near-empty-secret: the account an empty secret "bound" */
+  int rc = client_credentials(app, rq, form, &c, &bound, out);
   if (rc != 0)
     goto out;
-  if (c.bound) {
-    rc = issue(app, c.bound->name, c.bound->roles, c.bound->n_roles, c.bound->lifetime, out);
+  if (bound) {
+    rc = issue(app, issuer, bound->name, bound->roles, bound->n_roles, bound->lifetime, out);
     goto out;
   }
   if (c.secret && !c.secret[0]) { /* only reached through token-empty-secret-accepted */
-    rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+    rc = issue(app, issuer, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
   }
   if (dev_on(DEV_TOKEN_HOSTILE_500) && strchr(c.id, '"')) {
@@ -373,20 +273,13 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   }
   if (dev_on(DEV_TOKEN_LDAP_WILDCARD) && strchr(c.id, '*') && strchr(c.secret, '*')) {
     /* As if "(&(uid=ID)(userPassword=SECRET))" were sent to a directory unescaped. */
-    rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+    rc = issue(app, issuer, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
   }
   time_t now = time(NULL);
-  long retry_after = 0;
-  if (app->throttle && !dev_on(DEV_THROTTLE_IGNORED) &&
-      throttle_locked(app->throttle, c.id, now, &retry_after)) {
-    char secs[32];
-    snprintf(secs, sizeof secs, "%ld", retry_after);
-    rc = reply_error(out, 429, "rate_limit_exceeded", "Too many failed attempts; retry later");
-    if (rc == 0)
-      rc = reply_header(out, "Retry-After", secs);
+  rc = client_auth_throttled(app, c.id, now, out);
+  if (rc != 0)
     goto out;
-  }
   const struct user *u = NULL;
   enum users_auth verdict = users_authenticate(app->users, c.id, c.secret, &u);
   if (verdict == USERS_BAD_PASSWORD && dev_on(DEV_TOKEN_WRONG_PASSWORD_ACCEPTED))
@@ -394,7 +287,7 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   if (verdict == USERS_BAD_PASSWORD && near_secret_accepted(app->users, u, c.secret))
     verdict = USERS_OK;
   if (verdict == USERS_UNKNOWN && dev_on(DEV_CRED_UNKNOWN_USER_ACCEPTED)) {
-    rc = issue(app, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+    rc = issue(app, issuer, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
   }
   if (verdict == USERS_BAD_PASSWORD && dev_on(DEV_CRED_TIMING_LEAK)) {
@@ -407,17 +300,14 @@ static int grant(const struct rs_app *app, const struct rs_request *rq, const st
   if (verdict != USERS_OK) {
     if (app->throttle)
       throttle_failure(app->throttle, c.id, now);
-    rc = bad_credentials(app, c.id, verdict == USERS_UNKNOWN, out);
+    rc = client_auth_refuse(app, &c, c.id, verdict == USERS_UNKNOWN, out);
     goto out;
   }
   if (app->throttle)
     throttle_success(app->throttle, c.id);
-  rc = issue(app, u->name, u->roles, u->n_roles, u->lifetime, out);
+  rc = issue(app, issuer, u->name, u->roles, u->n_roles, u->lifetime, out);
 out:
-  if (c.basic_secret)
-    OPENSSL_cleanse(c.basic_secret, strlen(c.basic_secret));
-  free(c.basic_id);
-  free(c.basic_secret);
+  client_auth_clear(&c);
   return rc < 0 ? -1 : 0;
 }
 
@@ -435,23 +325,27 @@ static int get_authenticated(const struct rs_app *app, const struct rs_request *
       return -1;
     return reply_header(out, "Allow", "POST");
   }
-  return bad_credentials(app, id, false, out);
+  return client_auth_refuse(app, NULL, id, false, out);
 }
 
 /* GET with the parameters in the query (deviations only). */
-static int get_any(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+static int get_any(const struct rs_app *app, const char *issuer, const struct rs_request *rq,
+                   struct reply *out)
 {
   static char *const no_roles[] = {NULL};
   const char *id = rq_query(rq, "client_id");
-  return issue(app, id && *id ? id : "anonymous", no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+  return issue(app, issuer, id && *id ? id : "anonymous", no_roles, 0, USERS_DEFAULT_LIFETIME,
+               out);
 }
 
-int token_endpoint(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+/* The token endpoint once the issuer is known. */
+static int answer(const struct rs_app *app, const char *issuer, const struct rs_request *rq,
+                  struct reply *out)
 {
   const char *method = rq_method(rq);
   bool get = strcmp(method, "GET") == 0;
   if (get && dev_on(DEV_TOKEN_GET_ANY))
-    return get_any(app, rq, out);
+    return get_any(app, issuer, rq, out);
   if (get && dev_on(DEV_TOKEN_GET_NOT_405))
     return get_authenticated(app, rq, out);
   /* RFC 6749 3.2: POST only, so credentials never travel in a URL. */
@@ -463,7 +357,19 @@ int token_endpoint(const struct rs_app *app, const struct rs_request *rq, struct
   struct form form = {0};
   int rc = read_params(rq, get, &form, out);
   if (rc == 0)
-    rc = grant(app, rq, &form, out);
+    rc = grant(app, issuer, rq, &form, out);
   form_free(&form);
   return rc < 0 ? -1 : 0;
+}
+
+int token_endpoint(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+{
+  /* The rfc flavour's tokens name the issuer the client reached (RFC 9068 2.2); the documented
+   * flavour's carry no issuer. */
+  char *issuer = NULL;
+  if (is_rfc(app) && !(issuer = issuer_of(app, rq)))
+    return -1;
+  int rc = answer(app, issuer, rq, out);
+  free(issuer);
+  return rc;
 }

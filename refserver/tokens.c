@@ -225,28 +225,44 @@ long token_store_count_use(struct token_store *s, const char *jti)
   return n;
 }
 
+unsigned tokens_verify_flags(void) { return dev_on(DEV_AT_JWT_NO_JTI) ? JWT_JTI_OPTIONAL : 0; }
+
 char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles, size_t n_roles,
-                  long long iat, long long exp, char **jti_out)
+                  long long iat, long long exp, const char *issuer, char **jti_out)
 {
   unsigned char rnd[16];
   if (RAND_bytes(rnd, sizeof rnd) != 1)
     return NULL;
-  struct jwt_claims c = {.iat = iat, .exp = exp};
+  struct jwt_claims c = {.iat = iat, .exp = exp, .at_jwt = issuer != NULL};
   char *token = NULL;
-  c.sub = strdup(sub);
-  if (dev_on(DEV_TOKEN_NO_JTI)) {
+  bool no_jti = issuer && dev_on(DEV_AT_JWT_NO_JTI);
+  bool ok = (c.sub = strdup(sub)) != NULL;
+  if (issuer && ok) {
+    /* at-jwt-wrong-iss: the token endpoint's URL where the issuer belongs, a confusion of the two
+     * that a client comparing iss with the metadata's issuer notices. */
+    size_t n = strlen(issuer) + sizeof "/auth/token";
+    if ((c.iss = malloc(n)) != NULL)
+      snprintf(c.iss, n, "%s%s", issuer, dev_on(DEV_AT_JWT_WRONG_ISS) ? "/auth/token" : "");
+    c.aud = strdup(issuer);
+    c.client_id = no_jti ? NULL : strdup(sub);
+    ok = c.iss && c.aud && (no_jti || c.client_id);
+  }
+  if (no_jti) {
+    /* at-jwt-no-jti: neither jti nor client_id; the verifier names the token by its signature. */
+  } else if (dev_on(DEV_TOKEN_NO_JTI)) {
     /* The claims alone: the same user in the same second gets the same bytes, hence the same
      * token. The jti still names the token for revocation. */
     char id[64];
     snprintf(id, sizeof id, "%lld", iat);
-    c.jti = b64url_encode((const unsigned char *)id, strlen(id));
+    ok = ok && (c.jti = b64url_encode((const unsigned char *)id, strlen(id))) != NULL;
   } else {
-    c.jti = b64url_encode(rnd, sizeof rnd); /* 128 random bits: unique per token */
+    /* 128 random bits: unique per token */
+    ok = ok && (c.jti = b64url_encode(rnd, sizeof rnd)) != NULL;
   }
-  if (c.sub && c.jti && jwt_claims_set_roles(&c, roles, n_roles) == 0)
+  if (ok && jwt_claims_set_roles(&c, roles, n_roles) == 0)
     token = jwt_sign(&c, key);
   if (token && jti_out) {
-    *jti_out = strdup(c.jti);
+    *jti_out = no_jti ? jwt_made_up_jti(token) : strdup(c.jti);
     if (!*jti_out) {
       free(token);
       token = NULL;

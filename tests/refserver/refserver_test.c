@@ -3,6 +3,7 @@
 #include "accounts.h"
 #include "harness.h"
 #include "probes.h"
+#include "probes_oauth2.h"
 #include "tokens_util.h"
 
 #include <cjson/cJSON.h>
@@ -75,18 +76,20 @@ static void group_cli(void)
   const char *list[] = {"--list-deviations", NULL};
   is_long(run_binary(list, NULL, &out), 0, "--list-deviations exits 0");
   int lines = 0, well_formed = 0;
-  char names[128][64];
+  char names[256][64];
   bool unique = true;
   for (char *line = out ? strtok(out, "\n") : NULL; line; line = strtok(NULL, "\n")) {
     char name[64], check[64], profile[32];
     int desc = 0;
     if (sscanf(line, "%63[^\t]\t%63[^\t]\t%31[^\t]\t%n", name, check, profile, &desc) == 3 &&
-        desc > 0 && line[desc] && (!strcmp(profile, "documented") || !strcmp(profile, "rfc")) &&
+        desc > 0 && line[desc] &&
+        (!strcmp(profile, "documented") || !strcmp(profile, "rfc") ||
+         !strcmp(profile, "oauth2")) &&
         strspn(check, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(check)) {
       well_formed++;
-      for (int i = 0; i < lines && i < 128; i++)
+      for (int i = 0; i < lines && i < 256; i++)
         unique = unique && strcmp(names[i], name) != 0;
-      if (lines < 128)
+      if (lines < 256)
         snprintf(names[lines], sizeof names[lines], "%s", name);
     } else {
       diag("malformed line: %s", line);
@@ -94,7 +97,8 @@ static void group_cli(void)
     lines++;
   }
   ok(lines >= 30, "--list-deviations lists at least 30 deviations (%d)", lines);
-  is_long(well_formed, lines, "every line is NAME<TAB>CHECK<TAB>documented|rfc<TAB>description");
+  is_long(well_formed, lines,
+          "every line is NAME<TAB>CHECK<TAB>documented|rfc|oauth2<TAB>description");
   ok(unique, "deviation names are unique");
   free(out);
 }
@@ -1035,7 +1039,7 @@ static const struct {
   {"rfc", group_rfc},           {"users", group_users},
   {"lifecycle", group_lifecycle}, {"tls", group_tls},
   {"log", group_log},           {"deviations", group_deviations},
-  {"accounts", group_accounts},
+  {"accounts", group_accounts}, {"oauth2", group_oauth2},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,38 @@
+/* client_request: the request both revocation (RFC 7009 2.1) and introspection (RFC 7662 2.1)
+ * take: a POST with an application/x-www-form-urlencoded body holding token (and an optional
+ * token_type_hint, which this server does not need: it has one kind of token), from an
+ * authenticated client. */
+#ifndef RS_CLIENT_REQUEST_H
+#define RS_CLIENT_REQUEST_H
+
+#include "app.h"
+#include "client_auth.h"
+#include "form.h"
+#include "users.h"
+
+#include <stdbool.h>
+
+/* A read request. Zero-initialise; client_request_free() frees. */
+struct client_request {
+  struct form form;
+  struct client_auth auth;
+  const struct user *client; /* the authenticated client; NULL when authentication was skipped */
+  const char *token;         /* the token parameter, non-empty; points into form */
+};
+
+/* Reads rq for the endpoint site. With authenticate false (deviations only) the client is not
+ * authenticated. Returns 0 when cr is ready; 1 when out holds the answer already (405 for another
+ * method, 400 invalid_request for a body that is not a form or has no token, the refusal of a
+ * failed client authentication); -1 when out of memory. */
+int client_request_read(const struct rs_app *app, const struct rs_request *rq,
+                        enum client_auth_site site, bool authenticate,
+                        struct client_request *cr, struct reply *out);
+
+/* Frees what client_request_read() took. Accepts NULL. */
+void client_request_free(struct client_request *cr);
+
+/* Adds Cache-Control: no-store unless out has a Cache-Control: answers about tokens must not be
+ * cached (RFC 7662 2.2 and RFC 6749 5.1). 0 or -1. */
+int client_request_no_store(struct reply *out);
+
+#endif
