@@ -287,7 +287,7 @@ static const struct dev_info table[DEV_COUNT] = {
     "server signed (garbage, a bad signature)"},
   [DEV_INTROSPECT_NO_AUTH] = {"introspect-no-auth", "O2-INTROSPECT-NO-AUTH", OAUTH2, MUST,
     "introspection answers without client authentication (RFC 7662 2.1 requires it)"},
-  [DEV_INTROSPECT_REVOKED_ACTIVE] = {"introspect-revoked-active", "O2-REVOKE-LIVE", OAUTH2, MUST,
+  [DEV_INTROSPECT_REVOKED_ACTIVE] = {"introspect-revoked-active", "O2-INTROSPECT-REVOKED", OAUTH2, MUST,
     "a revoked token still introspects active:true (the protected endpoints refuse it "
     "correctly)"},
   [DEV_INTROSPECT_LIVE_INACTIVE] = {"introspect-live-inactive", "O2-INTROSPECT-LIVE", OAUTH2,

@@ -134,8 +134,10 @@ static const char *header(const ac_built_req *r, const char *name)
     return NULL;
 }
 
-/* HTTP Basic: RFC 6749 2.3.1 form-encodes id and secret before base64; both spellings count. */
-static void scan_basic(const ac_built_req *r, const char *username, creds *c)
+/* HTTP Basic: RFC 6749 2.3.1 form-encodes id and secret before base64; both spellings count,
+ * for the id and for the secret independently (an id without special characters reads the same
+ * either way, its secret may not). */
+static void scan_basic(const ac_built_req *r, const char *username, const char *password, creds *c)
 {
     const char *a = header(r, "Authorization");
     if (!a || strncasecmp(a, "Basic ", 6) != 0) return;
@@ -153,7 +155,12 @@ static void scan_basic(const ac_built_req *r, const char *username, creds *c)
             free(c->secret);
             c->id = ac_strdup(username);
             c->method = CARRY_BASIC;
-            c->secret = strcmp(txt, username) ? form_decode(colon + 1, strlen(colon + 1)) : ac_strdup(colon + 1);
+            char *decoded = form_decode(colon + 1, strlen(colon + 1));
+            if (strcmp(decoded, password) != 0 && strcmp(txt, username) == 0) {
+                free(decoded);
+                decoded = ac_strdup(colon + 1);
+            }
+            c->secret = decoded;
         }
         free(user);
     }
@@ -180,7 +187,7 @@ static ac_guard_kind classify(const ac_guard *g, const ac_built_req *r, bool exp
         if (ct && strncasecmp(ct, "application/json", 16) == 0) scan_json(r->body, r->body_len, &c);
         else scan_form(r->body, r->body_len, &c, CARRY_FORM);
     }
-    scan_basic(r, g->username, &c);
+    scan_basic(r, g->username, g->password, &c);
     ac_guard_kind k = AC_GUARD_NONE;
     if (c.id && !strcmp(c.id, g->username)) {
         size_t ulen = r->url ? strcspn(r->url, "?") : 0;

@@ -105,6 +105,28 @@ static int pass(ac_guard *g, ac_built_req (*make)(void), bool expects_success, l
     return rc;
 }
 
+/* RFC 6749 appendix B: the secret is form-encoded inside Basic, the id (plain letters) reads
+ * the same either way. A login with a secret that encoding changes is a login, not a wrong secret
+ * (base64("carol:Carol%20Secret%2B%25%2F%26%3D1")); the secret spelt raw counts too. */
+START_TEST(test_basic_form_encoded_secret)
+{
+    ac_guard *g = ac_guard_new("carol", "Carol Secret+%/&=1", TOKEN_URL);
+    const char *encoded = "Basic Y2Fyb2w6Q2Fyb2wlMjBTZWNyZXQlMkIlMjUlMkYlMjYlM0Qx";
+    const char *raw = "Basic Y2Fyb2w6Q2Fyb2wgU2VjcmV0KyUvJj0x";   /* carol:Carol Secret+%/&=1 */
+    const char *wrong = "Basic Y2Fyb2w6d3Jvbmc=";                   /* carol:wrong */
+    const char *const auth[] = { encoded, raw, wrong };
+    const ac_guard_kind want[] = { AC_GUARD_LOGIN, AC_GUARD_LOGIN, AC_GUARD_WRONG };
+    for (size_t i = 0; i < 3; i++) {
+        ac_built_req r = req("POST", TOKEN_URL, "Authorization", auth[i], FORM, "grant_type=client_credentials");
+        bool token = false;
+        ac_guard_kind k = ac_guard_classify(g, &r, true, &token);
+        ck_assert_msg(k == want[i], "case %zu: kind %d, want %d", i, (int)k, (int)want[i]);
+        ac_built_req_free(&r);
+    }
+    ac_guard_free(g);
+}
+END_TEST
+
 START_TEST(test_no_account_no_guard)
 {
     ck_assert_ptr_null(ac_guard_new(NULL, PASS, TOKEN_URL));
@@ -197,6 +219,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_classify, 0, (int)(sizeof CLASSIFY / sizeof *CLASSIFY));
     tcase_add_test(tc, test_no_account_no_guard);
+    tcase_add_test(tc, test_basic_form_encoded_secret);
     tcase_add_test(tc, test_wrong_secret_needs_a_login_first);
     tcase_add_loop_test(tc, test_first_login_refused, 0, (int)(sizeof REFUSALS / sizeof *REFUSALS));
     tcase_add_test(tc, test_other_method_refused_after_login);
