@@ -17,6 +17,11 @@ const ac_tool_env ac_tool_env_vars[] = {
      * bundled revocation tests), and `authconform-refserver admin revoke` reads it. A value
      * left over in a shell that tried the reference server is therefore not a typo. */
     { "AUTHCONFORM_TOKEN", "the token a run step's command acts on (set by the step)" },
+    /* The generic suite's names (suite/oauth2.yaml), which --help names; the client's pair is
+     * also the Apinizer suite's alias for its account. */
+    { "AUTHCONFORM_CLIENT_ID", "the OAuth2 client (generic suite; alias of APINIZER_USERNAME)" },
+    { "AUTHCONFORM_CLIENT_SECRET", "its secret (generic suite; alias of APINIZER_PASSWORD)" },
+    { "AUTHCONFORM_RESOURCE_URL", "the protected resource the generic suite checks" },
     { NULL, NULL },
 };
 
