@@ -124,6 +124,7 @@ static bool wants_issuer(const ac_cli *cli)
 static char *choose_manifest(const ac_cli *cli, char **err)
 {
     const char *s = cli->suite;
+    if (s && !strcmp(s, "none")) return NULL;   /* no manifest: the case files given stand alone */
     if (s && !strchr(s, '/') && !ac_str_endswith(s, ".yaml") && !ac_str_endswith(s, ".yml")) {
         char *p = find_bundled_suite(s);
         if (!p && !file_exists(s))
@@ -323,10 +324,6 @@ static int run(ac_cli *cli, const char *argv0)
         goto out;
     }
 
-    if (cli->suite && strcmp(cli->suite, "none") == 0) {
-        free(manifest);
-        manifest = NULL;
-    }
     if (!manifest && cli->paths.n == 0) {
         usage_error("no case files given and the bundled suite was not found (set AUTHCONFORM_SUITE or --suite)");
         ac_scope_init(&root, NULL);

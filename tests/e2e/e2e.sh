@@ -681,8 +681,10 @@ readme-recipes)
   assign=()
   for n in $set_names; do
     case $n in
-      APINIZER_USERNAME) assign+=("$n=alice") ;;
-      APINIZER_PASSWORD) assign+=("$n=$PASSWORD") ;;
+      # The generic suite's names (the README's "any OAuth2 server" example) are the Apinizer
+      # suite's aliases for the same account.
+      APINIZER_USERNAME|AUTHCONFORM_CLIENT_ID) assign+=("$n=alice") ;;
+      APINIZER_PASSWORD|AUTHCONFORM_CLIENT_SECRET) assign+=("$n=$PASSWORD") ;;
       "$target_vars") assign+=("$n=$TARGET/apiops") ;;
       # Anything else takes the value the recipes give it (the first `NAME: value` line).
       *) v=$(grep -m1 -oE "^ +$n: [^ #]+" "$readme" | sed -E "s/^ +$n: //")
