@@ -104,6 +104,16 @@ static int capture_one(const char *name, const yn_node *spec, ac_response *resp,
         return -1;
     }
     char *value = NULL;
+    if (strcmp(kind, "header") != 0 && resp && resp->body_incomplete) {
+        /* Not "missing": an optional capture must not quietly stay unset on a cut body. */
+        ac_ival_free(&what);
+        char *cause = ac_response_body_unjudgeable(resp);
+        char *msg = ac_sprintf("capture %s: %s", name, cause);
+        free(cause);
+        *err = ac_redact(msg, strlen(msg), NULL);
+        free(msg);
+        return -1;
+    }
     cap_rc rc = !strcmp(kind, "json") ? from_json(resp, what.str, &value, &secret, &why)
               : !strcmp(kind, "header") ? from_header(resp, what.str, &value, &why)
                                         : from_body(resp, what.str, &value, &why);

@@ -58,7 +58,9 @@ void ac_http_free(ac_http *c);
 int ac_http_global_init(void);
 void ac_http_global_cleanup(void);
 
-/* Sends req. On AC_HTTP_OK fills resp (caller frees with ac_response_free). Otherwise *err is a
+/* Sends req. On AC_HTTP_OK fills resp (caller frees with ac_response_free); that includes a
+ * transfer that failed after the final response's complete header block (a reset or a close,
+ * not a timeout or a limit): resp->body_incomplete then holds curl's error text. Otherwise *err is a
  * one-line reason (caller frees) and *got_response tells whether any response bytes arrived
  * (a protocol error after the status line still proves the target answered). */
 ac_http_status ac_http_send(ac_http *c, const ac_http_req *req, ac_response *resp,

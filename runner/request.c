@@ -365,6 +365,9 @@ char *ac_response_excerpt(const ac_response *r, size_t cap)
     ac_buf_init(&b);
     ac_buf_printf(&b, "%s %ld\n", r->http_version ? r->http_version : "HTTP/1.1", r->status);
     for (size_t i = 0; i < r->n_headers; i++) append_header_line(&b, r->headers[i].name, r->headers[i].value);
+    if (r->body_incomplete)
+        ac_buf_printf(&b, "[the connection was closed after the headers (curl: %s); the body is incomplete: "
+                          "%zu bytes arrived]\n", r->body_incomplete, r->body_len);
     if (r->body_len) {
         ac_buf_putc(&b, '\n');
         ac_buf_append(&b, r->body, r->body_len);

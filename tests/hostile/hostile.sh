@@ -73,12 +73,36 @@ slow-body)
   [ "$ELAPSED_MS" -ge $((TIMEOUT * 1000 - 200)) ] || fail "gave up after ${ELAPSED_MS} ms, before the timeout"
   ;;
 reset-mid-body)
-  run_mode 1 get
-  expect_reason ERROR 'transfer failed: .*(reset|Recv failure)'
+  # The status line and headers arrived whole: they are judged; the evidence says the body did not.
+  run_mode 0 get
+  expect_in "$WORK/out.tap" '^ok 1 - HOSTILE-GET ' "TAP verdict"
+  run_mode 1 refuse-huge-json
+  expect_reason ERROR 'the connection was closed after the headers \(curl: .*(reset|Recv failure).*\); the body cannot be judged'
+  ;;
+headers-then-reset | headers-then-close)
+  [ "$MODE" = headers-then-reset ] && cause='(reset|Recv failure)' || cause='(end of response|[0-9]+ bytes remaining)'
+  # (1) status and headers judged: a pass that reports status 431, the cause in the evidence
+  run_mode 0 refuse-huge --json "$WORK/out.json"
+  expect_in "$WORK/out.tap" '^ok 1 - HOSTILE-REFUSE-HUGE ' "TAP verdict"
+  python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tests"][0]; sys.exit(t["statuses"] != [431] or t["outcome"] != "pass")' \
+    "$WORK/out.json" || fail "the run record does not show HOSTILE-REFUSE-HUGE passing with status 431"
+  expect_in "$WORK/out.xml" "the connection was closed after the headers \(curl: [^)]*$cause" "JUnit evidence (cause)"
+  # (2) a json check on that answer: an error naming the cause
+  run_mode 1 refuse-huge-json
+  expect_reason ERROR "json: the connection was closed after the headers \(curl: [^)]*$cause.*\); the body cannot be judged"
+  expect_not_in "$WORK/out.tap" 'body is not JSON' "TAP (a fail instead of an error)"
+  ;;
+reset-at-once)
+  # (3) a reset before any byte of an answer stays what it was: no HTTP response
+  run_mode 3 refuse-huge
+  expect_reason ERROR 'no HTTP response: .*(reset|Recv failure)'
+  expect_bail '(reset|Recv failure)'
   ;;
 bad-chunked)
-  run_mode 1 get
-  expect_reason ERROR 'transfer failed: .*chunked'
+  # Broken chunking after a complete head: the head is judged, a body check is an error.
+  run_mode 0 get
+  run_mode 1 refuse-huge-json
+  expect_reason ERROR 'the connection was closed after the headers \(curl: .*chunk'
   ;;
 bad-bytes)
   run_mode 1 bad-bytes
