@@ -31,7 +31,10 @@ static cap_rc from_json(ac_response *resp, const char *path, char **value, bool 
         /* The first match; strings unquoted, everything else as compact JSON text. */
         *value = ac_json_text(r.items[0]);
         /* A value under a secret key (access_token, ...) is a secret even if not marked. */
-        if (r.items[0]->string && ac_redact_is_secret_key(r.items[0]->string)) *secret = true;
+        /* ... unless it is a short literal of this test echoed back (redact.h). */
+        if (r.items[0]->string && ac_redact_is_secret_key(r.items[0]->string) &&
+            !(strlen(*value) < 8 && ac_redact_is_test_literal(*value, strlen(*value))))
+            *secret = true;
         rc = CAP_FOUND;
     }
     ac_jp_result_free(&r);

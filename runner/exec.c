@@ -1503,6 +1503,9 @@ static void control_step_done(test_run *T, ac_step_result *sr)
 
 static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_test *t, ac_test_result *res)
 {
+    /* The literals of the case file this test sends are secrets of this test only: every
+     * redaction of its requests, responses and results happens on this thread until the end. */
+    ac_redact_test_begin();
     result_begin(R, t->file, t, res);
     res->multi_step = t->multi_step;
     for (size_t i = 0; i < t->refs.n; i++) ac_strlist_push(&res->refs, t->refs.items[i]);
@@ -1607,6 +1610,7 @@ done:
     free(T.n_durs);
     ac_scope_free(&T.scope);
     free(T.fx_views);
+    ac_redact_test_end();
     return (test_info){ .must_checks = T.must_checks, .saw_unreachable = T.saw_unreachable };
 }
 
