@@ -173,6 +173,30 @@ echo-secrets)
   python3 "$TOP/tests/leak/scan_secrets.py" --secrets "$WORK/secrets" --basic "$WORK/basic" \
     "$WORK/out.tap" "$WORK/out.xml" "$WORK/ac.stderr" "$WORK/ac.stdout" || fail "a secret leaked"
   grep -q 'echo-user:' "$WORK/hostile.err" && fail "unexpected server output"
+  # Literals of a case file are secrets of their own test only, under -j 2 as under -j 1.
+  for jobs in 1 2; do
+    run_mode 1 literal-scope -j "$jobs"
+    python3 - "$WORK/out.tap" <<'PY' || fail "literal redaction scope (-j $jobs)"
+import re, sys
+tap = open(sys.argv[1]).read()
+blocks = dict(re.findall(r'^not ok \d+ - (LIT-[A-Z]+) .*?\n(.*?)(?=^(?:not )?ok )', tap, re.S | re.M))
+lit = "case-literal-secret-0123"
+ok = True
+def need(cond, what):
+    global ok
+    if not cond:
+        print("literal-scope: " + what, file=sys.stderr)
+        ok = False
+need(set(blocks) == {"LIT-STAR", "LIT-LONG", "LIT-LATER"}, "tests missing: %s" % sorted(blocks))
+star, long_, later = (blocks.get(k, "") for k in ("LIT-STAR", "LIT-LONG", "LIT-LATER"))
+need("client_secret=[redacted:" in star, "LIT-STAR: the literal sent as client_secret is not masked by name")
+need(lit not in long_ and "[redacted:" in long_, "LIT-LONG: its own literal is shown")
+need(lit in later, "LIT-LATER: another test's literal was redacted")
+need("origin=*" in later or "origin=%2A" in later, "LIT-LATER: '*' was redacted")
+need("[redacted:" not in later, "LIT-LATER: something was redacted")
+sys.exit(0 if ok else 1)
+PY
+  done
   ;;
 self-signed)
   run_mode 3 get
