@@ -42,7 +42,9 @@ typedef enum {
     AC_HTTP_ERR_TLS,
     AC_HTTP_ERR_TIMEOUT,
     AC_HTTP_ERR_LIMIT,         /* body or header limit exceeded */
-    AC_HTTP_ERR_PROTOCOL,      /* garbage, reset, broken chunking after a response began */
+    AC_HTTP_ERR_PROTOCOL,      /* garbage, reset, broken framing after a response began but
+                                * before its header block was complete (after it: AC_HTTP_OK
+                                * with body_incomplete) */
     AC_HTTP_ERR_NO_RESPONSE,   /* the request was sent, but what came back (nothing, a closed
                                 * connection, a non-HTTP status line) was no HTTP response */
     AC_HTTP_ERR_CANCELLED,     /* req->cancel said so: the run's decision, not the target's */

@@ -10,7 +10,11 @@
 # line that does not start with "HTTP/" is not an HTTP response), nothing at all before the
 # timeout (silent) or a certificate we cannot verify (self-signed) never gave an HTTP response,
 # so the run stops with Bail out! and exit 3. Every mode that sends a status line first and
-# breaks later (huge, slow, reset, chunked, bytes, headers) did answer: the test errors, exit 1.
+# breaks later (huge, slow, reset, chunked, bytes, headers) did answer: the test errors, exit 1;
+# except that a complete status line and header block followed by a reset or a close
+# (reset-mid-body, headers-then-reset, headers-then-close, bad-chunked) is judged on its status and
+# headers, and only a check that needs the body is an error. A reset before any byte of an
+# answer (reset-at-once) is no HTTP response: exit 3.
 set -u
 AC=$1 HS=$2 TOP=$3 MODE=$4
 NAME="hostile.$MODE"
