@@ -147,7 +147,9 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
         x->saw_status = true;
         x->headers_done = false;
         const char *code = memchr(data, ' ', n);
-        x->block_status = code ? strtol(code + 1, NULL, 10) : 0;
+        x->block_status = 0;   /* data is not NUL-terminated: the digits are read within n */
+        for (const char *p = code ? code + 1 : data + n; p < data + n && *p >= '0' && *p <= '9' && x->block_status < 1000; p++)
+            x->block_status = x->block_status * 10 + (*p - '0');
         clear_headers(x->resp);
         free(x->resp->http_version);
         const char *sp = memchr(data, ' ', n);
