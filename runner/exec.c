@@ -12,6 +12,10 @@
  * exactly the fixtures it requires (read-only views chained under its own scope), so no test
  * sees another test's captures whatever the scheduling. Results go into a reorder window and
  * are handed to the reporters strictly in plan order, so reports do not depend on N.
+ * Redaction follows the same line: a test's case-file literals are secrets of that test only,
+ * held in its worker thread's redaction scope (redact.h) from the start of run_test to its end,
+ * and every text of its result is redacted on that thread before it leaves; reporters only
+ * print. So no scheduling can make one test's literal redact another test's evidence.
  *
  * Stopping early (--fail-fast, unreachable target, --run-deadline) stops the scheduling of new
  * tests; tests already started finish. Since tests start in plan order, the started tests are a
