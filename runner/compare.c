@@ -149,7 +149,7 @@ static ac_check duration_check(const yn_node *item, ac_durations cur_d, ac_durat
 
 static int eval_list(const yn_node *list, bool want_same, ac_response *cur, ac_response *other,
                      const char *other_name, ac_durations cur_d, ac_durations other_d,
-                     const ac_strlist *ignore, const ac_eval_ctx *ctx, ac_checks *out)
+                     const ac_strlist *ignore, const ac_eval_ctx *ctx, ac_checks *out, char **err)
 {
     if (!list) return 0;
     for (size_t i = 0; i < list->n_items; i++) {
@@ -166,6 +166,17 @@ static int eval_list(const yn_node *list, bool want_same, ac_response *cur, ac_r
             c.col = item->col;
             ac_checks_push(out, c);
             continue;
+        }
+        if (strcmp(what, "body") == 0 || strncmp(what, "json:", 5) == 0) {
+            /* A body that never arrived whole cannot be compared: an error of the test. */
+            char *why = ac_response_body_unjudgeable(cur);
+            if (!why) why = ac_response_body_unjudgeable(other);
+            if (why) {
+                *err = ac_sprintf("%s:%d:%d: compare %s: %s", item->file ? item->file : "?", item->line,
+                                  item->col, what, why);
+                free(why);
+                return -1;
+            }
         }
         char *a = aspect(what, cur, ignore), *b = aspect(what, other, ignore);
         bool equal = (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
@@ -200,12 +211,12 @@ int ac_compare_eval(const yn_node *compare, ac_response *cur, ac_response *other
                     const char *other_name, ac_durations cur_d, ac_durations other_d,
                     const ac_eval_ctx *ctx, ac_checks *out, char **err)
 {
-    (void)err;
     ac_strlist ignore = { 0 };
     const yn_node *ig = yn_get(compare, "ignore_headers");
     for (size_t i = 0; ig && i < ig->n_items; i++) ac_strlist_push(&ignore, ig->items[i]->str);
-    eval_list(yn_get(compare, "same"), true, cur, other, other_name, cur_d, other_d, &ignore, ctx, out);
-    eval_list(yn_get(compare, "differ"), false, cur, other, other_name, cur_d, other_d, &ignore, ctx, out);
+    int rc = eval_list(yn_get(compare, "same"), true, cur, other, other_name, cur_d, other_d, &ignore, ctx, out, err);
+    if (rc == 0)
+        rc = eval_list(yn_get(compare, "differ"), false, cur, other, other_name, cur_d, other_d, &ignore, ctx, out, err);
     ac_strlist_free(&ignore);
-    return 0;
+    return rc;
 }

@@ -12,6 +12,10 @@
  * exactly the fixtures it requires (read-only views chained under its own scope), so no test
  * sees another test's captures whatever the scheduling. Results go into a reorder window and
  * are handed to the reporters strictly in plan order, so reports do not depend on N.
+ * Redaction follows the same line: a test's case-file literals are secrets of that test only,
+ * held in its worker thread's redaction scope (redact.h) from the start of run_test to its end,
+ * and every text of its result is redacted on that thread before it leaves; reporters only
+ * print. So no scheduling can make one test's literal redact another test's evidence.
  *
  * Stopping early (--fail-fast, unreachable target, --run-deadline) stops the scheduling of new
  * tests; tests already started finish. Since tests start in plan order, the started tests are a
@@ -954,6 +958,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
         if (expect && expect_with_response(expect, resp, &T->ectx, &checks, &err) < 0) {
             ac_checks_free(&checks);
             ac_built_req_free(&br);
+            sr->response_excerpt = response_excerpt(resp);   /* the evidence: what did arrive */
             step_error(T, sr, err);
             return;
         }
@@ -967,8 +972,14 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
                 return;
             }
             ac_durations none = { 0 }, other_d = { T->durs[oi], T->n_durs[oi] };
-            ac_compare_eval(st->compare, resp, &T->resps[oi], T->steps[oi].name, none, other_d, &T->ectx,
-                            &checks, &err);
+            if (ac_compare_eval(st->compare, resp, &T->resps[oi], T->steps[oi].name, none, other_d, &T->ectx,
+                                &checks, &err) < 0) {
+                ac_built_req_free(&br);
+                ac_checks_free(&checks);
+                sr->response_excerpt = response_excerpt(resp);
+                step_error(T, sr, err);
+                return;
+            }
         }
         if (!st->until || all_checks_pass(&checks)) break;
         double elapsed = (ac_now_ms() - t0) / 1000.0;
@@ -1196,10 +1207,22 @@ static ac_check make_check(const yn_node *where, ac_severity sev, bool passed, c
     return c;
 }
 
-static void eval_expect_all(test_run *T, const yn_node *ea, ac_response *resps, long n, ac_checks *out)
+/* Returns 0, or -1 with *err (an error of the test: a distinct value in a body that never
+ * arrived whole). */
+static int eval_expect_all(test_run *T, const yn_node *ea, ac_response *resps, long n, ac_checks *out,
+                           char **err)
 {
     ac_severity sev = T->ectx.default_sev;
     const yn_node *d = yn_get(ea, "distinct");
+    for (long i = 0; d && i < n; i++) {
+        char *why = ac_response_body_unjudgeable(&resps[i]);
+        if (why) {
+            *err = ac_sprintf("%s:%d:%d: expect_all distinct: response %ld of %ld: %s", d->file, d->line,
+                              d->col, i + 1, n, why);
+            free(why);
+            return -1;
+        }
+    }
     if (d) {
         const char *path = d->str;
         char **vals = ac_calloc((size_t)n, sizeof *vals);
@@ -1254,6 +1277,7 @@ static void eval_expect_all(test_run *T, const yn_node *ea, ac_response *resps, 
                                        bad ? ac_sprintf("%ld of %ld responses had an unexpected status (first: %ld)", bad, n, first)
                                            : ac_sprintf("all %ld statuses as expected", n)));
     }
+    return 0;
 }
 
 static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
@@ -1378,7 +1402,11 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
         }
         ac_checks_free(&ck);
     }
-    if (T->t->expect_all) eval_expect_all(T, T->t->expect_all, S.resps, n, &all);
+    if (T->t->expect_all && eval_expect_all(T, T->t->expect_all, S.resps, n, &all, &err) < 0) {
+        ac_checks_free(&all);
+        step_error(T, sr, err);
+        goto out;
+    }
     /* The step keeps every response's duration and its last response, for a later compare. */
     free(T->durs[si]);
     T->durs[si] = S.durs;
@@ -1393,8 +1421,12 @@ static void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
             goto out;
         }
         ac_durations cur_d = { T->durs[si], T->n_durs[si] }, other_d = { T->durs[oi], T->n_durs[oi] };
-        ac_compare_eval(st->compare, &S.resps[n - 1], &T->resps[oi], T->steps[oi].name, cur_d, other_d,
-                        &T->ectx, &all, &err);
+        if (ac_compare_eval(st->compare, &S.resps[n - 1], &T->resps[oi], T->steps[oi].name, cur_d, other_d,
+                            &T->ectx, &all, &err) < 0) {
+            ac_checks_free(&all);
+            step_error(T, sr, err);
+            goto out;
+        }
         if (other_d.n)
             ac_buf_printf(&T->transcript, "  median response time %.1f ms (step %s: %.1f ms)\n",
                           ac_durations_median(cur_d.ms, cur_d.n), T->steps[oi].name,
@@ -1475,6 +1507,9 @@ static void control_step_done(test_run *T, ac_step_result *sr)
 
 static test_info run_test(runner *R, ac_http *http, file_state *fs, const ac_test *t, ac_test_result *res)
 {
+    /* The literals of the case file this test sends are secrets of this test only: every
+     * redaction of its requests, responses and results happens on this thread until the end. */
+    ac_redact_test_begin();
     result_begin(R, t->file, t, res);
     res->multi_step = t->multi_step;
     for (size_t i = 0; i < t->refs.n; i++) ac_strlist_push(&res->refs, t->refs.items[i]);
@@ -1579,6 +1614,7 @@ done:
     free(T.n_durs);
     ac_scope_free(&T.scope);
     free(T.fx_views);
+    ac_redact_test_end();
     return (test_info){ .must_checks = T.must_checks, .saw_unreachable = T.saw_unreachable };
 }
 

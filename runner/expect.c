@@ -40,6 +40,7 @@ void ac_response_free(ac_response *r)
     }
     free(r->headers);
     free(r->body);
+    free(r->body_incomplete);
     cJSON_Delete(r->json);
     memset(r, 0, sizeof *r);
 }
@@ -52,10 +53,17 @@ size_t ac_response_header_values(const ac_response *r, const char *name, const c
     return n;
 }
 
+char *ac_response_body_unjudgeable(const ac_response *r)
+{
+    if (!r || !r->body_incomplete) return NULL;
+    return ac_sprintf("the connection was closed after the headers (curl: %s); the body cannot be judged",
+                      r->body_incomplete);
+}
+
 const cJSON *ac_response_json(ac_response *r)
 {
     if (!r) return NULL;
-    if (!r->json_tried) {
+    if (!r->json_tried && !r->body_incomplete) {
         r->json_tried = true;
         /* The whole body must be one JSON value; an embedded NUL makes it not JSON. */
         if (r->body && r->body_len > 0 && strlen(r->body) == r->body_len)
@@ -120,6 +128,14 @@ static int eval_error(const ev *E, const yn_node *where, const char *what, char 
     free(red);
     free(msg);
     return -1;
+}
+
+/* An expectation that needs the body of a response whose body never arrived whole: an error of
+ * the test naming the cause, never a pass or a fail. Returns 0 when the body can be judged. */
+static int need_body(const ev *E, const yn_node *where, const char *what)
+{
+    char *why = ac_response_body_unjudgeable(E->resp);
+    return why ? eval_error(E, where, what, why) : 0;
 }
 
 static void push_check(ev *E, char *name, char *expected, char *actual, char *message, bool passed,
@@ -799,6 +815,23 @@ static int eval_any_of(ev *E, const yn_node *key, const yn_node *list, ac_severi
     return 0;
 }
 
+/* Whether a `values` list reads the response body (the variable response_body). */
+static bool values_read_body(const yn_node *list)
+{
+    bool reads = false;
+    for (size_t i = 0; list->kind == YN_SEQ && i < list->n_items && !reads; i++) {
+        const yn_node *value = yn_get(list->items[i], "value");
+        if (!value || value->kind != YN_SCALAR) continue;
+        ac_strlist names = { 0 };
+        char *err = NULL;
+        if (ac_template_vars(value->str, value->len, &names, &err) == 0)
+            reads = ac_strlist_contains(&names, "response_body");
+        free(err);
+        ac_strlist_free(&names);
+    }
+    return reads;
+}
+
 static int eval_block(const yn_node *expect, ac_response *resp, const ac_eval_ctx *ctx, ac_checks *out,
                       char **err)
 {
@@ -809,6 +842,13 @@ static int eval_block(const yn_node *expect, ac_response *resp, const ac_eval_ct
         const char *k = expect->pairs[i].key->str;
         const yn_node *key = expect->pairs[i].key, *v = expect->pairs[i].value;
         int rc = 0;
+        /* json, body, a jwt at a json path, duration_ms (time to the last byte) and values that
+         * read response_body need the whole body. */
+        if ((!strcmp(k, "json") || !strcmp(k, "body") || !strcmp(k, "duration_ms") ||
+             (!strcmp(k, "jwt") && yn_get(v, "json") && !yn_get(v, "from")) ||
+             (!strcmp(k, "values") && values_read_body(v))) &&
+            need_body(&E, key, k) < 0)
+            return -1;
         if (!strcmp(k, "status")) rc = eval_status(&E, key, v, dflt);
         else if (!strcmp(k, "headers")) rc = eval_headers(&E, v, dflt);
         else if (!strcmp(k, "json")) rc = eval_json(&E, v, dflt);

@@ -25,6 +25,11 @@ typedef struct ac_response {
     double duration_ms;
     struct cJSON *json;          /* parsed lazily by ac_response_json(); owned */
     bool json_tried;
+    /* NULL when the response arrived whole. Otherwise the transfer failed after the complete
+     * status line and header block of the final response (a reset or a close before the body
+     * was complete): curl's error text, owned. Status and headers may be judged; the body
+     * (body, json, jwt at json, captures from the body, compare of bodies, ...) may not. */
+    char *body_incomplete;
 } ac_response;
 
 /* Frees the members (r itself is not freed: responses live on the stack) and zeroes r. NULL ok. */
@@ -33,7 +38,11 @@ void ac_response_free(ac_response *r);
  * most max); vals are borrowed from r. */
 size_t ac_response_header_values(const ac_response *r, const char *name, const char **vals,
                                  size_t max);
-/* Parsed JSON body or NULL if the body is not JSON. Registers secret keys with the redactor. */
+/* Why r's body cannot be judged (caller frees): "the connection was closed after the headers
+ * (curl: ...); the body cannot be judged". NULL when the body arrived whole. */
+char *ac_response_body_unjudgeable(const ac_response *r);
+/* Parsed JSON body or NULL if the body is not JSON or incomplete. Registers secret keys with the
+ * redactor. */
 const struct cJSON *ac_response_json(ac_response *r);
 
 /* Context that evaluation needs. */

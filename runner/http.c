@@ -106,6 +106,10 @@ typedef struct xfer {
     bool over_limit;
     const char *limit_what;
     bool saw_status;
+    long block_status;         /* the status code of the header block being received */
+    bool headers_done;         /* the final block's empty line arrived (not a 1xx, not a 3xx
+                                * that libcurl follows) */
+    bool following;            /* redirects are followed */
     size_t n_headers_cap;
     bool (*cancel)(void *arg);
     void *cancel_arg;
@@ -141,14 +145,26 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
     /* A status line starts a new header block (1xx, redirects): keep only the final one. */
     if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
         x->saw_status = true;
+        x->headers_done = false;
+        const char *code = memchr(data, ' ', n);
+        x->block_status = 0;   /* data is not NUL-terminated: the digits are read within n */
+        for (const char *p = code ? code + 1 : data + n; p < data + n && *p >= '0' && *p <= '9' && x->block_status < 1000; p++)
+            x->block_status = x->block_status * 10 + (*p - '0');
         clear_headers(x->resp);
         free(x->resp->http_version);
         const char *sp = memchr(data, ' ', n);
         x->resp->http_version = ac_strndup(data, sp ? (size_t)(sp - data) : n);
         return n;
     }
+    if (x->saw_status && (n == 2 ? memcmp(data, "\r\n", 2) == 0 : n == 1 && data[0] == '\n')) {
+        /* The empty line ending a block: the answer is complete up to its body, unless it was
+         * an interim 1xx (another block follows). */
+        x->headers_done = x->block_status >= 200 &&
+                          !(x->following && x->block_status >= 300 && x->block_status < 400);
+        return n;
+    }
     const char *colon = memchr(data, ':', n);
-    if (!colon) return n;   /* the blank line ending the block, or an obs-fold remnant */
+    if (!colon) return n;   /* an obs-fold remnant */
     size_t name_len = (size_t)(colon - data);
     const char *v = colon + 1, *end = data + n;
     while (v < end && (*v == ' ' || *v == '\t')) v++;
@@ -212,7 +228,8 @@ ac_http_status ac_http_send(ac_http *c, const ac_http_req *req, ac_response *res
     *err = NULL;
 
     c->errbuf[0] = '\0';
-    xfer x = { .resp = resp, .max_body = o->max_body, .max_headers = o->max_headers };
+    xfer x = { .resp = resp, .max_body = o->max_body, .max_headers = o->max_headers,
+               .following = req->follow_redirects };
     ac_buf_init(&x.body);
 
     double timeout = req->timeout_s > 0 ? req->timeout_s : o->timeout_s;
@@ -322,6 +339,13 @@ options_set:
         st = AC_HTTP_ERR_LIMIT;
         *err = ac_sprintf("response %s larger than the limit of %zu bytes",
                           x.limit_what, strcmp(x.limit_what, "body") == 0 ? o->max_body : o->max_headers);
+    } else if (rc != CURLE_OK && x.headers_done && classify(rc) != AC_HTTP_ERR_CANCELLED &&
+               classify(rc) != AC_HTTP_ERR_TIMEOUT) {
+        /* A reset or close after the complete header block (a 431 sent before the server drops
+         * a connection it will not read, a Content-Length not fulfilled): the status line and
+         * headers are the server's answer and are judged; the body is marked incomplete so
+         * nothing judges it (expect.h). A timeout stays a timeout: the run may have cut it. */
+        resp->body_incomplete = ac_strdup(c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
     } else if (rc != CURLE_OK) {
         st = classify(rc);
         if (st == AC_HTTP_ERR_OTHER && *got_response) st = AC_HTTP_ERR_PROTOCOL;

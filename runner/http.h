@@ -42,7 +42,9 @@ typedef enum {
     AC_HTTP_ERR_TLS,
     AC_HTTP_ERR_TIMEOUT,
     AC_HTTP_ERR_LIMIT,         /* body or header limit exceeded */
-    AC_HTTP_ERR_PROTOCOL,      /* garbage, reset, broken chunking after a response began */
+    AC_HTTP_ERR_PROTOCOL,      /* garbage, reset, broken framing after a response began but
+                                * before its header block was complete (after it: AC_HTTP_OK
+                                * with body_incomplete) */
     AC_HTTP_ERR_NO_RESPONSE,   /* the request was sent, but what came back (nothing, a closed
                                 * connection, a non-HTTP status line) was no HTTP response */
     AC_HTTP_ERR_CANCELLED,     /* req->cancel said so: the run's decision, not the target's */
@@ -58,7 +60,9 @@ void ac_http_free(ac_http *c);
 int ac_http_global_init(void);
 void ac_http_global_cleanup(void);
 
-/* Sends req. On AC_HTTP_OK fills resp (caller frees with ac_response_free). Otherwise *err is a
+/* Sends req. On AC_HTTP_OK fills resp (caller frees with ac_response_free); that includes a
+ * transfer that failed after the final response's complete header block (a reset or a close,
+ * not a timeout or a limit): resp->body_incomplete then holds curl's error text. Otherwise *err is a
  * one-line reason (caller frees) and *got_response tells whether any response bytes arrived
  * (a protocol error after the status line still proves the target answered). */
 ac_http_status ac_http_send(ac_http *c, const ac_http_req *req, ac_response *resp,

@@ -1,6 +1,13 @@
 /* Secret redaction: a process-wide registry of secrets and the matcher that removes every
  * registered secret, in every encoded form, from text before it reaches any output.
  *
+ * Two scopes. Run-wide secrets (configured variables, secret captures, anything derived from
+ * them, tokens a server issued) live in the registry below and are redacted in every output of
+ * every test. A literal written in a case file is a secret only inside the test that sent it:
+ * it lives in the test scope of the worker thread running that test (ac_redact_test_begin), which
+ * every ac_redact() on that thread consults too. A test runs, and its results are redacted, on
+ * one thread (exec.c), so under -j N one test's literals never touch another test's output.
+ *
  * Design: registering a secret computes its search patterns once (raw, percent-encoded,
  * JSON-escaped, base64/base64url at three alignments). ac_redact() works on an immutable,
  * reference-counted snapshot of all patterns, indexed by their first two bytes, so redacting
@@ -75,6 +82,19 @@ static struct {
      * cost). */
     rd_snapshot *last;
 } reg = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* The calling thread's test scope (ac_redact_test_begin): the literals of the case file that the
+ * test running on this thread sent. Only this thread reads or writes it, so it needs no lock;
+ * its secrets are never in the registry or a snapshot. */
+typedef struct rd_local {
+    rd_secret **secrets;        /* every literal, short ones too (ac_redact_is_test_literal) */
+    size_t n, cap;
+    rd_entry *entries;          /* the patterns of the >= RD_MIN_SUBSTRING ones, sorted like a
+                                 * snapshot's (entry_cmp) */
+    size_t n_entries;
+} rd_local;
+
+static _Thread_local rd_local *tl_scope;
 
 /* ---- patterns ---------------------------------------------------------------------------- */
 
@@ -390,6 +410,73 @@ void ac_redact_add(const char *secret, size_t len)
     pthread_mutex_unlock(&reg.lock);
 }
 
+static void local_free(rd_local *loc)
+{
+    if (!loc) return;
+    for (size_t i = 0; i < loc->n; i++) {
+        loc->secrets[i]->refs = 1;
+        secret_unref(loc->secrets[i]);   /* never shared: no lock needed */
+    }
+    free(loc->secrets);
+    free(loc->entries);
+    free(loc);
+}
+
+void ac_redact_test_begin(void)
+{
+    local_free(tl_scope);
+    tl_scope = ac_calloc(1, sizeof *tl_scope);
+}
+
+void ac_redact_test_end(void)
+{
+    local_free(tl_scope);
+    tl_scope = NULL;
+}
+
+void ac_redact_add_literal(const char *literal, size_t len)
+{
+    if (!literal || len == 0) return;
+    rd_local *loc = tl_scope;
+    if (!loc) {
+        /* Not inside a test (a caller outside the executor): the safe side for a long one. */
+        if (len >= RD_MIN_SUBSTRING) ac_redact_add(literal, len);
+        return;
+    }
+    for (size_t i = 0; i < loc->n; i++)
+        if (loc->secrets[i]->len == len && memcmp(loc->secrets[i]->raw, literal, len) == 0) return;
+    rd_secret *sec = secret_new(literal, len);   /* no patterns when short */
+    sec->refs = 1;
+    if (loc->n == loc->cap) {
+        loc->cap = loc->cap ? loc->cap * 2 : 8;
+        loc->secrets = ac_realloc(loc->secrets, loc->cap * sizeof *loc->secrets);
+    }
+    loc->secrets[loc->n++] = sec;
+    if (sec->n_pats == 0) return;
+    loc->entries = ac_realloc(loc->entries, (loc->n_entries + sec->n_pats) * sizeof *loc->entries);
+    for (size_t p = 0; p < sec->n_pats; p++)
+        loc->entries[loc->n_entries++] = (rd_entry){ sec->pats[p].bytes, sec->pats[p].len, sec };
+    qsort(loc->entries, loc->n_entries, sizeof *loc->entries, entry_cmp);
+}
+
+bool ac_redact_is_test_literal(const char *value, size_t len)
+{
+    const rd_local *loc = tl_scope;
+    for (size_t i = 0; loc && value && i < loc->n; i++)
+        if (loc->secrets[i]->len == len && memcmp(loc->secrets[i]->raw, value, len) == 0) return true;
+    return false;
+}
+
+void ac_redact_add_from_server(const char *value, size_t len)
+{
+    if (!value || len == 0) return;
+    /* A short literal of the case file that the server echoed ("*" sent as client_secret and
+     * returned) is no secret of the server's: registering it run-wide would blank every later
+     * occurrence of "*" in evidence. */
+    if (len < RD_MIN_SUBSTRING && ac_redact_is_test_literal(value, len)) return;
+    ac_redact_add(value, len);
+}
+
 void ac_redact_reset(void)
 {
     pthread_mutex_lock(&reg.lock);
@@ -406,6 +493,23 @@ void ac_redact_reset(void)
 
 typedef struct rd_match { size_t start, end; const rd_secret *sec; } rd_match;
 
+/* The longest pattern of the thread's test scope that starts at t (avail bytes), or NULL. */
+static const rd_entry *local_match(const rd_local *loc, const unsigned char *t, size_t avail)
+{
+    unsigned k = key2(t);
+    size_t lo = 0, hi = loc->n_entries;
+    while (lo < hi) {   /* the first entry whose prefix is >= k */
+        size_t mid = lo + (hi - lo) / 2;
+        if (key2(loc->entries[mid].bytes) < k) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t e = lo; e < loc->n_entries && key2(loc->entries[e].bytes) == k; e++) {
+        const rd_entry *en = &loc->entries[e];
+        if (en->len <= avail && memcmp(t, en->bytes, en->len) == 0) return en;
+    }
+    return NULL;
+}
+
 char *ac_redact(const char *s, size_t len, size_t *out_len)
 {
     if (!s) s = "";
@@ -417,21 +521,31 @@ char *ac_redact(const char *s, size_t len, size_t *out_len)
      * kept, so the union of their spans is removed and no fragment of either survives. */
     rd_match *m = NULL;
     size_t n_m = 0, cap_m = 0, covered = 0;
-    if (snap->n_entries > 0) {
+    const rd_local *loc = tl_scope;
+    size_t n_local = loc ? loc->n_entries : 0;
+    if (snap->n_entries > 0 || n_local > 0) {
         for (size_t i = 0; i + RD_MIN_SUBSTRING <= len; i++) {
-            unsigned k = key2(t + i);
-            for (uint32_t e = snap->bucket[k]; e < snap->bucket[k + 1]; e++) {
-                const rd_entry *en = &snap->entries[e];
-                if (en->len > len - i || memcmp(t + i, en->bytes, en->len) != 0) continue;
-                if (i + en->len > covered) {
-                    if (n_m == cap_m) {
-                        cap_m = cap_m ? cap_m * 2 : 8;
-                        m = ac_realloc(m, cap_m * sizeof *m);
-                    }
-                    m[n_m++] = (rd_match){ i, i + en->len, en->sec };
-                    covered = i + en->len;
+            const rd_entry *best = NULL;
+            if (snap->n_entries > 0) {
+                unsigned k = key2(t + i);
+                for (uint32_t e = snap->bucket[k]; e < snap->bucket[k + 1]; e++) {
+                    const rd_entry *en = &snap->entries[e];
+                    if (en->len > len - i || memcmp(t + i, en->bytes, en->len) != 0) continue;
+                    best = en;   /* the longest: entries of a prefix are sorted longest first */
+                    break;
                 }
-                break;
+            }
+            if (n_local) {
+                const rd_entry *en = local_match(loc, t + i, len - i);
+                if (en && (!best || en->len > best->len)) best = en;
+            }
+            if (best && i + best->len > covered) {
+                if (n_m == cap_m) {
+                    cap_m = cap_m ? cap_m * 2 : 8;
+                    m = ac_realloc(m, cap_m * sizeof *m);
+                }
+                m[n_m++] = (rd_match){ i, i + best->len, best->sec };
+                covered = i + best->len;
             }
         }
     }
@@ -468,6 +582,11 @@ char *ac_redact_whole(const char *value, size_t len)
         if (len > 0 && snap->secrets[i]->len == len && memcmp(snap->secrets[i]->raw, value, len) == 0)
             whole = ac_strdup(snap->secrets[i]->marker);
     snapshot_release(snap);
+    /* A test's literals only when long enough to be secrets there (see ac_redact_add_literal). */
+    const rd_local *loc = tl_scope;
+    for (size_t i = 0; loc && i < loc->n && !whole; i++)
+        if (len >= RD_MIN_SUBSTRING && loc->secrets[i]->len == len && memcmp(loc->secrets[i]->raw, value, len) == 0)
+            whole = ac_strdup(loc->secrets[i]->marker);
     return whole ? whole : ac_redact(value, len, NULL);
 }
 
@@ -486,7 +605,7 @@ void ac_redact_scan_json(const cJSON *root)
     if (!root) return;
     for (const cJSON *c = root->child; c; c = c->next) {
         if (cJSON_IsString(c) && c->string && c->valuestring && ac_redact_is_secret_key(c->string))
-            ac_redact_add(c->valuestring, strlen(c->valuestring));
+            ac_redact_add_from_server(c->valuestring, strlen(c->valuestring));
         if (cJSON_IsObject(c) || cJSON_IsArray(c)) ac_redact_scan_json(c);
     }
 }

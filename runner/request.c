@@ -1,4 +1,5 @@
 /* Building concrete requests from case nodes, and the redacted excerpts shown in reports. */
+#define _GNU_SOURCE   /* memmem */
 #include "request.h"
 
 #include <cjson/cJSON.h>
@@ -66,14 +67,23 @@ static void add_header(ac_built_req *r, size_t *cap, const char *name, char *val
     r->n_headers++;
 }
 
-/* An Authorization value is a secret in every form, and so are its credentials alone. */
-static void register_auth_value(const char *v)
+/* A value sent where secrets go (a secret-named field, an Authorization header): a literal of the
+ * case file is a secret of its own test only (redact.h); anything else is registered run-wide
+ * (a value from a secret variable was registered when it was interpolated). */
+static void register_secret_value(const ac_ival *iv, const char *v, size_t len)
 {
-    ac_redact_add(v, strlen(v));
-    const char *sp = strchr(v, ' ');
+    if (iv->literal) ac_redact_add_literal(v, len);
+    else ac_redact_add(v, len);
+}
+
+/* An Authorization value is a secret in every form, and so are its credentials alone. */
+static void register_auth_value(const ac_ival *iv)
+{
+    register_secret_value(iv, iv->str, iv->len);
+    const char *sp = strchr(iv->str, ' ');
     if (sp) {
         while (*sp == ' ') sp++;
-        if (*sp) ac_redact_add(sp, strlen(sp));
+        if (*sp) register_secret_value(iv, sp, strlen(sp));
     }
 }
 
@@ -89,7 +99,7 @@ static int build_headers(const yn_node *h, const ac_scope *s, ac_built_req *out,
             const char *name = h->pairs[i].key->str;
             if (strcasecmp(name, "Authorization") == 0 || strcasecmp(name, "Proxy-Authorization") == 0 ||
                 strcasecmp(name, "Cookie") == 0)
-                register_auth_value(iv.str);
+                register_auth_value(&iv);
             add_header(out, &cap, name, iv.str);
         }
     } else {
@@ -102,7 +112,7 @@ static int build_headers(const yn_node *h, const ac_scope *s, ac_built_req *out,
             }
             ac_ival iv;
             if (interp(value, s, &iv, err) < 0) return -1;
-            if (strcasecmp(name->str, "Authorization") == 0) register_auth_value(iv.str);
+            if (strcasecmp(name->str, "Authorization") == 0) register_auth_value(&iv);
             add_header(out, &cap, name->str, iv.str);
         }
     }
@@ -141,7 +151,7 @@ static int encode_pairs(const yn_node *m, const ac_scope *s, ac_buf *b, bool sec
             ac_ival_free(&kv);
             return -1;
         }
-        if (secret_fields && ac_redact_is_secret_key(kv.str) && vv.len > 0) ac_redact_add(vv.str, vv.len);
+        if (secret_fields && ac_redact_is_secret_key(kv.str) && vv.len > 0) register_secret_value(&vv, vv.str, vv.len);
         if (b->len) ac_buf_putc(b, '&');
         char *ek = ac_urlencode(kv.str, kv.len), *ev = ac_urlencode(vv.str, vv.len);
         ac_buf_printf(b, "%s=%s", ek, ev);
@@ -151,6 +161,34 @@ static int encode_pairs(const yn_node *m, const ac_scope *s, ac_buf *b, bool sec
         ac_ival_free(&vv);
     }
     return 0;
+}
+
+/* Whether a scalar node's text holds no template: a literal of the case file. Text with "${"
+ * counts as a template (the safe side: run-wide). */
+static bool node_is_literal(const yn_node *n)
+{
+    return n && n->kind == YN_SCALAR && n->str && !memmem(n->str, n->len, "${", 2);
+}
+
+/* Registers the strings under secret-named keys of a request's JSON body j, built from node n:
+ * each is a literal of the test when the node it came from is one, run-wide otherwise. */
+static void register_json_secrets(const yn_node *n, const cJSON *j)
+{
+    if (!j) return;
+    size_t idx = 0;
+    for (const cJSON *c = j->child; c; c = c->next, idx++) {
+        const yn_node *src = NULL;
+        if (n && n->kind == YN_MAP && cJSON_IsObject(j) && c->string) src = yn_get(n, c->string);
+        else if (n && n->kind == YN_SEQ && cJSON_IsArray(j) && idx < n->n_items) src = n->items[idx];
+        if (cJSON_IsString(c) && c->string && c->valuestring && ac_redact_is_secret_key(c->string)) {
+            size_t len = strlen(c->valuestring);
+            if (node_is_literal(src) && src->len == len && memcmp(src->str, c->valuestring, len) == 0)
+                ac_redact_add_literal(c->valuestring, len);
+            else if (len > 0)
+                ac_redact_add(c->valuestring, len);
+        }
+        if (cJSON_IsObject(c) || cJSON_IsArray(c)) register_json_secrets(src, c);
+    }
 }
 
 static bool has_header(const ac_built_req *r, const char *name)
@@ -229,7 +267,7 @@ int ac_request_build(const yn_node *req, const ac_scope *s, const char *target,
          * by ac_interpolate, and secret-named keys by the scan below. */
         cJSON *j = ac_op_expected(n, s, err);
         if (!j) goto fail;
-        ac_redact_scan_json(j);
+        register_json_secrets(n, j);
         out->body = cJSON_PrintUnformatted(j);
         cJSON_Delete(j);
         out->body_len = strlen(out->body);
@@ -385,6 +423,9 @@ char *ac_response_excerpt(const ac_response *r, size_t cap)
     ac_buf_init(&b);
     ac_buf_printf(&b, "%s %ld\n", r->http_version ? r->http_version : "HTTP/1.1", r->status);
     for (size_t i = 0; i < r->n_headers; i++) append_header_line(&b, r->headers[i].name, r->headers[i].value);
+    if (r->body_incomplete)
+        ac_buf_printf(&b, "[the connection was closed after the headers (curl: %s); the body is incomplete: "
+                          "%zu bytes arrived]\n", r->body_incomplete, r->body_len);
     if (r->body_len) {
         ac_buf_putc(&b, '\n');
         ac_buf_append(&b, r->body, r->body_len);

@@ -998,6 +998,8 @@ static int interpolate(const ac_scope *s, const char *tmpl_text, size_t len, ac_
         val_free(&v);
     }
     out->whole_expr = t.n == 1 && t.parts[0].is_expr;
+    out->literal = true;
+    for (size_t i = 0; i < t.n; i++) out->literal &= !t.parts[i].is_expr;
     tmpl_free(&t);
     out->len = b.len;
     out->str = ac_buf_steal(&b);

@@ -88,6 +88,7 @@ typedef struct ac_ival {
     size_t len;
     bool secret;        /* derived from a secret */
     bool whole_expr;    /* the template was exactly one ${...} and nothing else */
+    bool literal;       /* the template held no ${...}: the text is written in the case file */
 } ac_ival;
 void ac_ival_free(ac_ival *v);
 

@@ -10,7 +10,11 @@
 # line that does not start with "HTTP/" is not an HTTP response), nothing at all before the
 # timeout (silent) or a certificate we cannot verify (self-signed) never gave an HTTP response,
 # so the run stops with Bail out! and exit 3. Every mode that sends a status line first and
-# breaks later (huge, slow, reset, chunked, bytes, headers) did answer: the test errors, exit 1.
+# breaks later (huge, slow, reset, chunked, bytes, headers) did answer: the test errors, exit 1;
+# except that a complete status line and header block followed by a reset or a close
+# (reset-mid-body, headers-then-reset, headers-then-close, bad-chunked) is judged on its status and
+# headers, and only a check that needs the body is an error. A reset before any byte of an
+# answer (reset-at-once) is no HTTP response: exit 3.
 set -u
 AC=$1 HS=$2 TOP=$3 MODE=$4
 NAME="hostile.$MODE"
@@ -73,12 +77,36 @@ slow-body)
   [ "$ELAPSED_MS" -ge $((TIMEOUT * 1000 - 200)) ] || fail "gave up after ${ELAPSED_MS} ms, before the timeout"
   ;;
 reset-mid-body)
-  run_mode 1 get
-  expect_reason ERROR 'transfer failed: .*(reset|Recv failure)'
+  # The status line and headers arrived whole: they are judged; the evidence says the body did not.
+  run_mode 0 get
+  expect_in "$WORK/out.tap" '^ok 1 - HOSTILE-GET ' "TAP verdict"
+  run_mode 1 refuse-huge-json
+  expect_reason ERROR 'the connection was closed after the headers \(curl: .*(reset|Recv failure).*\); the body cannot be judged'
+  ;;
+headers-then-reset | headers-then-close)
+  [ "$MODE" = headers-then-reset ] && cause='(reset|Recv failure)' || cause='(end of response|[0-9]+ bytes remaining)'
+  # (1) status and headers judged: a pass that reports status 431, the cause in the evidence
+  run_mode 0 refuse-huge --json "$WORK/out.json"
+  expect_in "$WORK/out.tap" '^ok 1 - HOSTILE-REFUSE-HUGE ' "TAP verdict"
+  python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tests"][0]; sys.exit(t["statuses"] != [431] or t["outcome"] != "pass")' \
+    "$WORK/out.json" || fail "the run record does not show HOSTILE-REFUSE-HUGE passing with status 431"
+  expect_in "$WORK/out.xml" "the connection was closed after the headers \(curl: [^)]*$cause" "JUnit evidence (cause)"
+  # (2) a json check on that answer: an error naming the cause
+  run_mode 1 refuse-huge-json
+  expect_reason ERROR "json: the connection was closed after the headers \(curl: [^)]*$cause.*\); the body cannot be judged"
+  expect_not_in "$WORK/out.tap" 'body is not JSON' "TAP (a fail instead of an error)"
+  ;;
+reset-at-once)
+  # (3) a reset before any byte of an answer stays what it was: no HTTP response
+  run_mode 3 refuse-huge
+  expect_reason ERROR 'no HTTP response: .*(reset|Recv failure)'
+  expect_bail '(reset|Recv failure)'
   ;;
 bad-chunked)
-  run_mode 1 get
-  expect_reason ERROR 'transfer failed: .*chunked'
+  # Broken chunking after a complete head: the head is judged, a body check is an error.
+  run_mode 0 get
+  run_mode 1 refuse-huge-json
+  expect_reason ERROR 'the connection was closed after the headers \(curl: .*chunk'
   ;;
 bad-bytes)
   run_mode 1 bad-bytes
@@ -149,6 +177,30 @@ echo-secrets)
   python3 "$TOP/tests/leak/scan_secrets.py" --secrets "$WORK/secrets" --basic "$WORK/basic" \
     "$WORK/out.tap" "$WORK/out.xml" "$WORK/ac.stderr" "$WORK/ac.stdout" || fail "a secret leaked"
   grep -q 'echo-user:' "$WORK/hostile.err" && fail "unexpected server output"
+  # Literals of a case file are secrets of their own test only, under -j 2 as under -j 1.
+  for jobs in 1 2; do
+    run_mode 1 literal-scope -j "$jobs"
+    python3 - "$WORK/out.tap" <<'PY' || fail "literal redaction scope (-j $jobs)"
+import re, sys
+tap = open(sys.argv[1]).read()
+blocks = dict(re.findall(r'^not ok \d+ - (LIT-[A-Z]+) .*?\n(.*?)(?=^(?:not )?ok )', tap, re.S | re.M))
+lit = "case-literal-secret-0123"
+ok = True
+def need(cond, what):
+    global ok
+    if not cond:
+        print("literal-scope: " + what, file=sys.stderr)
+        ok = False
+need(set(blocks) == {"LIT-STAR", "LIT-LONG", "LIT-LATER"}, "tests missing: %s" % sorted(blocks))
+star, long_, later = (blocks.get(k, "") for k in ("LIT-STAR", "LIT-LONG", "LIT-LATER"))
+need("client_secret=[redacted:" in star, "LIT-STAR: the literal sent as client_secret is not masked by name")
+need(lit not in long_ and "[redacted:" in long_, "LIT-LONG: its own literal is shown")
+need(lit in later, "LIT-LATER: another test's literal was redacted")
+need("origin=*" in later or "origin=%2A" in later, "LIT-LATER: '*' was redacted")
+need("[redacted:" not in later, "LIT-LATER: something was redacted")
+sys.exit(0 if ok else 1)
+PY
+  done
   ;;
 self-signed)
   run_mode 3 get

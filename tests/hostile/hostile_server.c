@@ -12,6 +12,11 @@
  *   huge-body-chunked  200 with a chunked body of 100 MiB (no length known in advance)
  *   slow-body          200 without a length, then one byte every 100 ms, for ever
  *   reset-mid-body     Content-Length: 200000, 100000 bytes, then a TCP reset
+ *   headers-then-reset a complete "431 Request Header Fields Too Large" status line and header
+ *                      block (Content-Length: 64, no body byte), then a TCP reset (curl rc 56)
+ *   headers-then-close a complete 431 status line and headers with Content-Length: 64, 10 body
+ *                      bytes, then an orderly close (FIN: curl rc 18, partial file)
+ *   reset-at-once      read the request, reset the connection without sending a byte
  *   bad-chunked        Transfer-Encoding: chunked with an invalid chunk size
  *   bad-bytes          invalid UTF-8, NUL, ESC, DEL, C1 controls, "]]>", "<script>" in the body
  *                      and (all but NUL) in a header value
@@ -454,6 +459,25 @@ static bool serve(conn *c, const request *r)
         setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);   /* close() sends RST */
         return false;
     }
+    if (!strcmp(m, "headers-then-reset") || !strcmp(m, "headers-then-close")) {
+        /* What a real server did with a 64 KiB Authorization header: a whole answer's head, then
+         * the connection dropped before the body it announced. */
+        conn_puts(c, "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/json\r\n"
+                     "X-Hostile: headers-then-drop\r\nContent-Length: 64\r\n\r\n");
+        if (!strcmp(m, "headers-then-close")) {
+            conn_puts(c, "{\"error\":\"");   /* 10 of the 64 bytes announced, then FIN */
+            return false;
+        }
+        sleep_ms(100);   /* the head reaches the client before the reset does */
+        struct linger lg = { 1, 0 };
+        setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);   /* close() sends RST */
+        return false;
+    }
+    if (!strcmp(m, "reset-at-once")) {
+        struct linger lg = { 1, 0 };
+        setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        return false;
+    }
     if (!strcmp(m, "bad-chunked")) {
         conn_puts(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
                      "5\r\nhello\r\nzz-not-hex\r\nworld\r\n0\r\n\r\n");
@@ -626,6 +650,7 @@ static int listen_local(int *port)
 }
 
 static const char *const MODES[] = { "ok", "huge-body", "huge-body-chunked", "slow-body", "reset-mid-body",
+                                     "headers-then-reset", "headers-then-close", "reset-at-once",
                                      "bad-chunked", "bad-bytes", "nul-header", "huge-header", "many-headers",
                                      "redirect-other-host", "redirect-loop", "http10-close", "garbage-status",
                                      "no-response", "silent", "echo-secrets", "self-signed", "plain-400" };

@@ -601,6 +601,58 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* ---- a response whose body never arrived whole ---------------------------------------------- */
+
+/* A 431 whose status line and headers arrived, then a reset: status and headers are judged; a
+ * check or capture that needs the body is an error naming the cause (err NULL: no error). */
+typedef struct cut_case { const char *yaml; bool capture; const char *err; size_t n_checks; bool passed; } cut_case;
+
+#define CUT "the connection was closed after the headers (curl: Recv failure: Connection reset by peer); the body cannot be judged"
+static const cut_case CUTS[] = {
+    { "status: [400, 413, 431]", false, NULL, 1, true },
+    { "status: 200", false, NULL, 1, false },
+    { "headers: { Content-Type: { contains: json } }", false, NULL, 1, true },
+    { "status: [400, 413, 431]\njson: { \"$.error\": { exists: true } }", false, "t.yaml:2:1: json: " CUT, 0, false },
+    { "body: { contains: error }", false, "t.yaml:1:1: body: " CUT, 0, false },
+    { "jwt: { json: $.access_token }", false, "t.yaml:1:1: jwt: " CUT, 0, false },
+    { "duration_ms: 1000", false, "t.yaml:1:1: duration_ms: " CUT, 0, false },
+    { "values:\n  - { value: \"${response_body}\", contains: x }", false, "t.yaml:1:1: values: " CUT, 0, false },
+    { "values:\n  - { value: \"${user}\", equals: alice }", false, NULL, 1, true },
+    { "any_of:\n  - { status: 431 }\n  - { json: { $.a: 1 } }", false, "t.yaml:3:7: json: " CUT, 0, false },
+    { "err: { json: $.error }", true, "capture err: " CUT, 0, false },
+    { "err: { body: \"e(.*)\", optional: true }", true, "capture err: " CUT, 0, false },
+    { "ct: { header: Content-Type }", true, NULL, 0, true },
+};
+
+START_TEST(test_body_incomplete)
+{
+    const cut_case *c = &CUTS[_i];
+    ac_scope s;
+    fill_scope(&s);
+    yn_doc *doc = parse(c->yaml);
+    ac_response r = mkresp(431, "Content-Type: application/json", "{\"error\":\"x\"}");
+    r.body_incomplete = ac_strdup("Recv failure: Connection reset by peer");
+    ck_assert_ptr_null(ac_response_json(&r));   /* a complete-looking prefix is still not judged */
+    ac_eval_ctx ctx = { .scope = &s, .profile = "documented", .default_sev = AC_SEV_MUST };
+    ac_checks out = { 0 };
+    char *err = NULL;
+    int rc = c->capture ? ac_capture_eval(doc->root, &r, &s, &s, &err) : ac_expect_eval(doc->root, &r, &ctx, &out, &err);
+    if (c->err) {
+        ck_assert_int_eq(rc, -1);
+        ck_assert_msg(err && strcmp(err, c->err) == 0, "got '%s', want '%s'", err, c->err);
+    } else {
+        ck_assert_msg(rc == 0, "unexpected error: %s", err);
+        ck_assert_uint_eq(out.n, c->n_checks);
+        for (size_t i = 0; i < out.n; i++) ck_assert(out.items[i].passed == c->passed);
+    }
+    free(err);
+    ac_checks_free(&out);
+    ac_response_free(&r);
+    yn_doc_free(doc);
+    ac_scope_free(&s);
+}
+END_TEST
+
 /* ---- captures ------------------------------------------------------------------------------- */
 
 START_TEST(test_captures)
@@ -849,6 +901,7 @@ int main(void)
     tcase_add_loop_test(tc, test_severity, 0, (int)(sizeof SEVS / sizeof *SEVS));
     tcase_add_test(tc, test_redacted_and_capped);
     tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof ERRS / sizeof *ERRS));
+    tcase_add_loop_test(tc, test_body_incomplete, 0, (int)(sizeof CUTS / sizeof *CUTS));
     tcase_add_test(tc, test_captures);
     tcase_add_loop_test(tc, test_capture_errors, 0, (int)(sizeof CAPTURE_ERRS / sizeof *CAPTURE_ERRS));
     tcase_add_loop_test(tc, test_conditions, 0, (int)(sizeof CONDS / sizeof *CONDS));
