@@ -7,6 +7,7 @@
 #include "interrupt.h"
 #include "record.h"
 #include "record_merge.h"
+#include "record_json.h"
 #include "report.h"
 #include "report_common.h"
 #include "text.h"
@@ -131,38 +132,37 @@ static int io_error(json_ctx *c, char **err)
     return -1;
 }
 
-static int json_begin(ac_reporter *r, const ac_run_info *info, char **err)
+cJSON *ac_json_record_header(const ac_run_info *info, bool strict, bool det)
 {
-    json_ctx *c = r->ctx;
     ac_run_info none;
     if (!info) {
         memset(&none, 0, sizeof none);
         info = &none;
     }
     const char *profile = info->profile && *info->profile ? info->profile : "documented";
-    puts_(c, "{\n");
-    member(c, "record_version", cJSON_CreateNumber(AC_RECORD_VERSION), ",\n");
+    cJSON *h = cJSON_CreateObject();
+    cJSON_AddNumberToObject(h, "record_version", AC_RECORD_VERSION);
 
     cJSON *tool = cJSON_CreateObject();
     cJSON_AddStringToObject(tool, "name", "authconform");
     cJSON_AddItemToObject(tool, "version", visible_string(info->tool_version ? info->tool_version : AC_VERSION));
-    cJSON_AddStringToObject(tool, "libcurl", c->det ? "0" : ac_version_libcurl());
-    cJSON_AddStringToObject(tool, "tls", c->det ? "none" : ac_version_tls());
-    member(c, "tool", tool, ",\n");
+    cJSON_AddStringToObject(tool, "libcurl", det ? "0" : ac_version_libcurl());
+    cJSON_AddStringToObject(tool, "tls", det ? "none" : ac_version_tls());
+    cJSON_AddItemToObject(h, "tool", tool);
 
     cJSON *suite = cJSON_CreateObject();
     cJSON_AddItemToObject(suite, "name", string_or_null(info->suite_name));
     cJSON_AddItemToObject(suite, "version", string_or_null(info->suite_version));
     cJSON_AddItemToObject(suite, "hash", string_or_null(info->suite_hash));
     cJSON_AddNumberToObject(suite, "files", (double)info->suite_files);
-    member(c, "suite", suite, ",\n");
+    cJSON_AddItemToObject(h, "suite", suite);
 
-    member(c, "target", string_or_null(info->target), ",\n");
-    member(c, "profile", visible_string(profile), ",\n");
+    cJSON_AddItemToObject(h, "target", string_or_null(info->target));
+    cJSON_AddItemToObject(h, "profile", visible_string(profile));
 
     cJSON *opts = cJSON_CreateObject();
     cJSON_AddItemToObject(opts, "profile", visible_string(profile));
-    cJSON_AddBoolToObject(opts, "strict", info->strict || c->o.strict);
+    cJSON_AddBoolToObject(opts, "strict", info->strict || strict);
     cJSON_AddItemToObject(opts, "tags", string_list(info->tags));
     cJSON_AddItemToObject(opts, "skip_tags", string_list(info->skip_tags));
     cJSON_AddItemToObject(opts, "include", string_list(info->include));
@@ -173,12 +173,28 @@ static int json_begin(ac_reporter *r, const ac_run_info *info, char **err)
     cJSON_AddBoolToObject(opts, "fail_fast", info->fail_fast);
     if (info->run_deadline_s > 0) cJSON_AddNumberToObject(opts, "run_deadline_s", info->run_deadline_s);
     else cJSON_AddNullToObject(opts, "run_deadline_s");
-    member(c, "options", opts, ",\n");
+    cJSON_AddItemToObject(h, "options", opts);
 
     char stamp[32];
-    iso_time(stamp, info->start_wall, c->det);
-    member(c, "started_at", cJSON_CreateString(stamp), ",\n");
-    member(c, "planned", cJSON_CreateNumber((double)info->planned), ",\n");
+    iso_time(stamp, info->start_wall, det);
+    cJSON_AddStringToObject(h, "started_at", stamp);
+    cJSON_AddNumberToObject(h, "planned", (double)info->planned);
+    return h;
+}
+
+static int json_begin(ac_reporter *r, const ac_run_info *info, char **err)
+{
+    json_ctx *c = r->ctx;
+    cJSON *h = ac_json_record_header(info, c->o.strict, c->det);
+    puts_(c, "{\n");
+    /* One member per line, in the header's order; the tests follow. */
+    while (h->child) {
+        cJSON *m = cJSON_DetachItemViaPointer(h, h->child);
+        char *key = ac_strdup(m->string);   /* member() deletes m, and its name with it */
+        member(c, key, m, ",\n");
+        free(key);
+    }
+    cJSON_Delete(h);
     puts_(c, "  \"tests\": [");
     return c->io_failed ? io_error(c, err) : 0;
 }
@@ -194,10 +210,8 @@ static const char *test_message(const ac_test_result *t)
     }
 }
 
-static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char **err)
+cJSON *ac_json_record_test(const ac_test_result *t, bool det)
 {
-    (void)index;
-    json_ctx *c = r->ctx;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "id", visible_string(t->id ? t->id : "?"));
     cJSON_AddItemToObject(o, "name", visible_string(t->name ? t->name : ""));
@@ -218,7 +232,7 @@ static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char
         free(vars);
     }
     if (t->controls.n) cJSON_AddItemToObject(o, "controls", string_list(&t->controls));
-    cJSON_AddNumberToObject(o, "duration_ms", ms3(t->duration_ms, c->det));
+    cJSON_AddNumberToObject(o, "duration_ms", ms3(t->duration_ms, det));
     cJSON *st = cJSON_CreateArray();
     for (size_t i = 0; i < t->n_statuses; i++) cJSON_AddItemToArray(st, cJSON_CreateNumber((double)t->statuses[i]));
     cJSON_AddItemToObject(o, "statuses", st);
@@ -229,6 +243,14 @@ static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char
     cJSON_AddItemToObject(o, "notes", notes);
     cJSON_AddItemToObject(o, "tags", string_list(&t->tags));
     cJSON_AddItemToObject(o, "refs", string_list(&t->refs));
+    return o;
+}
+
+static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char **err)
+{
+    (void)index;
+    json_ctx *c = r->ctx;
+    cJSON *o = ac_json_record_test(t, c->det);
     char *v = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     puts_(c, c->n_tests ? ",\n    " : "\n    ");
@@ -238,15 +260,8 @@ static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char
     return c->io_failed ? io_error(c, err) : 0;
 }
 
-static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
+cJSON *ac_json_record_summary(const ac_run_summary *s)
 {
-    json_ctx *c = r->ctx;
-    if (c->closed) return 0;
-    c->closed = true;
-    ac_run_summary zero;
-    memset(&zero, 0, sizeof zero);
-    if (!s) s = &zero;
-    puts_(c, c->n_tests ? "\n  ],\n" : "],\n");
     cJSON *sum = cJSON_CreateObject();
     cJSON_AddNumberToObject(sum, "total", (double)s->total);
     cJSON_AddNumberToObject(sum, "pass", (double)s->passed);
@@ -262,6 +277,19 @@ static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
     /* Only when set, so the records of runs that ended normally stay as they were. */
     if (s->interrupted) cJSON_AddStringToObject(sum, "interrupted", ac_signal_name(s->interrupted));
     cJSON_AddNumberToObject(sum, "exit_code", s->exit_code);
+    return sum;
+}
+
+static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
+{
+    json_ctx *c = r->ctx;
+    if (c->closed) return 0;
+    c->closed = true;
+    ac_run_summary zero;
+    memset(&zero, 0, sizeof zero);
+    if (!s) s = &zero;
+    puts_(c, c->n_tests ? "\n  ],\n" : "],\n");
+    cJSON *sum = ac_json_record_summary(s);
     member(c, "coverage", ac_json_coverage(&s->coverage), ",\n");
     member(c, "summary", sum, ",\n");
     member(c, "duration_ms", cJSON_CreateNumber(ms3(s->duration_ms, c->det)), "\n");

@@ -23,6 +23,7 @@
 #include "plan.h"
 #include "record.h"
 #include "redact.h"
+#include "replay.h"
 #include "report.h"
 #include "varcheck.h"
 #include "vars.h"
@@ -223,7 +224,7 @@ static int run(ac_cli *cli, const char *argv0)
     ac_manifest man;           /* kept for the unused-name checks after loading */
     memset(&man, 0, sizeof man);
     ac_plan plan = { 0 };
-    ac_reporter *reps[6] = { 0 };
+    ac_reporter *reps[8] = { 0 };
     size_t n_reps = 0;
     ac_record baseline;        /* --baseline: loaded before anything is sent */
     memset(&baseline, 0, sizeof baseline);
@@ -332,6 +333,8 @@ static int run(ac_cli *cli, const char *argv0)
     const char *record_path = cli->json_path ? cli->json_path : record_tmp;
     if (record_path) add_report(reps, &n_reps, ac_report_json_new(record_path, &ro, &err), &err, &local_fail);
     if (cli->html_path) add_report(reps, &n_reps, ac_report_html_new(cli->html_path, &ro, &err), &err, &local_fail);
+    if (cli->events_path)
+        add_report(reps, &n_reps, ac_report_events_new(cli->events_path, &ro, &err), &err, &local_fail);
     if (!(reps[n_reps] = ac_report_console_new(stderr, &ro, &err))) goto report_error;
     n_reps++;
 
@@ -465,6 +468,16 @@ int main(int argc, char **argv)
         break;
     case AC_CMD_MERGE:
         code = merge_shards(&cli);
+        break;
+    case AC_CMD_REPORT:
+        if (cli.paths.n > 1) {
+            usage_error("report reads one file: authconform report EVENTS.jsonl|RECORD.json [--tap F] [--junit F] "
+                        "[--html F] [--json F]");
+            code = EXIT_USAGE;
+            break;
+        }
+        code = ac_replay_command(cli.paths.n ? cli.paths.items[0] : NULL, cli.no_tap ? NULL : cli.tap_path,
+                                 cli.tap_version, cli.junit_path, cli.html_path, cli.json_path, stderr);
         break;
     case AC_CMD_RUN:
     case AC_CMD_LINT:

@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +223,23 @@ static int get_number(const char *name, const cJSON *obj, const char *key, const
     return 0;
 }
 
+/* An optional array of strings (absent or null: empty). */
+static int get_strings(const char *name, const cJSON *obj, const char *key, const char *where,
+                       ac_strlist *l, char **err)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key), *s;
+    if (!a || cJSON_IsNull(a)) return 0;
+    if (!cJSON_IsArray(a)) goto bad;
+    cJSON_ArrayForEach(s, a) {
+        if (!cJSON_IsString(s)) goto bad;
+        ac_strlist_push(l, s->valuestring);
+    }
+    return 0;
+bad:
+    set_err(err, ac_sprintf("%s: %s: member \"%s\" must be an array of strings", name, where, key));
+    return -1;
+}
+
 static int load_test(const char *name, const cJSON *jt, size_t index, ac_record_test *t, char **err)
 {
     char where[64];
@@ -253,6 +271,16 @@ static int load_test(const char *name, const cJSON *jt, size_t index, ac_record_
         goto fail;
     }
     if (get_number(name, jt, "duration_ms", where, false, &t->duration_ms, err) < 0) goto fail;
+    double line = 0;
+    if (get_number(name, jt, "line", where, false, &line, err) < 0) goto fail;
+    t->line = line < 1e9 ? (int)line : 0;
+    if (get_str(name, jt, "file", where, false, &t->file, err) < 0 ||
+        get_str(name, jt, "missing_var", where, false, &t->missing_var, err) < 0 ||
+        get_strings(name, jt, "controls", where, &t->controls, err) < 0 ||
+        get_strings(name, jt, "notes", where, &t->notes, err) < 0 ||
+        get_strings(name, jt, "tags", where, &t->tags, err) < 0 ||
+        get_strings(name, jt, "refs", where, &t->refs, err) < 0)
+        goto fail;
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(jt, "skip_kind");
     if (kind && !cJSON_IsNull(kind)) {
         t->skip_kind = cJSON_IsString(kind) ? ac_skip_kind_parse(kind->valuestring) : AC_SKIP_NONE;
@@ -393,19 +421,36 @@ static int check_unique(const char *name, const ac_record *r, char **err)
     return rc;
 }
 
-int ac_record_parse(const char *name, const char *text, size_t len, ac_record *out, char **err)
+/* The `summary` object: counts, how the run ended and its exit code. Members of the wrong
+ * type are ignored (older readers only took exit_code from it). */
+static void load_summary(const cJSON *summary, ac_record *out)
 {
-    memset(out, 0, sizeof *out);
-    out->path = ac_strdup(name);
-    out->exit_code = -1;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
-    if (!root) {
-        size_t off = end && end >= text ? (size_t)(end - text) : 0;
-        set_err(err, ac_sprintf("%s: not valid JSON (near byte %zu): not a run record written by "
-                                "authconform --json", name, off));
-        return -1;
+    if (!cJSON_IsObject(summary)) return;
+    out->has_summary = true;
+    static const struct { const char *key; size_t off; } COUNTS[] = {
+        { "total", offsetof(ac_record, n_total) }, { "pass", offsetof(ac_record, n_pass) },
+        { "fail", offsetof(ac_record, n_fail) }, { "warn", offsetof(ac_record, n_warn) },
+        { "error", offsetof(ac_record, n_error) }, { "skip", offsetof(ac_record, n_skip) },
+        { "not_run", offsetof(ac_record, n_not_run) },
+    };
+    for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(summary, COUNTS[i].key);
+        if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e12)
+            *(size_t *)((char *)out + COUNTS[i].off) = (size_t)v->valuedouble;
     }
+    out->stopped_early = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(summary, "stopped_early"));
+    const cJSON *why = cJSON_GetObjectItemCaseSensitive(summary, "stop_reason");
+    if (cJSON_IsString(why)) out->stop_reason = ac_strdup(why->valuestring);
+    const cJSON *sig = cJSON_GetObjectItemCaseSensitive(summary, "interrupted");
+    if (cJSON_IsString(sig) && *sig->valuestring) out->interrupted = ac_strdup(sig->valuestring);
+    const cJSON *ec = cJSON_GetObjectItemCaseSensitive(summary, "exit_code");
+    if (cJSON_IsNumber(ec)) out->exit_code = (int)ec->valuedouble;
+}
+
+/* Everything of a record but the JSON parse. `header_only`: the header line of an events file,
+ * which has no tests, summary or coverage (the caller reads those from their own lines). */
+static int record_from_json(const char *name, const cJSON *root, ac_record *out, char **err, bool header_only)
+{
     int rc = -1;
     if (!cJSON_IsObject(root)) {
         set_err(err, ac_sprintf("%s: the top level must be an object: not a run record", name));
@@ -432,22 +477,26 @@ int ac_record_parse(const char *name, const char *text, size_t len, ac_record *o
     const cJSON *opts = cJSON_GetObjectItemCaseSensitive(root, "options");
     const cJSON *tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
     const cJSON *summary = cJSON_GetObjectItemCaseSensitive(root, "summary");
+    if (header_only) tests = NULL;
     if (!cJSON_IsObject(tool) || !cJSON_IsObject(suite) || !cJSON_IsObject(opts) ||
-        !cJSON_IsArray(tests)) {
+        (!header_only && !cJSON_IsArray(tests))) {
         set_err(err, ac_sprintf("%s: \"%s\" is missing or has the wrong type", name,
                                 !cJSON_IsObject(tool) ? "tool" : !cJSON_IsObject(suite) ? "suite"
                                 : !cJSON_IsObject(opts) ? "options" : "tests"));
         goto out;
     }
+    double files = 0;
     if (get_str(name, tool, "version", "tool", true, &out->tool_version, err) < 0 ||
         get_str(name, suite, "name", "suite", false, &out->suite_name, err) < 0 ||
         get_str(name, suite, "version", "suite", false, &out->suite_version, err) < 0 ||
         get_str(name, suite, "hash", "suite", false, &out->suite_hash, err) < 0 ||
+        get_number(name, suite, "files", "suite", false, &files, err) < 0 ||
         get_str(name, root, "target", "record", false, &out->target, err) < 0 ||
         get_str(name, root, "profile", "record", true, &out->profile, err) < 0 ||
         get_str(name, root, "started_at", "record", false, &out->started_at, err) < 0 ||
         get_number(name, root, "duration_ms", "record", false, &out->duration_ms, err) < 0)
         goto out;
+    out->suite_files = files < 1e9 ? (size_t)files : 0;
     const cJSON *o;
     cJSON_ArrayForEach(o, opts) {
         char *v = cJSON_PrintUnformatted(o);
@@ -462,10 +511,15 @@ int ac_record_parse(const char *name, const char *text, size_t len, ac_record *o
             out->strict = cJSON_IsTrue(o);
         }
     }
-    if (cJSON_IsObject(summary)) {
-        const cJSON *ec = cJSON_GetObjectItemCaseSensitive(summary, "exit_code");
-        if (cJSON_IsNumber(ec)) out->exit_code = (int)ec->valuedouble;
+    double planned = 0;
+    if (get_number(name, root, "planned", "record", false, &planned, err) < 0) goto out;
+    out->planned = planned < 1e12 ? (size_t)planned : 0;
+    out->finished = !header_only;
+    if (header_only) {
+        rc = 0;
+        goto out;
     }
+    load_summary(summary, out);
     size_t n = (size_t)cJSON_GetArraySize(tests);
     out->tests = ac_calloc(n + 1, sizeof *out->tests);
     const cJSON *jt;
@@ -482,6 +536,23 @@ int ac_record_parse(const char *name, const char *text, size_t len, ac_record *o
     }
     rc = 0;
 out:
+    return rc;
+}
+
+int ac_record_parse(const char *name, const char *text, size_t len, ac_record *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    out->path = ac_strdup(name);
+    out->exit_code = -1;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (!root) {
+        size_t off = end && end >= text ? (size_t)(end - text) : 0;
+        set_err(err, ac_sprintf("%s: not valid JSON (near byte %zu): not a run record written by "
+                                "authconform --json", name, off));
+        return -1;
+    }
+    int rc = record_from_json(name, root, out, err, false);
     cJSON_Delete(root);
     return rc;
 }
@@ -514,6 +585,12 @@ static void record_test_free(ac_record_test *t)
     free(t->severity);
     free(t->message);
     free(t->statuses);
+    free(t->file);
+    free(t->missing_var);
+    ac_strlist_free(&t->controls);
+    ac_strlist_free(&t->notes);
+    ac_strlist_free(&t->tags);
+    ac_strlist_free(&t->refs);
 }
 
 void ac_record_free(ac_record *r)
@@ -527,10 +604,159 @@ void ac_record_free(ac_record *r)
     free(r->target);
     free(r->profile);
     free(r->started_at);
+    free(r->stop_reason);
+    free(r->interrupted);
     ac_strlist_free(&r->option_names);
     ac_strlist_free(&r->option_values);
     for (size_t i = 0; i < r->n_tests; i++) record_test_free(&r->tests[i]);
     free(r->tests);
     ac_coverage_free(&r->coverage);
     memset(r, 0, sizeof *r);
+}
+
+/* ---- events files --------------------------------------------------------------------------- */
+
+/* The member "event" of a line, or NULL. */
+static const char *event_kind(const cJSON *o)
+{
+    const cJSON *e = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "event") : NULL;
+    return cJSON_IsString(e) ? e->valuestring : NULL;
+}
+
+/* The first line of text parsed, when it is an events file's start line; NULL otherwise. */
+static cJSON *events_start_line(const char *text, size_t len)
+{
+    const char *nl = memchr(text, '\n', len);
+    size_t n = nl ? (size_t)(nl - text) : len;
+    cJSON *o = cJSON_ParseWithLength(text, n);
+    const char *kind = event_kind(o);
+    if (kind && strcmp(kind, "start") == 0) return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
+/* "FILE:LINE: error" is the name the shared checks put in front of their messages, so each
+ * one points at its line. Caller frees. */
+static char *line_name(const char *path, size_t line)
+{
+    return ac_sprintf("%s:%zu: error", path, line);
+}
+
+static int events_parse(const char *path, const char *text, size_t len, cJSON *start, ac_record *out, char **err)
+{
+    int rc = -1;
+    char *name = line_name(path, 1);
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(start, "events_version");
+    if (!cJSON_IsNumber(ver) || ver->valuedouble < 1 || ver->valuedouble != (double)(int)ver->valuedouble) {
+        set_err(err, ac_sprintf("%s: \"events_version\" must be a positive integer", name));
+        goto out;
+    }
+    if ((int)ver->valuedouble > AC_EVENTS_READ_VERSION) {
+        set_err(err, ac_sprintf("%s: events_version %d is newer than this authconform reads (%d): use a newer "
+                                "authconform", name, (int)ver->valuedouble, AC_EVENTS_READ_VERSION));
+        goto out;
+    }
+    if (record_from_json(name, start, out, err, true) < 0) goto out;
+    out->from_events = true;
+    out->finished = false;
+    size_t cap = 16;
+    out->tests = ac_calloc(cap, sizeof *out->tests);
+    size_t lineno = 1;
+    const char *p = memchr(text, '\n', len);
+    p = p ? p + 1 : text + len;
+    const char *end_of_text = text + len;
+    while (p < end_of_text) {
+        lineno++;
+        const char *nl = memchr(p, '\n', (size_t)(end_of_text - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end_of_text - p);
+        const char *line = p;
+        p = nl ? nl + 1 : end_of_text;
+        free(name);
+        name = line_name(path, lineno);
+        size_t k = 0;
+        while (k < n && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r')) k++;
+        if (k == n) continue;   /* a blank line */
+        if (out->finished) {
+            set_err(err, ac_sprintf("%s: a line after the end line", name));
+            goto out;
+        }
+        const char *jend = NULL;
+        cJSON *o = cJSON_ParseWithLengthOpts(line, n, &jend, false);
+        if (!o) {
+            if (!nl) {   /* the last line, cut short: the run died while writing it */
+                out->torn_tail = true;
+                break;
+            }
+            size_t col = jend && jend >= line ? (size_t)(jend - line) + 1 : 1;
+            set_err(err, ac_sprintf("%s: not valid JSON (column %zu): not a line of an events file", name, col));
+            goto out;
+        }
+        const char *kind = event_kind(o);
+        if (kind && strcmp(kind, "test") == 0) {
+            const cJSON *jt = cJSON_GetObjectItemCaseSensitive(o, "test");
+            if (out->n_tests == cap) {
+                cap *= 2;
+                out->tests = ac_realloc(out->tests, cap * sizeof *out->tests);
+            }
+            ac_record_test *t = &out->tests[out->n_tests];
+            memset(t, 0, sizeof *t);
+            out->n_tests++;
+            int trc = load_test(name, jt, out->n_tests - 1, t, err);
+            cJSON_Delete(o);
+            if (trc < 0) goto out;
+        } else if (kind && strcmp(kind, "end") == 0) {
+            double ms = 0;
+            int erc = load_coverage(name, cJSON_GetObjectItemCaseSensitive(o, "coverage"), &out->coverage, err);
+            if (erc == 0) erc = get_number(name, o, "duration_ms", "end", false, &ms, err);
+            if (erc == 0 && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "summary"))) {
+                set_err(err, ac_sprintf("%s: the end line has no \"summary\" object", name));
+                erc = -1;
+            }
+            if (erc == 0) load_summary(cJSON_GetObjectItemCaseSensitive(o, "summary"), out);
+            cJSON_Delete(o);
+            if (erc < 0) goto out;
+            out->has_coverage = true;
+            out->duration_ms = ms;
+            out->finished = true;
+        } else {
+            cJSON_Delete(o);
+            set_err(err, ac_sprintf("%s: \"event\" must be \"test\" or \"end\" (\"start\" only on line 1)", name));
+            goto out;
+        }
+    }
+    free(name);
+    name = ac_sprintf("%s: error", path);
+    rc = check_unique(name, out, err);
+out:
+    free(name);
+    return rc;
+}
+
+int ac_record_load_any(const char *path, ac_record *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    size_t len = 0;
+    char *text = read_capped(path, &len, err);
+    if (!text) {
+        out->path = ac_strdup(path);
+        return -1;
+    }
+    cJSON *start = len ? events_start_line(text, len) : NULL;
+    if (!start) {   /* a run record */
+        int rc = -1;
+        if (len == 0) {
+            out->path = ac_strdup(path);
+            set_err(err, ac_sprintf("%s: empty file: neither a run record nor an events file", path));
+        } else {
+            rc = ac_record_parse(path, text, len, out, err);
+        }
+        free(text);
+        return rc;
+    }
+    out->path = ac_strdup(path);
+    out->exit_code = -1;
+    int rc = events_parse(path, text, len, start, out, err);
+    cJSON_Delete(start);
+    free(text);
+    return rc;
 }
