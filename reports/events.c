@@ -92,6 +92,7 @@ static int events_test(ac_reporter *r, const ac_test_result *t, size_t index, ch
     cJSON_AddStringToObject(line, "event", "test");
     cJSON_AddNumberToObject(line, "index", (double)index);
     cJSON_AddItemToObject(line, "test", ac_json_record_test(t, c->det));
+    cJSON_AddItemToObject(line, "detail", ac_json_record_detail(t, ac_report_cap(&c->o), c->det));
     return write_line(c, line) < 0 ? io_error(c, err) : 0;
 }
 

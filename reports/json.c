@@ -246,6 +246,50 @@ cJSON *ac_json_record_test(const ac_test_result *t, bool det)
     return o;
 }
 
+cJSON *ac_json_record_detail(const ac_test_result *t, size_t cap, bool det)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddItemToObject(d, "reason", string_or_null(t->reason));
+    cJSON_AddBoolToObject(d, "multi_step", t->multi_step);
+    cJSON *steps = cJSON_AddArrayToObject(d, "steps");
+    for (size_t i = 0; i < t->n_steps; i++) {
+        const ac_step_result *s = &t->steps[i];
+        cJSON *js = cJSON_CreateObject();
+        cJSON_AddItemToObject(js, "name", visible_string(s->name ? s->name : ""));
+        cJSON_AddStringToObject(js, "outcome", ac_record_outcome_name(s->outcome));
+        cJSON_AddItemToObject(js, "reason", string_or_null(s->reason));
+        cJSON_AddNumberToObject(js, "status", (double)s->status);
+        cJSON_AddNumberToObject(js, "duration_ms", ms3(s->duration_ms, det));
+        cJSON_AddNumberToObject(js, "attempts", s->attempts);
+        cJSON_AddItemToObject(js, "request", string_or_null(s->request_excerpt));
+        cJSON_AddItemToObject(js, "response", string_or_null(s->response_excerpt));
+        cJSON *checks = cJSON_AddArrayToObject(js, "checks");
+        for (size_t k = 0; k < s->n_checks; k++) {
+            const ac_check *c = &s->checks[k];
+            cJSON *jc = cJSON_CreateObject();
+            cJSON_AddItemToObject(jc, "check", string_or_null(c->check));
+            cJSON_AddItemToObject(jc, "expected", string_or_null(c->expected));
+            cJSON_AddItemToObject(jc, "actual", string_or_null(c->actual));
+            cJSON_AddItemToObject(jc, "message", string_or_null(c->message));
+            cJSON_AddStringToObject(jc, "severity", ac_severity_name(c->severity));
+            cJSON_AddBoolToObject(jc, "passed", c->passed);
+            cJSON_AddItemToObject(jc, "file", string_or_null(c->file));
+            cJSON_AddNumberToObject(jc, "line", c->line > 0 ? c->line : 0);
+            cJSON_AddNumberToObject(jc, "col", c->col > 0 ? c->col : 0);
+            cJSON_AddItemToArray(checks, jc);
+        }
+        cJSON_AddItemToArray(steps, js);
+    }
+    if (t->transcript && *t->transcript) {
+        char *capped = ac_text_cap(t->transcript, cap);
+        cJSON_AddItemToObject(d, "transcript", visible_string(capped));
+        free(capped);
+    } else {
+        cJSON_AddNullToObject(d, "transcript");
+    }
+    return d;
+}
+
 static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char **err)
 {
     (void)index;

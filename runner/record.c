@@ -587,6 +587,10 @@ static void record_test_free(ac_record_test *t)
     free(t->statuses);
     free(t->file);
     free(t->missing_var);
+    free(t->reason);
+    free(t->transcript);
+    for (size_t i = 0; i < t->n_steps; i++) ac_step_result_free(&t->steps[i]);
+    free(t->steps);
     ac_strlist_free(&t->controls);
     ac_strlist_free(&t->notes);
     ac_strlist_free(&t->tags);
@@ -612,6 +616,87 @@ void ac_record_free(ac_record *r)
     free(r->tests);
     ac_coverage_free(&r->coverage);
     memset(r, 0, sizeof *r);
+}
+
+/* A string member that may be absent or null: NULL then. */
+static char *opt_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? ac_strdup(v->valuestring) : NULL;
+}
+
+static double opt_num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= 0 && v->valuedouble < 1e12
+               ? v->valuedouble : 0;
+}
+
+static ac_severity severity_word(const char *s, bool *ok)
+{
+    *ok = true;
+    if (s && strcmp(s, "must") == 0) return AC_SEV_MUST;
+    if (s && strcmp(s, "should") == 0) return AC_SEV_SHOULD;
+    if (s && strcmp(s, "info") == 0) return AC_SEV_INFO;
+    *ok = false;
+    return AC_SEV_MUST;
+}
+
+/* The "detail" of an events line (reports/json.c ac_json_record_detail): checked for shape
+ * (objects, arrays, known outcomes and severities); other members are taken when they have
+ * the right type. */
+static int load_detail(const char *name, const cJSON *jd, ac_record_test *t, char **err)
+{
+    if (!jd || cJSON_IsNull(jd)) return 0;
+    const cJSON *steps = cJSON_GetObjectItemCaseSensitive(jd, "steps"), *js;
+    if (!cJSON_IsObject(jd) || !cJSON_IsArray(steps)) {
+        set_err(err, ac_sprintf("%s: test %.40s: \"detail\" must be an object with a \"steps\" array", name, t->id));
+        return -1;
+    }
+    t->has_detail = true;
+    t->reason = opt_str(jd, "reason");
+    t->transcript = opt_str(jd, "transcript");
+    t->multi_step = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(jd, "multi_step"));
+    t->steps = ac_calloc((size_t)cJSON_GetArraySize(steps) + 1, sizeof *t->steps);
+    cJSON_ArrayForEach(js, steps) {
+        ac_step_result *s = &t->steps[t->n_steps++];
+        const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(js, "outcome");
+        const cJSON *checks = cJSON_GetObjectItemCaseSensitive(js, "checks"), *jc;
+        if (!cJSON_IsObject(js) || !cJSON_IsString(outcome) || !ac_record_outcome_parse(outcome->valuestring, &s->outcome) ||
+            (checks && !cJSON_IsArray(checks))) {
+            set_err(err, ac_sprintf("%s: test %.40s: step %zu needs a known \"outcome\" and a \"checks\" array",
+                                    name, t->id, t->n_steps));
+            return -1;
+        }
+        s->name = opt_str(js, "name");
+        if (!s->name) s->name = ac_strdup("");
+        s->reason = opt_str(js, "reason");
+        s->status = (long)opt_num(js, "status");
+        s->duration_ms = opt_num(js, "duration_ms");
+        s->attempts = (int)opt_num(js, "attempts");
+        s->request_excerpt = opt_str(js, "request");
+        s->response_excerpt = opt_str(js, "response");
+        s->checks = ac_calloc((size_t)cJSON_GetArraySize(checks) + 1, sizeof *s->checks);
+        cJSON_ArrayForEach(jc, checks) {
+            ac_check *c = &s->checks[s->n_checks++];
+            const cJSON *sev = cJSON_GetObjectItemCaseSensitive(jc, "severity");
+            bool ok = cJSON_IsObject(jc) && cJSON_IsString(sev);
+            if (ok) c->severity = severity_word(sev->valuestring, &ok);
+            if (!ok) {
+                set_err(err, ac_sprintf("%s: test %.40s: a check needs a \"severity\" (must, should or info)", name, t->id));
+                return -1;
+            }
+            c->check = opt_str(jc, "check");
+            c->expected = opt_str(jc, "expected");
+            c->actual = opt_str(jc, "actual");
+            c->message = opt_str(jc, "message");
+            c->passed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(jc, "passed"));
+            c->file = opt_str(jc, "file");
+            c->line = (int)opt_num(jc, "line");
+            c->col = (int)opt_num(jc, "col");
+        }
+    }
+    return 0;
 }
 
 /* ---- events files --------------------------------------------------------------------------- */
@@ -702,6 +787,7 @@ static int events_parse(const char *path, const char *text, size_t len, cJSON *s
             memset(t, 0, sizeof *t);
             out->n_tests++;
             int trc = load_test(name, jt, out->n_tests - 1, t, err);
+            if (trc == 0) trc = load_detail(name, cJSON_GetObjectItemCaseSensitive(o, "detail"), t, err);
             cJSON_Delete(o);
             if (trc < 0) goto out;
         } else if (kind && strcmp(kind, "end") == 0) {

@@ -47,6 +47,11 @@ typedef struct ac_record_test {
     int line;                            /* 0 when unknown */
     char *missing_var;                   /* owned or NULL: "NAME (ENV)", several joined by ", " */
     ac_strlist controls, notes, tags, refs;
+    /* An events file's "detail" (has_detail): the raw reason, the steps with their checks and
+     * excerpts, and the transcript, as the live writers saw them. All owned. */
+    bool has_detail, multi_step;
+    char *reason, *transcript;
+    ac_step_result *steps; size_t n_steps;
 } ac_record_test;
 
 typedef struct ac_record {

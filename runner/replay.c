@@ -1,7 +1,8 @@
 /* Rebuilding reports from what a run left: an events file or a run record, read by the one
  * record reader (record.c), turned back into the result model and fed to the same writers as a
- * live run. The record keeps one message per test, not every check: the rebuilt reports show
- * the outcome, message, statuses, notes, refs and controls, without request/response excerpts. */
+ * live run. An events file keeps every step, check and excerpt ("detail"), so the rebuilt
+ * reports equal the live ones; a run record keeps one message per test, so reports rebuilt from
+ * it show the outcome, message, statuses, notes, refs and controls, without the evidence. */
 #define _XOPEN_SOURCE 700   /* strptime */
 #include "replay.h"
 #include "interrupt.h"
@@ -29,7 +30,7 @@ static char *dup_or_null(const char *s)
     return s && *s ? ac_strdup(s) : NULL;
 }
 
-static void test_result(const ac_record *r, const ac_record_test *t, ac_test_result *res)
+static void test_result(const ac_record *r, ac_record_test *t, ac_test_result *res)
 {
     memset(res, 0, sizeof *res);
     res->id = ac_strdup(t->id);
@@ -62,6 +63,18 @@ static void test_result(const ac_record *r, const ac_record_test *t, ac_test_res
         res->n_statuses = t->n_statuses;
     }
     res->duration_ms = t->duration_ms;
+    if (t->has_detail) {   /* an events file: the steps, checks and excerpts as the run had them (moved) */
+        free(res->reason);
+        res->reason = t->reason;
+        res->transcript = t->transcript;
+        res->multi_step = t->multi_step;
+        res->steps = t->steps;
+        res->n_steps = t->n_steps;
+        t->reason = t->transcript = NULL;
+        t->steps = NULL;
+        t->n_steps = 0;
+        t->has_detail = false;
+    }
 }
 
 /* An option's value as the record wrote it (compact JSON), parsed; NULL when absent. */

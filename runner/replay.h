@@ -11,7 +11,8 @@
 /* The results of *r as the writers take them: one ac_test_result per test (the caller frees
  * each with ac_test_result_free, then the array), the run information (borrowing from r) and
  * the summary (owned members: free bail_reason and ac_coverage_free). A record without its end
- * (r->finished false) gets a summary that says the run was killed. */
+ * (r->finished false) gets a summary that says the run was killed. The steps, transcripts and
+ * coverage are moved out of r (call once per record). */
 void ac_replay_results(ac_record *r, ac_test_result **tests, ac_run_info *info, ac_run_summary *sum);
 
 /* The exit status the run had (its summary.exit_code; from the tests and coverage when the
