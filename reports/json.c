@@ -251,6 +251,7 @@ cJSON *ac_json_record_detail(const ac_test_result *t, size_t cap, bool det)
     cJSON *d = cJSON_CreateObject();
     cJSON_AddItemToObject(d, "reason", string_or_null(t->reason));
     cJSON_AddBoolToObject(d, "multi_step", t->multi_step);
+    cJSON_AddBoolToObject(d, "strict", t->strict);
     cJSON *steps = cJSON_AddArrayToObject(d, "steps");
     for (size_t i = 0; i < t->n_steps; i++) {
         const ac_step_result *s = &t->steps[i];

@@ -17,7 +17,7 @@ struct cJSON *ac_json_record_header(const ac_run_info *info, bool strict, bool d
 /* One element of "tests". */
 struct cJSON *ac_json_record_test(const ac_test_result *t, bool det);
 /* What the events file keeps of a test beyond the run record (its "detail" member): the raw
- * reason, multi_step, every step with its checks (expected, actual, message, severity, where
+ * reason, multi_step, strict, every step with its checks (expected, actual, message, severity, where
  * declared), HTTP status, attempts and the request/response excerpts, and the transcript capped
  * at `cap` bytes (0: no cap). Enough for `authconform report` to render what a live run shows. */
 struct cJSON *ac_json_record_detail(const ac_test_result *t, size_t cap, bool det);

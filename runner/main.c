@@ -469,16 +469,20 @@ int main(int argc, char **argv)
     case AC_CMD_MERGE:
         code = merge_shards(&cli);
         break;
-    case AC_CMD_REPORT:
+    case AC_CMD_REPORT: {
         if (cli.paths.n > 1) {
             usage_error("report reads one file: authconform report EVENTS.jsonl|RECORD.json [--tap F] [--junit F] "
                         "[--html F] [--json F]");
             code = EXIT_USAGE;
             break;
         }
+        ac_report_opts ro;
+        ac_report_opts_init(&ro);
+        ro.tap_version = cli.tap_version;
         code = ac_replay_command(cli.paths.n ? cli.paths.items[0] : NULL, cli.no_tap ? NULL : cli.tap_path,
-                                 cli.tap_version, cli.junit_path, cli.html_path, cli.json_path, stderr);
+                                 cli.junit_path, cli.html_path, cli.json_path, &ro, stderr);
         break;
+    }
     case AC_CMD_RUN:
     case AC_CMD_LINT:
         if (ac_http_global_init() < 0) {

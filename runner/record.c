@@ -657,6 +657,7 @@ static int load_detail(const char *name, const cJSON *jd, ac_record_test *t, cha
     t->reason = opt_str(jd, "reason");
     t->transcript = opt_str(jd, "transcript");
     t->multi_step = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(jd, "multi_step"));
+    t->strict = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(jd, "strict"));
     t->steps = ac_calloc((size_t)cJSON_GetArraySize(steps) + 1, sizeof *t->steps);
     cJSON_ArrayForEach(js, steps) {
         ac_step_result *s = &t->steps[t->n_steps++];

@@ -49,7 +49,7 @@ typedef struct ac_record_test {
     ac_strlist controls, notes, tags, refs;
     /* An events file's "detail" (has_detail): the raw reason, the steps with their checks and
      * excerpts, and the transcript, as the live writers saw them. All owned. */
-    bool has_detail, multi_step;
+    bool has_detail, multi_step, strict;
     char *reason, *transcript;
     ac_step_result *steps; size_t n_steps;
 } ac_record_test;

@@ -68,6 +68,7 @@ static void test_result(const ac_record *r, ac_record_test *t, ac_test_result *r
         res->reason = t->reason;
         res->transcript = t->transcript;
         res->multi_step = t->multi_step;
+        res->strict = t->strict || r->strict;
         res->steps = t->steps;
         res->n_steps = t->n_steps;
         t->reason = t->transcript = NULL;
@@ -83,6 +84,53 @@ static cJSON *option(const ac_record *r, const char *name)
     for (size_t i = 0; i < r->option_names.n; i++)
         if (strcmp(r->option_names.items[i], name) == 0) return cJSON_Parse(r->option_values.items[i]);
     return NULL;
+}
+
+/* The record's options, parsed back for the run information the writers print. */
+typedef struct replay_opts {
+    ac_strlist tags, skip_tags, include, ids, allow_skip;
+    char *shard;
+    bool allow_incomplete, fail_fast;
+    double run_deadline_s;
+} replay_opts;
+
+static void option_list(const ac_record *r, const char *name, ac_strlist *l)
+{
+    cJSON *a = option(r, name), *item;
+    cJSON_ArrayForEach(item, a) if (cJSON_IsString(item)) ac_strlist_push(l, item->valuestring);
+    cJSON_Delete(a);
+}
+
+static void options_read(const ac_record *r, replay_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    option_list(r, "tags", &o->tags);
+    option_list(r, "skip_tags", &o->skip_tags);
+    option_list(r, "include", &o->include);
+    option_list(r, "ids", &o->ids);
+    option_list(r, "allow_skip", &o->allow_skip);
+    cJSON *v = option(r, "shard");
+    if (cJSON_IsString(v)) o->shard = ac_strdup(v->valuestring);
+    cJSON_Delete(v);
+    v = option(r, "allow_incomplete");
+    o->allow_incomplete = cJSON_IsTrue(v);
+    cJSON_Delete(v);
+    v = option(r, "fail_fast");
+    o->fail_fast = cJSON_IsTrue(v);
+    cJSON_Delete(v);
+    v = option(r, "run_deadline_s");
+    o->run_deadline_s = cJSON_IsNumber(v) && v->valuedouble > 0 ? v->valuedouble : 0;
+    cJSON_Delete(v);
+}
+
+static void options_free(replay_opts *o)
+{
+    ac_strlist_free(&o->tags);
+    ac_strlist_free(&o->skip_tags);
+    ac_strlist_free(&o->include);
+    ac_strlist_free(&o->ids);
+    ac_strlist_free(&o->allow_skip);
+    free(o->shard);
 }
 
 static int signal_number(const char *name)
@@ -105,7 +153,12 @@ static double wall_of(const char *iso)
     return rest ? (double)timegm(&tm) : 0;
 }
 
-void ac_replay_results(ac_record *r, ac_test_result **tests, ac_run_info *info, ac_run_summary *sum)
+/* The results of *r as the writers take them: one ac_test_result per test (the caller frees
+ * each, then the array), the run information (borrowing from r and opts) and the summary (owned
+ * members). A record without its end (r->finished false) gets a summary that says the run was
+ * killed. The steps, transcripts and coverage are moved out of r. */
+static void replay_results(ac_record *r, const replay_opts *opts, ac_test_result **tests, ac_run_info *info,
+                           ac_run_summary *sum)
 {
     memset(info, 0, sizeof *info);
     memset(sum, 0, sizeof *sum);
@@ -121,14 +174,17 @@ void ac_replay_results(ac_record *r, ac_test_result **tests, ac_run_info *info, 
     snprintf(info->suite_hash, sizeof info->suite_hash, "%s", r->suite_hash ? r->suite_hash : "");
     info->suite_files = r->suite_files;
     info->coverage = true;
-
-    ac_strlist allow = { 0 };
-    cJSON *a = option(r, "allow_skip"), *item;
-    cJSON_ArrayForEach(item, a) if (cJSON_IsString(item)) ac_strlist_push(&allow, item->valuestring);
-    cJSON_Delete(a);
-    cJSON *ai = option(r, "allow_incomplete");
-    bool allow_all = cJSON_IsTrue(ai);
-    cJSON_Delete(ai);
+    info->tags = &opts->tags;
+    info->skip_tags = &opts->skip_tags;
+    info->include = &opts->include;
+    info->ids = &opts->ids;
+    info->shard = opts->shard;
+    info->allow_skip = &opts->allow_skip;
+    info->allow_incomplete = opts->allow_incomplete;
+    info->fail_fast = opts->fail_fast;
+    info->run_deadline_s = opts->run_deadline_s;
+    const ac_strlist *allow = &opts->allow_skip;
+    bool allow_all = opts->allow_incomplete;
 
     *tests = ac_calloc(r->n_tests + 1, sizeof **tests);
     ac_coverage cov;
@@ -136,7 +192,7 @@ void ac_replay_results(ac_record *r, ac_test_result **tests, ac_run_info *info, 
     for (size_t i = 0; i < r->n_tests; i++) {
         ac_test_result *t = &(*tests)[i];
         test_result(r, &r->tests[i], t);
-        ac_coverage_add(&cov, t, &allow, allow_all);
+        ac_coverage_add(&cov, t, allow, allow_all);
         sum->total++;
         switch (t->outcome) {
         case AC_OUT_PASS: sum->passed++; break;
@@ -183,10 +239,9 @@ void ac_replay_results(ac_record *r, ac_test_result **tests, ac_run_info *info, 
         sum->interrupted = SIGKILL;
         sum->bail_reason = ac_sprintf("run killed before it finished (events file has no end record): "
                                       "%zu of %zu planned tests reported", r->n_tests, info->planned);
-        for (size_t i = 0; i < allow.n; i++) ac_strlist_push(&cov.allowed, allow.items[i]);
+        for (size_t i = 0; i < allow->n; i++) ac_strlist_push(&cov.allowed, allow->items[i]);
         if (allow_all) ac_strlist_push(&cov.allowed, "--allow-incomplete");
     }
-    ac_strlist_free(&allow);
     sum->coverage = cov;
     /* A killed run's reports (the rebuilt run record's exit_code) say what the run exited with
      * under SIGKILL; `report` itself exits with the verdict of what ran (ac_replay_exit_code). */
@@ -209,7 +264,9 @@ int ac_replay_feed(ac_record *r, ac_reporter **reps, size_t n_reps, char **err)
     ac_test_result *tests = NULL;
     ac_run_info info;
     ac_run_summary sum;
-    ac_replay_results(r, &tests, &info, &sum);
+    replay_opts opts;
+    options_read(r, &opts);
+    replay_results(r, &opts, &tests, &info, &sum);
     int rc = 0;
     for (size_t i = 0; i < n_reps; i++) {
         char *e = NULL;
@@ -240,11 +297,12 @@ int ac_replay_feed(ac_record *r, ac_reporter **reps, size_t n_reps, char **err)
     free(tests);
     free(sum.bail_reason);
     ac_coverage_free(&sum.coverage);
+    options_free(&opts);
     return rc;
 }
 
-int ac_replay_command(const char *path, const char *tap_path, int tap_version, const char *junit_path,
-                      const char *html_path, const char *json_path, FILE *errout)
+int ac_replay_command(const char *path, const char *tap_path, const char *junit_path, const char *html_path,
+                      const char *json_path, const ac_report_opts *o, FILE *errout)
 {
     if (!path) {
         fprintf(errout, "authconform report: error: report needs one file: authconform report EVENTS.jsonl|RECORD.json "
@@ -267,8 +325,8 @@ int ac_replay_command(const char *path, const char *tap_path, int tap_version, c
     if (r.torn_tail)
         fprintf(errout, "authconform report: note: %s: the last line was cut short by the kill and is left out\n", path);
     ac_report_opts ro;
-    ac_report_opts_init(&ro);
-    ro.tap_version = tap_version == 13 ? 13 : 14;
+    if (o) ro = *o;
+    else ac_report_opts_init(&ro);
     ro.strict = r.strict;
     ac_reporter *reps[4];
     size_t n_reps = 0;
