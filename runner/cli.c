@@ -124,6 +124,8 @@ void ac_cli_usage(FILE *out)
           "  130, 143  interrupted by SIGINT or SIGTERM (128 + the signal): every report is written\n"
           "     with what ran and says INTERRUPTED; a second signal exits at once\n"
           "  (when several apply: 2 > 3 > 5 > 1 > 4 > 0; an interrupted run's 130/143 wins over all)\n"
+          "  137  killed by SIGKILL (nothing can be written then): with --events FILE, 'authconform\n"
+          "     report FILE' rebuilds the reports and exits 1 if a test that ran failed, else 4\n"
           "\nExamples:\n"
           "  APINIZER_USERNAME=ci APINIZER_PASSWORD=... authconform --target https://host/apiops --junit out/junit.xml\n"
           "  authconform --target http://127.0.0.1:8080/apiops --tags bearer --tap-version 13 | prove -e cat -\n"
