@@ -47,10 +47,13 @@ static int write_line(events_ctx *c, cJSON *obj)
         return -1;
     }
     size_t n = strlen(v);
-    v[n] = '\n';   /* cJSON allocated n + 1 bytes: the NUL becomes the newline */
+    char *line = ac_malloc(n + 1);   /* the line and its newline, for one write */
+    memcpy(line, v, n);
+    line[n++] = '\n';
+    cJSON_free(v);
     size_t done = 0;
-    while (done < n + 1) {
-        ssize_t w = write(c->fd, v + done, n + 1 - done);
+    while (done < n) {
+        ssize_t w = write(c->fd, line + done, n - done);
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             c->io_errno = w < 0 ? errno : EIO;
@@ -58,7 +61,7 @@ static int write_line(events_ctx *c, cJSON *obj)
         }
         done += (size_t)w;
     }
-    cJSON_free(v);
+    free(line);
     return c->io_errno ? -1 : 0;
 }
 
