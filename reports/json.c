@@ -7,6 +7,7 @@
 #include "interrupt.h"
 #include "record.h"
 #include "record_merge.h"
+#include "record_json.h"
 #include "report.h"
 #include "report_common.h"
 #include "text.h"
@@ -131,38 +132,37 @@ static int io_error(json_ctx *c, char **err)
     return -1;
 }
 
-static int json_begin(ac_reporter *r, const ac_run_info *info, char **err)
+cJSON *ac_json_record_header(const ac_run_info *info, bool strict, bool det)
 {
-    json_ctx *c = r->ctx;
     ac_run_info none;
     if (!info) {
         memset(&none, 0, sizeof none);
         info = &none;
     }
     const char *profile = info->profile && *info->profile ? info->profile : "documented";
-    puts_(c, "{\n");
-    member(c, "record_version", cJSON_CreateNumber(AC_RECORD_VERSION), ",\n");
+    cJSON *h = cJSON_CreateObject();
+    cJSON_AddNumberToObject(h, "record_version", AC_RECORD_VERSION);
 
     cJSON *tool = cJSON_CreateObject();
     cJSON_AddStringToObject(tool, "name", "authconform");
     cJSON_AddItemToObject(tool, "version", visible_string(info->tool_version ? info->tool_version : AC_VERSION));
-    cJSON_AddStringToObject(tool, "libcurl", c->det ? "0" : ac_version_libcurl());
-    cJSON_AddStringToObject(tool, "tls", c->det ? "none" : ac_version_tls());
-    member(c, "tool", tool, ",\n");
+    cJSON_AddStringToObject(tool, "libcurl", det ? "0" : ac_version_libcurl());
+    cJSON_AddStringToObject(tool, "tls", det ? "none" : ac_version_tls());
+    cJSON_AddItemToObject(h, "tool", tool);
 
     cJSON *suite = cJSON_CreateObject();
     cJSON_AddItemToObject(suite, "name", string_or_null(info->suite_name));
     cJSON_AddItemToObject(suite, "version", string_or_null(info->suite_version));
     cJSON_AddItemToObject(suite, "hash", string_or_null(info->suite_hash));
     cJSON_AddNumberToObject(suite, "files", (double)info->suite_files);
-    member(c, "suite", suite, ",\n");
+    cJSON_AddItemToObject(h, "suite", suite);
 
-    member(c, "target", string_or_null(info->target), ",\n");
-    member(c, "profile", visible_string(profile), ",\n");
+    cJSON_AddItemToObject(h, "target", string_or_null(info->target));
+    cJSON_AddItemToObject(h, "profile", visible_string(profile));
 
     cJSON *opts = cJSON_CreateObject();
     cJSON_AddItemToObject(opts, "profile", visible_string(profile));
-    cJSON_AddBoolToObject(opts, "strict", info->strict || c->o.strict);
+    cJSON_AddBoolToObject(opts, "strict", info->strict || strict);
     cJSON_AddItemToObject(opts, "tags", string_list(info->tags));
     cJSON_AddItemToObject(opts, "skip_tags", string_list(info->skip_tags));
     cJSON_AddItemToObject(opts, "include", string_list(info->include));
@@ -173,12 +173,28 @@ static int json_begin(ac_reporter *r, const ac_run_info *info, char **err)
     cJSON_AddBoolToObject(opts, "fail_fast", info->fail_fast);
     if (info->run_deadline_s > 0) cJSON_AddNumberToObject(opts, "run_deadline_s", info->run_deadline_s);
     else cJSON_AddNullToObject(opts, "run_deadline_s");
-    member(c, "options", opts, ",\n");
+    cJSON_AddItemToObject(h, "options", opts);
 
     char stamp[32];
-    iso_time(stamp, info->start_wall, c->det);
-    member(c, "started_at", cJSON_CreateString(stamp), ",\n");
-    member(c, "planned", cJSON_CreateNumber((double)info->planned), ",\n");
+    iso_time(stamp, info->start_wall, det);
+    cJSON_AddStringToObject(h, "started_at", stamp);
+    cJSON_AddNumberToObject(h, "planned", (double)info->planned);
+    return h;
+}
+
+static int json_begin(ac_reporter *r, const ac_run_info *info, char **err)
+{
+    json_ctx *c = r->ctx;
+    cJSON *h = ac_json_record_header(info, c->o.strict, c->det);
+    puts_(c, "{\n");
+    /* One member per line, in the header's order; the tests follow. */
+    while (h->child) {
+        cJSON *m = cJSON_DetachItemViaPointer(h, h->child);
+        char *key = ac_strdup(m->string);   /* member() deletes m, and its name with it */
+        member(c, key, m, ",\n");
+        free(key);
+    }
+    cJSON_Delete(h);
     puts_(c, "  \"tests\": [");
     return c->io_failed ? io_error(c, err) : 0;
 }
@@ -194,10 +210,8 @@ static const char *test_message(const ac_test_result *t)
     }
 }
 
-static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char **err)
+cJSON *ac_json_record_test(const ac_test_result *t, bool det)
 {
-    (void)index;
-    json_ctx *c = r->ctx;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "id", visible_string(t->id ? t->id : "?"));
     cJSON_AddItemToObject(o, "name", visible_string(t->name ? t->name : ""));
@@ -218,7 +232,7 @@ static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char
         free(vars);
     }
     if (t->controls.n) cJSON_AddItemToObject(o, "controls", string_list(&t->controls));
-    cJSON_AddNumberToObject(o, "duration_ms", ms3(t->duration_ms, c->det));
+    cJSON_AddNumberToObject(o, "duration_ms", ms3(t->duration_ms, det));
     cJSON *st = cJSON_CreateArray();
     for (size_t i = 0; i < t->n_statuses; i++) cJSON_AddItemToArray(st, cJSON_CreateNumber((double)t->statuses[i]));
     cJSON_AddItemToObject(o, "statuses", st);
@@ -229,6 +243,59 @@ static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char
     cJSON_AddItemToObject(o, "notes", notes);
     cJSON_AddItemToObject(o, "tags", string_list(&t->tags));
     cJSON_AddItemToObject(o, "refs", string_list(&t->refs));
+    return o;
+}
+
+cJSON *ac_json_record_detail(const ac_test_result *t, size_t cap, bool det)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddItemToObject(d, "reason", string_or_null(t->reason));
+    cJSON_AddBoolToObject(d, "multi_step", t->multi_step);
+    cJSON_AddBoolToObject(d, "strict", t->strict);
+    cJSON *steps = cJSON_AddArrayToObject(d, "steps");
+    for (size_t i = 0; i < t->n_steps; i++) {
+        const ac_step_result *s = &t->steps[i];
+        cJSON *js = cJSON_CreateObject();
+        cJSON_AddItemToObject(js, "name", visible_string(s->name ? s->name : ""));
+        cJSON_AddStringToObject(js, "outcome", ac_record_outcome_name(s->outcome));
+        cJSON_AddItemToObject(js, "reason", string_or_null(s->reason));
+        cJSON_AddNumberToObject(js, "status", (double)s->status);
+        cJSON_AddNumberToObject(js, "duration_ms", ms3(s->duration_ms, det));
+        cJSON_AddNumberToObject(js, "attempts", s->attempts);
+        cJSON_AddItemToObject(js, "request", string_or_null(s->request_excerpt));
+        cJSON_AddItemToObject(js, "response", string_or_null(s->response_excerpt));
+        cJSON *checks = cJSON_AddArrayToObject(js, "checks");
+        for (size_t k = 0; k < s->n_checks; k++) {
+            const ac_check *c = &s->checks[k];
+            cJSON *jc = cJSON_CreateObject();
+            cJSON_AddItemToObject(jc, "check", string_or_null(c->check));
+            cJSON_AddItemToObject(jc, "expected", string_or_null(c->expected));
+            cJSON_AddItemToObject(jc, "actual", string_or_null(c->actual));
+            cJSON_AddItemToObject(jc, "message", string_or_null(c->message));
+            cJSON_AddStringToObject(jc, "severity", ac_severity_name(c->severity));
+            cJSON_AddBoolToObject(jc, "passed", c->passed);
+            cJSON_AddItemToObject(jc, "file", string_or_null(c->file));
+            cJSON_AddNumberToObject(jc, "line", c->line > 0 ? c->line : 0);
+            cJSON_AddNumberToObject(jc, "col", c->col > 0 ? c->col : 0);
+            cJSON_AddItemToArray(checks, jc);
+        }
+        cJSON_AddItemToArray(steps, js);
+    }
+    if (t->transcript && *t->transcript) {
+        char *capped = ac_text_cap(t->transcript, cap);
+        cJSON_AddItemToObject(d, "transcript", visible_string(capped));
+        free(capped);
+    } else {
+        cJSON_AddNullToObject(d, "transcript");
+    }
+    return d;
+}
+
+static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char **err)
+{
+    (void)index;
+    json_ctx *c = r->ctx;
+    cJSON *o = ac_json_record_test(t, c->det);
     char *v = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     puts_(c, c->n_tests ? ",\n    " : "\n    ");
@@ -238,15 +305,8 @@ static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char
     return c->io_failed ? io_error(c, err) : 0;
 }
 
-static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
+cJSON *ac_json_record_summary(const ac_run_summary *s)
 {
-    json_ctx *c = r->ctx;
-    if (c->closed) return 0;
-    c->closed = true;
-    ac_run_summary zero;
-    memset(&zero, 0, sizeof zero);
-    if (!s) s = &zero;
-    puts_(c, c->n_tests ? "\n  ],\n" : "],\n");
     cJSON *sum = cJSON_CreateObject();
     cJSON_AddNumberToObject(sum, "total", (double)s->total);
     cJSON_AddNumberToObject(sum, "pass", (double)s->passed);
@@ -262,6 +322,19 @@ static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
     /* Only when set, so the records of runs that ended normally stay as they were. */
     if (s->interrupted) cJSON_AddStringToObject(sum, "interrupted", ac_signal_name(s->interrupted));
     cJSON_AddNumberToObject(sum, "exit_code", s->exit_code);
+    return sum;
+}
+
+static int json_end(ac_reporter *r, const ac_run_summary *s, char **err)
+{
+    json_ctx *c = r->ctx;
+    if (c->closed) return 0;
+    c->closed = true;
+    ac_run_summary zero;
+    memset(&zero, 0, sizeof zero);
+    if (!s) s = &zero;
+    puts_(c, c->n_tests ? "\n  ],\n" : "],\n");
+    cJSON *sum = ac_json_record_summary(s);
     member(c, "coverage", ac_json_coverage(&s->coverage), ",\n");
     member(c, "summary", sum, ",\n");
     member(c, "duration_ms", cJSON_CreateNumber(ms3(s->duration_ms, c->det)), "\n");

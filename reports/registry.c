@@ -23,6 +23,7 @@ typedef struct format_entry {
 
 static const format_entry FORMATS[] = {
     { "console", TARGET_STREAM, NULL, ac_report_console_new },
+    { "events", TARGET_PATH, ac_report_events_new, NULL },
     { "html", TARGET_PATH, ac_report_html_new, NULL },
     { "json", TARGET_PATH, ac_report_json_new, NULL },
     { "junit", TARGET_PATH, ac_report_junit_new, NULL },
@@ -31,7 +32,7 @@ static const format_entry FORMATS[] = {
 
 const char *ac_report_format_names(void)
 {
-    return "console, html, json, junit, tap";
+    return "console, events, html, json, junit, tap";
 }
 
 ac_reporter *ac_report_new(const char *format, const char *path, FILE *out,

@@ -9,7 +9,7 @@
 
 typedef struct ac_reporter ac_reporter;
 struct ac_reporter {
-    const char *format;   /* "tap", "junit", "console", "json", "html" */
+    const char *format;   /* "tap", "junit", "console", "json", "html", "events" */
     void *ctx;            /* owned by the reporter */
     /* Each returns 0, or -1 after setting *err (caller frees) on an I/O error. */
     int (*begin)(ac_reporter *r, const ac_run_info *info, char **err);
@@ -44,9 +44,14 @@ ac_reporter *ac_report_console_new(FILE *out, const ac_report_opts *o, char **er
  * are written to PATH.tmp, renamed to PATH at end(). */
 ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char **err);
 ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char **err);
+/* The events file (reports/events.c, docs/report-formats.md): one JSON line per reported test,
+ * each written at once with one write(2), so a killed run leaves what it had reported. Written
+ * in place (no PATH.tmp); needs a path. */
+#define AC_EVENTS_VERSION 1
+ac_reporter *ac_report_events_new(const char *path, const ac_report_opts *o, char **err);
 
 /* Registry (reports/registry.c): constructs the writer for `format` ("tap", "junit",
- * "console", "json", "html"). `path` is used by file formats, `out` by the console. Returns
+ * "console", "json", "html", "events"). `path` is used by file formats, `out` by the console. Returns
  * NULL and sets *err (caller frees) for an unknown format or a failure to open. */
 ac_reporter *ac_report_new(const char *format, const char *path, FILE *out,
                            const ac_report_opts *o, char **err);

@@ -14,7 +14,7 @@ typedef enum {
     O_PROFILE, O_STRICT, O_FAIL_FAST, O_VERBOSE, O_JOBS, O_RUN_DEADLINE, O_TAP, O_TAP_VERSION,
     O_JUNIT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
     O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_JSON, O_HTML, O_BASELINE,
-    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST
+    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST, O_EVENTS
 } opt_id;
 
 typedef struct opt {
@@ -58,6 +58,8 @@ static const opt OPTS[] = {
     { "junit", 0, true, O_JUNIT, "FILE", "write JUnit XML to FILE" },
     { "json", 0, true, O_JSON, "FILE", "write the run record (JSON, docs/run-record.md) to FILE" },
     { "html", 0, true, O_HTML, "FILE", "write a self-contained HTML report to FILE" },
+    { "events", 0, true, O_EVENTS, "FILE", "write one JSON line per test as it finishes (survives a kill;"
+      " rebuild reports with 'report')" },
     { "baseline", 0, true, O_BASELINE, "OLD.json",
       "after the run, compare with this run record (stderr); can raise the exit status" },
     { "timeout", 0, true, O_TIMEOUT, "SECONDS", "total time for one request, connect to last byte (default 30)" },
@@ -81,6 +83,8 @@ void ac_cli_usage(FILE *out)
           "       authconform lint [OPTIONS] [FILE|DIR...]\n"
           "       authconform merge [--junit OUT.xml] [--json OUT.json] SHARD.xml... SHARD.json...\n"
           "       authconform diff [--tap FILE] [--junit FILE] OLD.json NEW.json\n"
+          "       authconform report [--tap FILE] [--tap-version 13] [--junit FILE] [--html FILE]\n"
+          "                          [--json FILE] EVENTS.jsonl|RECORD.json\n"
           "\n"
           "Runs YAML conformance cases against an Apinizer Management API, or with --issuer against\n"
           "any OAuth2 client-credentials server, and writes TAP 14 (stdout) and JUnit reports.\n"
@@ -91,7 +95,10 @@ void ac_cli_usage(FILE *out)
           "'diff' compares two run records (--json): new failures, lost coverage (must-level tests\n"
           "that passed before and are now skipped, not run or errored), fixed, changed, added,\n"
           "removed; exit 1 on a new failure or errored lost coverage, 4 on lost coverage, 2 when a\n"
-          "record cannot be read.\n"
+          "record cannot be read. 'report' rebuilds the reports from an events file (--events) or a\n"
+          "run record; a file without its end line (the run was killed) gives reports that say\n"
+          "INTERRUPTED. It exits as the run did (0, 1, 4, 130, 143...); for a killed run 1 when a\n"
+          "test that ran failed, else 4 (never 0: not every test ran); 2 for an unreadable file.\n"
           "\nOptions:\n", out);
     for (size_t i = 0; i < N_OPTS; i++) {
         const opt *o = &OPTS[i];
@@ -128,6 +135,8 @@ void ac_cli_usage(FILE *out)
           "  130, 143  interrupted by SIGINT or SIGTERM (128 + the signal): every report is written\n"
           "     with what ran and says INTERRUPTED; a second signal exits at once\n"
           "  (when several apply: 2 > 3 > 5 > 1 > 4 > 0; an interrupted run's 130/143 wins over all)\n"
+          "  137  killed by SIGKILL (nothing can be written then): with --events FILE, 'authconform\n"
+          "     report FILE' rebuilds the reports and exits 1 if a test that ran failed, else 4\n"
           "\nExamples:\n"
           "  APINIZER_USERNAME=ci APINIZER_PASSWORD=... authconform --target https://host/apiops --junit out/junit.xml\n"
           "  authconform --target http://127.0.0.1:8080/apiops --tags bearer --tap-version 13 | prove -e cat -\n"
@@ -135,6 +144,7 @@ void ac_cli_usage(FILE *out)
           "      --var resource_url=https://api.example/ping --var scope=read\n"
           "  authconform lint cases/\n"
           "  authconform --target URL --shard 2/4 --junit shard-2.xml   (then: authconform merge --junit all.xml shard-*.xml)\n"
+          "  authconform --target URL --events ev.jsonl --tap none; authconform report ev.jsonl --junit j.xml --html r.html\n"
           "\nThe case format: docs/case-format.md. Report issues with the test id and the redacted transcript (-v).\n",
           out);
 }
@@ -261,6 +271,7 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
     case O_JUNIT: set_str(&c->junit_path, v); break;
     case O_JSON: set_str(&c->json_path, v); break;
     case O_HTML: set_str(&c->html_path, v); break;
+    case O_EVENTS: set_str(&c->events_path, v); break;
     case O_BASELINE: set_str(&c->baseline_path, v); break;
     case O_TIMEOUT:
         if (parse_number(o->name, v, 0.001, 86400, &d, err) < 0) return -1;
@@ -308,6 +319,9 @@ int ac_cli_parse(int argc, char **argv, ac_cli *c, char **err)
         i++;
     } else if (i < argc && strcmp(argv[i], "diff") == 0) {
         c->command = AC_CMD_DIFF;
+        i++;
+    } else if (i < argc && strcmp(argv[i], "report") == 0) {
+        c->command = AC_CMD_REPORT;
         i++;
     }
     bool only_paths = false;
@@ -379,5 +393,6 @@ void ac_cli_free(ac_cli *c)
     free(c->junit_path);
     free(c->json_path);
     free(c->html_path);
+    free(c->events_path);
     free(c->baseline_path);
 }

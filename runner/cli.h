@@ -5,13 +5,15 @@
 #include <stdio.h>
 #include "config.h"
 
-typedef enum { AC_CMD_RUN, AC_CMD_LINT, AC_CMD_MERGE, AC_CMD_DIFF, AC_CMD_HELP, AC_CMD_VERSION } ac_command;
+typedef enum {
+    AC_CMD_RUN, AC_CMD_LINT, AC_CMD_MERGE, AC_CMD_DIFF, AC_CMD_REPORT, AC_CMD_HELP, AC_CMD_VERSION
+} ac_command;
 
 typedef struct ac_cli {
     ac_command command;
     ac_config cfg;
     ac_strlist paths;          /* case files and directories (merge: the reports to merge;
-                                  diff: OLD.json NEW.json) */
+                                  diff: OLD.json NEW.json; report: the events file or record) */
     ac_strlist vars;           /* --var NAME=VALUE, in order */
     ac_strlist vars_files;     /* --vars-file FILE */
     ac_strlist secrets;        /* --secret NAME */
@@ -23,6 +25,7 @@ typedef struct ac_cli {
     char *junit_path;          /* --junit FILE */
     char *json_path;           /* --json FILE: the run record */
     char *html_path;           /* --html FILE */
+    char *events_path;         /* --events FILE: one JSON line per test, as it finishes */
     char *baseline_path;       /* --baseline OLD.json: compare with this record after the run */
     int tap_version;           /* 13 or 14 */
     bool list;                 /* --list */

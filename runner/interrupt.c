@@ -41,6 +41,7 @@ const char *ac_signal_name(int signo)
     static char other[32];
     if (signo == SIGINT) return "SIGINT";
     if (signo == SIGTERM) return "SIGTERM";
+    if (signo == SIGKILL) return "SIGKILL";   /* only ever assumed: `report` on a killed run's events */
     snprintf(other, sizeof other, "signal %d", signo);
     return other;
 }

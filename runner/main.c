@@ -24,6 +24,7 @@
 #include "plan.h"
 #include "record.h"
 #include "redact.h"
+#include "replay.h"
 #include "report.h"
 #include "varcheck.h"
 #include "vars.h"
@@ -309,7 +310,7 @@ static int run(ac_cli *cli, const char *argv0)
     ac_manifest man;           /* kept for the unused-name checks after loading */
     memset(&man, 0, sizeof man);
     ac_plan plan = { 0 };
-    ac_reporter *reps[6] = { 0 };
+    ac_reporter *reps[8] = { 0 };
     size_t n_reps = 0;
     ac_record baseline;        /* --baseline: loaded before anything is sent */
     memset(&baseline, 0, sizeof baseline);
@@ -422,6 +423,8 @@ static int run(ac_cli *cli, const char *argv0)
     const char *record_path = cli->json_path ? cli->json_path : record_tmp;
     if (record_path) add_report(reps, &n_reps, ac_report_json_new(record_path, &ro, &err), &err, &local_fail);
     if (cli->html_path) add_report(reps, &n_reps, ac_report_html_new(cli->html_path, &ro, &err), &err, &local_fail);
+    if (cli->events_path)
+        add_report(reps, &n_reps, ac_report_events_new(cli->events_path, &ro, &err), &err, &local_fail);
     if (!(reps[n_reps] = ac_report_console_new(stderr, &ro, &err))) goto report_error;
     n_reps++;
 
@@ -556,6 +559,20 @@ int main(int argc, char **argv)
     case AC_CMD_MERGE:
         code = merge_shards(&cli);
         break;
+    case AC_CMD_REPORT: {
+        if (cli.paths.n > 1) {
+            usage_error("report reads one file: authconform report EVENTS.jsonl|RECORD.json [--tap F] [--junit F] "
+                        "[--html F] [--json F]");
+            code = EXIT_USAGE;
+            break;
+        }
+        ac_report_opts ro;
+        ac_report_opts_init(&ro);
+        ro.tap_version = cli.tap_version;
+        code = ac_replay_command(cli.paths.n ? cli.paths.items[0] : NULL, cli.no_tap ? NULL : cli.tap_path,
+                                 cli.junit_path, cli.html_path, cli.json_path, &ro, stderr);
+        break;
+    }
     case AC_CMD_RUN:
     case AC_CMD_LINT:
         if (ac_http_global_init() < 0) {

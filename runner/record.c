@@ -1,10 +1,12 @@
 /* The run record: the suite's content hash, the run information the writers need, and reading a
  * record back with every member checked, so `diff` can trust what it compares. */
 #include "record.h"
+#include "record_read.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,7 +144,7 @@ bool ac_record_test_failing(const ac_record *r, const ac_record_test *t)
 
 /* ---- reading -------------------------------------------------------------------------------- */
 
-static char *read_capped(const char *path, size_t *len, char **err)
+char *ac_record_read_capped(const char *path, size_t *len, char **err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -203,7 +205,7 @@ static int get_str(const char *name, const cJSON *obj, const char *key, const ch
     return 0;
 }
 
-static int get_number(const char *name, const cJSON *obj, const char *key, const char *where,
+int ac_record_get_number(const char *name, const cJSON *obj, const char *key, const char *where,
                       bool required, double *out, char **err)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -222,7 +224,24 @@ static int get_number(const char *name, const cJSON *obj, const char *key, const
     return 0;
 }
 
-static int load_test(const char *name, const cJSON *jt, size_t index, ac_record_test *t, char **err)
+/* An optional array of strings (absent or null: empty). */
+static int get_strings(const char *name, const cJSON *obj, const char *key, const char *where,
+                       ac_strlist *l, char **err)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key), *s;
+    if (!a || cJSON_IsNull(a)) return 0;
+    if (!cJSON_IsArray(a)) goto bad;
+    cJSON_ArrayForEach(s, a) {
+        if (!cJSON_IsString(s)) goto bad;
+        ac_strlist_push(l, s->valuestring);
+    }
+    return 0;
+bad:
+    set_err(err, ac_sprintf("%s: %s: member \"%s\" must be an array of strings", name, where, key));
+    return -1;
+}
+
+int ac_record_load_test(const char *name, const cJSON *jt, size_t index, ac_record_test *t, char **err)
 {
     char where[64];
     snprintf(where, sizeof where, "tests[%zu]", index);
@@ -252,7 +271,17 @@ static int load_test(const char *name, const cJSON *jt, size_t index, ac_record_
                                 name, where, t->severity));
         goto fail;
     }
-    if (get_number(name, jt, "duration_ms", where, false, &t->duration_ms, err) < 0) goto fail;
+    if (ac_record_get_number(name, jt, "duration_ms", where, false, &t->duration_ms, err) < 0) goto fail;
+    double line = 0;
+    if (ac_record_get_number(name, jt, "line", where, false, &line, err) < 0) goto fail;
+    t->line = line < 1e9 ? (int)line : 0;
+    if (get_str(name, jt, "file", where, false, &t->file, err) < 0 ||
+        get_str(name, jt, "missing_var", where, false, &t->missing_var, err) < 0 ||
+        get_strings(name, jt, "controls", where, &t->controls, err) < 0 ||
+        get_strings(name, jt, "notes", where, &t->notes, err) < 0 ||
+        get_strings(name, jt, "tags", where, &t->tags, err) < 0 ||
+        get_strings(name, jt, "refs", where, &t->refs, err) < 0)
+        goto fail;
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(jt, "skip_kind");
     if (kind && !cJSON_IsNull(kind)) {
         t->skip_kind = cJSON_IsString(kind) ? ac_skip_kind_parse(kind->valuestring) : AC_SKIP_NONE;
@@ -316,16 +345,16 @@ static int strings_from(const char *name, const cJSON *o, const char *key, ac_st
 
 /* The `coverage` member (written by reports/json.c), checked as strictly as a test: `merge`
  * unites what it reads here. */
-static int load_coverage(const char *name, const cJSON *jc, ac_coverage *c, char **err)
+int ac_record_load_coverage(const char *name, const cJSON *jc, ac_coverage *c, char **err)
 {
     if (!cJSON_IsObject(jc)) {
         set_err(err, ac_sprintf("%s: \"coverage\" is missing or not an object", name));
         return -1;
     }
     double sel = 0, judged = 0, na = 0;
-    if (get_number(name, jc, "must_selected", "coverage", true, &sel, err) < 0 ||
-        get_number(name, jc, "must_judged", "coverage", true, &judged, err) < 0 ||
-        get_number(name, jc, "must_not_applicable", "coverage", true, &na, err) < 0)
+    if (ac_record_get_number(name, jc, "must_selected", "coverage", true, &sel, err) < 0 ||
+        ac_record_get_number(name, jc, "must_judged", "coverage", true, &judged, err) < 0 ||
+        ac_record_get_number(name, jc, "must_not_applicable", "coverage", true, &na, err) < 0)
         return -1;
     c->must_selected = (size_t)sel;
     c->must_judged = (size_t)judged;
@@ -376,7 +405,7 @@ static int cmp_str_ptr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int check_unique(const char *name, const ac_record *r, char **err)
+int ac_record_check_unique(const char *name, const ac_record *r, char **err)
 {
     if (r->n_tests < 2) return 0;
     char **ids = ac_malloc(r->n_tests * sizeof *ids);
@@ -393,19 +422,36 @@ static int check_unique(const char *name, const ac_record *r, char **err)
     return rc;
 }
 
-int ac_record_parse(const char *name, const char *text, size_t len, ac_record *out, char **err)
+/* The `summary` object: counts, how the run ended and its exit code. Members of the wrong
+ * type are ignored (older readers only took exit_code from it). */
+void ac_record_load_summary(const cJSON *summary, ac_record *out)
 {
-    memset(out, 0, sizeof *out);
-    out->path = ac_strdup(name);
-    out->exit_code = -1;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
-    if (!root) {
-        size_t off = end && end >= text ? (size_t)(end - text) : 0;
-        set_err(err, ac_sprintf("%s: not valid JSON (near byte %zu): not a run record written by "
-                                "authconform --json", name, off));
-        return -1;
+    if (!cJSON_IsObject(summary)) return;
+    out->has_summary = true;
+    static const struct { const char *key; size_t off; } COUNTS[] = {
+        { "total", offsetof(ac_record, n_total) }, { "pass", offsetof(ac_record, n_pass) },
+        { "fail", offsetof(ac_record, n_fail) }, { "warn", offsetof(ac_record, n_warn) },
+        { "error", offsetof(ac_record, n_error) }, { "skip", offsetof(ac_record, n_skip) },
+        { "not_run", offsetof(ac_record, n_not_run) },
+    };
+    for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(summary, COUNTS[i].key);
+        if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e12)
+            *(size_t *)((char *)out + COUNTS[i].off) = (size_t)v->valuedouble;
     }
+    out->stopped_early = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(summary, "stopped_early"));
+    const cJSON *why = cJSON_GetObjectItemCaseSensitive(summary, "stop_reason");
+    if (cJSON_IsString(why)) out->stop_reason = ac_strdup(why->valuestring);
+    const cJSON *sig = cJSON_GetObjectItemCaseSensitive(summary, "interrupted");
+    if (cJSON_IsString(sig) && *sig->valuestring) out->interrupted = ac_strdup(sig->valuestring);
+    const cJSON *ec = cJSON_GetObjectItemCaseSensitive(summary, "exit_code");
+    if (cJSON_IsNumber(ec)) out->exit_code = (int)ec->valuedouble;
+}
+
+/* Everything of a record but the JSON parse. `header_only`: the header line of an events file,
+ * which has no tests, summary or coverage (the caller reads those from their own lines). */
+int ac_record_from_json(const char *name, const cJSON *root, ac_record *out, char **err, bool header_only)
+{
     int rc = -1;
     if (!cJSON_IsObject(root)) {
         set_err(err, ac_sprintf("%s: the top level must be an object: not a run record", name));
@@ -432,22 +478,26 @@ int ac_record_parse(const char *name, const char *text, size_t len, ac_record *o
     const cJSON *opts = cJSON_GetObjectItemCaseSensitive(root, "options");
     const cJSON *tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
     const cJSON *summary = cJSON_GetObjectItemCaseSensitive(root, "summary");
+    if (header_only) tests = NULL;
     if (!cJSON_IsObject(tool) || !cJSON_IsObject(suite) || !cJSON_IsObject(opts) ||
-        !cJSON_IsArray(tests)) {
+        (!header_only && !cJSON_IsArray(tests))) {
         set_err(err, ac_sprintf("%s: \"%s\" is missing or has the wrong type", name,
                                 !cJSON_IsObject(tool) ? "tool" : !cJSON_IsObject(suite) ? "suite"
                                 : !cJSON_IsObject(opts) ? "options" : "tests"));
         goto out;
     }
+    double files = 0;
     if (get_str(name, tool, "version", "tool", true, &out->tool_version, err) < 0 ||
         get_str(name, suite, "name", "suite", false, &out->suite_name, err) < 0 ||
         get_str(name, suite, "version", "suite", false, &out->suite_version, err) < 0 ||
         get_str(name, suite, "hash", "suite", false, &out->suite_hash, err) < 0 ||
+        ac_record_get_number(name, suite, "files", "suite", false, &files, err) < 0 ||
         get_str(name, root, "target", "record", false, &out->target, err) < 0 ||
         get_str(name, root, "profile", "record", true, &out->profile, err) < 0 ||
         get_str(name, root, "started_at", "record", false, &out->started_at, err) < 0 ||
-        get_number(name, root, "duration_ms", "record", false, &out->duration_ms, err) < 0)
+        ac_record_get_number(name, root, "duration_ms", "record", false, &out->duration_ms, err) < 0)
         goto out;
+    out->suite_files = files < 1e9 ? (size_t)files : 0;
     const cJSON *o;
     cJSON_ArrayForEach(o, opts) {
         char *v = cJSON_PrintUnformatted(o);
@@ -462,26 +512,48 @@ int ac_record_parse(const char *name, const char *text, size_t len, ac_record *o
             out->strict = cJSON_IsTrue(o);
         }
     }
-    if (cJSON_IsObject(summary)) {
-        const cJSON *ec = cJSON_GetObjectItemCaseSensitive(summary, "exit_code");
-        if (cJSON_IsNumber(ec)) out->exit_code = (int)ec->valuedouble;
+    double planned = 0;
+    if (ac_record_get_number(name, root, "planned", "record", false, &planned, err) < 0) goto out;
+    out->planned = planned < 1e12 ? (size_t)planned : 0;
+    out->finished = !header_only;
+    if (header_only) {
+        rc = 0;
+        goto out;
     }
+    ac_record_load_summary(summary, out);
     size_t n = (size_t)cJSON_GetArraySize(tests);
     out->tests = ac_calloc(n + 1, sizeof *out->tests);
     const cJSON *jt;
     cJSON_ArrayForEach(jt, tests) {
         ac_record_test *t = &out->tests[out->n_tests++];
-        if (load_test(name, jt, out->n_tests - 1, t, err) < 0) goto out;
+        if (ac_record_load_test(name, jt, out->n_tests - 1, t, err) < 0) goto out;
     }
-    if (check_unique(name, out, err) < 0) goto out;
+    if (ac_record_check_unique(name, out, err) < 0) goto out;
     /* Version 1 predates coverage; from version 2 on it is part of the verdict, so required. */
     if (out->record_version >= 2) {
-        if (load_coverage(name, cJSON_GetObjectItemCaseSensitive(root, "coverage"), &out->coverage, err) < 0)
+        if (ac_record_load_coverage(name, cJSON_GetObjectItemCaseSensitive(root, "coverage"), &out->coverage, err) < 0)
             goto out;
         out->has_coverage = true;
     }
     rc = 0;
 out:
+    return rc;
+}
+
+int ac_record_parse(const char *name, const char *text, size_t len, ac_record *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    out->path = ac_strdup(name);
+    out->exit_code = -1;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (!root) {
+        size_t off = end && end >= text ? (size_t)(end - text) : 0;
+        set_err(err, ac_sprintf("%s: not valid JSON (near byte %zu): not a run record written by "
+                                "authconform --json", name, off));
+        return -1;
+    }
+    int rc = ac_record_from_json(name, root, out, err, false);
     cJSON_Delete(root);
     return rc;
 }
@@ -490,7 +562,7 @@ int ac_record_load(const char *path, ac_record *out, char **err)
 {
     memset(out, 0, sizeof *out);
     size_t len = 0;
-    char *text = read_capped(path, &len, err);
+    char *text = ac_record_read_capped(path, &len, err);
     if (!text) {
         out->path = ac_strdup(path);
         return -1;
@@ -514,6 +586,16 @@ static void record_test_free(ac_record_test *t)
     free(t->severity);
     free(t->message);
     free(t->statuses);
+    free(t->file);
+    free(t->missing_var);
+    free(t->reason);
+    free(t->transcript);
+    for (size_t i = 0; i < t->n_steps; i++) ac_step_result_free(&t->steps[i]);
+    free(t->steps);
+    ac_strlist_free(&t->controls);
+    ac_strlist_free(&t->notes);
+    ac_strlist_free(&t->tags);
+    ac_strlist_free(&t->refs);
 }
 
 void ac_record_free(ac_record *r)
@@ -527,6 +609,8 @@ void ac_record_free(ac_record *r)
     free(r->target);
     free(r->profile);
     free(r->started_at);
+    free(r->stop_reason);
+    free(r->interrupted);
     ac_strlist_free(&r->option_names);
     ac_strlist_free(&r->option_values);
     for (size_t i = 0; i < r->n_tests; i++) record_test_free(&r->tests[i]);

@@ -695,14 +695,19 @@ readme-recipes)
   mkdir -p "$WORK/recipe"
   ( cd "$WORK/recipe" || exit 1
     for v in $(compgen -e | grep -E '^(APINIZER|AUTHCONFORM)_'); do unset "$v"; done
-    env "${assign[@]}" bash -c 'mkdir -p out && "$0" --target "${!1}" --tap out/results.tap \
-      --junit out/junit.xml --html out/report.html --json out/run.json' "$AC" "$target_vars"
+    # The run writes the events; the always-run step rebuilds the reports from them.
+    env "${assign[@]}" bash -c 'mkdir -p out && "$0" --target "${!1}" --events out/events.jsonl --tap none &&
+      "$0" report out/events.jsonl --tap out/results.tap --junit out/junit.xml --html out/report.html \
+        --json out/run.json' "$AC" "$target_vars"
   ) >"$WORK/recipe.stdout" 2>"$WORK/recipe.stderr"
   got=$?
   [ "$got" = 0 ] || { cat "$WORK/recipe.stderr"; fail "the recipe's command: exit $got, expected 0"; }
+  grep -q -- '--events out/events.jsonl --tap none' "$readme" || fail "the README recipes no longer write --events"
+  [ "$(grep -c 'authconform report out/events.jsonl' "$readme")" -ge 3 ] ||
+    fail "not every README recipe rebuilds the reports with 'authconform report'"
   expect_not_in "$WORK/recipe.stderr" 'warning: environment'
   expect_not_in "$WORK/recipe.stderr" "$PASSWORD" "stderr (password leak)"
-  for f in results.tap junit.xml report.html run.json; do
+  for f in events.jsonl results.tap junit.xml report.html run.json; do
     [ -s "$WORK/recipe/out/$f" ] || fail "the recipe's command wrote no out/$f"
   done
   ;;

@@ -3,7 +3,8 @@
 # message naming the file and the cause, and the other reports are still written and valid.
 #   localio.sh AUTHCONFORM REFSERVER SCENARIO
 # Scenarios: full-disk (JUnit on a 16 KiB tmpfs), read-only (JUnit on a read-only tmpfs),
-# dir-in-way (--junit names a directory), closed-pipe (TAP on stdout into `head -1`).
+# dir-in-way (--junit names a directory), closed-pipe (TAP on stdout into `head -1`),
+# events-full-disk (--events on a 16 KiB tmpfs).
 # The tmpfs scenarios need mount (root): without it they skip (77), except under CI.
 set -u
 AC=$1 REF=$2 SCENARIO=$3
@@ -69,6 +70,18 @@ dir-in-way)
   mkdir "$WORK/run.xml"
   run_suite --tap "$WORK/run.tap" --junit "$WORK/run.xml" --json "$WORK/run.json" --html "$WORK/run.html"
   check "$WORK/run.xml" "Is a directory"
+  ;;
+events-full-disk)
+  # The events file fills a 16 KiB tmpfs part way: exit 5 naming it; the other reports are
+  # whole; what reached the disk still rebuilds (a line cut by the full disk is left out).
+  mount_tmpfs size=16k
+  run_suite --tap "$WORK/run.tap" --events "$MNT/ev.jsonl" --json "$WORK/run.json" --html "$WORK/run.html"
+  check "$MNT/ev.jsonl" "writing the events file: No space left on device"
+  "$AC" report "$MNT/ev.jsonl" --tap "$WORK/re.tap" 2>"$WORK/report.err"
+  rc=$?
+  [ "$rc" = 4 ] || [ "$rc" = 1 ] || { cat "$WORK/report.err"; fail "report exited $rc, expected 1 or 4"; }
+  expect_in "$WORK/re.tap" '^Bail out! run killed before it finished' "the rebuilt TAP"
+  validate_tap "$WORK/re.tap"
   ;;
 closed-pipe)
   # TAP on stdout into a reader that stops after one line: no crash (SIGPIPE), the file reports

@@ -3,8 +3,9 @@
 # for every secret in every form (scan_secrets.py). One scenario per invocation:
 #   leak.sh AUTHCONFORM REFSERVER HOSTILE_SERVER SOURCE_DIR SCENARIO
 # suite    the whole bundled suite, -v, --include slow,intrusive, every variable set (as
-#          scripts/main-job does), TAP 14, JUnit (and JSON/HTML when the program offers them),
-#          console, against a reference server started with --log FILE --log-tokens: every
+#          scripts/main-job does), TAP 14, JUnit (and JSON/HTML/events when the program offers
+#          them, and every report `authconform report` rebuilds from the events file), console,
+#          against a reference server started with --log FILE --log-tokens: every
 #          token it issued is searched for too
 # deviant  the same against a reference server with deliberate defects switched on, so that
 #          many tests fail and -v prints their transcripts (tokens, altered tokens, Basic
@@ -36,12 +37,27 @@ printf '%s\n' "ci:$MAIN_PW" "ci-expiry:$SHORT_PW" "ci-throwaway:$THROW_PW" >"$WO
 REPORT_ARGS=(--tap "$WORK/out.tap" --junit "$WORK/out.xml")
 OUTPUTS=("$WORK/out.tap" "$WORK/out.xml")
 help=$("$AC" --help)
-for fmt in json html; do
+for fmt in json html events; do
   if printf '%s\n' "$help" | grep -Eq -- "--$fmt FILE"; then
     REPORT_ARGS+=(--"$fmt" "$WORK/out.$fmt")
     OUTPUTS+=("$WORK/out.$fmt")
   fi
 done
+
+# rebuild: the reports `authconform report` writes from the events file (steps, checks and
+# excerpts come back from it: they must come back redacted).
+rebuild() {
+  [ -f "$WORK/out.events" ] || return 0
+  "$AC" report "$WORK/out.events" --tap "$WORK/rb.tap" --junit "$WORK/rb.xml" --json "$WORK/rb.json" \
+    --html "$WORK/rb.html" >"$WORK/rb.stdout" 2>"$WORK/rb.stderr"
+  local rc=$?
+  [ "$rc" = "$RC" ] || { cat "$WORK/rb.stderr"; fail "report exited $rc, the run $RC"; }
+  local n
+  n=$(grep -c '^{"event":"test",' "$WORK/out.events")
+  [ "$n" -ge 10 ] || fail "too few test lines in the events file"
+  note "events file: $n test lines; TAP, JUnit, record and HTML rebuilt from it by 'report' (exit $rc)"
+  OUTPUTS+=("$WORK/rb.tap" "$WORK/rb.xml" "$WORK/rb.json" "$WORK/rb.html" "$WORK/rb.stdout" "$WORK/rb.stderr")
+}
 
 # run_suite EXIT_ALLOWED... : the bundled suite with everything configured against $URL
 # (EXTRA_ARGS: more options).
@@ -61,6 +77,7 @@ run_suite() {
   [ -s "$WORK/out.xml" ] || fail "no JUnit written"
   validate_tap "$WORK/out.tap"
   validate_junit "$WORK/out.xml"
+  rebuild
 }
 
 start_refserver() {
