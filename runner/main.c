@@ -373,11 +373,12 @@ static int run(ac_cli *cli, const char *argv0)
     }
     /* Names set that nothing reads: a --var is an error, nothing is sent; vars files and the
      * environment only warn (varcheck.h). */
-    size_t unused_vars = ac_varcheck_given(&given, &uses, &man, &diags);
+    size_t unused_vars = ac_varcheck_given(&given, &uses, &man, &diags) +
+                         ac_varcheck_secrets(&cli->secrets, &uses, &man, &diags);
     ac_varcheck_environ(environ, &man, &uses, &diags);
     ac_diags_print(&diags, stderr);   /* warnings, and the --var errors */
     if (unused_vars > 0) {
-        fprintf(stderr, "authconform: %zu unknown --var name%s; nothing was sent\n", unused_vars,
+        fprintf(stderr, "authconform: %zu unknown --var/--secret name%s; nothing was sent\n", unused_vars,
                 unused_vars == 1 ? "" : "s");
         goto out;
     }

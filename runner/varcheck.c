@@ -82,6 +82,28 @@ static bool var_used(const char *name, const ac_var_uses *u, const ac_manifest *
            in_list(name, TOOL_VARS) || ac_manifest_find_var(man, name) != NULL;
 }
 
+size_t ac_varcheck_secrets(const ac_strlist *secrets, const ac_var_uses *u, const ac_manifest *man,
+                           ac_diags *diags)
+{
+    ac_suggest c = { 0 };
+    ac_suggest_add_strlist(&c, &u->vars);
+    for (size_t i = 0; man && i < man->n_vars; i++) ac_suggest_add(&c, man->vars[i].name);
+    size_t errors = 0;
+    for (size_t i = 0; secrets && i < secrets->n; i++) {
+        const char *name = secrets->items[i];
+        if (var_used(name, u, man)) continue;
+        char dym[160];
+        ac_did_you_mean(dym, sizeof dym, ac_suggest_best(&c, name));
+        /* A misspelt --secret protects nothing: the variable meant stays printable. */
+        ac_diag_add(diags, AC_DIAG_ERROR, NULL, 0, 0, NULL, 0,
+                    "--secret %s: no loaded case file uses a variable of that name and the suite "
+                    "does not declare it, so it would keep nothing secret%s", name, dym);
+        errors++;
+    }
+    ac_suggest_free(&c);
+    return errors;
+}
+
 size_t ac_varcheck_given(const ac_given_vars *g, const ac_var_uses *u, const ac_manifest *man,
                          ac_diags *diags)
 {

@@ -49,6 +49,11 @@ void ac_given_vars_free(ac_given_vars *g);                                      
 /* Adds to diags an error for every --var name (once per name) and a warning for every
  * vars-file entry that the loaded files do not use, the manifest (man, may be NULL) does not
  * declare and is not built in. Returns the number of errors added. */
+/* --secret names that no loaded case file uses and the suite does not declare: errors with a
+ * did-you-mean (a misspelt --secret would leave the intended variable printable). Returns how
+ * many. */
+size_t ac_varcheck_secrets(const ac_strlist *secrets, const ac_var_uses *u, const ac_manifest *man,
+                           ac_diags *diags);
 size_t ac_varcheck_given(const ac_given_vars *g, const ac_var_uses *u, const ac_manifest *man,
                          ac_diags *diags);
 

@@ -182,6 +182,28 @@ START_TEST(given_vars)
 }
 END_TEST
 
+/* --secret with a name nothing reads protects nothing: an error naming the near miss. */
+START_TEST(secret_names)
+{
+    ac_strlist secrets = { 0 };
+    ac_strlist_push(&secrets, "pasword");
+    ac_strlist_push(&secrets, "password");     /* declared */
+    ac_strlist_push(&secrets, "case_only");    /* read by a case file */
+    ac_var_uses u = { 0 };
+    ac_var_uses_add(&u, "case_only");
+    ac_diags d;
+    ac_diags_init(&d);
+    ck_assert_uint_eq(ac_varcheck_secrets(&secrets, &u, &bundled, &d), 1);
+    ck_assert_uint_eq(d.n_errors, 1);
+    ck_assert_str_eq(d.items[0].message, "--secret pasword: no loaded case file uses a variable of that "
+                     "name and the suite does not declare it, so it would keep nothing secret (did you "
+                     "mean 'password'?)");
+    ac_diags_free(&d);
+    ac_var_uses_free(&u);
+    ac_strlist_free(&secrets);
+}
+END_TEST
+
 START_TEST(environ_unread)
 {
     char *envp[] = {
@@ -296,6 +318,7 @@ static Suite *varcheck_suite(void)
     tcase_add_loop_test(tc, env_prefix, 0, (int)(sizeof prefixes / sizeof *prefixes));
     tcase_add_test(tc, env_prefix_no_manifest);
     tcase_add_test(tc, given_vars);
+    tcase_add_test(tc, secret_names);
     tcase_add_test(tc, environ_unread);
     tcase_add_test(tc, tool_env_table_complete);
     suite_add_tcase(s, tc);
