@@ -261,14 +261,14 @@ static const struct dev_info table[DEV_COUNT] = {
     "authenticated user may pass)"},
   [DEV_SCOPE_IGNORED] = {"scope-ignored", "O2-SCOPE-INSUFFICIENT", OAUTH2, MUST,
     "test/scoped opens for any valid token: the scope it requires is never checked"},
-  [DEV_SCOPE_WIDENED] = {"scope-widened", "O2-SCOPE-NOT-WIDER", OAUTH2, SHOULD,
+  [DEV_SCOPE_WIDENED] = {"scope-widened", "O2-SCOPE-NOT-WIDER", OAUTH2, MUST,
     "a token request naming a scope is granted every scope the client may have (response and "
     "the token's scope claim), more than it asked for"},
   [DEV_SCOPE_NARROWED_UNSTATED] = {"scope-narrowed-unstated", "O2-SCOPE-UNKNOWN", OAUTH2, MUST,
     "a token response whose granted scope is narrower than the request has no scope member "
     "(RFC 6749 5.1 makes it REQUIRED then); the token's scope claim is right"},
   [DEV_INSUFFICIENT_SCOPE_401] = {"insufficient-scope-401", "O2-SCOPE-INSUFFICIENT", OAUTH2,
-    SHOULD,
+    MUST,
     "test/scoped answers a valid token without the scope with 401 insufficient_scope instead of "
     "403 (RFC 6750 3.1)"},
   [DEV_METADATA_ISSUER_MISMATCH] = {"metadata-issuer-mismatch", "O2-DISC-ISSUER", OAUTH2, MUST,
