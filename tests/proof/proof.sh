@@ -9,6 +9,7 @@
 #   documented  the suite (--include slow,intrusive) against the default server: exit 0, no
 #               must-level failure, nothing skipped but the ids in EXPECTED_SKIPS, and at most
 #               MAX_MAIN_FAILED_LOGINS failed logins of the main account (the server counts them)
+#               and none of the limited account (the permission checks' second real account)
 #   rfc         the same against --flavor rfc with --profile rfc
 #   oauth2      the generic suite (suite/oauth2.yaml, read through --issuer) against --flavor rfc:
 #               exit 0, no must-level failure, nothing skipped, every must-level test judged
