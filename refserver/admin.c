@@ -68,7 +68,7 @@ static int mint(const struct rs_app *app, const struct rs_request *rq, const str
   if (app->cfg->flavor == FLAVOR_RFC && !(issuer = issuer_of(app, rq)))
     return -1;
   char *token = tokens_mint(&app->key, u->name, u->roles, u->n_roles, iat, iat + u->lifetime,
-                            issuer, &jti);
+                            issuer, NULL, &jti);
   free(issuer);
   if (!token)
     return -1;

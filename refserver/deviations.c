@@ -251,6 +251,26 @@ static const struct dev_info table[DEV_COUNT] = {
     "resultCount is smaller than the length of resultList"},
   [DEV_HELLO_WRONG_BODY] = {"hello-wrong-body", "ISSUE-WORKS-HELLO", DOC, MUST,
     "hello answers \"Hi {name}\""},
+  [DEV_ROLES_IGNORED] = {"roles-ignored", "PERM-LIMITED-FORBIDDEN", DOC, MUST,
+    "roles are never checked: a token whose user has no role lists projects like an "
+    "administrator's"},
+  [DEV_FORBIDDEN_NOT_JSON] = {"forbidden-not-json", "PERM-LIMITED-FORBIDDEN", DOC, MUST,
+    "the 403 for a missing role is plain text (\"Access is denied\"), not a JSON error"},
+  [DEV_HELLO_REQUIRES_ROLE] = {"hello-requires-role", "PERM-LIMITED-HELLO", DOC, MUST,
+    "Secure Hello answers 403 to a token whose user has no role (authorization where any "
+    "authenticated user may pass)"},
+  [DEV_SCOPE_IGNORED] = {"scope-ignored", "O2-SCOPE-INSUFFICIENT", OAUTH2, MUST,
+    "test/scoped opens for any valid token: the scope it requires is never checked"},
+  [DEV_SCOPE_WIDENED] = {"scope-widened", "O2-SCOPE-NOT-WIDER", OAUTH2, MUST,
+    "a token request naming a scope is granted every scope the client may have (response and "
+    "the token's scope claim), more than it asked for"},
+  [DEV_SCOPE_NARROWED_UNSTATED] = {"scope-narrowed-unstated", "O2-SCOPE-UNKNOWN", OAUTH2, MUST,
+    "a token response whose granted scope is narrower than the request has no scope member "
+    "(RFC 6749 5.1 makes it REQUIRED then); the token's scope claim is right"},
+  [DEV_INSUFFICIENT_SCOPE_401] = {"insufficient-scope-401", "O2-SCOPE-INSUFFICIENT", OAUTH2,
+    MUST,
+    "test/scoped answers a valid token without the scope with 401 insufficient_scope instead of "
+    "403 (RFC 6750 3.1)"},
   [DEV_METADATA_ISSUER_MISMATCH] = {"metadata-issuer-mismatch", "O2-DISC-ISSUER", OAUTH2, MUST,
     "the authorization server metadata's issuer has a trailing slash (RFC 8414 3.3 wants it "
     "identical to the issuer the metadata URL was built from)"},

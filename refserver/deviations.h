@@ -114,6 +114,14 @@ enum dev_id {
   DEV_PROJECTS_WRONG_SHAPE,
   DEV_PROJECTS_COUNT_SHORT,
   DEV_HELLO_WRONG_BODY,
+  /* permissions: roles (documented) and scopes (rfc flavour, the generic suite) */
+  DEV_ROLES_IGNORED,
+  DEV_FORBIDDEN_NOT_JSON,
+  DEV_HELLO_REQUIRES_ROLE,
+  DEV_SCOPE_IGNORED,
+  DEV_SCOPE_WIDENED,
+  DEV_SCOPE_NARROWED_UNSTATED,
+  DEV_INSUFFICIENT_SCOPE_401,
   /* generic OAuth 2.0 (rfc flavour, the generic suite suite/oauth2.yaml) */
   DEV_METADATA_ISSUER_MISMATCH,
   DEV_METADATA_NOT_JSON,

@@ -11,6 +11,7 @@
 #include "token_endpoint.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,7 +101,10 @@ static int hello(const struct rs_app *app, const struct rs_request *rq, const ch
   int rc = authenticate(app, rq, &who, out);
   if (rc <= 0)
     return rc;
+  size_t n_roles = who.n_roles;
   jwt_claims_free(&who);
+  if (n_roles == 0 && dev_on(DEV_HELLO_REQUIRES_ROLE))
+    return reply_error(out, 403, "forbidden", "Access is denied");
   char *clean = clean_name(name);
   size_t len = clean ? strlen(clean) + 8 : 0;
   char *body = clean ? malloc(len) : NULL;
@@ -108,6 +112,59 @@ static int hello(const struct rs_app *app, const struct rs_request *rq, const ch
     snprintf(body, len, "%s %s", dev_on(DEV_HELLO_WRONG_BODY) ? "Hi" : "Hello", clean);
   free(clean);
   return reply_take(out, 200, CT_TEXT, body);
+}
+
+/* The 403 for a caller that lacks a right (RFC 6750 3.1): "forbidden" as the Apinizer docs say;
+ * the rfc flavour answers insufficient_scope with a Bearer challenge naming what is needed
+ * (scope, when not NULL). 0 or -1. */
+static int forbidden(const struct rs_app *app, const char *scope, struct reply *out)
+{
+  if (dev_on(DEV_FORBIDDEN_NOT_JSON))
+    return reply_text(out, 403, CT_TEXT, "Access is denied");
+  if (app->cfg->flavor != FLAVOR_RFC)
+    return reply_error(out, 403, "forbidden", "Access is denied");
+  unsigned status = dev_on(DEV_INSUFFICIENT_SCOPE_401) ? 401 : 403;
+  char challenge[256];
+  snprintf(challenge, sizeof challenge,
+           "Bearer error=\"insufficient_scope\", error_description=\"The access token lacks the "
+           "rights this resource needs\"%s%s%s",
+           scope ? ", scope=\"" : "", scope ? scope : "", scope ? "\"" : "");
+  if (reply_error(out, status, "insufficient_scope",
+                  "The access token lacks the rights this resource needs") != 0)
+    return -1;
+  return reply_header(out, "WWW-Authenticate", challenge);
+}
+
+/* The scope GET test/scoped requires (the rfc flavour's resource for the generic scope checks). */
+#define SCOPED_RESOURCE_SCOPE "read"
+
+/* True when the space-separated list (may be NULL) has name. */
+static bool has_scope(const char *list, const char *name)
+{
+  size_t len = strlen(name);
+  for (const char *p = list ? list : ""; *p;) {
+    size_t n = strcspn(p, " ");
+    if (n == len && strncmp(p, name, n) == 0)
+      return true;
+    p += n;
+    p += strspn(p, " ");
+  }
+  return false;
+}
+
+/* GET test/scoped (rfc flavour): opens for a token granted SCOPED_RESOURCE_SCOPE; any other valid
+ * token gets 403 insufficient_scope (RFC 6750 3.1). */
+static int scoped(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+{
+  struct jwt_claims who;
+  int rc = authenticate(app, rq, &who, out);
+  if (rc <= 0)
+    return rc;
+  bool granted = has_scope(who.scope, SCOPED_RESOURCE_SCOPE);
+  jwt_claims_free(&who);
+  if (!granted && !dev_on(DEV_SCOPE_IGNORED))
+    return forbidden(app, SCOPED_RESOURCE_SCOPE, out);
+  return reply_text(out, 200, CT_JSON, "{\"status\":\"SUCCESS\",\"scope\":\"" SCOPED_RESOURCE_SCOPE "\"}");
 }
 
 /* GET projects/: the projects of the caller; a caller without any role may list nothing. */
@@ -123,8 +180,8 @@ static int projects(const struct rs_app *app, const struct rs_request *rq, struc
     return rc;
   size_t n_roles = who.n_roles;
   jwt_claims_free(&who);
-  if (n_roles == 0)
-    return reply_error(out, 403, "forbidden", "Access is denied");
+  if (n_roles == 0 && !dev_on(DEV_ROLES_IGNORED))
+    return forbidden(app, NULL, out);
   const char *body =
     dev_on(DEV_PROJECTS_WRONG_SHAPE)
       ? "{\"status\":\"SUCCESS\",\"result\":[{\"id\":\"p1\",\"name\":\"demo\"}],\"resultCount\":1}"
@@ -159,6 +216,8 @@ static int api(const struct rs_app *app, const struct rs_request *rq, const char
     return introspection_endpoint(app, rq, out);
   if (rfc && strcmp(rest, METADATA_OIDC_PATH) == 0)
     return metadata_authorization_server(app, rq, out);
+  if (rfc && strcmp(rest, "/test/scoped") == 0)
+    return is_get(rq) ? scoped(app, rq, out) : method_not_allowed(out);
   if (strcmp(rest, "/test/healthcheck") == 0)
     return is_get(rq) ? health(app, rq, out) : method_not_allowed(out);
   if (strncmp(rest, hello_path, sizeof hello_path - 1) == 0 && rest[sizeof hello_path - 1])

@@ -62,6 +62,7 @@ void jwt_claims_free(struct jwt_claims *c)
   free(c->iss);
   free(c->aud);
   free(c->client_id);
+  free(c->scope);
   for (size_t i = 0; i < c->n_roles; i++)
     free(c->roles[i]);
   free(c->roles);
@@ -91,7 +92,8 @@ static char *claims_json(const struct jwt_claims *c)
       (c->at_jwt && c->client_id && !cJSON_AddStringToObject(o, "client_id", c->client_id)) ||
       !cJSON_AddNumberToObject(o, "iat", (double)c->iat) ||
       !cJSON_AddNumberToObject(o, "exp", (double)c->exp) ||
-      (c->jti && !cJSON_AddStringToObject(o, "jti", c->jti)))
+      (c->jti && !cJSON_AddStringToObject(o, "jti", c->jti)) ||
+      (c->at_jwt && c->scope && !cJSON_AddStringToObject(o, "scope", c->scope)))
     goto out;
   cJSON_AddItemToObject(o, "roles", roles);
   roles = NULL; /* now owned by o */
@@ -205,6 +207,8 @@ static enum jwt_status read_claims(const cJSON *p, const char *token, unsigned f
   enum jwt_status st = optional_string(p, "iss", &out->iss);
   if (st == JWT_OK)
     st = optional_string(p, "client_id", &out->client_id);
+  if (st == JWT_OK)
+    st = optional_string(p, "scope", &out->scope);
   /* aud may be an array (RFC 7519 4.1.3); ours is a string, and only a string is kept. */
   const cJSON *aud = cJSON_GetObjectItemCaseSensitive(p, "aud");
   if (st == JWT_OK && cJSON_IsString(aud) && !(out->aud = strdup(aud->valuestring)))

@@ -17,6 +17,7 @@ struct jwt_claims {
   char *iss;
   char *aud;
   char *client_id;
+  char *scope;  /* RFC 9068 2.2.3: the granted scope, space-separated; NULL when none was */
   bool at_jwt; /* sign with the header typ "at+jwt" and write iss, aud and client_id */
   bool jti_made_up; /* jwt_verify: the token has no jti; jti holds JWT_NO_JTI_PREFIX + signature */
 };

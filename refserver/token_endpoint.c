@@ -66,11 +66,24 @@ static double monotonic_seconds(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The token's grant: what it carries besides the user. scope is the granted scope (the rfc
+ * flavour; NULL for none) and state_scope whether the response names it. */
+struct grant_info {
+  char *const *roles;
+  size_t n_roles;
+  long long lifetime;
+  const char *scope;
+  bool state_scope;
+};
+
 /* Issues a token for sub and builds the 200 answer (RFC 6749 4.4.3, 5.1). issuer is NULL in the
  * documented flavour, and the issuer the request saw in the rfc flavour (tokens_mint()). */
-static int issue(const struct rs_app *app, const char *issuer, const char *sub,
-                 char *const *roles, size_t n_roles, long long lifetime, struct reply *out)
+static int issue_granted(const struct rs_app *app, const char *issuer, const char *sub,
+                         const struct grant_info *g, struct reply *out)
 {
+  char *const *roles = g->roles;
+  size_t n_roles = g->n_roles;
+  long long lifetime = g->lifetime;
   long long now = (long long)time(NULL);
   long long exp = now + (dev_on(DEV_EXPIRY_EXP_MISMATCH) ? 2 * lifetime : lifetime);
   double max_age = 0;
@@ -86,7 +99,7 @@ static int issue(const struct rs_app *app, const char *issuer, const char *sub,
   if (!t.token) {
     t.exp = exp;
     t.minted = monotonic_seconds();
-    t.token = tokens_mint(&app->key, sub, roles, n_roles, now, exp, issuer, &t.jti);
+    t.token = tokens_mint(&app->key, sub, roles, n_roles, now, exp, issuer, g->scope, &t.jti);
     if (!t.token || (key && token_store_cache_put(app->tokens, key, &t) != 0)) {
       token_store_cached_free(&t);
       return -1;
@@ -116,6 +129,8 @@ static int issue(const struct rs_app *app, const char *issuer, const char *sub,
     ok = cJSON_AddNumberToObject(o, "expires_in",
                                  dev_on(DEV_TOKEN_EXPIRES_IN_ZERO) ? 0.0 : (double)lifetime) != NULL;
   }
+  if (ok && g->scope && g->state_scope)
+    ok = cJSON_AddStringToObject(o, "scope", g->scope) != NULL;
   char *body = ok ? cJSON_PrintUnformatted(o) : NULL;
   cJSON_Delete(o);
   if (reply_take(out, 200, dev_on(DEV_TOKEN_CONTENT_TYPE_TEXT) ? CT_TEXT : CT_JSON, body) != 0)
@@ -125,6 +140,102 @@ static int issue(const struct rs_app *app, const char *issuer, const char *sub,
     return -1;
   if (!dev_on(DEV_TOKEN_PRAGMA_MISSING) && reply_header(out, "Pragma", "no-cache") != 0)
     return -1;
+  return 0;
+}
+
+/* issue_granted() without a scope. */
+static int issue(const struct rs_app *app, const char *issuer, const char *sub,
+                 char *const *roles, size_t n_roles, long long lifetime, struct reply *out)
+{
+  struct grant_info g = {roles, n_roles, lifetime, NULL, false};
+  return issue_granted(app, issuer, sub, &g, out);
+}
+
+/* True when the space-separated list has the scope token name[0..len). */
+static bool scope_has(const char *list, const char *name, size_t len)
+{
+  for (const char *p = list; *p;) {
+    size_t n = strcspn(p, " ");
+    if (n == len && strncmp(p, name, len) == 0)
+      return true;
+    p += n;
+    p += strspn(p, " ");
+  }
+  return false;
+}
+
+/* True when every scope token of a is in b. */
+static bool scope_within(const char *a, const char *b)
+{
+  for (const char *p = a + strspn(a, " "); *p;) {
+    size_t n = strcspn(p, " ");
+    if (!scope_has(b, p, n))
+      return false;
+    p += n;
+    p += strspn(p, " ");
+  }
+  return true;
+}
+
+/* Appends the token name[0..len) to the space-separated list in buf (size cap). */
+static void scope_append(char *buf, size_t cap, const char *name, size_t len)
+{
+  size_t used = strlen(buf);
+  if (used + (used ? 1 : 0) + len + 1 > cap)
+    return; /* cannot happen: buf is as long as what it is built from */
+  if (used)
+    buf[used++] = ' ';
+  memcpy(buf + used, name, len);
+  buf[used + len] = '\0';
+}
+
+/* RFC 6749 3.3 in the rfc flavour: the scope a token of u gets for the request's scope parameter,
+ * in *granted (caller frees; NULL when none was asked for: no default scope), and whether the
+ * response names it. Requested scopes u may not have are dropped; when nothing is left the
+ * answer is 400 invalid_scope. Returns 1 when out holds that answer, 0, or -1 (memory). */
+static int grant_scope(const struct rs_app *app, const struct form *form, const struct user *u,
+                       char **granted, bool *state, struct reply *out)
+{
+  *granted = NULL;
+  *state = false;
+  const char *asked = form_get(form, "scope");
+  if (!is_rfc(app) || !asked || !asked[strspn(asked, " ")])
+    return 0;
+  size_t cap = strlen(asked) + 1;
+  for (size_t i = 0; i < u->n_scopes; i++)
+    cap += strlen(u->scopes[i]) + 1;
+  char *g = calloc(1, cap);
+  if (!g)
+    return -1;
+  if (dev_on(DEV_SCOPE_WIDENED)) {
+    for (size_t i = 0; i < u->n_scopes; i++)
+      scope_append(g, cap, u->scopes[i], strlen(u->scopes[i]));
+  } else {
+    for (const char *p = asked + strspn(asked, " "); *p;) {
+      size_t n = strcspn(p, " ");
+      char *name = strndup(p, n);
+      if (!name) {
+        free(g);
+        return -1;
+      }
+      if (users_scope_allowed(u, name) && !scope_has(g, p, n))
+        scope_append(g, cap, p, n);
+      free(name);
+      p += n;
+      p += strspn(p, " ");
+    }
+  }
+  if (!*g) {
+    free(g);
+    return reply_error(out, 400, "invalid_scope",
+                       "The requested scope is invalid, unknown, or exceeds what the client may "
+                       "have") == 0 ? 1 : -1;
+  }
+  /* Named always (RFC 6749 5.1: OPTIONAL when identical to the request, else REQUIRED), except
+   * by scope-narrowed-unstated when it differs. */
+  bool same = scope_within(g, asked) && scope_within(asked, g);
+  *state = same || !dev_on(DEV_SCOPE_NARROWED_UNSTATED);
+  *granted = g;
   return 0;
 }
 
@@ -305,7 +416,14 @@ static int grant(const struct rs_app *app, const char *issuer, const struct rs_r
   }
   if (app->throttle)
     throttle_success(app->throttle, c.id);
-  rc = issue(app, issuer, u->name, u->roles, u->n_roles, u->lifetime, out);
+  struct grant_info g = {u->roles, u->n_roles, u->lifetime, NULL, false};
+  char *scope = NULL;
+  rc = grant_scope(app, form, u, &scope, &g.state_scope, out);
+  if (rc == 0) {
+    g.scope = scope;
+    rc = issue_granted(app, issuer, u->name, &g, out);
+  }
+  free(scope);
 out:
   client_auth_clear(&c);
   return rc < 0 ? -1 : 0;

@@ -228,7 +228,8 @@ long token_store_count_use(struct token_store *s, const char *jti)
 unsigned tokens_verify_flags(void) { return dev_on(DEV_AT_JWT_NO_JTI) ? JWT_JTI_OPTIONAL : 0; }
 
 char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles, size_t n_roles,
-                  long long iat, long long exp, const char *issuer, char **jti_out)
+                  long long iat, long long exp, const char *issuer, const char *scope,
+                  char **jti_out)
 {
   unsigned char rnd[16];
   if (RAND_bytes(rnd, sizeof rnd) != 1)
@@ -246,6 +247,8 @@ char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles
     c.aud = strdup(issuer);
     c.client_id = no_jti ? NULL : strdup(sub);
     ok = c.iss && c.aud && (no_jti || c.client_id);
+    if (ok && scope && *scope)
+      ok = (c.scope = strdup(scope)) != NULL;
   }
   if (no_jti) {
     /* at-jwt-no-jti: neither jti nor client_id; the verifier names the token by its signature. */

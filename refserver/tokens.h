@@ -57,11 +57,12 @@ long token_store_count_use(struct token_store *s, const char *jti);
 /* Mints a signed token for sub with the given roles, iat and exp, and a fresh random jti. With an
  * issuer (the rfc flavour) it is an RFC 9068 access token: header typ "at+jwt", iss the issuer,
  * aud the issuer too (the protected resource's identifier, RFC 9728: the API under the prefix is
- * both), client_id sub (client credentials: the client is the subject); NULL gives the documented
- * flavour's token. Returns the token (caller frees) or NULL; *jti_out, when not NULL, gets a copy
+ * both), client_id sub (client credentials: the client is the subject), and scope (RFC 9068 2.2.3) when
+ * scope is not NULL; NULL gives the documented flavour's token (scope is then ignored). Returns the token (caller frees) or NULL; *jti_out, when not NULL, gets a copy
  * of the name revocations use: the jti, or jwt_made_up_jti() for a token without one. */
 char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles, size_t n_roles,
-                  long long iat, long long exp, const char *issuer, char **jti_out);
+                  long long iat, long long exp, const char *issuer, const char *scope,
+                  char **jti_out);
 
 /* The jwt_verify() flags every verification of the server's own tokens uses: JWT_JTI_OPTIONAL
  * while deviation at-jwt-no-jti mints tokens without jti, else 0. */

@@ -89,6 +89,9 @@ static void user_clear(struct user *x)
   for (size_t i = 0; i < x->n_roles; i++)
     free(x->roles[i]);
   free(x->roles);
+  for (size_t i = 0; i < x->n_scopes; i++)
+    free(x->scopes[i]);
+  free(x->scopes);
   memset(x, 0, sizeof *x);
 }
 
@@ -182,18 +185,47 @@ static int users_push(struct users *u, struct user *x, char *err, size_t err_len
   return 0;
 }
 
+/* Appends a copy of s to the list *v of *n strings; 0 or -1. */
+static int list_add(char ***v, size_t *n, const char *s)
+{
+  char **grown = realloc(*v, (*n + 1) * sizeof *grown);
+  if (!grown)
+    return -1;
+  *v = grown;
+  grown[*n] = strdup(s);
+  if (!grown[*n])
+    return -1;
+  (*n)++;
+  return 0;
+}
+
 /* Adds a role copy to x; 0 or -1. */
 static int user_add_role(struct user *x, const char *role)
 {
-  char **grown = realloc(x->roles, (x->n_roles + 1) * sizeof *grown);
-  if (!grown)
+  return list_add(&x->roles, &x->n_roles, role);
+}
+
+/* Adds each space-separated scope of list to x; 0 or -1. */
+static int user_add_scopes(struct user *x, const char *list)
+{
+  char *copy = strdup(list);
+  if (!copy)
     return -1;
-  x->roles = grown;
-  x->roles[x->n_roles] = strdup(role);
-  if (!x->roles[x->n_roles])
-    return -1;
-  x->n_roles++;
-  return 0;
+  int rc = 0;
+  char *save = NULL;
+  for (char *t = strtok_r(copy, " ", &save); t && rc == 0; t = strtok_r(NULL, " ", &save))
+    rc = list_add(&x->scopes, &x->n_scopes, t);
+  free(copy);
+  return rc;
+}
+
+bool users_scope_allowed(const struct user *x, const char *name)
+{
+  for (size_t i = 0; i < x->n_scopes; i++) {
+    if (strcmp(x->scopes[i], name) == 0)
+      return true;
+  }
+  return false;
 }
 
 int users_add_spec(struct users *u, const char *spec, bool locked, char *err, size_t err_len)
@@ -207,7 +239,8 @@ int users_add_spec(struct users *u, const char *spec, bool locked, char *err, si
   }
   char *password = strdup(colon + 1);
   x.name = strndup(spec, (size_t)(colon - spec));
-  if (!password || !x.name || user_add_role(&x, "ROLE_ADMIN") != 0) {
+  if (!password || !x.name || user_add_role(&x, "ROLE_ADMIN") != 0 ||
+      user_add_scopes(&x, USERS_DEFAULT_SCOPES) != 0) {
     free(password);
     user_clear(&x);
     errf(err, err_len, "out of memory");
@@ -289,7 +322,7 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
     return yerr(c, m, "each user must be a mapping with username and password");
   struct user x = {.lifetime = USERS_DEFAULT_LIFETIME};
   const char *password = NULL;
-  bool roles_given = false;
+  bool roles_given = false, scopes_given = false;
   int rc = -1;
   for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
     yaml_node_t *k = yaml_document_get_node(doc, p->key);
@@ -349,9 +382,32 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
           goto out;
         }
       }
+    } else if (strcmp(key, "scopes") == 0) {
+      if (!v || v->type != YAML_SEQUENCE_NODE) {
+        yerr(c, v, "scopes must be a list of scope names");
+        goto out;
+      }
+      scopes_given = true;
+      for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+           i++) {
+        yaml_node_t *r = yaml_document_get_node(doc, *i);
+        /* RFC 6749 3.3: a scope token is printable ASCII without space, '"' or '\\'. */
+        const char *name = scalar(r);
+        bool ok = name && *name;
+        for (const char *q = name; ok && *q; q++)
+          ok = *q > 0x20 && *q < 0x7f && *q != '"' && *q != '\\';
+        if (!ok) {
+          yerr(c, r, "scopes must be a list of scope names (printable ASCII, no space)");
+          goto out;
+        }
+        if (list_add(&x.scopes, &x.n_scopes, name) != 0) {
+          yerr(c, r, "out of memory");
+          goto out;
+        }
+      }
     } else {
-      yerr(c, k, "unknown key '%s' (expected username, password, lifetime, roles, disabled, "
-                 "locked)", key);
+      yerr(c, k, "unknown key '%s' (expected username, password, lifetime, roles, scopes, "
+                 "disabled, locked)", key);
       goto out;
     }
   }
@@ -359,7 +415,8 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
     yerr(c, m, "a user needs both username and password");
     goto out;
   }
-  if (!roles_given && user_add_role(&x, "ROLE_ADMIN") != 0) {
+  if ((!roles_given && user_add_role(&x, "ROLE_ADMIN") != 0) ||
+      (!scopes_given && user_add_scopes(&x, USERS_DEFAULT_SCOPES) != 0)) {
     yerr(c, m, "out of memory");
     goto out;
   }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #define USERS_DEFAULT_LIFETIME 3600LL
+#define USERS_DEFAULT_SCOPES "read write" /* what a user is allowed without a scopes key */
 #define USERS_MAX_LIFETIME 315360000LL /* ten years: keeps iat + lifetime far from overflow */
 
 /* One account. Owned by the table. */
@@ -17,6 +18,8 @@ struct user {
   long long lifetime;           /* token lifetime in seconds, >= 1 */
   char **roles;
   size_t n_roles;
+  char **scopes; /* the scopes a token of this client may be granted (the rfc flavour) */
+  size_t n_scopes;
   bool disabled;
   bool locked; /* every login is refused like a wrong password, whatever the password */
 };
@@ -29,7 +32,7 @@ struct users *users_new(void);
 /* Frees the table and its users. Accepts NULL. */
 void users_free(struct users *u);
 
-/* Adds NAME:PASSWORD[:LIFETIME] with roles [ROLE_ADMIN], locked when locked is true. The last ':'
+/* Adds NAME:PASSWORD[:LIFETIME] with roles [ROLE_ADMIN], scopes USERS_DEFAULT_SCOPES, locked when locked is true. The last ':'
  * field is the lifetime when it is all digits, so a password may contain ':' if a lifetime follows.
  * On error returns -1 and writes a one-line message to err. */
 int users_add_spec(struct users *u, const char *spec, bool locked, char *err, size_t err_len);
@@ -55,6 +58,9 @@ enum users_auth { USERS_OK, USERS_UNKNOWN, USERS_BAD_PASSWORD, USERS_DISABLED, U
  * password. *who is set for every result but USERS_UNKNOWN. */
 enum users_auth users_authenticate(const struct users *u, const char *name, const char *password,
                                    const struct user **who);
+
+/* True when x may be granted the scope token name. */
+bool users_scope_allowed(const struct user *x, const char *name);
 
 /* True when data[0..len) is x's password. One MAC and a constant-time compare; for the
  * deviations that accept near-misses of it. */

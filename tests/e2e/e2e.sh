@@ -19,8 +19,17 @@ fail() { echo "FAIL [$SCENARIO]: $*" >&2; exit 1; }
 note() { echo "# $*"; }
 
 PASSWORD="e2e-Secret-Passw0rd-$$"
+# The permission checks' limited account (no roles), added to every server through a users file;
+# a scenario with its own --users file adds LIMITED_USER_YAML to it.
+LIMITED_PW="e2e-Limited-Passw0rd-$$"
+LIMITED_USER_YAML="- { username: limited, password: \"$LIMITED_PW\", roles: [] }"
 start_server() {
-  "$REF" --port 0 --admin --user "alice:$PASSWORD" --log "$WORK/server.log" "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
+  local -a users=()
+  case " $* " in
+  *" --users "*) ;;
+  *) printf '%s\n' "$LIMITED_USER_YAML" >"$WORK/limited.yaml"; users=(--users "$WORK/limited.yaml") ;;
+  esac
+  "$REF" --port 0 --admin --user "alice:$PASSWORD" "${users[@]}" --log "$WORK/server.log" "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     PORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.out")
@@ -64,6 +73,7 @@ run_bundled() {
   env -u APINIZER_PASSWORD ${pw:+"APINIZER_PASSWORD=$pw"} APINIZER_USERNAME="${AS_USER:-alice}" \
     APINIZER_EXPIRED_TOKEN="$expired" APINIZER_REVOKED_TOKEN="$revoked" \
     APINIZER_REVOKE_COMMAND="'$REF' admin revoke --url $TARGET" \
+    APINIZER_LIMITED_USERNAME=limited APINIZER_LIMITED_PASSWORD="$LIMITED_PW" \
     AUTHCONFORM_ALLOW_SKIP="${E2E_ALLOW_SKIP-ISSUE-DISTINCT-CLIENTS}" \
     "$AC" --target "$TARGET/apiops" --tap "$prefix.tap" "$@" >"$prefix.stdout" 2>"$prefix.stderr"
   got=$?
@@ -473,7 +483,8 @@ lost-coverage)
   # Must-level tests that passed before and are no longer judged: a skip passes the run's own
   # verdict, so only the comparison can see them. `diff` exits 4 (1 when they errored) and lists
   # them as lost coverage; --baseline raises the run's exit status the same way.
-  printf -- '- username: carol\n  password: %s\n  roles: []\n' "$PASSWORD" >"$WORK/users.yaml"
+  printf -- '- username: carol\n  password: %s\n  roles: []\n%s\n' "$PASSWORD" "$LIMITED_USER_YAML" \
+    >"$WORK/users.yaml"
   start_server --users "$WORK/users.yaml"
   run_bundled 0 "$WORK/good" --json "$WORK/good.json"
   # How many tests lost coverage, computed from the two records independently of the C code:
@@ -512,14 +523,16 @@ PY
   AS_PASSWORD= run_bundled 4 "$WORK/nopw2" --json "$WORK/nopw2.json" --baseline "$WORK/good.json"
   expect_in "$WORK/nopw2.stderr" '^lost coverage +ISSUE-OK ' "--baseline output"
 
-  # 2. An account without the projects role: the must-level ISSUE-WORKS-PROJECTS is skipped on
-  # its 403 (not applicable), so the run itself passes; only the baseline sees what was lost.
+  # 2. An account without the projects role: the must-level ISSUE-WORKS-PROJECTS and
+  # PERM-LIMITED-FORBIDDEN (whose main-account control step gets the same 403) are skipped on
+  # their 403 (not applicable), so the run itself passes; only the baseline sees what was lost.
   AS_USER=carol run_bundled 0 "$WORK/norole" --json "$WORK/norole.json"
   AS_USER=carol run_bundled 4 "$WORK/norole2" --json "$WORK/norole2.json" --baseline "$WORK/good.json"
   expect_in "$WORK/norole2.stderr" '^lost coverage +ISSUE-WORKS-PROJECTS +token-issuance +must +pass +skip +200 -> 403$'
   expect_in "$WORK/norole2.stderr" '^ +status 403: the account lacks a role that may list projects'
   expect_in "$WORK/norole2.stderr" '^changed +ISSUE-PROJECTS-COUNT +token-issuance +should +pass +skip '
-  expect_in "$WORK/norole2.stderr" '^0 new failures, 1 lost coverage, '
+  expect_in "$WORK/norole2.stderr" '^lost coverage +PERM-LIMITED-FORBIDDEN +permissions +must +pass +skip '
+  expect_in "$WORK/norole2.stderr" '^0 new failures, 2 lost coverage, '
   expect_in "$WORK/norole2.stderr" '^authconform: exit status 4 instead of 0: must-level tests that passed in the baseline were not judged'
   expect_in "$WORK/norole2.json" '"exit_code":0'   # the record keeps the run's own verdict
 

@@ -30,8 +30,11 @@ rnd() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 MAIN_PW="Main pw \"q\" /+&=%é\\-$(rnd)"
 SHORT_PW="Expiry+pw/&=?#-$(rnd)"
 THROW_PW="Throw away é%20-$(rnd)"
-printf '%s\n' "$MAIN_PW" "$SHORT_PW" "$THROW_PW" >"$WORK/secrets"
-printf '%s\n' "ci:$MAIN_PW" "ci-expiry:$SHORT_PW" "ci-throwaway:$THROW_PW" >"$WORK/basic"
+LIMITED_PW="Limited \"pw\" /+&=%é:-$(rnd)"   # the permission checks' account (no roles)
+printf '%s\n' "$MAIN_PW" "$SHORT_PW" "$THROW_PW" "$LIMITED_PW" >"$WORK/secrets"
+printf '%s\n' "ci:$MAIN_PW" "ci-expiry:$SHORT_PW" "ci-throwaway:$THROW_PW" "ci-limited:$LIMITED_PW" >"$WORK/basic"
+# It comes from a users file (a YAML single-quoted string: the password holds no ').
+printf "%s\n" "- { username: ci-limited, password: '$LIMITED_PW', roles: [] }" >"$WORK/users.yaml"
 
 # Extra report formats the program offers (the run record and HTML come from another change).
 REPORT_ARGS=(--tap "$WORK/out.tap" --junit "$WORK/out.xml")
@@ -66,6 +69,7 @@ run_suite() {
   export APINIZER_USERNAME=ci APINIZER_PASSWORD=$MAIN_PW
   export APINIZER_EXPIRY_USERNAME=ci-expiry APINIZER_EXPIRY_PASSWORD=$SHORT_PW
   export APINIZER_THROWAWAY_USERNAME=ci-throwaway APINIZER_THROWAWAY_PASSWORD=$THROW_PW
+  export APINIZER_LIMITED_USERNAME=ci-limited APINIZER_LIMITED_PASSWORD=$LIMITED_PW
   export APINIZER_EXPIRED_TOKEN=$EXPIRED APINIZER_REVOKED_TOKEN=$REVOKED
   export APINIZER_REVOKE_COMMAND=$REVOKE_CMD
   run_timed "$WORK/ac" "$AC" --target "$URL/apiops" --include slow,intrusive -v --timeout 10 "${REPORT_ARGS[@]}" "${EXTRA_ARGS[@]}"
@@ -82,7 +86,8 @@ run_suite() {
 
 start_refserver() {
   start_listener refserver "$REF" --port 0 --admin --log "$WORK/refserver.log" --log-tokens \
-    --user "ci:$MAIN_PW" --user "ci-expiry:$SHORT_PW:3" --user "ci-throwaway:$THROW_PW" "$@"
+    --user "ci:$MAIN_PW" --user "ci-expiry:$SHORT_PW:3" --user "ci-throwaway:$THROW_PW" \
+    --users "$WORK/users.yaml" "$@"
   EXPIRED=$("$REF" admin mint --url "$URL" --username ci --kind expired) || fail "mint expired"
   REVOKED=$("$REF" admin mint --url "$URL" --username ci --kind revoked) || fail "mint revoked"
   printf '%s\n' "$EXPIRED" "$REVOKED" >>"$WORK/secrets"

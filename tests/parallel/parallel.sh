@@ -20,10 +20,13 @@ fail() { echo "FAIL [$SCENARIO]: $*" >&2; exit 1; }
 
 PASSWORD="par-Secret-Passw0rd-$$"
 THROW_PASSWORD="par-Throwaway-Passw0rd-$$"
+LIMITED_PASSWORD="par-Limited-Passw0rd-$$"   # the permission checks' account (no roles)
 # start_server [refserver options...]: sets PORT, TARGET (the server root) and API (/apiops)
 start_server() {
+  printf '%s\n' "- { username: limited, password: \"$LIMITED_PASSWORD\", roles: [] }" >"$WORK/users.yaml"
   "$REF" --port 0 --admin --signing-key "parallel-test-signing-key-0123456789" \
-    --user "alice:$PASSWORD" --user "throwaway:$THROW_PASSWORD" --log "$WORK/server.log" "$@" \
+    --user "alice:$PASSWORD" --user "throwaway:$THROW_PASSWORD" --users "$WORK/users.yaml" \
+    --log "$WORK/server.log" "$@" \
     >"$WORK/server.out" 2>"$WORK/server.err" &
   SERVER_PID=$!
   PORT=""
@@ -57,6 +60,7 @@ ac_bundled() {
   mint_revoked=$("$REF" admin mint --url "$TARGET" --username alice --kind revoked) || fail "mint"
   APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD \
   APINIZER_THROWAWAY_USERNAME=throwaway APINIZER_THROWAWAY_PASSWORD=$THROW_PASSWORD \
+  APINIZER_LIMITED_USERNAME=limited APINIZER_LIMITED_PASSWORD=$LIMITED_PASSWORD \
   APINIZER_EXPIRED_TOKEN=$mint_expired APINIZER_REVOKED_TOKEN=$mint_revoked \
   APINIZER_REVOKE_COMMAND="'$REF' admin revoke --url $TARGET" \
     "$AC" --suite "$TOP/suite/apinizer.yaml" --target "$API" --tap "$WORK/$name.tap" --junit "$WORK/$name.xml" \

@@ -9,6 +9,7 @@
 #   documented  the suite (--include slow,intrusive) against the default server: exit 0, no
 #               must-level failure, nothing skipped but the ids in EXPECTED_SKIPS, and at most
 #               MAX_MAIN_FAILED_LOGINS failed logins of the main account (the server counts them)
+#               and none of the limited account (the permission checks' second real account)
 #   rfc         the same against --flavor rfc with --profile rfc
 #   oauth2      the generic suite (suite/oauth2.yaml, read through --issuer) against --flavor rfc:
 #               exit 0, no must-level failure, nothing skipped, every must-level test judged
@@ -67,6 +68,8 @@ ALICE_PW=Alice-Passw0rd-123
 SHORTY_PW=Shorty-Passw0rd-1
 SHORTY_LIFETIME=6
 THROWAWAY_PW=Throw-Away-Passw0rd-9
+# The permission checks' limited account: no role (the refserver's projects/ then answers 403).
+LIMITED_PW=Limited-Passw0rd-7
 # The generic suite's client: a secret that form-encoding changes (RFC 6749 appendix B: id and
 # secret are form-encoded inside HTTP Basic), and a lifetime short enough for the slow expiry
 # checks (10 + expiry_leeway 1 within max_wait 20) and long enough for the revocation bound.
@@ -97,9 +100,10 @@ start_server() {
   sdir=$1
   shift
   : >"$sdir/server.out" # the server's shell opens it later: do not race its first read
+  printf '%s\n' "- { username: limited, password: \"$LIMITED_PW\", roles: [] }" >"$sdir/users.yaml"
   "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:$SHORTY_LIFETIME" \
     "$THROWAWAY_AS" "throwaway:$THROWAWAY_PW" --user "carol:$CAROL_PW:$CAROL_LIFETIME" \
-    --throttle 10 "$@" >"$sdir/server.out" \
+    --users "$sdir/users.yaml" --throttle 10 "$@" >"$sdir/server.out" \
     2>"$sdir/server.err" &
   SERVER_PID=$!
   URL=
@@ -143,6 +147,8 @@ run_suite() {
       export AUTHCONFORM_CLIENT_ID=carol AUTHCONFORM_CLIENT_SECRET="$CAROL_PW"
       export AUTHCONFORM_SECOND_CLIENT_ID=throwaway AUTHCONFORM_SECOND_CLIENT_SECRET="$THROWAWAY_PW"
       export AUTHCONFORM_RESOURCE_URL="$URL/apiops/test/hello/authconform"
+      # The rfc flavour's resource that needs scope read (carol may be granted read and write).
+      export AUTHCONFORM_SCOPED_RESOURCE_URL="$URL/apiops/test/scoped" AUTHCONFORM_REQUIRED_SCOPE=read
       # shellcheck disable=SC2086 # SUITE_VARS holds words without blanks inside them
       exec "$AC" --suite "$SUITE" --issuer "$URL/apiops" --no-color --tap "$rdir/out.tap" \
         --junit "$rdir/out.xml" $SUITE_VARS "$@" >"$rdir/stdout" 2>"$rdir/console"
@@ -151,6 +157,7 @@ run_suite() {
     export APINIZER_USERNAME=alice APINIZER_PASSWORD="$ALICE_PW"
     export APINIZER_EXPIRY_USERNAME=shorty APINIZER_EXPIRY_PASSWORD="$SHORTY_PW"
     export APINIZER_THROWAWAY_USERNAME=throwaway APINIZER_THROWAWAY_PASSWORD="$THROWAWAY_PW"
+    export APINIZER_LIMITED_USERNAME=limited APINIZER_LIMITED_PASSWORD="$LIMITED_PW"
     export APINIZER_EXPIRED_TOKEN="$expired" APINIZER_REVOKED_TOKEN="$revoked"
     export APINIZER_REVOKE_COMMAND="'$RS' admin revoke --url $URL"
     # shellcheck disable=SC2086 # SUITE_VARS holds words without blanks inside them
@@ -237,12 +244,18 @@ check_clean() {
   echo "  must failures: ${failures:-none}"
   echo "  warnings:      ${warnings:-none}"
   echo "  skipped:       ${skips:-none}"
+  limited_failed=$(failed_logins "$dir" limited)
   echo "  failed logins: main account $main_failed," \
-    "throwaway account $(failed_logins "$dir" throwaway)"
+    "throwaway account $(failed_logins "$dir" throwaway), limited account $limited_failed"
   bad=0
   if [ "$main_failed" -gt "$MAX_MAIN_FAILED_LOGINS" ]; then
     echo "FAIL: the run caused $main_failed failed logins of the main account," \
       "more than $MAX_MAIN_FAILED_LOGINS" >&2
+    bad=1
+  fi
+  # The limited account is the user's second real account: its one login must never fail.
+  if [ "$limited_failed" != 0 ]; then
+    echo "FAIL: the run caused $limited_failed failed logins of the limited account, expected 0" >&2
     bad=1
   fi
   if [ "$rc" != 0 ]; then

@@ -44,8 +44,10 @@ for t in rec["tests"]:
 PY
 }
 
-# Run 1: the four values and the scope; everything, slow tests included (tokens live 10 s).
+# Run 1: the four values and the scope; everything, slow tests included (tokens live 10 s). The
+# scope checks get the test resource's path that needs scope extra (client1 may have it).
 AUTHCONFORM_CLIENT_ID=$CLIENT_ID AUTHCONFORM_CLIENT_SECRET=$CLIENT_SECRET \
+  AUTHCONFORM_SCOPED_RESOURCE_URL="$RESOURCE_URL/extra" AUTHCONFORM_REQUIRED_SCOPE=$EXTRA_SCOPE \
   "$AC" --issuer "$ISSUER" --var resource_url="$RESOURCE_URL" --var scope="$SCOPE" \
   --include slow --no-color --tap none --json "$WORK/four.json" 2>"$WORK/four.console"
 rc1=$?

@@ -1,6 +1,8 @@
 /* authconform-test-resource: a protected resource (RFC 6750) whose Bearer tokens are checked on
  * every request through an RFC 7662 introspection endpoint, so revoked tokens are refused at once.
- * Built for the tests only (tests/realserver): it serves GET /resource on 127.0.0.1.
+ * Built for the tests only (tests/realserver): it serves GET /resource on 127.0.0.1, and GET
+ * /resource/extra, which also needs the token's introspected scope to include "extra" (else 403
+ * insufficient_scope, RFC 6750 3.1).
  *   authconform-test-resource --port N --introspect URL --client-id ID --client-secret-env VAR
  * The client secret comes from the environment variable VAR, never from argv. Prints
  * "listening on http://127.0.0.1:PORT" once ready; SIGTERM or SIGINT stop it (exit 0). */
@@ -22,6 +24,8 @@
 #define CONNECTION_MEMORY (64 * 1024) /* so that a 16+ KiB header still reaches the handler */
 #define INTROSPECT_TIMEOUT_MS 5000L
 #define MAX_REPLY (64 * 1024)
+#define SCOPED_PATH "/resource/extra"
+#define SCOPED_SCOPE "extra" /* glewlwyd.sh grants it to client1 only */
 
 struct res_config {
   unsigned port;
@@ -57,10 +61,27 @@ static size_t res_buf_write(char *ptr, size_t size, size_t nmemb, void *userdata
   return n;
 }
 
-/* res_introspect: POST token= to the introspection endpoint with the client's HTTP Basic
- * credentials; RES_ACTIVE only for a 200 JSON object with "active": true. */
-static enum res_verdict res_introspect(const struct res_config *cfg, const char *token)
+/* True when the space-separated list has name. */
+static bool res_has_scope(const char *list, const char *name)
 {
+  size_t len = strlen(name);
+  for (const char *p = list; *p;) {
+    size_t n = strcspn(p, " ");
+    if (n == len && strncmp(p, name, n) == 0)
+      return true;
+    p += n;
+    p += strspn(p, " ");
+  }
+  return false;
+}
+
+/* res_introspect: POST token= to the introspection endpoint with the client's HTTP Basic
+ * credentials; RES_ACTIVE only for a 200 JSON object with "active": true. *has_extra is set when
+ * the answer's scope includes SCOPED_SCOPE. */
+static enum res_verdict res_introspect(const struct res_config *cfg, const char *token,
+                                       bool *has_extra)
+{
+  *has_extra = false;
   enum res_verdict verdict = RES_UNAVAILABLE;
   struct res_buf reply = {0};
   char *form = NULL, *escaped = NULL;
@@ -96,6 +117,8 @@ static enum res_verdict res_introspect(const struct res_config *cfg, const char 
     goto done;
   }
   verdict = cJSON_IsTrue(active) ? RES_ACTIVE : RES_INACTIVE;
+  const cJSON *scope = cJSON_GetObjectItemCaseSensitive(json, "scope");
+  *has_extra = cJSON_IsString(scope) && res_has_scope(scope->valuestring, SCOPED_SCOPE);
 done:
   cJSON_Delete(json);
   free(form);
@@ -176,7 +199,8 @@ static enum MHD_Result res_handle(void *cls, struct MHD_Connection *conn, const 
   if (h.bytes > MAX_HEADER_BYTES)
     return res_reply(conn, 431, "text/plain", "request header fields too large\n", "Connection",
                      "close", NULL, NULL);
-  if (strcmp(url, "/resource") != 0)
+  bool scoped = strcmp(url, SCOPED_PATH) == 0;
+  if (strcmp(url, "/resource") != 0 && !scoped)
     return res_reply(conn, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", NULL, NULL, NULL, NULL);
   if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
     return res_reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", "GET only\n",
@@ -195,8 +219,14 @@ static enum MHD_Result res_handle(void *cls, struct MHD_Connection *conn, const 
   if (!res_token68(token))
     return res_challenge(conn, MHD_HTTP_BAD_REQUEST, "invalid_request");
 
-  switch (res_introspect(cfg, token)) {
+  bool has_extra = false;
+  switch (res_introspect(cfg, token, &has_extra)) {
   case RES_ACTIVE:
+    if (scoped && !has_extra)
+      return res_reply(conn, MHD_HTTP_FORBIDDEN, "application/json",
+                       "{\"error\":\"insufficient_scope\"}\n", MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                       "Bearer error=\"insufficient_scope\", scope=\"" SCOPED_SCOPE "\"", NULL,
+                       NULL);
     return res_reply(conn, MHD_HTTP_OK, "application/json", "{\"ok\":true}\n", NULL, NULL, NULL, NULL);
   case RES_INACTIVE:
     return res_challenge(conn, MHD_HTTP_UNAUTHORIZED, "invalid_token");

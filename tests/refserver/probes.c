@@ -7,6 +7,7 @@
 #include "probes_bearer.h"
 #include "probes_near.h"
 #include "probes_oauth2.h"
+#include "probes_perm.h"
 #include "probes_tokens.h"
 #include "probes_util.h"
 #include "tokens_util.h"
@@ -563,6 +564,13 @@ static const struct probe {
   {"projects-wrong-shape", p_projects_shape, NULL, 0},
   {"projects-count-short", p_projects_count, NULL, 0},
   {"hello-wrong-body", p_hello_body, NULL, 0},
+  {"roles-ignored", p_roles_ignored, PERM_LIMITED_ARGS, 0},
+  {"forbidden-not-json", p_forbidden_not_json, PERM_LIMITED_ARGS, 0},
+  {"hello-requires-role", p_hello_requires_role, PERM_LIMITED_ARGS, 0},
+  {"scope-ignored", p_scope_ignored, OAUTH2, 0},
+  {"scope-widened", p_scope_widened, OAUTH2, 0},
+  {"scope-narrowed-unstated", p_scope_narrowed_unstated, OAUTH2, 0},
+  {"insufficient-scope-401", p_insufficient_scope_401, OAUTH2, 0},
   {"metadata-issuer-mismatch", p_metadata_issuer_mismatch, OAUTH2, 0},
   {"metadata-not-json", p_metadata_not_json, OAUTH2, 0},
   {"basic-auth-unsupported", p_basic_auth_unsupported, OAUTH2, 0},
@@ -649,6 +657,8 @@ void group_deviations(void)
       diag("no probe for deviation %s", line);
   }
   free(out);
+  if (!ok(perm_users_create() == 0, "the limited account's users file is written"))
+    return;
   is_long((long)covered, (long)listed, "every listed deviation has a probe");
   is_long((long)N_PROBES, (long)listed, "every probe names a listed deviation");
   is_long((long)leveled, (long)listed, "every deviation has a fifth column LEVEL, must or should");
@@ -670,5 +680,6 @@ void group_deviations(void)
     ok(!p->see(&s), "%s: a correct server does not show it", p->deviation);
     srv_stop(&s);
   }
+  perm_users_remove();
   near_narrowness();
 }

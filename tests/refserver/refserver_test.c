@@ -820,6 +820,8 @@ static void group_users(void)
     {"- username: a\n  password: b\n- username: a\n  password: c\n", "duplicate user"},
     {"- username: a\n  password: b\n  lifetime: 0\n", ":3:13: error: lifetime"},
     {"username: a\n", ":1:1: error: the users file must be a list"},
+    {"- username: a\n  password: b\n  scopes: read\n", ":3:11: error: scopes must be a list"},
+    {"- username: a\n  password: b\n  scopes: [\"a b\"]\n", ":3:12: error: scopes must be a list"},
   };
   for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
     const char *p = temp_file(1, broken[i].yaml);

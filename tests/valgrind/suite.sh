@@ -44,10 +44,12 @@ else
 fi
 
 pw() { head -c 18 /dev/urandom | base64 | tr -d '/+=' ; }
-MAIN_PW=$(pw) SHORT_PW=$(pw) THROW_PW=$(pw)
+MAIN_PW=$(pw) SHORT_PW=$(pw) THROW_PW=$(pw) LIMITED_PW=$(pw)
+# The permission checks' account (no roles), from a users file.
+printf '%s\n' "- { username: ci-limited, password: \"$LIMITED_PW\", roles: [] }" >"$work/users.yaml"
 
 "${vg_ref[@]}" "$ref" --port 0 --admin --user "ci:$MAIN_PW" --user "ci-expiry:$SHORT_PW:3" \
-  --user "ci-throwaway:$THROW_PW" >"$work/server.log" 2>&1 &
+  --user "ci-throwaway:$THROW_PW" --users "$work/users.yaml" >"$work/server.log" 2>&1 &
 server=$!
 port=""
 for _ in $(seq 1 600); do
@@ -66,6 +68,7 @@ url="http://127.0.0.1:$port"
 export APINIZER_USERNAME=ci APINIZER_PASSWORD=$MAIN_PW
 export APINIZER_EXPIRY_USERNAME=ci-expiry APINIZER_EXPIRY_PASSWORD=$SHORT_PW
 export APINIZER_THROWAWAY_USERNAME=ci-throwaway APINIZER_THROWAWAY_PASSWORD=$THROW_PW
+export APINIZER_LIMITED_USERNAME=ci-limited APINIZER_LIMITED_PASSWORD=$LIMITED_PW
 APINIZER_EXPIRED_TOKEN=$("$ref" admin mint --url "$url" --username ci --kind expired) || exit 1
 APINIZER_REVOKED_TOKEN=$("$ref" admin mint --url "$url" --username ci --kind revoked) || exit 1
 export APINIZER_EXPIRED_TOKEN APINIZER_REVOKED_TOKEN
