@@ -63,6 +63,7 @@ typedef struct html_ctx {
     /* Run information, copied at begin() (the run's strings are not ours to keep). */
     char *target, *profile, *tool_version, *suite_name, *suite_version, *suite_hash;
     double start_wall;
+    ac_ref_doc *ref_docs; size_t n_ref_docs;   /* copied too: the refs' links */
     size_t n[N_OUT], total;
     size_t failures;         /* tests that count against the run */
     html_area *areas; size_t n_areas, cap_areas;
@@ -203,6 +204,37 @@ static const char *headline(const ac_test_result *t)
     }
 }
 
+/* One ref: a link to the RFC section, the CVE record or the documentation page when there is
+ * one (refs.h), with a documentation page's title as the tooltip; else the plain text. */
+static void ref_link(const html_ctx *c, ac_buf *b, const char *ref)
+{
+    const ac_ref_doc *doc = NULL;
+    char *url = NULL;
+    ac_ref_classify(ref, c->ref_docs, c->n_ref_docs, &doc, &url);
+    if (url) {
+        ac_buf_puts(b, "<a class=\"ref\" href=\"");
+        ac_html_esc(b, url);
+        ac_buf_puts(b, "\"");
+        if (doc) {
+            ac_buf_puts(b, " title=\"");
+            ac_html_esc(b, doc->title);
+            ac_buf_puts(b, "\"");
+        }
+        ac_buf_puts(b, ">");
+        ac_html_esc(b, ref);
+        ac_buf_puts(b, "</a>");
+    } else if (doc) {
+        ac_buf_puts(b, "<span title=\"");
+        ac_html_esc(b, doc->title);
+        ac_buf_puts(b, "\">");
+        ac_html_esc(b, ref);
+        ac_buf_puts(b, "</span>");
+    } else {
+        ac_html_esc(b, ref);
+    }
+    free(url);
+}
+
 static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char *area)
 {
     const char *key = out_key(t->outcome);
@@ -235,7 +267,7 @@ static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char
             ac_buf_puts(b, "<p class=\"refs\">refs: ");
             for (size_t i = 0; i < t->refs.n; i++) {
                 if (i) ac_buf_puts(b, "; ");
-                ac_html_esc(b, t->refs.items[i]);
+                ref_link(c, b, t->refs.items[i]);
             }
             ac_buf_puts(b, "</p>\n");
         }
@@ -338,6 +370,15 @@ static int html_begin(ac_reporter *r, const ac_run_info *info, char **err)
     c->suite_version = ac_strdup(info->suite_version);
     c->suite_hash = ac_strdup(info->suite_hash[0] ? info->suite_hash : NULL);
     c->start_wall = info->start_wall;
+    if (info->n_ref_docs) {
+        c->ref_docs = ac_calloc(info->n_ref_docs, sizeof *c->ref_docs);
+        for (size_t i = 0; i < info->n_ref_docs; i++) {
+            c->ref_docs[i].slug = ac_strdup(info->ref_docs[i].slug);
+            c->ref_docs[i].title = ac_strdup(info->ref_docs[i].title);
+            c->ref_docs[i].url = ac_strdup(info->ref_docs[i].url);
+        }
+        c->n_ref_docs = info->n_ref_docs;
+    }
     return 0;
 }
 
@@ -628,6 +669,8 @@ static void html_destroy(ac_reporter *r)
         free(c->suite_name);
         free(c->suite_version);
         free(c->suite_hash);
+        for (size_t i = 0; i < c->n_ref_docs; i++) ac_ref_doc_free_contents(&c->ref_docs[i]);
+        free(c->ref_docs);
         free(c->path);
         free(c->tmp_path);
         free(c);
