@@ -149,6 +149,23 @@ static char *transcript(const ac_test_result *t)
     return ac_buf_steal(&d);
 }
 
+/* Longer than this, a word (a JWT, a base64 body) may break anywhere; shorter ones never break,
+ * so "(absent)" stays one word and the column is at least as wide as its longest word. */
+#define HTML_UNBROKEN_WORD 40
+
+/* An expected or actual value: <code>, marked "long" when a word of it is too long to keep whole. */
+static void value_cell(ac_buf *b, const char *v)
+{
+    size_t run = 0, longest = 0;
+    for (const char *p = v ? v : ""; *p; p++) {
+        run = (*p == ' ' || *p == '\n' || *p == '\t') ? 0 : run + 1;
+        if (run > longest) longest = run;
+    }
+    ac_buf_puts(b, longest > HTML_UNBROKEN_WORD ? "<code class=\"long\">" : "<code>");
+    ac_html_esc_line(b, v, HTML_MESSAGE_MAX);
+    ac_buf_puts(b, "</code>");
+}
+
 static void check_rows(ac_buf *b, const ac_test_result *t)
 {
     size_t failed = ac_report_failed(t);
@@ -172,11 +189,11 @@ static void check_rows(ac_buf *b, const ac_test_result *t)
                 ac_html_esc_line(b, ck->message, HTML_MESSAGE_MAX);
                 ac_buf_puts(b, "</div>");
             }
-            ac_buf_puts(b, "</td><td><code>");
-            ac_html_esc_line(b, ck->expected, HTML_MESSAGE_MAX);
-            ac_buf_puts(b, "</code></td><td><code>");
-            ac_html_esc_line(b, ck->actual, HTML_MESSAGE_MAX);
-            ac_buf_puts(b, "</code></td><td class=\"at\"");
+            ac_buf_puts(b, "</td><td>");
+            value_cell(b, ck->expected);
+            ac_buf_puts(b, "</td><td>");
+            value_cell(b, ck->actual);
+            ac_buf_puts(b, "</td><td class=\"at\"");
             if (ck->file && *ck->file) {   /* the file's name, the whole path on hover */
                 const char *slash = strrchr(ck->file, '/');
                 ac_buf_puts(b, " title=\"");
@@ -443,9 +460,14 @@ static const char CSS[] =
     "table.checks{border-collapse:collapse;width:100%;font-size:12.5px;margin-bottom:6px}\n"
     "table.checks th,table.checks td{border:1px solid var(--line);padding:3px 6px;text-align:left;"
     "vertical-align:top}\n"
-    "table.checks code{white-space:pre-wrap;word-break:break-word}\n"
-    "table.checks th:nth-child(1){width:64px}table.checks th:nth-child(2){width:40%}"
+    /* expected/actual: words break only at spaces, so a column is never narrower than its
+     * longest word ("(absent)", not "(absen t)"); only a word over HTML_UNBROKEN_WORD characters
+     * (class long) may break anywhere. The detail box scrolls rather than the page. */
+    "table.checks code{white-space:pre-wrap;word-break:normal;overflow-wrap:normal}"
+    "table.checks code.long{overflow-wrap:anywhere}\n"
+    "table.checks th:nth-child(1){width:1%}table.checks td:nth-child(1){white-space:nowrap}"
     "table.checks td.at{white-space:nowrap}\n"
+    ".detail{overflow-x:auto}\n"
     "#failures{background:#fff;border:1px solid var(--line);border-radius:6px;margin:0;padding:8px 12px 8px 30px}\n"
     "#failures li{margin:3px 0}#failures a{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12.5px}\n"
     "#tests>tbody>tr:target>td{background:#fff8e1}\n"
