@@ -143,7 +143,7 @@ void ac_cli_usage(FILE *out)
           "     report FILE' rebuilds the reports and exits 1 if a test that ran failed, else 4\n"
           "\nExamples:\n"
           "  APINIZER_USERNAME=ci APINIZER_PASSWORD=... authconform --target https://host/apiops --junit out/junit.xml\n"
-          "  authconform --target http://127.0.0.1:8080/apiops --tags bearer --tap-version 13 | prove -e cat -\n"
+          "  authconform --target http://127.0.0.1:8080/apiops --tags bearer --tap out.tap --tap-version 13; prove -e cat out.tap\n"
           "  AUTHCONFORM_CLIENT_ID=c AUTHCONFORM_CLIENT_SECRET=... authconform --issuer https://as.example \\\n"
           "      --var resource_url=https://api.example/ping --var scope=read\n"
           "  authconform lint cases/\n"
