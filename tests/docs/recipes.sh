@@ -28,7 +28,7 @@ done
 
 # ---- the recipes ----
 awk -v dir="$WORK" '
-  /^ *<!-- recipe [a-z0-9-]+( standalone)? -->$/ { name = $3; mode = ($4 == "standalone") ? "standalone" : "server"; want = 1; next }
+  /^ *<!-- recipe [a-z0-9-]+( standalone| install)? -->$/ { name = $3; mode = ($4 == "-->") ? "server" : $4; want = 1; next }
   want && /^ *```sh *$/ { inblock = 1; want = 0; indent = match($0, /[^ ]/) - 1; n++
                           f = dir "/" name "." mode ".sh"; if (!(f in seen)) { seen[f] = 1; order[++k] = f }
                           printf "# --- README block %d ---\n", n >> f; next }
@@ -69,6 +69,23 @@ while read -r f; do
   d="$WORK/run-$name"
   mkdir -p "$d"
   ln -s "$BUILD" "$d/build"; ln -s "$SRC/cases" "$d/cases"; ln -s "$SRC/tests" "$d/tests"
+  if [ "${name##*.}" = install ]; then
+    # An installing recipe runs in the source tree on this build, installing into a temporary
+    # prefix instead of /usr/local, sudo being a no-op; then the installed program must work.
+    printf '#!/bin/sh\nexec "$@"\n' >"$WORK/bin/sudo"; chmod +x "$WORK/bin/sudo"
+    sed -E "s#/usr/local#$d/prefix#g; s#(-B|--build|--install) build( |\$)#\1 $BUILD\2#g" "$f" >"$d/recipe.sh"
+    ( cd "$SRC" && timeout 300 bash -eo pipefail "$d/recipe.sh" ) >"$d/stdout" 2>"$d/stderr" </dev/null
+    rc=$?
+    rm -f "$WORK/bin/sudo"
+    if [ $rc = 0 ]; then
+      n=$(env -u AUTHCONFORM_SUITE "$d/prefix/bin/authconform" --list 2>>"$d/stderr" | wc -l)
+      [ "$n" -gt 0 ] && [ -f "$d/prefix/share/bash-completion/completions/authconform" ] || rc=99
+    fi
+    ran=$((ran + 1))
+    if [ $rc = 0 ]; then echo "ok - $name (into $d/prefix)"; else
+      failed=$((failed + 1)); echo "not ok - $name: exit $rc"; sed 's/^/    | /' "$d/recipe.sh"; tail -20 "$d/stderr"; fi
+    continue
+  fi
   envs=()
   for v in $(compgen -e | grep -E '^(APINIZER|AUTHCONFORM)_|^URL$'); do envs+=(-u "$v"); done
   case $name in *.server) envs+=("${server_env[@]}") ;; esac

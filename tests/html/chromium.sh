@@ -212,6 +212,9 @@ with open("%s/dom.html" % out, encoding="utf-8") as f:
     dom = f.read()
 if "status 200, expected 401" not in dom:
     problems.append("the failure message is not in the DOM")
+# RFC refs link to the section (issue 12 point 3): BEARER-ALG-NONE cites RFC 7518 3.6.
+if '<a class="ref" href="https://www.rfc-editor.org/rfc/rfc7518#section-3.6">RFC 7518 3.6</a>' not in dom:
+    problems.append("the failure's ref RFC 7518 3.6 does not link to its section")
 if not re.search(r'<pre class="transcript">[^<]*GET http://127\.0\.0\.1:\d+/apiops/', dom):
     problems.append("the failure's transcript (request line) is not in the DOM")
 
