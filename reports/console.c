@@ -156,6 +156,9 @@ static int console_test(ac_reporter *r, const ac_test_result *t, size_t index, c
         ac_buf_printf(&b, "%s %s (%s)\n", id, name, msg);
         break;
     }
+    /* issue 12 point 3: the case's refs under every FAIL and WARN line (h-docs). */
+    if (t->outcome == AC_OUT_FAIL || t->outcome == AC_OUT_WARN)
+        ac_report_refs_line(&b, t, "    ", CONSOLE_MESSAGE_MAX);
     if (c->o.verbose) {
         for (size_t i = 0; i < t->notes.n; i++) {
             char *n = ac_text_one_line(t->notes.items[i], CONSOLE_MESSAGE_MAX);

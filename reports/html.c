@@ -63,6 +63,7 @@ typedef struct html_ctx {
     /* Run information, copied at begin() (the run's strings are not ours to keep). */
     char *target, *profile, *tool_version, *suite_name, *suite_version, *suite_hash;
     double start_wall;
+    ac_ref_doc *ref_docs; size_t n_ref_docs;   /* copied too: the refs' links */
     size_t n[N_OUT], total;
     size_t failures;         /* tests that count against the run */
     html_area *areas; size_t n_areas, cap_areas;
@@ -148,6 +149,23 @@ static char *transcript(const ac_test_result *t)
     return ac_buf_steal(&d);
 }
 
+/* Longer than this, a word (a JWT, a base64 body) may break anywhere; shorter ones never break,
+ * so "(absent)" stays one word and the column is at least as wide as its longest word. */
+#define HTML_UNBROKEN_WORD 40
+
+/* An expected or actual value: <code>, marked "long" when a word of it is too long to keep whole. */
+static void value_cell(ac_buf *b, const char *v)
+{
+    size_t run = 0, longest = 0;
+    for (const char *p = v ? v : ""; *p; p++) {
+        run = (*p == ' ' || *p == '\n' || *p == '\t') ? 0 : run + 1;
+        if (run > longest) longest = run;
+    }
+    ac_buf_puts(b, longest > HTML_UNBROKEN_WORD ? "<code class=\"long\">" : "<code>");
+    ac_html_esc_line(b, v, HTML_MESSAGE_MAX);
+    ac_buf_puts(b, "</code>");
+}
+
 static void check_rows(ac_buf *b, const ac_test_result *t)
 {
     size_t failed = ac_report_failed(t);
@@ -171,11 +189,11 @@ static void check_rows(ac_buf *b, const ac_test_result *t)
                 ac_html_esc_line(b, ck->message, HTML_MESSAGE_MAX);
                 ac_buf_puts(b, "</div>");
             }
-            ac_buf_puts(b, "</td><td><code>");
-            ac_html_esc_line(b, ck->expected, HTML_MESSAGE_MAX);
-            ac_buf_puts(b, "</code></td><td><code>");
-            ac_html_esc_line(b, ck->actual, HTML_MESSAGE_MAX);
-            ac_buf_puts(b, "</code></td><td class=\"at\"");
+            ac_buf_puts(b, "</td><td>");
+            value_cell(b, ck->expected);
+            ac_buf_puts(b, "</td><td>");
+            value_cell(b, ck->actual);
+            ac_buf_puts(b, "</td><td class=\"at\"");
             if (ck->file && *ck->file) {   /* the file's name, the whole path on hover */
                 const char *slash = strrchr(ck->file, '/');
                 ac_buf_puts(b, " title=\"");
@@ -201,6 +219,37 @@ static const char *headline(const ac_test_result *t)
     case AC_OUT_NOTRUN: return t->reason && *t->reason ? t->reason : "run stopped early";
     default: return ac_report_message(t);
     }
+}
+
+/* One ref: a link to the RFC section, the CVE record or the documentation page when there is
+ * one (refs.h), with a documentation page's title as the tooltip; else the plain text. */
+static void ref_link(const html_ctx *c, ac_buf *b, const char *ref)
+{
+    const ac_ref_doc *doc = NULL;
+    char *url = NULL;
+    ac_ref_classify(ref, c->ref_docs, c->n_ref_docs, &doc, &url);
+    if (url) {
+        ac_buf_puts(b, "<a class=\"ref\" href=\"");
+        ac_html_esc(b, url);
+        ac_buf_puts(b, "\"");
+        if (doc) {
+            ac_buf_puts(b, " title=\"");
+            ac_html_esc(b, doc->title);
+            ac_buf_puts(b, "\"");
+        }
+        ac_buf_puts(b, ">");
+        ac_html_esc(b, ref);
+        ac_buf_puts(b, "</a>");
+    } else if (doc) {
+        ac_buf_puts(b, "<span title=\"");
+        ac_html_esc(b, doc->title);
+        ac_buf_puts(b, "\">");
+        ac_html_esc(b, ref);
+        ac_buf_puts(b, "</span>");
+    } else {
+        ac_html_esc(b, ref);
+    }
+    free(url);
 }
 
 static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char *area)
@@ -235,7 +284,7 @@ static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char
             ac_buf_puts(b, "<p class=\"refs\">refs: ");
             for (size_t i = 0; i < t->refs.n; i++) {
                 if (i) ac_buf_puts(b, "; ");
-                ac_html_esc(b, t->refs.items[i]);
+                ref_link(c, b, t->refs.items[i]);
             }
             ac_buf_puts(b, "</p>\n");
         }
@@ -338,6 +387,15 @@ static int html_begin(ac_reporter *r, const ac_run_info *info, char **err)
     c->suite_version = ac_strdup(info->suite_version);
     c->suite_hash = ac_strdup(info->suite_hash[0] ? info->suite_hash : NULL);
     c->start_wall = info->start_wall;
+    if (info->n_ref_docs) {
+        c->ref_docs = ac_calloc(info->n_ref_docs, sizeof *c->ref_docs);
+        for (size_t i = 0; i < info->n_ref_docs; i++) {
+            c->ref_docs[i].slug = ac_strdup(info->ref_docs[i].slug);
+            c->ref_docs[i].title = ac_strdup(info->ref_docs[i].title);
+            c->ref_docs[i].url = ac_strdup(info->ref_docs[i].url);
+        }
+        c->n_ref_docs = info->n_ref_docs;
+    }
     return 0;
 }
 
@@ -402,9 +460,14 @@ static const char CSS[] =
     "table.checks{border-collapse:collapse;width:100%;font-size:12.5px;margin-bottom:6px}\n"
     "table.checks th,table.checks td{border:1px solid var(--line);padding:3px 6px;text-align:left;"
     "vertical-align:top}\n"
-    "table.checks code{white-space:pre-wrap;word-break:break-word}\n"
-    "table.checks th:nth-child(1){width:64px}table.checks th:nth-child(2){width:40%}"
+    /* expected/actual: words break only at spaces, so a column is never narrower than its
+     * longest word ("(absent)", not "(absen t)"); only a word over HTML_UNBROKEN_WORD characters
+     * (class long) may break anywhere. The detail box scrolls rather than the page. */
+    "table.checks code{white-space:pre-wrap;word-break:normal;overflow-wrap:normal}"
+    "table.checks code.long{overflow-wrap:anywhere}\n"
+    "table.checks th:nth-child(1){width:1%}table.checks td:nth-child(1){white-space:nowrap}"
     "table.checks td.at{white-space:nowrap}\n"
+    ".detail{overflow-x:auto}\n"
     "#failures{background:#fff;border:1px solid var(--line);border-radius:6px;margin:0;padding:8px 12px 8px 30px}\n"
     "#failures li{margin:3px 0}#failures a{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12.5px}\n"
     "#tests>tbody>tr:target>td{background:#fff8e1}\n"
@@ -628,6 +691,8 @@ static void html_destroy(ac_reporter *r)
         free(c->suite_name);
         free(c->suite_version);
         free(c->suite_hash);
+        for (size_t i = 0; i < c->n_ref_docs; i++) ac_ref_doc_free_contents(&c->ref_docs[i]);
+        free(c->ref_docs);
         free(c->path);
         free(c->tmp_path);
         free(c);

@@ -126,6 +126,7 @@ static char *details(const ac_test_result *t)
         const ac_step_result *ev = ac_report_evidence_step(t);
         if (ev) describe_excerpts(&d, ev);
     }
+    ac_report_refs_line(&d, t, "", JUNIT_MESSAGE_MAX);
     if (t->file && *t->file) ac_buf_printf(&d, "test at %s:%d\n", t->file, t->line);
     return ac_buf_steal(&d);
 }

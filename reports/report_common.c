@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "interrupt.h"
+#include "text.h"
 #include "util.h"
 
 bool ac_report_deterministic(const ac_report_opts *o)
@@ -84,6 +85,18 @@ static const char *check_message(const ac_check *c)
     if (nonempty(c->message)) return c->message;
     if (nonempty(c->check)) return c->check;
     return NULL;
+}
+
+void ac_report_refs_line(ac_buf *b, const ac_test_result *t, const char *prefix, size_t max)
+{
+    if (!t->refs.n) return;
+    ac_buf_printf(b, "%srefs: ", prefix);
+    for (size_t i = 0; i < t->refs.n; i++) {
+        char *r = ac_text_one_line(t->refs.items[i], max);
+        ac_buf_printf(b, "%s%s", i ? "; " : "", r);
+        free(r);
+    }
+    ac_buf_putc(b, '\n');
 }
 
 const char *ac_report_message(const ac_test_result *t)

@@ -55,6 +55,11 @@ const ac_check *ac_report_primary(const ac_test_result *t, const ac_step_result 
 size_t ac_report_step_failed(const ac_step_result *s);
 size_t ac_report_failed(const ac_test_result *t);
 
+/* "refs: RFC 6750 3.1; create-token: 401 response\n" after prefix, each ref on one line (control
+ * characters made visible), capped at max bytes per ref; nothing when the test has no refs.
+ * The console (under FAIL/WARN lines) and JUnit's failure text show it. */
+void ac_report_refs_line(ac_buf *b, const ac_test_result *t, const char *prefix, size_t max);
+
 /* One message for the test: its reason, else the headline check's message, else a word for the
  * outcome. Never NULL. */
 const char *ac_report_message(const ac_test_result *t);

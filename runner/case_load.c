@@ -59,7 +59,8 @@ static const char *const OVERRIDE_KEYS[] = { "request", "expect", "severity", "s
 static const char *const EXPECT_ALL_KEYS[] = { "distinct", "no_5xx", "status", "any_status", NULL };
 static const char *const HEADER_ITEM_KEYS[] = { "name", "value", NULL };
 static const char *const MANIFEST_KEYS[] = { "name", "version", "description", "cases",
-    "profiles", "variables", NULL };
+    "profiles", "variables", "references", NULL };
+static const char *const MANIFEST_REF_KEYS[] = { "title", "url", NULL };
 static const char *const MANIFEST_VAR_KEYS[] = { "env", "default", "fallback", "description",
     "secret", "command", NULL };
 static const char *const VARS_ENTRY_KEYS[] = { "value", "secret", NULL };
@@ -1372,6 +1373,28 @@ static void load_names(loader *L, const yn_node *n, const char *what, names_kind
     }
 }
 
+/* With a `references` table in the manifest, every ref names an entry or is an RFC, CVE or OWASP
+ * reference of a recognised form (refs.h), so a misspelt slug cannot hide a missing link. */
+static void check_refs(loader *L, const yn_node *n)
+{
+    if (n->kind != YN_SEQ) return;
+    for (size_t i = 0; i < n->n_items; i++) {
+        const char *t = scalar_text(n->items[i]);
+        if (!t || ac_ref_classify(t, L->man->ref_docs, L->man->n_ref_docs, NULL, NULL) != AC_REF_UNKNOWN)
+            continue;
+        ac_suggest c = { 0 };
+        for (size_t k = 0; k < L->man->n_ref_docs; k++) ac_suggest_add(&c, L->man->ref_docs[k].slug);
+        size_t len = strcspn(t, ":");
+        char *slug = ac_sprintf("%.*s", (int)len, t);
+        const char *best = ac_suggest_best(&c, slug);
+        lerr(L, n->items[i], "ref \"%s\" is not in the suite manifest's references and is not "
+             "'RFC N[ SECTION]', 'CVE-YYYY-N' or 'OWASP ...'%s%s%s", t,
+             best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
+        free(slug);
+        ac_suggest_free(&c);
+    }
+}
+
 static const ac_fixture *find_fixture(const ac_suite_file *sf, const char *name)
 {
     for (size_t i = 0; i < sf->n_fixtures; i++)
@@ -1587,7 +1610,10 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
     }
     if ((n = yn_get(tn, "description"))) want_text(L, n, "description");
     if ((n = yn_get(tn, "severity"))) { check_severity(L, n); t->severity.node = n; }
-    if ((n = yn_get(tn, "refs"))) load_names(L, n, "refs", NAMES_ANY, &t->refs);
+    if ((n = yn_get(tn, "refs"))) {
+        load_names(L, n, "refs", NAMES_ANY, &t->refs);
+        if (L->man && L->man->has_ref_docs) check_refs(L, n);
+    }
     if ((n = yn_get(tn, "tags"))) load_names(L, n, "tags", NAMES_TAG, &t->tags);
     if ((n = yn_get(tn, "requires"))) {
         load_names(L, n, "requires", NAMES_REQ, &t->requires);
@@ -2033,6 +2059,38 @@ static void load_manifest_doc(loader *L, yn_doc *doc, ac_manifest *m)
                 lerr(L, p, "profile '%s' is listed twice", p->str);
             else
                 ac_strlist_push(&m->profiles, p->str);
+        }
+    }
+    if ((n = yn_get(root, "references")) && (n->kind != YN_SCALAR || n->stype != YN_NULL)
+        && want_map(L, n, "references")) {
+        m->has_ref_docs = true;
+        m->ref_docs = ac_calloc(n->n_pairs ? n->n_pairs : 1, sizeof *m->ref_docs);
+        for (size_t i = 0; i < n->n_pairs; i++) {
+            const yn_node *k = n->pairs[i].key, *v = n->pairs[i].value;
+            if (!ac_ref_slug_valid(k->str)) {
+                lerr(L, k, "reference '%s' must match [a-z0-9][a-z0-9._-]*", k->str);
+                continue;
+            }
+            if (!want_map(L, v, "a reference (title, url)")) continue;
+            check_keys(L, v, "reference", MANIFEST_REF_KEYS);
+            const yn_node *x = yn_get(v, "title");
+            const char *title = x ? want_text(L, x, "title") : NULL;
+            if (!x) lerr(L, v, "reference '%s' needs a title", k->str);
+            const char *url = NULL;
+            if ((x = yn_get(v, "url")) && want_str(L, x, "url")) {
+                if (strncmp(x->str, "https://", 8) && strncmp(x->str, "http://", 7))
+                    lerr(L, x, "url \"%s\" of reference '%s' must start with https:// or http://",
+                         x->str, k->str);
+                else if (strpbrk(x->str, " \t\"<>"))
+                    lerr(L, x, "url of reference '%s' must not contain spaces, quotes or angle "
+                         "brackets", k->str);
+                else url = x->str;
+            }
+            if (!title) continue;
+            ac_ref_doc *d = &m->ref_docs[m->n_ref_docs++];
+            d->slug = ac_strdup(k->str);
+            d->title = ac_strdup(title);
+            d->url = ac_strdup(url);
         }
     }
     const yn_node *vars = yn_get(root, "variables");

@@ -14,7 +14,8 @@ typedef enum {
     O_PROFILE, O_STRICT, O_FAIL_FAST, O_VERBOSE, O_JOBS, O_RUN_DEADLINE, O_TAP, O_TAP_VERSION,
     O_JUNIT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
     O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_JSON, O_HTML, O_BASELINE,
-    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST, O_EVENTS
+    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST, O_EVENTS,
+    O_HELP_OPTIONS
 } opt_id;
 
 typedef struct opt {
@@ -73,6 +74,9 @@ static const opt OPTS[] = {
     { "color", 0, false, O_COLOR, NULL, "colour the console output even when it is not a terminal" },
     { "no-color", 0, false, O_NO_COLOR, NULL, "never colour the console output (NO_COLOR is honoured too)" },
     { "help", 'h', false, O_HELP, NULL, "show this help" },
+    { "help-options", 0, false, O_HELP_OPTIONS, NULL,
+      "list every option, one per line: --NAME, -X or -, ARG or -, help (tab-separated;\n"
+      "                               the shell completions and the man page test read it)" },
     { "version", 'V', false, O_VERSION, NULL, "show the version and the libcurl/TLS versions" },
 };
 #define N_OPTS (sizeof OPTS / sizeof OPTS[0])
@@ -139,7 +143,7 @@ void ac_cli_usage(FILE *out)
           "     report FILE' rebuilds the reports and exits 1 if a test that ran failed, else 4\n"
           "\nExamples:\n"
           "  APINIZER_USERNAME=ci APINIZER_PASSWORD=... authconform --target https://host/apiops --junit out/junit.xml\n"
-          "  authconform --target http://127.0.0.1:8080/apiops --tags bearer --tap-version 13 | prove -e cat -\n"
+          "  authconform --target http://127.0.0.1:8080/apiops --tags bearer --tap out.tap --tap-version 13; prove -e cat out.tap\n"
           "  AUTHCONFORM_CLIENT_ID=c AUTHCONFORM_CLIENT_SECRET=... authconform --issuer https://as.example \\\n"
           "      --var resource_url=https://api.example/ping --var scope=read\n"
           "  authconform lint cases/\n"
@@ -147,6 +151,27 @@ void ac_cli_usage(FILE *out)
           "  authconform --target URL --events ev.jsonl --tap none; authconform report ev.jsonl --junit j.xml --html r.html\n"
           "\nThe case format: docs/case-format.md. Report issues with the test id and the redacted transcript (-v).\n",
           out);
+}
+
+void ac_cli_dump_options(FILE *out)
+{
+    for (size_t i = 0; i < N_OPTS; i++) {
+        const opt *o = &OPTS[i];
+        fprintf(out, "--%s\t", o->name);
+        if (o->short_name) fprintf(out, "-%c\t", o->short_name);
+        else fputs("-\t", out);
+        fprintf(out, "%s\t", o->arg ? o->arg : "-");
+        /* the help text on one line: a continuation's newline and indent become one space */
+        for (const char *p = o->help; *p; p++) {
+            if (*p != '\n') {
+                fputc(*p, out);
+                continue;
+            }
+            while (p[1] == ' ') p++;
+            fputc(' ', out);
+        }
+        fputc('\n', out);
+    }
 }
 
 static const opt *find_long(const char *name, size_t len)
@@ -297,6 +322,10 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
     case O_COLOR: c->color = 1; break;
     case O_NO_COLOR: c->color = 0; break;
     case O_HELP: c->command = AC_CMD_HELP; break;
+    case O_HELP_OPTIONS:
+        c->command = AC_CMD_HELP;
+        c->help_options = true;
+        break;
     case O_VERSION: c->command = AC_CMD_VERSION; break;
     }
     return 0;

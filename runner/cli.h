@@ -30,11 +30,16 @@ typedef struct ac_cli {
     int tap_version;           /* 13 or 14 */
     bool list;                 /* --list */
     int color;                 /* -1 auto, 0 never, 1 always */
+    bool help_options;         /* --help-options: ac_cli_dump_options instead of the usage */
 } ac_cli;
 
 /* Parses argv. Returns 0, or -1 with *err (a usage error: exit 2). */
 int ac_cli_parse(int argc, char **argv, ac_cli *out, char **err);
 void ac_cli_free(ac_cli *c);
 void ac_cli_usage(FILE *out);
+/* --help-options: every option of the table, one per line, "--NAME\t-X\tARG\tHELP" ("-" for
+ * no short name or no argument). The shell completions read it, and package.man checks the man
+ * page's option list against it. */
+void ac_cli_dump_options(FILE *out);
 
 #endif

@@ -543,7 +543,8 @@ int main(int argc, char **argv)
     int code = EXIT_OK;
     switch (cli.command) {
     case AC_CMD_HELP:
-        ac_cli_usage(stdout);
+        if (cli.help_options) ac_cli_dump_options(stdout);
+        else ac_cli_usage(stdout);
         break;
     case AC_CMD_VERSION:
         ac_version_print(stdout);

@@ -136,6 +136,8 @@ void ac_manifest_free_contents(ac_manifest *m)
         free(m->vars[i].fallback);
     }
     free(m->vars);
+    for (size_t i = 0; i < m->n_ref_docs; i++) ac_ref_doc_free_contents(&m->ref_docs[i]);
+    free(m->ref_docs);
     ac_strlist_free(&m->profiles);
     yn_doc_free(m->doc);
     memset(m, 0, sizeof *m);

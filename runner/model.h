@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "refs.h"
 #include "util.h"
 #include "ynode.h"
 
@@ -126,6 +127,10 @@ typedef struct ac_manifest {
     ac_strlist case_paths;      /* resolved against the manifest's directory */
     ac_var_decl *vars; size_t n_vars;
     ac_strlist profiles;        /* known profile names; default [documented, rfc] */
+    /* `references`: slug -> page title and URL. When the key is present (even empty), every ref
+     * of every loaded test must be in it or be an RFC, CVE or OWASP reference (refs.h). */
+    ac_ref_doc *ref_docs; size_t n_ref_docs;
+    bool has_ref_docs;
     yn_doc *doc;
 } ac_manifest;
 

@@ -87,6 +87,8 @@ void ac_run_info_fill(ac_run_info *info, const ac_model *m, const ac_config *cfg
     if (m) {
         info->suite_name = m->manifest.name;
         info->suite_version = m->manifest.version;
+        info->ref_docs = m->manifest.ref_docs;
+        info->n_ref_docs = m->manifest.n_ref_docs;
         int n = ac_model_hash(m, info->suite_hash, NULL);
         info->suite_files = n > 0 ? (size_t)n : 0;
     }

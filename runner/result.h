@@ -112,6 +112,9 @@ typedef struct ac_run_info {
     bool coverage;
     bool fail_fast;
     double run_deadline_s;       /* 0: none */
+    /* The manifest's `references` (slug -> page title and URL), for links in the HTML report;
+     * may be NULL/0. Borrowed like the rest. */
+    const ac_ref_doc *ref_docs; size_t n_ref_docs;
 } ac_run_info;
 
 /* A must-level test that was selected but not judged. */

@@ -685,7 +685,8 @@ readme-recipes)
                  grep -oE "^ +[A-Z][A-Z0-9_]* = '" "$readme" | sed -E "s/^ +//; s/ = '\$//"
                  grep -oE "Variable: '[A-Z][A-Z0-9_]*'" "$readme" | sed -E "s/^Variable: '//; s/'\$//"
                } | sort -u)
-  target_vars=$(grep -oE -- '--target "\$(\{\{ vars\.)?[A-Z][A-Z0-9_]*' "$readme" | sed -E 's/.*[$.]//' | sort -u)
+  # ($URL is the reference server's address in the recipes that docs.recipes runs, not a CI variable.)
+  target_vars=$(grep -oE -- '--target "\$(\{\{ vars\.)?[A-Z][A-Z0-9_]*' "$readme" | sed -E 's/.*[$.]//' | grep -vx URL | sort -u)
   note "recipes set: $(echo $set_names); target from: $(echo $target_vars)"
   [ "$(wc -w <<<"$target_vars")" = 1 ] || fail "the recipes take the target from different variables: $(echo $target_vars)"
   for n in APINIZER_USERNAME APINIZER_PASSWORD "$target_vars"; do

@@ -3,7 +3,8 @@
 #   chromium.sh AUTHCONFORM REFSERVER OUTDIR
 # OUTDIR keeps report.html (also what a browser without scripts shows), dom.html (the DOM after
 # the inline script ran), report.png (the top of the page, 1280x1600) and failure.png (the whole
-# page opened at the failing test, whose details the script then expands), for people to look at.
+# page opened at the failing test, whose details the script then expands), details.png (only the
+# rows with details, all open) for people to look at, and measure-dom.html (the layout checks).
 # Exit 77 (skip) when Chromium is missing and CI is unset; under CI a missing Chromium fails.
 set -u
 AC=$1 REF=$2 OUT=$3
@@ -61,6 +62,59 @@ chrome --screenshot="$OUT/report.png" --window-size=1280,1600 "$URL" >/dev/null 
 # enough to hold the whole page.
 chrome --screenshot="$OUT/failure.png" --window-size=1280,4400 "$URL#t-BEARER-ALG-NONE" >/dev/null \
   || fail "screenshot at the failure failed"
+
+# Layout, measured in the browser at 1280 px (with a vertical scrollbar, as a reader has): a copy
+# of the report with every <details> open and a script that writes its measurements into the DOM:
+# the page's scrollWidth against innerWidth (no sideways scrolling), the width of every
+# expected/actual cell, and every word of those cells that the layout split over two lines.
+# details.png shows only the rows with details, all open, for people to look at.
+cat >"$WORK/measure.js" <<'JS'
+<script>(function(){
+var ds=document.querySelectorAll('details');for(var i=0;i<ds.length;i++)ds[i].open=true;
+if(location.hash==='#only'){var rs=document.querySelectorAll('#tests>tbody>tr');
+ for(var i=0;i<rs.length;i++)if(!rs[i].querySelector('details'))rs[i].parentNode.removeChild(rs[i]);return;}
+var r={innerWidth:window.innerWidth,scrollWidth:document.documentElement.scrollWidth,cells:[],broken:[],narrow:[]};
+var codes=document.querySelectorAll('table.checks td code');
+for(var i=0;i<codes.length;i++){var c=codes[i],tn=c.firstChild,cw=c.getBoundingClientRect().width;
+ r.cells.push(Math.round(c.parentNode.getBoundingClientRect().width));
+ if(!tn||tn.nodeType!==3)continue;var re=/\S+/g,m;
+ while((m=re.exec(tn.data))){if(m[0].length>40)continue;
+  var rg=document.createRange();rg.setStart(tn,m.index);rg.setEnd(tn,m.index+m[0].length);
+  var rs=rg.getClientRects(),tops={};for(var k=0;k<rs.length;k++)tops[Math.round(rs[k].top)]=1;
+  if(Object.keys(tops).length>1)r.broken.push(m[0]);
+  if(rg.getBoundingClientRect().width>cw+0.5)r.narrow.push(m[0]);}}
+var p=document.createElement('pre');p.id='ac-measure';p.textContent=JSON.stringify(r);document.body.appendChild(p);
+})();</script>
+JS
+awk -v js="$(tr -d '\n' <"$WORK/measure.js")" '{ if (sub(/<\/body>/, "")) print $0 js "</body>"; else print }' \
+  "$OUT/report.html" >"$OUT/measure.html"
+grep -q 'ac-measure' "$OUT/measure.html" || fail "could not add the measuring script"
+chrome --window-size=1280,900 --dump-dom "file://$OUT/measure.html" >"$OUT/measure-dom.html" \
+  || fail "chromium --dump-dom of the measuring copy failed"
+chrome --screenshot="$OUT/details.png" --window-size=1280,1400 "file://$OUT/measure.html#only" >/dev/null \
+  || fail "screenshot of the details failed"
+/usr/bin/python3 - "$OUT/measure-dom.html" <<'PY' || fail "layout checks failed"
+import html, json, re, sys
+m = re.search(r'<pre id="ac-measure">([^<]*)</pre>', open(sys.argv[1], encoding="utf-8").read())
+if not m:
+    sys.exit("html.chromium: the measuring script wrote nothing")
+r = json.loads(html.unescape(m.group(1)))
+problems = []
+if r["scrollWidth"] > r["innerWidth"]:
+    problems.append("at %d px the page is %d px wide: it scrolls sideways" % (r["innerWidth"], r["scrollWidth"]))
+if not r["cells"]:
+    problems.append("no expected/actual cells measured (the details did not open?)")
+if r["broken"]:
+    problems.append("words split over two lines in expected/actual: %r" % r["broken"])
+if r["narrow"]:
+    problems.append("expected/actual cells narrower than their words: %r" % r["narrow"])
+print("html.chromium: layout at %dpx: page %d px wide, %d expected/actual cells (%d-%d px), %d broken words"
+      % (r["innerWidth"], r["scrollWidth"], len(r["cells"]), min(r["cells"] or [0]), max(r["cells"] or [0]),
+         len(r["broken"])))
+for p in problems:
+    print("html.chromium: " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
 
 /usr/bin/python3 - "$OUT" "$TOTAL" <<'PY' || fail "DOM or screenshot checks failed"
 import re, struct, sys
@@ -158,6 +212,9 @@ with open("%s/dom.html" % out, encoding="utf-8") as f:
     dom = f.read()
 if "status 200, expected 401" not in dom:
     problems.append("the failure message is not in the DOM")
+# RFC refs link to the section (issue 12 point 3): BEARER-ALG-NONE cites RFC 7518 3.6.
+if '<a class="ref" href="https://www.rfc-editor.org/rfc/rfc7518#section-3.6">RFC 7518 3.6</a>' not in dom:
+    problems.append("the failure's ref RFC 7518 3.6 does not link to its section")
 if not re.search(r'<pre class="transcript">[^<]*GET http://127\.0\.0\.1:\d+/apiops/', dom):
     problems.append("the failure's transcript (request line) is not in the DOM")
 

@@ -17,7 +17,8 @@ dpkg-deb -c "$deb" | awk '{print $6}' >"$WORK/contents"
 for f in ./usr/bin/authconform ./usr/bin/authconform-refserver ./usr/share/authconform/suite/apinizer.yaml \
          ./usr/share/authconform/cases/bearer.yaml ./usr/share/authconform/docs/case-format.schema.json \
          ./usr/share/man/man1/authconform.1.gz ./usr/share/doc/authconform/README.md \
-         ./usr/share/doc/authconform/run-record.schema.json; do
+         ./usr/share/doc/authconform/run-record.schema.json \
+         ./usr/share/bash-completion/completions/authconform ./usr/share/zsh/vendor-completions/_authconform; do
   grep -qxF "$f" "$WORK/contents" || { cat "$WORK/contents"; fail "$f is not in the package"; }
 done
 ! grep -q '^\./usr/local/' "$WORK/contents" || fail "the package installs under /usr/local"
@@ -31,4 +32,8 @@ done
 dpkg-deb -x "$deb" "$WORK/root"
 n=$(env -u AUTHCONFORM_SUITE "$WORK/root/usr/bin/authconform" --list | wc -l)
 [ "$n" -gt 0 ] || fail "the packaged program lists no test"
+# The packaged bash completion offers the packaged program's options and the suite's tags.
+got=$(bash -c 'source "$1"; COMP_WORDS=("$2" --tags ""); COMP_CWORD=2; _authconform; printf "%s\n" "${COMPREPLY[@]}"' _ \
+      "$WORK/root/usr/share/bash-completion/completions/authconform" "$WORK/root/usr/bin/authconform")
+grep -qx bearer <<<"$got" || fail "the packaged bash completion does not offer --tags bearer: $got"
 echo "ok - package.deb: $(basename "$deb"), $(wc -l <"$WORK/contents") entries, Depends: $depends"

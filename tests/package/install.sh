@@ -12,7 +12,8 @@ P=$WORK/moved
 for f in bin/authconform bin/authconform-refserver share/authconform/suite/apinizer.yaml \
          share/authconform/docs/case-format.schema.json share/man/man1/authconform.1.gz \
          share/doc/authconform/README.md share/doc/authconform/run-record.md \
-         share/doc/authconform/run-record.schema.json share/doc/authconform/case-format.md; do
+         share/doc/authconform/run-record.schema.json share/doc/authconform/case-format.md \
+         share/bash-completion/completions/authconform share/zsh/vendor-completions/_authconform; do
   [ -e "$P/$f" ] || fail "$f is not installed"
 done
 [ -x "$P/bin/authconform" ] && [ -x "$P/bin/authconform-refserver" ] || fail "the programs are not executable"

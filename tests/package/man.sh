@@ -24,4 +24,13 @@ for o in $("$AC" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z0-9-]*' | grep -
   grep -qE -- "^ +((-[a-zA-Z]|--[a-z0-9-]+), )*$o( |,|=|\$)" <<<"$text" || missing="$missing $o"
 done
 [ -z "$missing" ] || fail "options in --help but not in the man page:$missing"
+# ... and the other way: every item of the OPTIONS section names options of the table
+# (--help-options), so the page cannot keep an option that is gone.
+table=$("$AC" --help-options | cut -f1,2 | tr '\t' '\n' | grep -v '^-$')
+extra=""
+for o in $(awk '/^\.SH OPTIONS/{o=1;next} /^\.SH/{o=0} o && prev==".TP"{print} {prev=$0}' "$PAGE" \
+           | sed 's/\\-/-/g' | grep -oE -- '(^| )--?[a-zA-Z][a-z0-9-]*' | tr -d ' '); do
+  grep -qxF -- "$o" <<<"$table" || extra="$extra $o"
+done
+[ -z "$extra" ] || fail "options in the man page but not in the option table (--help-options):$extra"
 echo "ok - package.man"
