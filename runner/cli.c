@@ -14,7 +14,7 @@ typedef enum {
     O_PROFILE, O_STRICT, O_FAIL_FAST, O_VERBOSE, O_JOBS, O_RUN_DEADLINE, O_TAP, O_TAP_VERSION,
     O_JUNIT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
     O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_JSON, O_HTML, O_BASELINE,
-    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST, O_EVENTS
+    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST, O_EVENTS, O_QUIET, O_LIST_VARS
 } opt_id;
 
 typedef struct opt {
@@ -25,6 +25,12 @@ typedef struct opt {
     const char *arg;       /* argument name for --help */
     const char *help;
 } opt;
+
+/* An option whose value is optional: given only as --name=VALUE (--color[=WHEN]). */
+static bool optional_arg(const opt *o)
+{
+    return o->id == O_COLOR;
+}
 
 /* In --help order. */
 static const opt OPTS[] = {
@@ -40,6 +46,9 @@ static const opt OPTS[] = {
       "suite manifest, or a bundled one by name: apinizer (the default) or oauth2 (the default with\n"
       "                               --issuer); none: no manifest" },
     { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls) and exit" },
+    { "list-vars", 0, false, O_LIST_VARS, NULL,
+      "list the variables the suite reads (default, environment, set or not and where, tests) and exit;\n"
+      "                               the same as 'authconform vars'; never shows a value that is set" },
     { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
     { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
     { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow and/or intrusive" },
@@ -50,10 +59,13 @@ static const opt OPTS[] = {
     { "allow-incomplete", 0, false, O_ALLOW_INCOMPLETE, NULL, "accept every must-level gap (still reported)" },
     { "fail-fast", 0, false, O_FAIL_FAST, NULL, "stop after the first failing test (TAP: Bail out!)" },
     { "verbose", 'v', false, O_VERBOSE, NULL, "print redacted request/response transcripts of failures" },
+    { "quiet", 'q', false, O_QUIET, NULL, "console: only failures, warnings, errors and the summary line" },
     { "jobs", 'j', true, O_JOBS, "N", "run up to N tests at once (default 1); reports keep plan order" },
     { "shard", 0, true, O_SHARD, "K/N", "run only part K of N: whole case files, balanced (CI splitting)" },
     { "run-deadline", 0, true, O_RUN_DEADLINE, "SECONDS", "stop starting tests after this long" },
-    { "tap", 0, true, O_TAP, "FILE", "write TAP to FILE (default: stdout; 'none' for no TAP)" },
+    { "tap", 0, true, O_TAP, "FILE",
+      "write TAP to FILE ('-': stdout; 'none': no TAP); by default TAP goes to stdout\n"
+      "                               unless stdout is a terminal, where the console view is the output" },
     { "tap-version", 0, true, O_TAP_VERSION, "13|14", "TAP version line (13 for Debian's prove)" },
     { "junit", 0, true, O_JUNIT, "FILE", "write JUnit XML to FILE" },
     { "json", 0, true, O_JSON, "FILE", "write the run record (JSON, docs/run-record.md) to FILE" },
@@ -70,7 +82,9 @@ static const opt OPTS[] = {
     { "insecure", 'k', false, O_INSECURE, NULL, "do not verify TLS certificates (warns on every run)" },
     { "proxy", 0, true, O_PROXY, "URL", "proxy (default: the http_proxy/https_proxy/no_proxy variables)" },
     { "max-body", 0, true, O_MAX_BODY, "BYTES", "largest response body accepted (default 1048576)" },
-    { "color", 0, false, O_COLOR, NULL, "colour the console output even when it is not a terminal" },
+    { "color", 0, false, O_COLOR, "[=WHEN]",
+      "colour the console output: auto (a terminal and no NO_COLOR), always (the same\n"
+      "                               as --color alone) or never" },
     { "no-color", 0, false, O_NO_COLOR, NULL, "never colour the console output (NO_COLOR is honoured too)" },
     { "help", 'h', false, O_HELP, NULL, "show this help" },
     { "version", 'V', false, O_VERSION, NULL, "show the version and the libcurl/TLS versions" },
@@ -81,17 +95,21 @@ void ac_cli_usage(FILE *out)
 {
     fputs("Usage: authconform [run] [OPTIONS] [FILE|DIR...]\n"
           "       authconform lint [OPTIONS] [FILE|DIR...]\n"
+          "       authconform vars [--suite FILE|NAME | --issuer URL] [--var ...] [--vars-file FILE]\n"
           "       authconform merge [--junit OUT.xml] [--json OUT.json] SHARD.xml... SHARD.json...\n"
           "       authconform diff [--tap FILE] [--junit FILE] OLD.json NEW.json\n"
           "       authconform report [--tap FILE] [--tap-version 13] [--junit FILE] [--html FILE]\n"
           "                          [--json FILE] EVENTS.jsonl|RECORD.json\n"
           "\n"
           "Runs YAML conformance cases against an Apinizer Management API, or with --issuer against\n"
-          "any OAuth2 client-credentials server, and writes TAP 14 (stdout) and JUnit reports.\n"
+          "any OAuth2 client-credentials server, and writes TAP 14 (stdout unless it is a terminal)\n"
+          "and JUnit reports; the console view goes to stderr.\n"
           "With no FILE, the bundled Apinizer authentication suite runs; with --issuer, the generic\n"
           "OAuth2 suite (RFC 6749/6750/7009/7662/8414/9068), its endpoints read from the issuer's\n"
           "metadata (the client secret goes only to the issuer's host). 'lint' checks case files\n"
-          "without sending anything. 'merge' joins the JUnit reports and run records of --shard runs.\n"
+          "without sending anything. 'vars' lists the variables the suite reads, where each is set\n"
+          "and which tests need it, without their values. 'merge' joins the JUnit reports and run\n"
+          "records of --shard runs.\n"
           "'diff' compares two run records (--json): new failures, lost coverage (must-level tests\n"
           "that passed before and are now skipped, not run or errored), fixed, changed, added,\n"
           "removed; exit 1 on a new failure or errored lost coverage, 4 on lost coverage, 2 when a\n"
@@ -103,10 +121,11 @@ void ac_cli_usage(FILE *out)
     for (size_t i = 0; i < N_OPTS; i++) {
         const opt *o = &OPTS[i];
         char left[64];
+        const char *sp = o->arg && !optional_arg(o) ? " " : "";
         if (o->short_name)
-            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, sp, o->arg ? o->arg : "");
         else
-            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, sp, o->arg ? o->arg : "");
         fprintf(out, "  %-28s %s\n", left, o->help);
     }
     fputs("\nVariables (precedence: --var > --vars-file > environment fallbacks > suite defaults):\n"
@@ -294,7 +313,17 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
         if (parse_number(o->name, v, 1, 1e10, &d, err) < 0) return -1;
         c->cfg.http.max_body = (size_t)d;
         break;
-    case O_COLOR: c->color = 1; break;
+    case O_COLOR:
+        if (!v || !strcmp(v, "always")) c->color = 1;
+        else if (!strcmp(v, "never")) c->color = 0;
+        else if (!strcmp(v, "auto")) c->color = -1;
+        else {
+            *err = ac_sprintf("--color must be auto, always or never, not '%s'", v);
+            return -1;
+        }
+        break;
+    case O_QUIET: c->quiet = true; break;
+    case O_LIST_VARS: c->command = AC_CMD_VARS; break;
     case O_NO_COLOR: c->color = 0; break;
     case O_HELP: c->command = AC_CMD_HELP; break;
     case O_VERSION: c->command = AC_CMD_VERSION; break;
@@ -322,6 +351,9 @@ int ac_cli_parse(int argc, char **argv, ac_cli *c, char **err)
         i++;
     } else if (i < argc && strcmp(argv[i], "report") == 0) {
         c->command = AC_CMD_REPORT;
+        i++;
+    } else if (i < argc && strcmp(argv[i], "vars") == 0) {
+        c->command = AC_CMD_VARS;
         i++;
     }
     bool only_paths = false;
@@ -361,6 +393,8 @@ int ac_cli_parse(int argc, char **argv, ac_cli *c, char **err)
                 *err = ac_sprintf("option --%s needs a value (%s)", o->name, o->arg);
                 return -1;
             }
+        } else if (inline_val && optional_arg(o) && a[1] == '-') {
+            val = inline_val;
         } else if (inline_val) {
             *err = ac_sprintf("option --%s takes no value", o->name);
             return -1;
