@@ -41,8 +41,11 @@ typedef struct console_ctx {
     pthread_mutex_t mu;     /* guards what follows and every write to out */
     bool status_shown;      /* a live status line is on the screen (terminal only) */
     double last_draw_ms;    /* when the live line was last drawn */
-    double last_plain_ms;   /* when a plain progress line was last printed (off a terminal) */
+    double last_plain_ms;   /* when a plain line about a wait was last printed (off a terminal) */
+    double last_count_ms;   /* when a plain "D of N tests done" was last printed, or the start */
     size_t done, total;     /* tests reported so far, planned */
+    bool holding;           /* a result is being handed to the reporters: no live line until
+                               this console has written it (TAP may share the terminal) */
 } console_ctx;
 
 /* Erases the live status line, if one is shown. With c->mu held. */
@@ -91,10 +94,10 @@ static void wait_text(char *buf, size_t size, const ac_progress_event *ev)
 
 /* Draws the live line (terminal): cut to the width so that it never wraps, which would leave
  * its first part behind when it is erased. With c->mu held. */
-static void draw_status(console_ctx *c, const char *text)
+static void draw_status(console_ctx *c, const char *text, bool counted)
 {
     char line[512];
-    if (c->total > 1) snprintf(line, sizeof line, "  ... [%zu/%zu] %s", c->done, c->total, text);
+    if (counted && c->total > 1) snprintf(line, sizeof line, "  ... [%zu/%zu] %s", c->done, c->total, text);
     else snprintf(line, sizeof line, "  ... %s", text);
     size_t cols = term_columns(c->out), len = strlen(line);
     if (len > cols - 1) len = cols - 1;
@@ -116,8 +119,8 @@ static void console_progress(void *ctx, const ac_progress_event *ev)
     case AC_PROG_WAIT:
         wait_text(text, sizeof text, ev);
         if (c->o.live) {
-            if (!c->status_shown || now - c->last_draw_ms >= LIVE_REDRAW_MS) {
-                draw_status(c, text);
+            if (!c->holding && (!c->status_shown || now - c->last_draw_ms >= LIVE_REDRAW_MS)) {
+                draw_status(c, text, true);
                 c->last_draw_ms = now;
             }
         } else if (ev->elapsed_s * 1000.0 >= PLAIN_PROGRESS_MS && now - c->last_plain_ms >= PLAIN_PROGRESS_MS) {
@@ -135,26 +138,29 @@ static void console_progress(void *ctx, const ac_progress_event *ev)
         c->total = ev->total;
         erase_status(c);   /* before any reporter writes, TAP on the same terminal included */
         fflush(c->out);
-        if (!c->o.live && c->o.jobs > 1 && c->last_plain_ms == 0) c->last_plain_ms = now;
-        if (!c->o.live && c->o.jobs > 1 && now - c->last_plain_ms >= PLAIN_PROGRESS_MS && ev->done < ev->total) {
+        c->holding = true;
+        if (!c->o.live && c->o.jobs > 1 && now - c->last_count_ms >= PLAIN_PROGRESS_MS && ev->done < ev->total) {
             fprintf(c->out, "  ... %zu of %zu tests done\n", ev->done, ev->total);
             fflush(c->out);
-            c->last_plain_ms = now;
+            c->last_count_ms = now;
         }
         break;
     }
     pthread_mutex_unlock(&c->mu);
 }
 
-/* On a terminal with -j N: after a test's line, how many are done, until the next one. */
+/* After a test's line (or its place under -q): live lines may be drawn again; on a terminal
+ * with -j N, how many tests are done stays on the status line until the next one. */
 static void count_status(console_ctx *c)
 {
-    if (!c->o.live || c->o.jobs <= 1 || !c->total || c->done >= c->total) return;
     pthread_mutex_lock(&c->mu);
-    char text[64];
-    snprintf(text, sizeof text, "%zu of %zu tests done", c->done, c->total);
-    draw_status(c, text);
-    c->last_draw_ms = ac_now_ms();
+    c->holding = false;
+    if (c->o.live && c->o.jobs > 1 && c->total && c->done < c->total) {
+        char text[64];
+        snprintf(text, sizeof text, "%zu of %zu tests done", c->done, c->total);
+        draw_status(c, text, false);
+        c->last_draw_ms = ac_now_ms();
+    }
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -459,6 +465,7 @@ ac_reporter *ac_report_console_new(FILE *out, const ac_report_opts *o, char **er
     ac_report_opts_copy(&c->o, o);
     c->det = ac_report_deterministic(&c->o);
     pthread_mutex_init(&c->mu, NULL);
+    c->last_count_ms = ac_now_ms();   /* the first count comes 10 s into the run at the earliest */
     c->progress.fn = console_progress;
     c->progress.ctx = c;
     return ac_reporter_make("console", c, console_begin, console_test, console_end, console_destroy);
