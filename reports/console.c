@@ -78,12 +78,13 @@ static size_t term_columns(FILE *f)
     return 80;
 }
 
-/* "REVOKE-LIVE: until step 'revoked' passes: 12 s of 30 s, 5 attempts" into buf. */
+/* "REVOKE-LIVE: polling step refused, 12 s of 30 s, 25 attempts" into buf: the test, what it
+ * waits for, the time against the bound, the attempts so far. */
 static void wait_text(char *buf, size_t size, const ac_progress_event *ev)
 {
     char *id = ac_text_one_line(ev->test_id, 80);
     char *what = ac_text_one_line(ev->what, 120);
-    int n = snprintf(buf, size, "%s: %s: %.0f s", id, what, ev->elapsed_s);
+    int n = snprintf(buf, size, "%s: %s, %.0f s", id, what, ev->elapsed_s);
     if (n >= 0 && (size_t)n < size && ev->bound_s > 0)
         n += snprintf(buf + n, size - (size_t)n, " of %g s", ev->bound_s);
     if (n >= 0 && (size_t)n < size && ev->attempts > 0)

@@ -1017,7 +1017,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
         if (!st->until || all_checks_pass(&checks)) break;
         double elapsed = (ac_now_ms() - t0) / 1000.0;
         if (elapsed + every > within) break;
-        if (!*what) snprintf(what, sizeof what, "step %s, until its checks pass", st->name ? st->name : "?");
+        if (!*what) snprintf(what, sizeof what, "polling step %s", st->name ? st->name : "?");
         nap_told(T, every * 1000, what, t0, within, sr->attempts);
     }
     if (*what) wait_over(T);   /* a poll cut short by an error is cleared by its test's report */
@@ -1159,7 +1159,7 @@ static void run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr)
     if (secs > 600) secs = 600;   /* bounded, whatever a variable says */
     double t0 = ac_now_ms();
     bool named = st->name && strncmp(st->name, "step ", 5);   /* not the default "step N" */
-    char *what = named ? ac_sprintf("step %s, waiting", st->name) : ac_strdup("waiting");
+    char *what = named ? ac_sprintf("waiting (step %s)", st->name) : ac_strdup("waiting");
     nap_told(T, secs * 1000, what, t0, secs, 0);   /* never past --run-deadline or an interrupt's grace */
     wait_over(T);
     free(what);

@@ -15,7 +15,7 @@ typedef enum {
 typedef struct ac_progress_event {
     ac_progress_kind kind;
     const char *test_id;   /* borrowed; NULL for AC_PROG_TEST_DONE */
-    const char *what;      /* borrowed: "wait: 30 s", "polling step revoked token is refused" */
+    const char *what;      /* borrowed: "waiting", "polling step refused" */
     double elapsed_s;      /* since the wait began */
     double bound_s;        /* the wait's length or the poll's `within`; 0: unknown */
     int attempts;          /* requests sent so far by a poll; 0 for a plain wait */

@@ -772,9 +772,9 @@ EOF
   # colour on a terminal by default; the live line of the wait and of the poll, erased
   grep -q $'\x1b\\[32mPASS' "$WORK/plain.raw" || fail "no colour on a terminal"
   grep -q $'\r\x1b\\[K' "$WORK/plain.raw" || fail "no live status line was erased"
-  grep -aoE '\.\.\. \[[0-9]+/4\] T-WAIT: waiting: [0-9]+ s of 1\.5 s' "$WORK/plain.raw" | grep -q . ||
+  grep -aoE '\.\.\. \[[0-9]+/4\] T-WAIT: waiting, [0-9]+ s of 1\.5 s' "$WORK/plain.raw" | grep -q . ||
     fail "no live status line for the wait step: $(cat -v "$WORK/plain.raw" | head -c 3000)"
-  grep -aoE '\.\.\. \[[0-9]+/4\] T-POLL: step teapot, until its checks pass: [0-9]+ s of 1\.5 s, [0-9]+ attempts?' "$WORK/plain.raw" |
+  grep -aoE '\.\.\. \[[0-9]+/4\] T-POLL: polling step teapot, [0-9]+ s of 1\.5 s, [0-9]+ attempts?' "$WORK/plain.raw" |
     grep -q . || fail "no live status line for the poll"
   # every status line was erased: none is left in what the screen keeps
   expect_not_in "$WORK/plain.txt" '\.\.\. ' "the screen (a status line was left behind)"
@@ -792,8 +792,8 @@ EOF
   grep -q $'\x1b\\[3[0-9]m' "$WORK/never.raw" && fail "colour with --color=never"
   expect_not_in "$WORK/never.txt" 'TAP version' "the terminal with --tap FILE"
   expect_in "$WORK/never.tap" '^ok 4 - T-LAST'
-  expect_not_in "$WORK/never.tap" 'waiting|until its checks pass' "TAP (progress)"
-  expect_not_in "$WORK/never.xml" 'waiting|until its checks pass' "JUnit (progress)"
+  expect_not_in "$WORK/never.tap" 'waiting|polling step' "TAP (progress)"
+  expect_not_in "$WORK/never.xml" 'waiting|polling step' "JUnit (progress)"
   # -j 2 on a terminal: how many are done out of how many
   tty_run jobs -- "$WORK/term.yaml" -j 2
   grep -aqE '\.\.\. (\[[0-9]/4\] )?[0-9] of 4 tests done' "$WORK/jobs.raw" || fail "-j 2: no 'N of 4 tests done'"
@@ -820,7 +820,7 @@ tests:
         expect: { status: 200 }
 EOF
   run_ac 0 --target "$TARGET" "$WORK/long.yaml"
-  [ "$(grep -cE '^  \.\.\. L-WAIT: waiting: 1[01] s of 11 s$' "$WORK/stderr")" = 1 ] ||
+  [ "$(grep -cE '^  \.\.\. L-WAIT: waiting, 1[01] s of 11 s$' "$WORK/stderr")" = 1 ] ||
     { cat "$WORK/stderr"; fail "not one plain progress line for an 11 s wait"; }
   grep -q $'\x1b' "$WORK/stderr" && fail "escapes off a terminal"
   expect_not_in "$WORK/out.tap" 'waiting' "TAP (progress)"

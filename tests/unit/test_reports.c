@@ -532,7 +532,7 @@ START_TEST(test_console_progress_plain)
     const ac_progress *p = ac_report_console_progress(r);
     ck_assert_ptr_nonnull(p);
     ac_progress_event ev = { .kind = AC_PROG_WAIT, .test_id = "REVOKE-LIVE",
-                             .what = "step refused, until its checks pass", .bound_s = 30, .attempts = 3 };
+                             .what = "polling step refused", .bound_s = 30, .attempts = 3 };
     ev.elapsed_s = 2;
     ac_progress_tell(p, &ev);              /* short: nothing */
     ev.elapsed_s = 10.2;
@@ -545,7 +545,7 @@ START_TEST(test_console_progress_plain)
     r->destroy(r);
     fclose(f);
     char *s = slurp(path);
-    ck_assert_str_eq(s, "  ... REVOKE-LIVE: step refused, until its checks pass: 10 s of 30 s, 21 attempts\n");
+    ck_assert_str_eq(s, "  ... REVOKE-LIVE: polling step refused, 10 s of 30 s, 21 attempts\n");
     free(s);
     free(path);
     remove_tree(dir);
