@@ -47,8 +47,8 @@ static const opt OPTS[] = {
       "                               --issuer); none: no manifest" },
     { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls) and exit" },
     { "list-vars", 0, false, O_LIST_VARS, NULL,
-      "list the variables the suite reads (default, environment, set or not and where, tests) and exit;\n"
-      "                               the same as 'authconform vars'; never shows a value that is set" },
+      "list the suite's variables (default, environment, where set, tests) and exit,\n"
+      "                               as 'authconform vars' does; never shows a value that is set" },
     { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
     { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
     { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow and/or intrusive" },
@@ -64,8 +64,8 @@ static const opt OPTS[] = {
     { "shard", 0, true, O_SHARD, "K/N", "run only part K of N: whole case files, balanced (CI splitting)" },
     { "run-deadline", 0, true, O_RUN_DEADLINE, "SECONDS", "stop starting tests after this long" },
     { "tap", 0, true, O_TAP, "FILE",
-      "write TAP to FILE ('-': stdout; 'none': no TAP); by default TAP goes to stdout\n"
-      "                               unless stdout is a terminal, where the console view is the output" },
+      "write TAP to FILE ('-': stdout; 'none': no TAP); by default to stdout unless\n"
+      "                               it is a terminal: there the console view is the output" },
     { "tap-version", 0, true, O_TAP_VERSION, "13|14", "TAP version line (13 for Debian's prove)" },
     { "junit", 0, true, O_JUNIT, "FILE", "write JUnit XML to FILE" },
     { "json", 0, true, O_JSON, "FILE", "write the run record (JSON, docs/run-record.md) to FILE" },
@@ -83,8 +83,8 @@ static const opt OPTS[] = {
     { "proxy", 0, true, O_PROXY, "URL", "proxy (default: the http_proxy/https_proxy/no_proxy variables)" },
     { "max-body", 0, true, O_MAX_BODY, "BYTES", "largest response body accepted (default 1048576)" },
     { "color", 0, false, O_COLOR, "[=WHEN]",
-      "colour the console output: auto (a terminal and no NO_COLOR), always (the same\n"
-      "                               as --color alone) or never" },
+      "colour the console: auto (on a terminal, without NO_COLOR; the default),\n"
+      "                               always (--color alone) or never" },
     { "no-color", 0, false, O_NO_COLOR, NULL, "never colour the console output (NO_COLOR is honoured too)" },
     { "help", 'h', false, O_HELP, NULL, "show this help" },
     { "version", 'V', false, O_VERSION, NULL, "show the version and the libcurl/TLS versions" },
@@ -135,10 +135,17 @@ void ac_cli_usage(FILE *out)
           "  resource_url (AUTHCONFORM_RESOURCE_URL), scope and audience (sent only when set);\n"
           "  each suite accepts the other's credential names as aliases, its own win.\n"
           "  Tests whose variables are not set are skipped with a reason naming the variable.\n"
+          "  'authconform vars' lists every variable of the suite: its default, its environment\n"
+          "  names, whether it is set and where, and the tests that need it (never a set value).\n"
           "  A --var that no loaded case file uses and the suite does not declare is an error\n"
           "  (exit 2, with a did-you-mean); an unused vars-file entry, and an environment variable\n"
           "  with the suite's prefix (APINIZER_) or AUTHCONFORM_ that nothing reads, get a warning.\n"
           "  Secrets (passwords, tokens, Authorization values) never appear in any output.\n"
+          "\nConsole (stderr): a line per test, then one summary line, always last:\n"
+          "  VERDICT: P passed, F failed, S skipped of N tests in T s[; W passed with warnings]\n"
+          "           [; failed: PARTS]; J of K must-level tests judged[ (...)]\n"
+          "  VERDICT is PASS, FAIL, UNREACHABLE, INCOMPLETE or INTERRUPTED, as the exit status says.\n"
+          "  Waits and polls show a live status line on a terminal, a line every 10 s elsewhere.\n"
           "\nExit status:\n"
           "  0  every selected must-level test was judged and passed\n"
           "  1  a must-level check failed or errored, or no must-level check ran\n"
