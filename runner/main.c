@@ -510,7 +510,10 @@ static int list_vars(const ac_cli *cli)
     char *err = NULL;
     char *manifest = choose_manifest(cli, &err);
     if (err || !manifest) {
-        usage_error(err ? err : "vars needs a suite: the bundled one was not found (--suite FILE)");
+        usage_error(err ? err
+                    : cli->suite && !strcmp(cli->suite, "none")
+                        ? "vars lists a suite manifest's variables; --suite none has no manifest"
+                        : "vars needs a suite: the bundled one was not found (--suite FILE)");
         goto out;
     }
     if (ac_load_manifest(manifest, &man, &diags) < 0) goto print;
