@@ -1,6 +1,6 @@
 /* Report writers: text hygiene tables, writer behaviour (streaming, atomic JUnit file, empty
- * plan, console summary line and progress), the coverage wording and its JUnit merge, and golden files for
- * TAP 14, TAP 13, JUnit, the console and the run record built from hand-made results
+ * plan, console summary line and progress), the coverage wording and its JUnit merge, and
+ * golden files for TAP 14, TAP 13, JUnit, the console and the run record built from hand-made results
  * (tests/reports/samples.h).
  * AC_UPDATE_GOLDEN=1 rewrites tests/golden/reports-* from the current output (review the diff). */
 #include <check.h>
