@@ -704,6 +704,15 @@ readme-recipes)
   ) >"$WORK/recipe.stdout" 2>"$WORK/recipe.stderr"
   got=$?
   [ "$got" = 0 ] || { cat "$WORK/recipe.stderr"; fail "the recipe's command: exit $got, expected 0"; }
+  # CI logs hold the console view only: every run in the CI recipes writes TAP to a file (or
+  # none), never to stdout. A command is its line and the lines that continue it (up to the next
+  # YAML item, key, blank line or code fence).
+  no_tap=$(awk '/^## CI recipes/ { on = 1; next } /^## / { on = 0 } !on { next }
+      cmd != "" && (/^ *- / || /^ *$/ || /^```/ || /^ *[a-z_]+:/) { if (cmd !~ /--tap /) print cmd; cmd = "" }
+      cmd != "" { cmd = cmd " " $0; next }
+      /authconform (--target|run )/ { cmd = $0 }
+      END { if (cmd != "" && cmd !~ /--tap /) print cmd }' "$readme")
+  [ -z "$no_tap" ] || fail "a CI recipe writes TAP to stdout (give it --tap FILE): $no_tap"
   grep -q -- '--events out/events.jsonl --tap none' "$readme" || fail "the README recipes no longer write --events"
   [ "$(grep -c 'authconform report out/events.jsonl' "$readme")" -ge 3 ] ||
     fail "not every README recipe rebuilds the reports with 'authconform report'"
