@@ -525,6 +525,9 @@ static int list_vars(const ac_cli *cli)
     ac_varlist_input in = { .model = &model, .given = &given, .getenv_fn = env_lookup,
                           .issuer_option = cli->issuer != NULL };
     ac_varlist_print(&in, stdout);
+    if (wants_issuer(cli) && ac_manifest_find_var(&man, "issuer"))
+        printf("\nWith an issuer, a run first reads its metadata (nothing is fetched here): the endpoints\n"
+               "it names (token_endpoint, ...) are set then, unless set above.\n");
     code = fflush(stdout) == 0 ? EXIT_OK : EXIT_LOCAL;
 print:
     ac_diags_print(&diags, stderr);
