@@ -413,7 +413,8 @@ static int run(ac_cli *cli, const char *argv0)
     ro.verbose = cli->cfg.verbose;
     ro.color = use_color(cli);
     ro.quiet = cli->quiet;
-    ro.live = isatty(fileno(stderr));
+    const char *term = getenv("TERM");   /* a dumb terminal cannot erase a line: plain lines */
+    ro.live = isatty(fileno(stderr)) && !(term && !strcmp(term, "dumb"));
     ro.jobs = cli->cfg.jobs;
     if (cli->baseline_path && ac_record_load(cli->baseline_path, &baseline, &err) < 0) goto report_error;
     if (cli->baseline_path && !cli->json_path && !(record_tmp = ac_diff_temp_record(&err))) goto report_error;
