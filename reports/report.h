@@ -24,6 +24,10 @@ typedef struct ac_report_opts {
     bool strict;          /* should failures are failures */
     bool verbose;         /* console: print transcripts of failures (-v) */
     bool color;           /* console: ANSI colours (caller decides: TTY and no NO_COLOR) */
+    bool quiet;           /* console: only failures, warnings, errors and the summary (-q) */
+    bool live;            /* console: its stream is a terminal: a live status line for long
+                             work, erased and overwritten; else a plain line every 10 s */
+    int jobs;             /* console: -j N; above 1, how many tests are done is shown */
     size_t stream_cap;    /* cap for system-out / excerpts, bytes (default 65536) */
     /* Golden-file mode: every time is 0 (TAP duration_ms, JUnit time, console ms), the JUnit
      * timestamp is 1970-01-01T00:00:00 and the hostname "localhost". Also switched on by the
@@ -40,6 +44,10 @@ void ac_report_opts_init(ac_report_opts *o);
 ac_reporter *ac_report_tap_new(const char *path, const ac_report_opts *o, char **err);
 ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char **err);
 ac_reporter *ac_report_console_new(FILE *out, const ac_report_opts *o, char **err);
+/* The console writer as the runner's progress listener (runner/progress.h), for
+ * ac_config.progress: valid while r lives. NULL when r is not a console writer. */
+#include "progress.h"
+const ac_progress *ac_report_console_progress(ac_reporter *r);
 /* The run record (docs/run-record.md) and the self-contained HTML report; both need a path and
  * are written to PATH.tmp, renamed to PATH at end(). */
 ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char **err);

@@ -15,7 +15,7 @@ typedef enum {
     O_JUNIT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
     O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_JSON, O_HTML, O_BASELINE,
     O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST, O_EVENTS,
-    O_HELP_OPTIONS
+    O_HELP_OPTIONS, O_QUIET, O_LIST_VARS
 } opt_id;
 
 typedef struct opt {
@@ -26,6 +26,12 @@ typedef struct opt {
     const char *arg;       /* argument name for --help */
     const char *help;
 } opt;
+
+/* An option whose value is optional: given only as --name=VALUE (--color[=WHEN]). */
+static bool optional_arg(const opt *o)
+{
+    return o->id == O_COLOR;
+}
 
 /* In --help order. */
 static const opt OPTS[] = {
@@ -41,6 +47,9 @@ static const opt OPTS[] = {
       "suite manifest, or a bundled one by name: apinizer (the default) or oauth2 (the default with\n"
       "                               --issuer); none: no manifest" },
     { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls) and exit" },
+    { "list-vars", 0, false, O_LIST_VARS, NULL,
+      "list the suite's variables (default, environment, where set, tests) and exit,\n"
+      "                               as 'authconform vars' does; never shows a value that is set" },
     { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
     { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
     { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow and/or intrusive" },
@@ -51,10 +60,13 @@ static const opt OPTS[] = {
     { "allow-incomplete", 0, false, O_ALLOW_INCOMPLETE, NULL, "accept every must-level gap (still reported)" },
     { "fail-fast", 0, false, O_FAIL_FAST, NULL, "stop after the first failing test (TAP: Bail out!)" },
     { "verbose", 'v', false, O_VERBOSE, NULL, "print redacted request/response transcripts of failures" },
+    { "quiet", 'q', false, O_QUIET, NULL, "console: only failures, warnings, errors and the summary line" },
     { "jobs", 'j', true, O_JOBS, "N", "run up to N tests at once (default 1); reports keep plan order" },
     { "shard", 0, true, O_SHARD, "K/N", "run only part K of N: whole case files, balanced (CI splitting)" },
     { "run-deadline", 0, true, O_RUN_DEADLINE, "SECONDS", "stop starting tests after this long" },
-    { "tap", 0, true, O_TAP, "FILE", "write TAP to FILE (default: stdout; 'none' for no TAP)" },
+    { "tap", 0, true, O_TAP, "FILE",
+      "write TAP to FILE ('-': stdout; 'none': no TAP); by default to stdout unless\n"
+      "                               it is a terminal: there the console view is the output" },
     { "tap-version", 0, true, O_TAP_VERSION, "13|14", "TAP version line (13 for Debian's prove)" },
     { "junit", 0, true, O_JUNIT, "FILE", "write JUnit XML to FILE" },
     { "json", 0, true, O_JSON, "FILE", "write the run record (JSON, docs/run-record.md) to FILE" },
@@ -71,7 +83,9 @@ static const opt OPTS[] = {
     { "insecure", 'k', false, O_INSECURE, NULL, "do not verify TLS certificates (warns on every run)" },
     { "proxy", 0, true, O_PROXY, "URL", "proxy (default: the http_proxy/https_proxy/no_proxy variables)" },
     { "max-body", 0, true, O_MAX_BODY, "BYTES", "largest response body accepted (default 1048576)" },
-    { "color", 0, false, O_COLOR, NULL, "colour the console output even when it is not a terminal" },
+    { "color", 0, false, O_COLOR, "[=WHEN]",
+      "colour the console: auto (on a terminal, without NO_COLOR; the default),\n"
+      "                               always (--color alone) or never" },
     { "no-color", 0, false, O_NO_COLOR, NULL, "never colour the console output (NO_COLOR is honoured too)" },
     { "help", 'h', false, O_HELP, NULL, "show this help" },
     { "help-options", 0, false, O_HELP_OPTIONS, NULL,
@@ -85,17 +99,21 @@ void ac_cli_usage(FILE *out)
 {
     fputs("Usage: authconform [run] [OPTIONS] [FILE|DIR...]\n"
           "       authconform lint [OPTIONS] [FILE|DIR...]\n"
+          "       authconform vars [--suite FILE|NAME | --issuer URL] [--var ...] [--vars-file FILE]\n"
           "       authconform merge [--junit OUT.xml] [--json OUT.json] SHARD.xml... SHARD.json...\n"
           "       authconform diff [--tap FILE] [--junit FILE] OLD.json NEW.json\n"
           "       authconform report [--tap FILE] [--tap-version 13] [--junit FILE] [--html FILE]\n"
           "                          [--json FILE] EVENTS.jsonl|RECORD.json\n"
           "\n"
           "Runs YAML conformance cases against an Apinizer Management API, or with --issuer against\n"
-          "any OAuth2 client-credentials server, and writes TAP 14 (stdout) and JUnit reports.\n"
+          "any OAuth2 client-credentials server, and writes TAP 14 (stdout unless it is a terminal)\n"
+          "and JUnit reports; the console view goes to stderr.\n"
           "With no FILE, the bundled Apinizer authentication suite runs; with --issuer, the generic\n"
           "OAuth2 suite (RFC 6749/6750/7009/7662/8414/9068), its endpoints read from the issuer's\n"
           "metadata (the client secret goes only to the issuer's host). 'lint' checks case files\n"
-          "without sending anything. 'merge' joins the JUnit reports and run records of --shard runs.\n"
+          "without sending anything. 'vars' lists the variables the suite reads, where each is set\n"
+          "and which tests need it, without their values. 'merge' joins the JUnit reports and run\n"
+          "records of --shard runs.\n"
           "'diff' compares two run records (--json): new failures, lost coverage (must-level tests\n"
           "that passed before and are now skipped, not run or errored), fixed, changed, added,\n"
           "removed; exit 1 on a new failure or errored lost coverage, 4 on lost coverage, 2 when a\n"
@@ -107,10 +125,11 @@ void ac_cli_usage(FILE *out)
     for (size_t i = 0; i < N_OPTS; i++) {
         const opt *o = &OPTS[i];
         char left[64];
+        const char *sp = o->arg && !optional_arg(o) ? " " : "";
         if (o->short_name)
-            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, sp, o->arg ? o->arg : "");
         else
-            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, sp, o->arg ? o->arg : "");
         fprintf(out, "  %-28s %s\n", left, o->help);
     }
     fputs("\nVariables (precedence: --var > --vars-file > environment fallbacks > suite defaults):\n"
@@ -120,10 +139,17 @@ void ac_cli_usage(FILE *out)
           "  resource_url (AUTHCONFORM_RESOURCE_URL), scope and audience (sent only when set);\n"
           "  each suite accepts the other's credential names as aliases, its own win.\n"
           "  Tests whose variables are not set are skipped with a reason naming the variable.\n"
+          "  'authconform vars' lists every variable of the suite: its default, its environment\n"
+          "  names, whether it is set and where, and the tests that need it (never a set value).\n"
           "  A --var that no loaded case file uses and the suite does not declare is an error\n"
           "  (exit 2, with a did-you-mean); an unused vars-file entry, and an environment variable\n"
           "  with the suite's prefix (APINIZER_) or AUTHCONFORM_ that nothing reads, get a warning.\n"
           "  Secrets (passwords, tokens, Authorization values) never appear in any output.\n"
+          "\nConsole (stderr): a line per test, then one summary line, always last:\n"
+          "  VERDICT: P passed, F failed, S skipped of N tests in T s[; W passed with warnings]\n"
+          "           [; failed: PARTS]; J of K must-level tests judged[ (...)]\n"
+          "  VERDICT is PASS, FAIL, UNREACHABLE, INCOMPLETE or INTERRUPTED, as the exit status says.\n"
+          "  Waits and polls show a live status line on a terminal, a line every 10 s elsewhere.\n"
           "\nExit status:\n"
           "  0  every selected must-level test was judged and passed\n"
           "  1  a must-level check failed or errored, or no must-level check ran\n"
@@ -319,7 +345,17 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
         if (parse_number(o->name, v, 1, 1e10, &d, err) < 0) return -1;
         c->cfg.http.max_body = (size_t)d;
         break;
-    case O_COLOR: c->color = 1; break;
+    case O_COLOR:
+        if (!v || !strcmp(v, "always")) c->color = 1;
+        else if (!strcmp(v, "never")) c->color = 0;
+        else if (!strcmp(v, "auto")) c->color = -1;
+        else {
+            *err = ac_sprintf("--color must be auto, always or never, not '%s'", v);
+            return -1;
+        }
+        break;
+    case O_QUIET: c->quiet = true; break;
+    case O_LIST_VARS: c->command = AC_CMD_VARS; break;
     case O_NO_COLOR: c->color = 0; break;
     case O_HELP: c->command = AC_CMD_HELP; break;
     case O_HELP_OPTIONS:
@@ -351,6 +387,9 @@ int ac_cli_parse(int argc, char **argv, ac_cli *c, char **err)
         i++;
     } else if (i < argc && strcmp(argv[i], "report") == 0) {
         c->command = AC_CMD_REPORT;
+        i++;
+    } else if (i < argc && strcmp(argv[i], "vars") == 0) {
+        c->command = AC_CMD_VARS;
         i++;
     }
     bool only_paths = false;
@@ -390,6 +429,8 @@ int ac_cli_parse(int argc, char **argv, ac_cli *c, char **err)
                 *err = ac_sprintf("option --%s needs a value (%s)", o->name, o->arg);
                 return -1;
             }
+        } else if (inline_val && optional_arg(o) && a[1] == '-') {
+            val = inline_val;
         } else if (inline_val) {
             *err = ac_sprintf("option --%s takes no value", o->name);
             return -1;

@@ -6,7 +6,7 @@
 #include "config.h"
 
 typedef enum {
-    AC_CMD_RUN, AC_CMD_LINT, AC_CMD_MERGE, AC_CMD_DIFF, AC_CMD_REPORT, AC_CMD_HELP, AC_CMD_VERSION
+    AC_CMD_RUN, AC_CMD_LINT, AC_CMD_VARS, AC_CMD_MERGE, AC_CMD_DIFF, AC_CMD_REPORT, AC_CMD_HELP, AC_CMD_VERSION
 } ac_command;
 
 typedef struct ac_cli {
@@ -29,7 +29,8 @@ typedef struct ac_cli {
     char *baseline_path;       /* --baseline OLD.json: compare with this record after the run */
     int tap_version;           /* 13 or 14 */
     bool list;                 /* --list */
-    int color;                 /* -1 auto, 0 never, 1 always */
+    int color;                 /* -1 auto, 0 never, 1 always (--color[=WHEN], --no-color) */
+    bool quiet;                /* -q: the console shows failures, warnings, errors, the summary */
     bool help_options;         /* --help-options: ac_cli_dump_options instead of the usage */
 } ac_cli;
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include "http.h"
+#include "progress.h"
 #include "util.h"
 
 typedef struct ac_config {
@@ -25,6 +26,7 @@ typedef struct ac_config {
     bool allow_incomplete;      /* --allow-incomplete: every gap is accepted (still reported) */
     ac_http_opts http;          /* strings borrowed from the owned copies below */
     char *cacert, *cert, *key, *proxy;
+    const ac_progress *progress; /* borrowed, or NULL: told about long waits and finished tests */
 } ac_config;
 
 void ac_config_init(ac_config *c);

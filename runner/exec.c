@@ -408,6 +408,38 @@ static void nap(const runner *R, double ms)
     }
 }
 
+/* nap(), telling the progress listener (config.h) every quarter second while it sleeps: the test,
+ * what it waits for, the time since `since_ms` against `bound_s`, and `attempts` so far. */
+static void nap_told(const test_run *T, double ms, const char *what, double since_ms, double bound_s,
+                     int attempts)
+{
+    const ac_progress *p = T->R->cfg->progress;
+    if (!p) {
+        nap(T->R, ms);
+        return;
+    }
+    ac_progress_event ev = { .kind = AC_PROG_WAIT, .test_id = T->t->id, .what = what, .bound_s = bound_s,
+                             .attempts = attempts };
+    double end = ac_now_ms() + ms;
+    for (;;) {
+        double now = ac_now_ms();
+        ev.elapsed_s = (now - since_ms) / 1000.0;
+        ac_progress_tell(p, &ev);
+        if (now >= end) return;
+        double slice = end - now;
+        nap(T->R, slice > 250 ? 250 : slice);
+        double at = stop_at_ms(T->R);
+        if (at > 0 && ac_now_ms() >= at) return;
+    }
+}
+
+/* Tells the progress listener that the wait of nap_told() is over. */
+static void wait_over(const test_run *T)
+{
+    ac_progress_event ev = { .kind = AC_PROG_WAIT_END, .test_id = T->t->id };
+    ac_progress_tell(T->R->cfg->progress, &ev);
+}
+
 /* The body's OAuth2 `error` code, or NULL (borrowed from resp). */
 static const char *oauth_error(ac_response *resp)
 {
@@ -903,6 +935,7 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
     double t0 = ac_now_ms();
     ac_response *resp = &T->resps[si];
     ac_checks checks = { 0 };
+    char what[200] = "";   /* the poll as the progress listener is told it, once it waits */
     for (;;) {
         ac_response_free(resp);
         ac_checks_free(&checks);
@@ -984,8 +1017,10 @@ static void run_request_step(test_run *T, size_t si, ac_step_result *sr)
         if (!st->until || all_checks_pass(&checks)) break;
         double elapsed = (ac_now_ms() - t0) / 1000.0;
         if (elapsed + every > within) break;
-        nap(T->R, every * 1000);
+        if (!*what) snprintf(what, sizeof what, "polling step %s", st->name ? st->name : "?");
+        nap_told(T, every * 1000, what, t0, within, sr->attempts);
     }
+    if (*what) wait_over(T);   /* a poll cut short by an error is cleared by its test's report */
     ac_built_req_free(&br);
     sr->duration_ms = ac_now_ms() - t0;
     sr->response_excerpt = response_excerpt(resp);
@@ -1123,7 +1158,11 @@ static void run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr)
     }
     if (secs > 600) secs = 600;   /* bounded, whatever a variable says */
     double t0 = ac_now_ms();
-    nap(T->R, secs * 1000);       /* never past --run-deadline or an interrupt's grace */
+    bool named = st->name && strncmp(st->name, "step ", 5);   /* not the default "step N" */
+    char *what = named ? ac_sprintf("waiting (step %s)", st->name) : ac_strdup("waiting");
+    nap_told(T, secs * 1000, what, t0, secs, 0);   /* never past --run-deadline or an interrupt's grace */
+    wait_over(T);
+    free(what);
     secs = (ac_now_ms() - t0) / 1000.0;
     sr->duration_ms = secs * 1000;
     sr->outcome = AC_OUT_PASS;
@@ -1803,6 +1842,8 @@ static void emit_ready(sched *S)
         if (S->next_emit >= S->next_start || !sl->done) break;
         size_t index = S->next_emit;
         pthread_mutex_unlock(&S->mu);
+        ac_progress_event pev = { .kind = AC_PROG_TEST_DONE, .done = index + 1, .total = S->plan->n };
+        ac_progress_tell(S->R->cfg->progress, &pev);   /* before the reporters write */
         tally(S->summary, &sl->res, S->R->cfg);
         bool failed = ac_test_result_is_failure(&sl->res);
         char *e = NULL;

@@ -27,6 +27,7 @@
 #include "replay.h"
 #include "report.h"
 #include "varcheck.h"
+#include "varlist.h"
 #include "vars.h"
 #include "version.h"
 
@@ -412,11 +413,17 @@ static int run(ac_cli *cli, const char *argv0)
     ro.strict = cli->cfg.strict;
     ro.verbose = cli->cfg.verbose;
     ro.color = use_color(cli);
+    ro.quiet = cli->quiet;
+    const char *term = getenv("TERM");   /* a dumb terminal cannot erase a line: plain lines */
+    ro.live = isatty(fileno(stderr)) && !(term && !strcmp(term, "dumb"));
+    ro.jobs = cli->cfg.jobs;
     if (cli->baseline_path && ac_record_load(cli->baseline_path, &baseline, &err) < 0) goto report_error;
     if (cli->baseline_path && !cli->json_path && !(record_tmp = ac_diff_temp_record(&err))) goto report_error;
     if (record_tmp) ac_tmpfile_register(record_tmp);   /* a second signal removes it too */
     bool local_fail = false;   /* a report could not be written: exit EXIT_LOCAL */
-    if (!cli->no_tap) {
+    /* On a terminal the console view is the output: TAP goes to stdout when stdout is not a
+     * terminal (a pipe, a file, a CI log) or when asked (--tap - or --tap FILE), as prove does. */
+    if (!cli->no_tap && (cli->tap_path || !isatty(fileno(stdout)))) {
         const char *tp = cli->tap_path && strcmp(cli->tap_path, "-") ? cli->tap_path : NULL;
         add_report(reps, &n_reps, ac_report_tap_new(tp, &ro, &err), &err, &local_fail);
     }
@@ -427,6 +434,7 @@ static int run(ac_cli *cli, const char *argv0)
     if (cli->events_path)
         add_report(reps, &n_reps, ac_report_events_new(cli->events_path, &ro, &err), &err, &local_fail);
     if (!(reps[n_reps] = ac_report_console_new(stderr, &ro, &err))) goto report_error;
+    cli->cfg.progress = ac_report_console_progress(reps[n_reps]);
     n_reps++;
 
     char *shown = target_for_display(cli->cfg.target);
@@ -460,6 +468,7 @@ static int run(ac_cli *cli, const char *argv0)
 report_error:
     usage_error(err);
 out:
+    cli->cfg.progress = NULL;   /* it was the console writer's, destroyed here */
     for (size_t i = 0; i < n_reps; i++) reps[i]->destroy(reps[i]);
     free(err);
     ac_plan_free(&plan);
@@ -477,6 +486,62 @@ out:
         ac_tmpfile_unregister(record_tmp);
     }
     free(record_tmp);
+    return code;
+}
+
+static const char *env_lookup(const char *name)
+{
+    return getenv(name);
+}
+
+/* `vars` / --list-vars: the suite the run would choose, its variables merged as the run merges
+ * them (nothing is sent: no discovery), listed without their values. 0, or 2. */
+static int list_vars(const ac_cli *cli)
+{
+    ac_diags diags;
+    ac_diags_init(&diags);
+    ac_manifest man;
+    memset(&man, 0, sizeof man);
+    ac_model model;
+    memset(&model, 0, sizeof model);
+    ac_scope root;
+    ac_scope_init(&root, NULL);
+    ac_strlist known = { 0 };
+    ac_given_vars given = { 0 };
+    int code = EXIT_USAGE;
+    char *err = NULL;
+    char *manifest = choose_manifest(cli, &err);
+    if (err || !manifest) {
+        usage_error(err ? err
+                    : cli->suite && !strcmp(cli->suite, "none")
+                        ? "vars lists a suite manifest's variables; --suite none has no manifest"
+                        : "vars needs a suite: the bundled one was not found (--suite FILE)");
+        goto out;
+    }
+    if (ac_load_manifest(manifest, &man, &diags) < 0) goto print;
+    ac_scope_free(&root);
+    if (build_scope(cli, &man, &root, &known, &given, &diags) < 0) goto print;
+    ac_load_opts lo = { .manifest_path = manifest, .paths = (const char *const *)cli->paths.items,
+                        .n_paths = cli->paths.n, .known_vars = &known, .profile = cli->cfg.profile };
+    if (ac_load_model(&lo, &model, &diags) < 0) goto print;
+    ac_varlist_input in = { .model = &model, .given = &given, .getenv_fn = env_lookup,
+                          .issuer_option = cli->issuer != NULL };
+    ac_varlist_print(&in, stdout);
+    if (wants_issuer(cli) && ac_manifest_find_var(&man, "issuer"))
+        printf("\nWith an issuer, a run first reads its metadata (nothing is fetched here): the endpoints\n"
+               "it names (token_endpoint, ...) are set then, unless set above.\n");
+    code = fflush(stdout) == 0 ? EXIT_OK : EXIT_LOCAL;
+print:
+    ac_diags_print(&diags, stderr);
+out:
+    free(err);
+    free(manifest);
+    ac_model_free(&model);
+    ac_manifest_free_contents(&man);
+    ac_scope_free(&root);
+    ac_strlist_free(&known);
+    ac_given_vars_free(&given);
+    ac_diags_free(&diags);
     return code;
 }
 
@@ -560,6 +625,9 @@ int main(int argc, char **argv)
         break;
     case AC_CMD_MERGE:
         code = merge_shards(&cli);
+        break;
+    case AC_CMD_VARS:
+        code = list_vars(&cli);
         break;
     case AC_CMD_REPORT: {
         if (cli.paths.n > 1) {

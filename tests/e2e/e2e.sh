@@ -114,8 +114,8 @@ run_unconfigured() {
   fi
 }
 
-# The console's summary: from the line "N tests in" to the end.
-summary_of() { sed -n '/^[0-9]* tests\{0,1\} in [0-9.]* s: /,$p' "$1"; }
+# The console's summary: what follows the last empty line (the gaps, then the summary line).
+summary_of() { awk '/^$/ { buf = ""; next } { buf = buf $0 "\n" } END { printf "%s", buf }' "$1"; }
 
 # count_in FILE STRING: how many times STRING occurs in FILE.
 count_in() { grep -oF -- "$2" "$1" | wc -l; }
@@ -271,8 +271,10 @@ coverage-missing)
     [ "$(count_in "$WORK/none.summary" "$env")" = 1 ] || fail "the summary names $env $(count_in "$WORK/none.summary" "$env") times"
   done
   expect_not_in "$WORK/none.summary" 'requires variable' "the summary (it must name variables, not repeat the gaps' reasons)"
-  tail -n 1 "$WORK/none.stderr" | grep -Eq '^[0-9]+ passed, 0 failed, [0-9]+ skipped$' ||
-    fail "the closing line is not last: $(tail -n 1 "$WORK/none.stderr")"
+  tail -n 1 "$WORK/none.stderr" |
+    grep -Eq '^INCOMPLETE: [0-9]+ passed, 0 failed, [0-9]+ skipped of [0-9]+ tests in [0-9.]+ s;.* [0-9]+ of [0-9]+ must-level tests judged' ||
+    fail "the summary line is not last: $(tail -n 1 "$WORK/none.stderr")"
+  [ "$(grep -c 'passed, 0 failed' "$WORK/none.stderr")" = 1 ] || fail "more than one summary line"
   [ "$(tap_coverage "$WORK/none.tap")" = "not ok" ] || fail "TAP coverage point: $(tap_coverage "$WORK/none.tap")"
   expect_in "$WORK/none.tap" '^  message: "INCOMPLETE: [0-9]+ must-level tests not judged; '
   expect_in "$WORK/none.tap" '^    - "username \(APINIZER_USERNAME\)"$'
@@ -716,6 +718,15 @@ readme-recipes)
   ) >"$WORK/recipe.stdout" 2>"$WORK/recipe.stderr"
   got=$?
   [ "$got" = 0 ] || { cat "$WORK/recipe.stderr"; fail "the recipe's command: exit $got, expected 0"; }
+  # CI logs hold the console view only: every run in the CI recipes writes TAP to a file (or
+  # none), never to stdout. A command is its line and the lines that continue it (up to the next
+  # YAML item, key, blank line or code fence).
+  no_tap=$(awk '/^## CI recipes/ { on = 1; next } /^## / { on = 0 } !on { next }
+      cmd != "" && (/^ *- / || /^ *$/ || /^```/ || /^ *[a-z_]+:/) { if (cmd !~ /--tap /) print cmd; cmd = "" }
+      cmd != "" { cmd = cmd " " $0; next }
+      /authconform (--target|run )/ { cmd = $0 }
+      END { if (cmd != "" && cmd !~ /--tap /) print cmd }' "$readme")
+  [ -z "$no_tap" ] || fail "a CI recipe writes TAP to stdout (give it --tap FILE): $no_tap"
   grep -q -- '--events out/events.jsonl --tap none' "$readme" || fail "the README recipes no longer write --events"
   [ "$(grep -c 'authconform report out/events.jsonl' "$readme")" -ge 3 ] ||
     fail "not every README recipe rebuilds the reports with 'authconform report'"
@@ -724,6 +735,160 @@ readme-recipes)
   for f in events.jsonl results.tap junit.xml report.html run.json; do
     [ -s "$WORK/recipe/out/$f" ] || fail "the recipe's command wrote no out/$f"
   done
+  ;;
+terminal)
+  # Through a pseudo-terminal (script -qc), as a user sees it: the console view is the output
+  # (no TAP on a terminal unless --tap asks), one summary line last, -q, colours, and the live
+  # status line of waits and polls, which is erased and never reaches a report.
+  command -v script >/dev/null || { echo "SKIP: script (util-linux) is not installed"; exit 77; }
+  start_server
+  cat >"$WORK/term.yaml" <<'EOF'
+suite: term
+tests:
+  - id: T-PASS
+    name: health answers
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+  - id: T-WAIT
+    name: a wait step is shown while it lasts
+    steps:
+      - wait: 1500ms
+      - name: after
+        request: { path: "${health_path}" }
+        expect: { status: 200 }
+  - id: T-POLL
+    name: a poll that never passes
+    severity: should
+    steps:
+      - name: teapot
+        request: { path: "${health_path}" }
+        expect: { status: 418 }
+        until: { every: 200ms, within: 1500ms }
+  - id: T-LAST
+    name: health answers again
+    request: { path: "${health_path}" }
+    expect: { status: 200 }
+EOF
+  # tty_run NAME [ENV=V...] -- ARGS...: authconform on a pseudo-terminal (stdout and stderr);
+  # the raw capture in NAME.raw; in NAME.txt what the screen keeps: no colours, and of a line
+  # overwritten after a CR only its last part.
+  tty_run() {
+    local name=$1; shift
+    local envs=()
+    while [ "$1" != -- ]; do envs+=("$1"); shift; done
+    shift
+    { printf 'exec env'; printf ' %q' "${envs[@]}" "$AC" --suite "$HERE/suite.yaml" --target "$TARGET" "$@"; echo; } \
+      >"$WORK/$name.sh"
+    script -qec "bash $WORK/$name.sh" /dev/null </dev/null >"$WORK/$name.raw" 2>&1
+    echo $? >"$WORK/$name.rc"
+    sed 's/\x1b\[[0-9;]*[mK]//g; s/\r$//' "$WORK/$name.raw" | awk '{ n = split($0, p, "\r"); print p[n] }' >"$WORK/$name.txt"
+  }
+  tty_run plain -- "$WORK/term.yaml"
+  [ "$(cat "$WORK/plain.rc")" = 0 ] || { cat "$WORK/plain.txt"; fail "terminal run: exit $(cat "$WORK/plain.rc")"; }
+  expect_not_in "$WORK/plain.txt" 'TAP version' "a terminal (TAP without --tap)"
+  expect_not_in "$WORK/plain.txt" '^ok [0-9]' "a terminal (TAP without --tap)"
+  expect_in "$WORK/plain.txt" '^  PASS  T-PASS health answers \([0-9]+ ms\)$'
+  expect_in "$WORK/plain.txt" '^  WARN  T-POLL a poll that never passes: .* \([0-9]+ ms\)$'
+  tail -n 1 "$WORK/plain.txt" | grep -Eq '^PASS: 4 passed, 0 failed, 0 skipped of 4 tests in [0-9.]+ s; 1 passed with warnings; 3 of 3 must-level tests judged$' ||
+    fail "the summary line: $(tail -n 1 "$WORK/plain.txt")"
+  [ "$(grep -c 'passed, ' "$WORK/plain.txt")" = 1 ] || fail "more than one line with the counts"
+  # colour on a terminal by default; the live line of the wait and of the poll, erased
+  grep -q $'\x1b\\[32mPASS' "$WORK/plain.raw" || fail "no colour on a terminal"
+  grep -q $'\r\x1b\\[K' "$WORK/plain.raw" || fail "no live status line was erased"
+  grep -aoE '\.\.\. \[[0-9]+/4\] T-WAIT: waiting, [0-9]+ s of 1\.5 s' "$WORK/plain.raw" | grep -q . ||
+    fail "no live status line for the wait step: $(cat -v "$WORK/plain.raw" | head -c 3000)"
+  grep -aoE '\.\.\. \[[0-9]+/4\] T-POLL: polling step teapot, [0-9]+ s of 1\.5 s, [0-9]+ attempts?' "$WORK/plain.raw" |
+    grep -q . || fail "no live status line for the poll"
+  # every status line was erased: none is left in what the screen keeps
+  expect_not_in "$WORK/plain.txt" '\.\.\. ' "the screen (a status line was left behind)"
+  # NO_COLOR: no colour; --tap - asks for TAP on the terminal; -q
+  tty_run nocolor NO_COLOR=1 -- "$WORK/term.yaml" --tap - -q
+  grep -q $'\x1b\\[3[0-9]m' "$WORK/nocolor.raw" && fail "colour with NO_COLOR"
+  expect_in "$WORK/nocolor.txt" '^TAP version 14$'
+  expect_in "$WORK/nocolor.txt" '^ok 1 - T-PASS'
+  expect_not_in "$WORK/nocolor.txt" '\.\.\. ' "TAP on the terminal (a status line was left in it)"
+  expect_not_in "$WORK/nocolor.txt" '^  PASS ' "-q"
+  expect_in "$WORK/nocolor.txt" '^  WARN  T-POLL '
+  tail -n 1 "$WORK/nocolor.txt" | grep -q '^PASS: 4 passed, 0 failed, 0 skipped of 4 tests' || fail "-q: the summary line"
+  # --color=never; --tap FILE keeps TAP off the terminal; progress never reaches a report
+  tty_run never -- "$WORK/term.yaml" --color=never --tap "$WORK/never.tap" --junit "$WORK/never.xml"
+  grep -q $'\x1b\\[3[0-9]m' "$WORK/never.raw" && fail "colour with --color=never"
+  expect_not_in "$WORK/never.txt" 'TAP version' "the terminal with --tap FILE"
+  expect_in "$WORK/never.tap" '^ok 4 - T-LAST'
+  expect_not_in "$WORK/never.tap" 'waiting|polling step' "TAP (progress)"
+  expect_not_in "$WORK/never.xml" 'waiting|polling step' "JUnit (progress)"
+  # -j 2 on a terminal: how many are done out of how many
+  tty_run jobs -- "$WORK/term.yaml" -j 2
+  grep -aqE '\.\.\. (\[[0-9]/4\] )?[0-9] of 4 tests done' "$WORK/jobs.raw" || fail "-j 2: no 'N of 4 tests done'"
+  # off a terminal: TAP on stdout, no escapes at all; --color=always still colours
+  "$AC" --suite "$HERE/suite.yaml" --target "$TARGET" "$WORK/term.yaml" >"$WORK/off.out" 2>"$WORK/off.err"
+  expect_in "$WORK/off.out" '^TAP version 14$'
+  grep -q $'\x1b' "$WORK/off.err" && fail "escapes off a terminal"
+  "$AC" --suite "$HERE/suite.yaml" --target "$TARGET" --id T-PASS --color=always "$WORK/term.yaml" >"$WORK/always.out" 2>"$WORK/always.err"
+  grep -q $'\x1b\\[32mPASS' "$WORK/always.err" || fail "--color=always off a terminal"
+  expect_in "$WORK/always.out" '^TAP version 14$'
+  ;;
+progress-plain)
+  # Off a terminal a long wait is told as a plain line once it has lasted 10 s, and never in a
+  # report.
+  start_server
+  cat >"$WORK/long.yaml" <<'EOF'
+suite: long
+tests:
+  - id: L-WAIT
+    name: a long wait
+    steps:
+      - wait: 11s
+      - request: { path: "${health_path}" }
+        expect: { status: 200 }
+EOF
+  run_ac 0 --target "$TARGET" "$WORK/long.yaml"
+  [ "$(grep -cE '^  \.\.\. L-WAIT: waiting, 1[01] s of 11 s$' "$WORK/stderr")" = 1 ] ||
+    { cat "$WORK/stderr"; fail "not one plain progress line for an 11 s wait"; }
+  grep -q $'\x1b' "$WORK/stderr" && fail "escapes off a terminal"
+  expect_not_in "$WORK/out.tap" 'waiting' "TAP (progress)"
+  ;;
+vars)
+  # authconform vars: every declared variable, its environment names, where it is set, the
+  # tests that need it; never a value that is set, wherever it comes from.
+  SECRET_ENV="env-Secret-$$" SECRET_CLI="cli-Secret-$$" SECRET_FILE="file-Secret-$$"
+  printf 'greeting: %s\n' "$SECRET_FILE" >"$WORK/v.yaml"
+  list_vars() {
+    E2E_USERNAME="$SECRET_ENV" E2E_REVOKE_COMMAND="curl -u admin:$SECRET_ENV x" \
+      "$AC" "$@" --suite "$HERE/suite.yaml" --var password="$SECRET_CLI" --vars-file "$WORK/v.yaml"
+  }
+  list_vars vars >"$WORK/vars.out" 2>"$WORK/vars.err" || { cat "$WORK/vars.err"; fail "vars: exit $?"; }
+  cat "$WORK/vars.out"
+  for s in "$SECRET_ENV" "$SECRET_CLI" "$SECRET_FILE"; do
+    expect_not_in "$WORK/vars.out" "$s" "vars output (a set value)"
+    expect_not_in "$WORK/vars.err" "$s" "vars stderr (a set value)"
+  done
+  expect_in "$WORK/vars.out" '^Variables of the suite e2e \(.*suite\.yaml\): 8 declared, 4 set\.'
+  expect_in "$WORK/vars.out" '^username$'
+  expect_in "$WORK/vars.out" '^  environment: E2E_USERNAME$'
+  expect_in "$WORK/vars.out" '^  set: yes, from the environment \(E2E_USERNAME\)$'
+  expect_in "$WORK/vars.out" '^password \(secret\)$'
+  expect_in "$WORK/vars.out" '^  set: yes, by --var$'
+  expect_in "$WORK/vars.out" '^  set: yes, in the vars file .*v\.yaml:1$'
+  expect_in "$WORK/vars.out" '^  default: from-default$'
+  expect_in "$WORK/vars.out" '^  set: no$'
+  expect_in "$WORK/vars.out" '^  set: no \(the default applies\)$'
+  expect_in "$WORK/vars.out" '^revoke_command \(a command\)$'
+  # who needs what: through a fixture's requires and ${...} (E2E-HELLO needs the token fixture)
+  awk '/^password/,/^$/' "$WORK/vars.out" | grep -q 'E2E-HELLO' || fail "password: E2E-HELLO needs it through its fixture"
+  awk '/^revoke_command/,/^$/' "$WORK/vars.out" | grep -q 'E2E-REVOKE' || fail "revoke_command: E2E-REVOKE needs it"
+  # --list-vars is the same; the bundled suite by default, the generic one with --issuer
+  list_vars --list-vars >"$WORK/list.out" 2>/dev/null
+  cmp -s "$WORK/vars.out" "$WORK/list.out" || fail "--list-vars differs from vars"
+  env -u APINIZER_USERNAME "$AC" vars >"$WORK/bundled.out" || fail "vars of the bundled suite"
+  expect_in "$WORK/bundled.out" '^hello_path: '
+  expect_in "$WORK/bundled.out" '^  default: test/hello/\$\{hello_name\}$'
+  expect_in "$WORK/bundled.out" '^  environment: APINIZER_USERNAME, AUTHCONFORM_CLIENT_ID$'
+  awk '/^hello_name/,/^$/' "$WORK/bundled.out" | grep -q 'BEARER-OK' || fail "hello_name: needed through hello_path's default"
+  "$AC" vars --issuer https://as.example >"$WORK/generic.out" || fail "vars --issuer"
+  expect_in "$WORK/generic.out" '^Variables of the suite oauth2-generic '
+  awk '/^issuer/,/^$/' "$WORK/generic.out" | grep -q '^  set: yes, by --issuer$' || fail "issuer: set by --issuer"
+  "$AC" vars --suite no-such-suite >/dev/null 2>"$WORK/nosuite.err"; [ $? = 2 ] || fail "vars --suite unknown: exit 2"
   ;;
 skip-words)
   # A false `when` reads as its own `reason` in words; in a list, the first false condition's

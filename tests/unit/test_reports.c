@@ -1,6 +1,6 @@
 /* Report writers: text hygiene tables, writer behaviour (streaming, atomic JUnit file, empty
- * plan, console closing line), the coverage wording and its JUnit merge, and golden files for
- * TAP 14, TAP 13, JUnit, the console and the run record built from hand-made results
+ * plan, console summary line and progress), the coverage wording and its JUnit merge, and
+ * golden files for TAP 14, TAP 13, JUnit, the console and the run record built from hand-made results
  * (tests/reports/samples.h).
  * AC_UPDATE_GOLDEN=1 rewrites tests/golden/reports-* from the current output (review the diff). */
 #include <check.h>
@@ -440,8 +440,8 @@ START_TEST(test_registry)
 }
 END_TEST
 
-/* The console's closing line, with and without --strict, and colour only when asked. */
-static char *console_run(bool strict, bool color, const ac_test_result *ts, size_t n)
+/* The console's summary line, with and without --strict, colour only when asked, -q. */
+static char *console_run_opts(bool strict, bool color, bool quiet, const ac_test_result *ts, size_t n)
 {
     char *dir = make_tmpdir();
     char *path = ac_sprintf("%s/c.txt", dir);
@@ -450,6 +450,7 @@ static char *console_run(bool strict, bool color, const ac_test_result *ts, size
     ac_report_opts o = det_opts();
     o.strict = strict;
     o.color = color;
+    o.quiet = quiet;
     char *err = NULL;
     ac_reporter *r = ac_report_console_new(f, &o, &err);
     ac_run_info info;
@@ -469,33 +470,87 @@ static char *console_run(bool strict, bool color, const ac_test_result *ts, size
     return s;
 }
 
+static char *console_run(bool strict, bool color, const ac_test_result *ts, size_t n)
+{
+    return console_run_opts(strict, color, false, ts, n);
+}
+
 START_TEST(test_console_closing_line)
 {
     ac_test_result *ts;
     size_t n = samples_build(&ts);
-    /* 3 pass, 3 fail, 3 warn, 1 error, 1 skip, 1 not run. The summary line uses the numbers
-     * of the closing line and says what they are made of; the closing line ends the output. */
+    /* 3 pass, 3 fail, 3 warn, 1 error, 1 skip, 1 not run. One summary line, the last: the
+     * verdict, the plain counts CI reads, what they are made of, the coverage. */
     char *s = console_run(false, false, ts, n);
-    ck_assert_ptr_nonnull(strstr(s, "\n12 tests in 0.00 s: 6 passed (3 with warnings), 5 failed (3 failures, 1 error, "
-                                    "1 not run), 1 skipped; 6 of 8 must-level tests judged (1 not judged, 1 not run)\n"
-                                    "INCOMPLETE: 1 must-level test not judged\n"));
-    ck_assert(ac_str_endswith(s, "\n6 passed, 5 failed, 1 skipped\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\nINCOMPLETE: 1 must-level test not judged\n"));
+    ck_assert(ac_str_endswith(s, "\nFAIL: 6 passed, 5 failed, 1 skipped of 12 tests in 0.00 s; 3 passed with "
+                                 "warnings; failed: 3 failures, 1 error, 1 not run; 6 of 8 must-level tests "
+                                 "judged (1 not judged, 1 not run)\n"));
+    ck_assert_ptr_null(strstr(s, "\n6 passed, 5 failed"));   /* no second, disagreeing line */
     ck_assert_ptr_null(strchr(s, '\033'));
+    /* FAIL, WARN and ERROR lines carry their duration like PASS lines */
+    ck_assert_ptr_nonnull(strstr(s, "  FAIL  TOKEN-BADPW wrong password is rejected: status 500, expected one of 400, 401 (0 ms)\n"));
+    ck_assert_ptr_nonnull(strstr(s, "  WARN  BEARER-CASE scheme name is case-insensitive: status 401, expected 200 (0 ms)\n"));
+    ck_assert_ptr_nonnull(strstr(s, "  ERROR TOKEN-FIXTURE token introspection: fixture token failed: connection refused (127.0.0.1:8080) (0 ms)\n"));
     free(s);
     s = console_run(true, true, ts, n);
-    ck_assert_ptr_nonnull(strstr(s, " 3 passed, 8 failed (3 failures, 3 should-level under --strict, 1 error, 1 not run), "));
-    ck_assert(ac_str_endswith(s, "\n3 passed, 8 failed, 1 skipped\n"));
-    ck_assert_ptr_nonnull(strstr(s, "\033[33mINCOMPLETE: 1 must-level test not judged\033[0m\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\033[31mFAIL\033[0m: 3 passed, 8 failed, 1 skipped of 12 tests in 0.00 s; failed: "
+                                    "3 failures, 3 should-level under --strict, 1 error, 1 not run; "));
     ck_assert_ptr_nonnull(strstr(s, "\033[32mPASS \033[0m TOKEN-OK"));
     /* The hostile ESC in a message is made visible even when colours are on. */
     ck_assert_ptr_nonnull(strstr(s, "body contains \\x1b[31m<script>"));
     free(s);
     /* One test is "1 test". */
     s = console_run(false, false, ts, 1);
-    ck_assert_ptr_nonnull(strstr(s, "\n1 test in 0.00 s: 1 passed, 0 failed, 0 skipped; 1 of 1 must-level test judged\n"
-                                    "1 passed, 0 failed\n"));
+    ck_assert(ac_str_endswith(s, "\nPASS: 1 passed, 0 failed, 0 skipped of 1 test in 0.00 s; 1 of 1 must-level test judged\n"));
+    free(s);
+    /* -q: failures, warnings, errors (and tests not run), then the summary; no PASS, no SKIP */
+    s = console_run_opts(false, false, true, ts, n);
+    ck_assert_ptr_null(strstr(s, "PASS "));
+    ck_assert_ptr_null(strstr(s, "SKIP "));
+    ck_assert_ptr_nonnull(strstr(s, "  FAIL  TOKEN-BADPW "));
+    ck_assert_ptr_nonnull(strstr(s, "  WARN  BEARER-CASE "));
+    ck_assert_ptr_nonnull(strstr(s, "  ERROR TOKEN-FIXTURE "));
+    ck_assert_ptr_nonnull(strstr(s, "  NOT RUN TOKEN-LATE "));
+    ck_assert(ac_str_endswith(s, " 6 of 8 must-level tests judged (1 not judged, 1 not run)\n"));
     free(s);
     samples_free(ts, n);
+}
+END_TEST
+
+/* The console as the runner's progress listener: off a terminal, a wait is told once it has
+ * lasted 10 s and then every 10 s at most; nothing for short waits; it never writes escapes. */
+START_TEST(test_console_progress_plain)
+{
+    char *dir = make_tmpdir();
+    char *path = ac_sprintf("%s/p.txt", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    ac_report_opts o = det_opts();
+    char *err = NULL;
+    ac_reporter *r = ac_report_console_new(f, &o, &err);
+    const ac_progress *p = ac_report_console_progress(r);
+    ck_assert_ptr_nonnull(p);
+    ac_progress_event ev = { .kind = AC_PROG_WAIT, .test_id = "REVOKE-LIVE",
+                             .what = "polling step refused", .bound_s = 30, .attempts = 3 };
+    ev.elapsed_s = 2;
+    ac_progress_tell(p, &ev);              /* short: nothing */
+    ev.elapsed_s = 10.2;
+    ev.attempts = 21;
+    ac_progress_tell(p, &ev);              /* 10 s: one plain line */
+    ev.elapsed_s = 10.5;
+    ac_progress_tell(p, &ev);              /* again within 10 s of the last line: nothing */
+    ev.kind = AC_PROG_WAIT_END;
+    ac_progress_tell(p, &ev);
+    r->destroy(r);
+    fclose(f);
+    char *s = slurp(path);
+    ck_assert_str_eq(s, "  ... REVOKE-LIVE: polling step refused, 10 s of 30 s, 21 attempts\n");
+    free(s);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+    ck_assert_ptr_null(ac_report_console_progress(NULL));
 }
 END_TEST
 
@@ -679,6 +734,7 @@ static Suite *reports_suite(void)
     tcase_add_test(tc, test_open_errors);
     tcase_add_test(tc, test_registry);
     tcase_add_test(tc, test_console_closing_line);
+    tcase_add_test(tc, test_console_progress_plain);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("coverage");
