@@ -9,12 +9,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonpath.h"
+#include "jwks.h"
+#include "jws.h"
 #include "jwt.h"
 #include "redact.h"
 
@@ -505,6 +508,152 @@ static int fn_is_jwt(val *a, size_t n, val *out, char **err)
     return 0;
 }
 
+/* ---- JWS: signing and keys (jws.c, jwks.c) ---- */
+
+/* jws_sign(header_json, claims_json, alg, key): the two JSON texts base64url-encoded byte for
+ * byte (so a header may say any alg) and signed with alg and key (HS*: the secret's bytes, empty
+ * too; RS/PS/ES: a PEM private key, such as jws_key(alg)). */
+static int fn_jws_sign(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    char *h = ac_base64url_encode(a[0].s, a[0].len), *c = ac_base64url_encode(a[1].s, a[1].len);
+    char *input = ac_sprintf("%s.%s", h, c);
+    free(h);
+    free(c);
+    char *e = NULL;
+    char *sig = ac_jws_sign(a[2].s, a[3].s, a[3].len, input, strlen(input), &e);
+    if (!sig) {
+        *err = ac_sprintf("jws_sign(): %s", e);
+        free(e);
+        free(input);
+        return -1;
+    }
+    *out = val_take(ac_sprintf("%s.%s", input, sig));
+    free(input);
+    free(sig);
+    return 0;
+}
+
+/* jws_resign(token, alg, key): the token's header and claims segments kept as they are, with a
+ * new signature by alg and key. */
+static int fn_jws_resign(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    char *seg[3];
+    if (jwt_split("jws_resign", &a[0], seg, err) < 0) return -1;
+    char *input = ac_sprintf("%s.%s", seg[0], seg[1]);
+    for (int i = 0; i < 3; i++) free(seg[i]);
+    char *e = NULL;
+    char *sig = ac_jws_sign(a[1].s, a[2].s, a[2].len, input, strlen(input), &e);
+    if (!sig) {
+        *err = ac_sprintf("jws_resign(): %s", e);
+        free(e);
+        free(input);
+        return -1;
+    }
+    *out = val_take(ac_sprintf("%s.%s", input, sig));
+    free(input);
+    free(sig);
+    return 0;
+}
+
+/* jws_verify(token, key): true when the token's signature verifies under key with the alg its
+ * header names, false otherwise (also for alg none and unknown algs). */
+static int fn_jws_verify(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    char *seg[3];
+    if (jwt_split("jws_verify", &a[0], seg, err) < 0) return -1;
+    ac_jwt j;
+    char *e = NULL;
+    int ok = 0;
+    if (ac_jwt_decode(a[0].s, &j, &e) == 0) {
+        const cJSON *alg = cJSON_GetObjectItemCaseSensitive(j.header, "alg");
+        if (cJSON_IsString(alg) && ac_jws_alg_known(alg->valuestring)) {
+            char *input = ac_sprintf("%s.%s", seg[0], seg[1]);
+            ok = ac_jws_verify(alg->valuestring, a[1].s, a[1].len, input, strlen(input), seg[2], &e) == 1;
+            free(input);
+        }
+        ac_jwt_free(&j);
+    }
+    free(e);
+    for (int i = 0; i < 3; i++) free(seg[i]);
+    *out = val_take(ac_strdup(ok ? "true" : "false"));
+    return 0;
+}
+
+/* jws_key(alg): the run's own PEM private key for alg (generated once per run). */
+static int fn_jws_key(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    const char *k = ac_jws_run_key(a[0].s);
+    if (!k) {
+        char *s = shown_arg(&a[0]);
+        *err = ac_sprintf("jws_key(): %s is not RS256..512, PS256..512 or ES256/384/512", s);
+        free(s);
+        return -1;
+    }
+    *out = val_take(ac_strdup(k));
+    return 0;
+}
+
+/* jwk_public(key[, kid]): the public JWK of a PEM key or JWK. */
+static int fn_jwk_public(val *a, size_t n, val *out, char **err)
+{
+    char *e = NULL;
+    EVP_PKEY *k = ac_jws_load_key(a[0].s, a[0].len, &e);
+    char *j = k ? ac_jwk_public(k, n > 1 ? a[1].s : NULL, &e) : NULL;
+    EVP_PKEY_free(k);
+    if (!j) {
+        *err = ac_sprintf("jwk_public(): %s", e);
+        free(e);
+        return -1;
+    }
+    *out = val_take(j);
+    return 0;
+}
+
+/* key_as_secret(jwks, encoding[, kid]): the public key of a JWKS (the key with kid, else the
+ * first RSA or EC key) or of a JWK or PEM key, in one of the encodings of ac_key_as_secret. */
+static int fn_key_as_secret(val *a, size_t n, val *out, char **err)
+{
+    char *e = NULL;
+    EVP_PKEY *k = NULL;
+    char *jwk_text = NULL;
+    size_t i = 0;
+    while (i < a[0].len && isspace((unsigned char)a[0].s[i])) i++;
+    if (i < a[0].len && a[0].s[i] == '{') {
+        cJSON *jwk = ac_jwks_select(a[0].s, a[0].len, n > 2 ? a[2].s : NULL, &e);
+        if (jwk) {
+            k = ac_jwk_to_pkey(jwk, &e);
+            jwk_text = cJSON_PrintUnformatted(jwk);
+            cJSON_Delete(jwk);
+        }
+    } else {
+        k = ac_jws_load_key(a[0].s, a[0].len, &e);
+    }
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    if (k) {
+        free(e);
+        e = NULL;
+        if (ac_key_as_secret(k, jwk_text, a[1].s, &bytes, &len, &e) < 0) bytes = NULL;
+    }
+    EVP_PKEY_free(k);
+    free(jwk_text);
+    if (!bytes) {
+        *err = strncmp(e ? e : "", "key_as_secret", 13) == 0 ? e : ac_sprintf("key_as_secret(): %s", e);
+        if (*err != e) free(e);
+        return -1;
+    }
+    char *s = ac_malloc(len + 1);
+    memcpy(s, bytes, len);
+    s[len] = '\0';
+    free(bytes);
+    *out = (val){ s, len, false };
+    return 0;
+}
+
 /* count(json_text): the number of elements of a JSON array or members of an object. */
 static int fn_count(val *a, size_t n, val *out, char **err)
 {
@@ -557,10 +706,16 @@ static const fn_def FUNCS[] = {
     { "flip_at", 2, 2, false, fn_flip_at },
     { "is_jwt", 1, 1, true, fn_is_jwt },
     { "json", 2, 2, false, fn_json },
+    { "jwk_public", 1, 2, false, fn_jwk_public },
+    { "jws_key", 1, 1, false, fn_jws_key },
+    { "jws_resign", 3, 3, false, fn_jws_resign },
+    { "jws_sign", 4, 4, false, fn_jws_sign },
+    { "jws_verify", 2, 2, true, fn_jws_verify },
     { "jwt_claims", 1, 1, false, fn_jwt_claims },
     { "jwt_header", 1, 1, false, fn_jwt_header },
     { "jwt_signature", 1, 1, false, fn_jwt_signature },
     { "jwt_with", 4, 4, false, fn_jwt_with },
+    { "key_as_secret", 2, 3, false, fn_key_as_secret },
     { "len", 1, 1, true, fn_len },
     { "lower", 1, 1, false, fn_lower },
     { "min", 2, MANY, false, fn_min },
