@@ -1,4 +1,4 @@
-/* jwt: HS256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
+/* jwt: HS256, RS256 and ES256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
 #include "jwt.h"
 
 #include "b64.h"
@@ -7,6 +7,9 @@
 #include <math.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/hmac.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,21 +17,157 @@
 #include <string.h>
 #include <strings.h>
 
-#define SIG_LEN 32
-/* The two headers our tokens carry: the documented flavour's, and RFC 9068's (rfc flavour). */
-static const char header_json[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
-static const char at_header_json[] = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}";
+/* The largest signature: RSA 2048 (256 bytes); HS256 32, ES256 64 (r||s). */
+#define SIG_MAX 512
+#define ES256_COORD 32
 
-/* HMAC-SHA256 over data; 0 or -1. */
-static int hs256(const struct jwt_key *key, const char *data, size_t len,
-                 unsigned char mac[SIG_LEN])
+const char *jwt_alg_name(const struct jwt_key *key)
 {
-  unsigned int mac_len = 0;
-  if (!HMAC(EVP_sha256(), key->bytes, (int)key->len, (const unsigned char *)data, len, mac,
-            &mac_len) ||
-      mac_len != SIG_LEN)
-    return -1;
-  return 0;
+  return key->alg == JWT_RS256 ? "RS256" : key->alg == JWT_ES256 ? "ES256" : "HS256";
+}
+
+/* The header our tokens carry: typ JWT (documented flavour) or RFC 9068's at+jwt (rfc flavour),
+ * and the kid of a published key. Caller frees. */
+static char *header_json(const struct jwt_key *key, bool at_jwt)
+{
+  char *h = malloc(128);
+  if (!h)
+    return NULL;
+  if (key->kid)
+    snprintf(h, 128, "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}", jwt_alg_name(key),
+             at_jwt ? "at+jwt" : "JWT", key->kid);
+  else
+    snprintf(h, 128, "{\"alg\":\"%s\",\"typ\":\"%s\"}", jwt_alg_name(key),
+             at_jwt ? "at+jwt" : "JWT");
+  return h;
+}
+
+/* The raw JOSE signature of data under key into sig (SIG_MAX bytes); its length, or 0 on
+ * failure. ES256 signatures are converted from DER to r||s. */
+static size_t sign_raw(const struct jwt_key *key, const char *data, size_t len,
+                       unsigned char sig[SIG_MAX])
+{
+  if (key->alg == JWT_HS256) {
+    unsigned int mac_len = 0;
+    if (!HMAC(EVP_sha256(), key->bytes, (int)key->len, (const unsigned char *)data, len, sig,
+              &mac_len))
+      return 0;
+    return mac_len;
+  }
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  unsigned char der[SIG_MAX];
+  size_t n = sizeof der;
+  size_t result = 0;
+  if (ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) == 1 &&
+      EVP_DigestSign(ctx, der, &n, (const unsigned char *)data, len) == 1) {
+    if (key->alg == JWT_RS256) {
+      memcpy(sig, der, n);
+      result = n;
+    } else {
+      const unsigned char *p = der;
+      ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)n);
+      const BIGNUM *r, *s;
+      if (es) {
+        ECDSA_SIG_get0(es, &r, &s);
+        if (BN_bn2binpad(r, sig, ES256_COORD) == ES256_COORD &&
+            BN_bn2binpad(s, sig + ES256_COORD, ES256_COORD) == ES256_COORD)
+          result = 2 * ES256_COORD;
+      }
+      ECDSA_SIG_free(es);
+    }
+  }
+  EVP_MD_CTX_free(ctx);
+  return result;
+}
+
+/* True when sig (raw JOSE form) is key's signature of data. */
+static bool verify_raw(const struct jwt_key *key, const char *data, size_t len,
+                       const unsigned char *sig, size_t sig_len)
+{
+  if (key->alg == JWT_HS256) {
+    unsigned char mac[SIG_MAX];
+    size_t n = sign_raw(key, data, len, mac);
+    /* Constant time: the comparison must not tell how many leading bytes matched. */
+    return n && sig_len == n && CRYPTO_memcmp(mac, sig, n) == 0;
+  }
+  unsigned char *der = NULL;
+  size_t der_len = sig_len;
+  bool ok = false;
+  if (key->alg == JWT_ES256) {
+    if (sig_len != 2 * ES256_COORD)
+      return false;
+    ECDSA_SIG *es = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(sig, ES256_COORD, NULL), *s = BN_bin2bn(sig + ES256_COORD, ES256_COORD, NULL);
+    if (!es || !r || !s || ECDSA_SIG_set0(es, r, s) != 1) {
+      BN_free(r);
+      BN_free(s);
+      ECDSA_SIG_free(es);
+      return false;
+    }
+    int n = i2d_ECDSA_SIG(es, &der);
+    ECDSA_SIG_free(es);
+    if (n <= 0)
+      return false;
+    der_len = (size_t)n;
+  }
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (ctx && EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) == 1)
+    ok = EVP_DigestVerify(ctx, der ? der : sig, der_len, (const unsigned char *)data, len) == 1;
+  EVP_MD_CTX_free(ctx);
+  OPENSSL_free(der);
+  return ok;
+}
+
+/* The base64url public JWK member of a big number, left-padded to pad bytes. */
+static bool add_bn(cJSON *o, const char *name, const struct evp_pkey_st *pkey, const char *param,
+                   size_t pad)
+{
+  BIGNUM *bn = NULL;
+  if (EVP_PKEY_get_bn_param(pkey, param, &bn) != 1)
+    return false;
+  size_t n = (size_t)BN_num_bytes(bn);
+  if (n < pad)
+    n = pad;
+  unsigned char *buf = malloc(n ? n : 1);
+  char *enc = NULL;
+  if (buf && BN_bn2binpad(bn, buf, (int)n) >= 0)
+    enc = b64url_encode(buf, n);
+  bool ok = enc && cJSON_AddStringToObject(o, name, enc);
+  free(enc);
+  free(buf);
+  BN_free(bn);
+  return ok;
+}
+
+char *jwt_jwks_json(const struct jwt_key *key)
+{
+  if (key->alg == JWT_HS256)
+    return NULL;
+  cJSON *set = cJSON_CreateObject();
+  cJSON *keys = cJSON_AddArrayToObject(set, "keys");
+  cJSON *k = cJSON_CreateObject();
+  char *text = NULL;
+  if (!set || !keys || !k) {
+    cJSON_Delete(k);
+    goto out;
+  }
+  cJSON_AddItemToArray(keys, k);
+  bool ok;
+  if (key->alg == JWT_RS256)
+    ok = cJSON_AddStringToObject(k, "kty", "RSA") &&
+         add_bn(k, "n", key->pkey, OSSL_PKEY_PARAM_RSA_N, 0) &&
+         add_bn(k, "e", key->pkey, OSSL_PKEY_PARAM_RSA_E, 0);
+  else
+    ok = cJSON_AddStringToObject(k, "kty", "EC") && cJSON_AddStringToObject(k, "crv", "P-256") &&
+         add_bn(k, "x", key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, ES256_COORD) &&
+         add_bn(k, "y", key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, ES256_COORD);
+  if (ok && cJSON_AddStringToObject(k, "kid", key->kid) &&
+      cJSON_AddStringToObject(k, "use", "sig") &&
+      cJSON_AddStringToObject(k, "alg", jwt_alg_name(key)))
+    text = cJSON_PrintUnformatted(set);
+out:
+  cJSON_Delete(set);
+  return text;
 }
 
 int jwt_claims_set_roles(struct jwt_claims *c, char *const *roles, size_t n)
@@ -106,8 +245,8 @@ char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
 {
   char *result = NULL;
   char *payload = claims_json(claims);
-  const char *header = claims->at_jwt ? at_header_json : header_json;
-  char *h64 = b64url_encode((const unsigned char *)header, strlen(header));
+  char *header = header_json(key, claims->at_jwt);
+  char *h64 = header ? b64url_encode((const unsigned char *)header, strlen(header)) : NULL;
   char *p64 = payload ? b64url_encode((const unsigned char *)payload, strlen(payload)) : NULL;
   char *s64 = NULL;
   char *signing_input = NULL;
@@ -118,10 +257,11 @@ char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
   if (!signing_input)
     goto out;
   snprintf(signing_input, in_len + 1, "%s.%s", h64, p64);
-  unsigned char mac[SIG_LEN];
-  if (hs256(key, signing_input, key->header_only ? strlen(h64) : in_len, mac) != 0)
+  unsigned char sig[SIG_MAX];
+  size_t sig_len = sign_raw(key, signing_input, key->header_only ? strlen(h64) : in_len, sig);
+  if (!sig_len)
     goto out;
-  s64 = b64url_encode(mac, sizeof mac);
+  s64 = b64url_encode(sig, sig_len);
   if (!s64)
     goto out;
   result = malloc(in_len + 1 + strlen(s64) + 1);
@@ -129,6 +269,7 @@ char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
     sprintf(result, "%s.%s", signing_input, s64);
 out:
   free(payload);
+  free(header);
   free(h64);
   free(p64);
   free(s64);
@@ -235,16 +376,18 @@ static enum jwt_status check_signature(const struct jwt_key *key, const char *si
                                        size_t in_len, const char *sig, size_t sig_len,
                                        unsigned flags)
 {
-  unsigned char mac[SIG_LEN];
+  unsigned char mac[SIG_MAX];
   if (flags & JWT_SKIP_SIGNATURE)
     return JWT_OK;
-  if (hs256(key, signing_input, in_len, mac) != 0)
+  /* The deviations below compare encoded signatures: deterministic ones only (not ES256). */
+  size_t mac_len = key->alg == JWT_ES256 ? 0 : sign_raw(key, signing_input, in_len, mac);
+  if (key->alg != JWT_ES256 && !mac_len)
     return JWT_NOMEM;
-  if (flags & (JWT_PREFIX_SIGNATURE | JWT_TRAILING_IGNORED)) {
+  if (mac_len && (flags & (JWT_PREFIX_SIGNATURE | JWT_TRAILING_IGNORED))) {
     /* Deviations: a comparison of the encoded signatures that stops at the shorter one (a prefix
      * of 16 characters or more passes), or at the expected length (anything appended passes). A
      * changed character inside the signature still fails. */
-    char *want = b64url_encode(mac, sizeof mac);
+    char *want = b64url_encode(mac, mac_len);
     if (!want)
       return JWT_NOMEM;
     size_t want_len = strlen(want);
@@ -263,8 +406,7 @@ static enum jwt_status check_signature(const struct jwt_key *key, const char *si
   size_t got_len = 0;
   if (b64url_decode(sig, sig_len, &got, &got_len) != 0)
     return JWT_BAD_SIGNATURE;
-  /* Constant time: the comparison must not tell an attacker how many leading bytes matched. */
-  bool same = got_len == SIG_LEN && CRYPTO_memcmp(got, mac, SIG_LEN) == 0;
+  bool same = verify_raw(key, signing_input, in_len, got, got_len);
   free(got);
   return same ? JWT_OK : JWT_BAD_SIGNATURE;
 }
@@ -308,7 +450,7 @@ enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigne
       (!none_exact && strcasecmp(alg->valuestring, "none") == 0 &&
        (flags & JWT_ACCEPT_ALG_NONE_CASE))) {
     st = JWT_OK;
-  } else if (strcmp(alg->valuestring, "HS256") != 0) {
+  } else if (strcmp(alg->valuestring, jwt_alg_name(key)) != 0) {
     st = JWT_BAD_ALG; /* never let the token choose the algorithm (RFC 8725 3.1) */
     goto out;
   } else {

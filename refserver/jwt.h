@@ -1,4 +1,4 @@
-/* jwt: HS256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
+/* jwt: HS256, RS256 and ES256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
 #ifndef RS_JWT_H
 #define RS_JWT_H
 
@@ -26,10 +26,16 @@ struct jwt_claims {
 #define JWT_NO_JTI_PREFIX "sig:"
 
 
+/* The tokens' algorithm (--alg). */
+enum jwt_alg { JWT_HS256, JWT_RS256, JWT_ES256 };
+
 /* The signing key; borrowed, must outlive every call that uses it. */
 struct jwt_key {
-  const unsigned char *bytes;
+  enum jwt_alg alg;
+  const unsigned char *bytes; /* HS256: the HMAC key */
   size_t len;
+  struct evp_pkey_st *pkey;   /* RS256, ES256: the private key */
+  const char *kid;            /* RS256, ES256: the header's kid; NULL for HS256 */
   bool header_only; /* deviation bearer-payload-unsigned: the MAC covers the header segment only */
 };
 
@@ -37,7 +43,7 @@ enum jwt_status {
   JWT_OK,
   JWT_GARBAGE,       /* not three base64url segments: not a JWT at all */
   JWT_INVALID,       /* looks like a JWT but does not decode to the expected JSON */
-  JWT_BAD_ALG,       /* alg is not HS256 */
+  JWT_BAD_ALG,       /* alg is not the server's (--alg) */
   JWT_BAD_SIGNATURE, /* the HMAC does not match */
   JWT_NOMEM
 };
@@ -55,6 +61,13 @@ enum {
 /* The jti jwt_verify makes up for token when it has none: JWT_NO_JTI_PREFIX and the signature
  * segment. Caller frees; NULL when out of memory. */
 char *jwt_made_up_jti(const char *token);
+
+/* The key's JWK Set: {"keys":[public JWK with kid, use sig, alg]} for RS256 and ES256, NULL
+ * for HS256 (an HMAC key is never published) or when out of memory. Caller frees. */
+char *jwt_jwks_json(const struct jwt_key *key);
+
+/* The name of key->alg: "HS256", "RS256" or "ES256". */
+const char *jwt_alg_name(const struct jwt_key *key);
 
 /* Signs claims. Returns the compact token (caller frees) or NULL when out of memory. */
 char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key);
