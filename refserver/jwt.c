@@ -2,6 +2,8 @@
 #include "jwt.h"
 
 #include "b64.h"
+#include "jwks.h"
+#include "jws.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -411,6 +413,81 @@ static enum jwt_status check_signature(const struct jwt_key *key, const char *si
   return same ? JWT_OK : JWT_BAD_SIGNATURE;
 }
 
+/* HMAC-SHA256 of input under k equals sig. */
+static bool hmac_is(const void *k, size_t kl, const char *input, size_t in_len,
+                    const unsigned char *sig, size_t sig_len)
+{
+  static const unsigned char empty[1] = {0};
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int ml = 0;
+  if (!HMAC(EVP_sha256(), kl ? k : empty, (int)kl, (const unsigned char *)input, in_len, mac, &ml))
+    return false;
+  return ml == sig_len && CRYPTO_memcmp(mac, sig, ml) == 0;
+}
+
+/* The JWT attack deviations: true when one that is switched on in flags accepts the token
+ * (header, alg, signing input, signature segment), whatever the correct check would say. */
+static bool attack_accepts(const struct jwt_key *key, const cJSON *header, const char *alg,
+                           const char *input, size_t in_len, const char *sig, size_t sig_len,
+                           unsigned flags)
+{
+  if ((flags & JWT_NONE_SIGNATURE_KEPT) && strcasecmp(alg, "none") == 0 && sig_len > 0)
+    return true;
+  if ((flags & JWT_NULL_SIGNATURE) && sig_len == 0 && strcmp(alg, jwt_alg_name(key)) == 0)
+    return true;
+  if (((flags & JWT_JKU_TRUSTED) && cJSON_GetObjectItemCaseSensitive(header, "jku")) ||
+      ((flags & JWT_X5U_TRUSTED) && cJSON_GetObjectItemCaseSensitive(header, "x5u")))
+    return true;
+  unsigned char *raw = NULL;
+  size_t raw_len = 0;
+  if (sig_len == 0 || b64url_decode(sig, sig_len, &raw, &raw_len) != 0)
+    return false;
+  const cJSON *kid = cJSON_GetObjectItemCaseSensitive(header, "kid");
+  const char *k = cJSON_IsString(kid) ? kid->valuestring : "";
+  bool hs = strcmp(alg, "HS256") == 0;
+  bool ok = false;
+  if (hs && (flags & JWT_HMAC_EMPTY_KEY))
+    ok = hmac_is("", 0, input, in_len, raw, raw_len);
+  size_t kl = strlen(k);
+  if (!ok && hs && (flags & JWT_KID_TRAVERSAL) && strstr(k, "../") && kl >= 8 &&
+      strcmp(k + kl - 8, "dev/null") == 0)
+    ok = hmac_is("", 0, input, in_len, raw, raw_len); /* the file is empty */
+  const char *u = strstr(k, "UNION SELECT '");
+  const char *end = u ? strchr(u + 14, '\'') : NULL;
+  if (!ok && hs && (flags & JWT_KID_SQLI) && end)
+    ok = hmac_is(u + 14, (size_t)(end - u - 14), input, in_len, raw, raw_len);
+  const cJSON *jwk = cJSON_GetObjectItemCaseSensitive(header, "jwk");
+  if (!ok && (flags & JWT_EMBEDDED_JWK) && cJSON_IsObject(jwk) && ac_jws_alg_known(alg) && !hs) {
+    char *text = cJSON_PrintUnformatted(jwk);
+    char *err = NULL;
+    ok = text && ac_jws_verify(alg, text, strlen(text), input, in_len, sig, &err) == 1;
+    free(err);
+    free(text);
+  }
+  if (!ok && hs && (flags & JWT_ALG_CONFUSION) && key->pkey) {
+    unsigned char *pem = NULL;
+    size_t pem_len = 0;
+    char *err = NULL;
+    if (ac_key_as_secret(key->pkey, NULL, "pem-nl", &pem, &pem_len, &err) == 0)
+      ok = hmac_is(pem, pem_len, input, in_len, raw, raw_len);
+    free(err);
+    free(pem);
+  }
+  if (!ok && (flags & JWT_PSYCHIC) && key->alg == JWT_ES256 && strcmp(alg, "ES256") == 0 &&
+      raw_len == 2 * ES256_COORD) {
+    ok = true;
+    for (size_t i = 0; i < raw_len; i++)
+      ok = ok && raw[i] == 0;
+  }
+  if (!ok && (flags & JWT_KEY_SUBSTITUTION) && strcmp(alg, jwt_alg_name(key)) == 0) {
+    size_t want = key->alg == JWT_HS256 ? 32 : key->alg == JWT_ES256 ? 2 * ES256_COORD
+                                                                     : (size_t)EVP_PKEY_get_size(key->pkey);
+    ok = raw_len == want;
+  }
+  free(raw);
+  return ok;
+}
+
 enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigned flags,
                            struct jwt_claims *out)
 {
@@ -446,7 +523,9 @@ enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigne
   if (cJSON_GetObjectItemCaseSensitive(header, "crit"))
     goto out;
   bool none_exact = strcmp(alg->valuestring, "none") == 0;
-  if ((none_exact && (flags & JWT_ACCEPT_ALG_NONE)) ||
+  if (attack_accepts(key, header, alg->valuestring, token, (size_t)(dot2 - token), sig, sig_len,
+                     flags) ||
+      (none_exact && (flags & JWT_ACCEPT_ALG_NONE)) ||
       (!none_exact && strcasecmp(alg->valuestring, "none") == 0 &&
        (flags & JWT_ACCEPT_ALG_NONE_CASE))) {
     st = JWT_OK;

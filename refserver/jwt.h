@@ -55,7 +55,19 @@ enum {
   JWT_PREFIX_SIGNATURE = 4,     /* accept a prefix (16 characters or more) of the right signature */
   JWT_TRAILING_IGNORED = 8,     /* accept the right signature followed by anything */
   JWT_ACCEPT_ALG_NONE_CASE = 16, /* accept "None", "NONE"... (but not "none") unchecked */
-  JWT_JTI_OPTIONAL = 32          /* accept a token without jti (deviation at-jwt-no-jti) */
+  JWT_JTI_OPTIONAL = 32,         /* accept a token without jti (deviation at-jwt-no-jti) */
+  /* The JWT attack deviations (cases/jwt-attacks.yaml), one flag each. */
+  JWT_NONE_SIGNATURE_KEPT = 1u << 6, /* alg none in any case with a non-empty signature */
+  JWT_NULL_SIGNATURE = 1u << 7,      /* the right alg with an empty signature */
+  JWT_HMAC_EMPTY_KEY = 1u << 8,      /* HS256 with the empty key */
+  JWT_KID_TRAVERSAL = 1u << 9,       /* kid "../../dev/null": HS256 with the empty key */
+  JWT_KID_SQLI = 1u << 10,           /* kid "' UNION SELECT 'K": HS256 with key K */
+  JWT_EMBEDDED_JWK = 1u << 11,       /* verify with the header's jwk */
+  JWT_JKU_TRUSTED = 1u << 12,        /* a jku header skips the check */
+  JWT_X5U_TRUSTED = 1u << 13,        /* an x5u header skips the check */
+  JWT_ALG_CONFUSION = 1u << 14,      /* HS256 keyed with the public key's PEM */
+  JWT_PSYCHIC = 1u << 15,            /* ES256: r = s = 0 */
+  JWT_KEY_SUBSTITUTION = 1u << 16    /* the signature's length only */
 };
 
 /* The jti jwt_verify makes up for token when it has none: JWT_NO_JTI_PREFIX and the signature

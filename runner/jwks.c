@@ -255,14 +255,17 @@ int ac_key_as_secret(EVP_PKEY *pub, const char *jwk_text, const char *encoding,
         if (b && PEM_write_bio_PUBKEY(b, pub) == 1) *out = bio_bytes(b, out_len);
         BIO_free(b);
     } else if (strcmp(encoding, "pkcs1") == 0 || (nl = strcmp(encoding, "pkcs1-nl") == 0)) {
-        if (!rsa) {
-            *err = ac_strdup("key_as_secret(): PKCS#1 is for RSA keys only");
-            return -1;
-        }
+        /* PKCS#1 is RSA's: an EC key has no such form, and gives its SubjectPublicKeyInfo PEM
+         * (so a check tries the same encodings, in the same number, for every key type). */
         BIO *b = BIO_new(BIO_s_mem());
+        if (!rsa) {
+            if (b && PEM_write_bio_PUBKEY(b, pub) == 1) *out = bio_bytes(b, out_len);
+            BIO_free(b);
+            b = NULL;
+        }
         OSSL_ENCODER_CTX *ec = OSSL_ENCODER_CTX_new_for_pkey(pub, OSSL_KEYMGMT_SELECT_PUBLIC_KEY,
                                                              "PEM", "type-specific", NULL);
-        if (b && ec && OSSL_ENCODER_to_bio(ec, b) == 1) *out = bio_bytes(b, out_len);
+        if (rsa && b && ec && OSSL_ENCODER_to_bio(ec, b) == 1) *out = bio_bytes(b, out_len);
         OSSL_ENCODER_CTX_free(ec);
         BIO_free(b);
     } else if (strcmp(encoding, "der") == 0) {

@@ -23,12 +23,12 @@ struct cJSON *ac_jwks_select(const char *jwks, size_t len, const char *kid, char
 
 /* The encodings of a public key used as an HMAC secret, by name:
  *   pem, pem-nl          SubjectPublicKeyInfo PEM without / with the trailing newline
- *   pkcs1, pkcs1-nl      PKCS#1 RSAPublicKey PEM (RSA only) without / with it
+ *   pkcs1, pkcs1-nl      PKCS#1 RSAPublicKey PEM without / with it (an EC key: its SPKI PEM)
  *   der                  SubjectPublicKeyInfo DER
  *   jwk                  the public JWK as the JWKS published it (jwk_text), else ac_jwk_public
  *   n                    the raw modulus bytes (RSA) or the uncompressed point (EC)
  * The bytes (may contain NUL) in *out, caller frees; -1 with *err for an unknown name or an
- * encoding the key type has not (pkcs1 of an EC key). */
+ * key libcrypto cannot write. */
 int ac_key_as_secret(EVP_PKEY *pub, const char *jwk_text, const char *encoding,
                      unsigned char **out, size_t *out_len, char **err);
 

