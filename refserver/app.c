@@ -46,14 +46,17 @@ int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t 
     snprintf(err, err_len, "out of memory");
     goto fail;
   }
-  if (cfg->signing_key) {
-    app->key.len = strlen(cfg->signing_key);
+  /* jwt-weak-secret: a documentation example kept as the key (unless --signing-key says). */
+  const char *given = cfg->signing_key ? cfg->signing_key
+                      : dev_on(DEV_JWT_WEAK_SECRET) ? "changeme" : NULL;
+  if (given) {
+    app->key.len = strlen(given);
     app->key_storage = malloc(app->key.len);
     if (!app->key_storage) {
       snprintf(err, err_len, "out of memory");
       goto fail;
     }
-    memcpy(app->key_storage, cfg->signing_key, app->key.len);
+    memcpy(app->key_storage, given, app->key.len);
   } else {
     /* A fresh key per start: tokens of an earlier run are never accepted. */
     app->key.len = RANDOM_KEY_LEN;

@@ -15,6 +15,8 @@
  * the run fails; should: a warning, TAP "not ok # TODO"); what it simulates. tests/proof runs the
  * suite against every row and checks all of that. */
 static const struct dev_info table[DEV_COUNT] = {
+  [DEV_JWT_WEAK_SECRET] = {"jwt-weak-secret", "JWT-WEAK-SECRET", DOC, MUST,
+    "the HS256 key is a documentation example (\"changeme\") left in place of a random one"},
   [DEV_JWT_ALG_NONE_SIGNATURE_KEPT] = {"jwt-alg-none-signature-kept", "JWT-ALG-NONE-VARIANTS",
     DOC, MUST,
     "alg none in any case (none, None, NONE, nOnE) is accepted when the token still carries a "

@@ -132,6 +132,7 @@ enum dev_id {
   DEV_AT_JWT_NO_JTI,
   DEV_AT_JWT_WRONG_ISS,
   /* JWT attacks (cases/jwt-attacks.yaml) */
+  DEV_JWT_WEAK_SECRET,
   DEV_JWT_ALG_NONE_SIGNATURE_KEPT,
   DEV_JWT_NULL_SIGNATURE,
   DEV_JWT_HMAC_EMPTY_KEY,

@@ -20,6 +20,7 @@
 #include "jws.h"
 #include "jwt.h"
 #include "redact.h"
+#include "weak_secret.h"
 
 /* Bounds that keep a hostile or mistaken template from exhausting memory or the stack. */
 #define VARS_MAX_DEPTH 64
@@ -614,6 +615,18 @@ static int fn_jwk_public(val *a, size_t n, val *out, char **err)
     return 0;
 }
 
+/* jwt_weak_secret(t): true when a well-known secret (the embedded dictionary, each entry also
+ * base64-decoded) verifies the HS* token's signature; false when none does or the token is not
+ * HS*. Never says which one. */
+static int fn_jwt_weak_secret(val *a, size_t n, val *out, char **err)
+{
+    (void)n; (void)err;
+    size_t tried = 0;
+    int hit = strlen(a[0].s) == a[0].len ? ac_weak_secret_find(a[0].s, &tried) : -1;
+    *out = val_take(ac_strdup(hit == 1 ? "true" : "false"));
+    return 0;
+}
+
 /* jws_zero_signature(t): the token's first two segments with an ECDSA signature r = s = 0 of
  * the size its header's ES* alg needs (the psychic signature, CVE-2022-21449). */
 static int fn_jws_zero_signature(val *a, size_t n, val *out, char **err)
@@ -763,6 +776,7 @@ static const fn_def FUNCS[] = {
     { "jwt_claims", 1, 1, false, fn_jwt_claims },
     { "jwt_header", 1, 1, false, fn_jwt_header },
     { "jwt_signature", 1, 1, false, fn_jwt_signature },
+    { "jwt_weak_secret", 1, 1, true, fn_jwt_weak_secret },
     { "jwt_with", 4, 4, false, fn_jwt_with },
     { "key_as_secret", 2, 3, false, fn_key_as_secret },
     { "len", 1, 1, true, fn_len },
