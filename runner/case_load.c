@@ -1815,8 +1815,11 @@ static void load_case_doc_inner(loader *L, yn_doc *doc, ac_suite_file *sf)
             load_test(L, sf, &sf->tests[sf->n_tests++], tests->items[i]);
     }
     const char *profile = L->opts->profile ? L->opts->profile : "documented";
-    for (size_t i = 0; i < sf->n_tests; i++)
+    for (size_t i = 0; i < sf->n_tests; i++) {
         sf->tests[i].plan_severity = ac_test_severity(&sf->tests[i], profile);
+        sf->tests[i].plan_requests = ac_test_request_bound(&sf->tests[i], profile,
+                                                           &sf->tests[i].plan_requests_open);
+    }
     L->doc = NULL;
     L->sf = NULL;
 }

@@ -39,7 +39,7 @@ static const opt OPTS[] = {
     { "suite", 0, true, O_SUITE, "FILE|NAME",
       "suite manifest, or a bundled one by name: apinizer (the default) or oauth2 (the default with\n"
       "                               --issuer); none: no manifest" },
-    { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls) and exit" },
+    { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls, requests) and exit" },
     { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
     { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
     { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow and/or intrusive" },

@@ -147,6 +147,7 @@ void ac_plan_print(const ac_plan *p, const char *profile, FILE *out)
         for (size_t k = 0; k < t->tags.n; k++) fprintf(out, "%s%s", k ? "," : "", t->tags.items[k]);
         fprintf(out, "\t%s\t", t->name);
         for (size_t k = 0; k < t->controls.n; k++) fprintf(out, "%s%s", k ? "," : "", t->controls.items[k]);
-        fputc('\n', out);
+        (void)profile;
+        fprintf(out, "\t%ld%s\n", t->plan_requests, t->plan_requests_open ? "+" : "");
     }
 }
