@@ -42,7 +42,7 @@ static const opt OPTS[] = {
     { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls, requests) and exit" },
     { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
     { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
-    { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow and/or intrusive" },
+    { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow, intrusive and/or attack" },
     { "id", 0, true, O_ID, "ID,...", "run only these test ids (shell globs allowed)" },
     { "profile", 0, true, O_PROFILE, "NAME", "severity profile: documented (default) or rfc" },
     { "strict", 0, false, O_STRICT, NULL, "should-level failures fail the run" },

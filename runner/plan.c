@@ -64,7 +64,7 @@ int ac_plan_build(const ac_model *m, const ac_config *cfg, ac_plan *out, char **
     }
     if (out->n == 0 && (cfg->ids.n || cfg->tags.n || cfg->skip_tags.n)) {
         *err = ac_sprintf("no test matches the filters (--id/--tags/--skip-tags)%s",
-                          out->n_opt_in_excluded ? "; some matching tests need --include slow,intrusive" : "");
+                          out->n_opt_in_excluded ? "; some matching tests need --include slow,intrusive,attack" : "");
         ac_plan_free(out);
         return -1;
     }
