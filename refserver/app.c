@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,14 +46,17 @@ int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t 
     snprintf(err, err_len, "out of memory");
     goto fail;
   }
-  if (cfg->signing_key) {
-    app->key.len = strlen(cfg->signing_key);
+  /* jwt-weak-secret: a documentation example kept as the key (unless --signing-key says). */
+  const char *given = cfg->signing_key ? cfg->signing_key
+                      : dev_on(DEV_JWT_WEAK_SECRET) ? "changeme" : NULL;
+  if (given) {
+    app->key.len = strlen(given);
     app->key_storage = malloc(app->key.len);
     if (!app->key_storage) {
       snprintf(err, err_len, "out of memory");
       goto fail;
     }
-    memcpy(app->key_storage, cfg->signing_key, app->key.len);
+    memcpy(app->key_storage, given, app->key.len);
   } else {
     /* A fresh key per start: tokens of an earlier run are never accepted. */
     app->key.len = RANDOM_KEY_LEN;
@@ -63,6 +67,17 @@ int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t 
     }
   }
   app->key.bytes = app->key_storage;
+  /* RS256 and ES256: a fresh key pair per start, published under one kid. */
+  app->key.alg = cfg->alg == ALG_RS256 ? JWT_RS256 : cfg->alg == ALG_ES256 ? JWT_ES256 : JWT_HS256;
+  if (app->key.alg != JWT_HS256) {
+    app->key.pkey = app->key.alg == JWT_RS256 ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
+                                              : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    app->key.kid = "refserver-1";
+    if (!app->key.pkey) {
+      snprintf(err, err_len, "cannot create a %s key pair", jwt_alg_name(&app->key));
+      goto fail;
+    }
+  }
   app->key.header_only = dev_on(DEV_BEARER_PAYLOAD_UNSIGNED);
   if (cfg->log_file) {
     app->log = reqlog_open(cfg->log_file, cfg->log_tokens);
@@ -96,5 +111,6 @@ void app_free(struct rs_app *app)
   if (app->key_storage)
     OPENSSL_cleanse(app->key_storage, app->key.len);
   free(app->key_storage);
+  EVP_PKEY_free(app->key.pkey);
   memset(app, 0, sizeof *app);
 }

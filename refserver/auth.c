@@ -126,6 +126,22 @@ enum auth_result auth_token(const struct rs_app *app, const char *token, struct 
     flags |= JWT_ACCEPT_ALG_NONE;
   if (dev_on(DEV_BEARER_ALG_NONE_CASE))
     flags |= JWT_ACCEPT_ALG_NONE_CASE;
+  static const struct { enum dev_id dev; unsigned flag; } attacks[] = {
+    {DEV_JWT_ALG_NONE_SIGNATURE_KEPT, JWT_NONE_SIGNATURE_KEPT},
+    {DEV_JWT_NULL_SIGNATURE, JWT_NULL_SIGNATURE},
+    {DEV_JWT_HMAC_EMPTY_KEY, JWT_HMAC_EMPTY_KEY},
+    {DEV_JWT_KID_TRAVERSAL, JWT_KID_TRAVERSAL},
+    {DEV_JWT_KID_SQL_INJECTION, JWT_KID_SQLI},
+    {DEV_JWT_EMBEDDED_JWK, JWT_EMBEDDED_JWK},
+    {DEV_JWT_JKU_TRUSTED, JWT_JKU_TRUSTED},
+    {DEV_JWT_X5U_TRUSTED, JWT_X5U_TRUSTED},
+    {DEV_JWT_ALG_CONFUSION, JWT_ALG_CONFUSION},
+    {DEV_JWT_PSYCHIC_SIGNATURE, JWT_PSYCHIC},
+    {DEV_JWT_KEY_SUBSTITUTION, JWT_KEY_SUBSTITUTION},
+  };
+  for (size_t i = 0; i < sizeof attacks / sizeof attacks[0]; i++)
+    if (dev_on(attacks[i].dev))
+      flags |= attacks[i].flag;
   if (dev_on(DEV_BEARER_SIGNATURE_IGNORED))
     flags |= JWT_SKIP_SIGNATURE;
   if (dev_on(DEV_BEARER_TRUNCATED_ACCEPTED))

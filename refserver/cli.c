@@ -8,7 +8,7 @@
 #include <string.h>
 
 enum opt_id {
-  OPT_ADMIN, OPT_BIND, OPT_CERT, OPT_DEVIATE, OPT_FLAVOR, OPT_HELP, OPT_KEY, OPT_LATENCY,
+  OPT_ADMIN, OPT_ALG, OPT_BIND, OPT_CERT, OPT_DEVIATE, OPT_FLAVOR, OPT_HELP, OPT_KEY, OPT_LATENCY,
   OPT_LIST_DEVIATIONS, OPT_LOCKED_USER, OPT_LOG, OPT_LOG_TOKENS, OPT_PORT, OPT_PREFIX,
   OPT_SIGNING_KEY,
   OPT_THROTTLE, OPT_USER, OPT_USERS, OPT_VERSION
@@ -23,6 +23,7 @@ struct opt {
 /* Sorted by name for bsearch. */
 static const struct opt options[] = {
   {"admin", false, OPT_ADMIN},
+  {"alg", true, OPT_ALG},
   {"bind", true, OPT_BIND},
   {"cert", true, OPT_CERT},
   {"deviate", true, OPT_DEVIATE},
@@ -96,6 +97,12 @@ void cli_help(FILE *out)
     "                       with --locked-user. --flavor rfc serves GET {prefix}/test/scoped,\n"
     "                       which needs a token granted scope read (else 403 insufficient_scope)\n"
     "  --signing-key STRING HMAC key for the HS256 tokens (default: 32 random bytes per start)\n"
+    "  --alg HS256|RS256|ES256\n"
+    "                       the tokens' signature algorithm (default HS256). RS256 (RSA 2048) and\n"
+    "                       ES256 (P-256) sign with a key generated at each start, kid 'refserver-1',\n"
+    "                       published as a JWK Set at GET {prefix}/auth/jwks.json (and as jwks_uri\n"
+    "                       in the rfc flavour's metadata); with HS256 that path answers 404: an\n"
+    "                       HMAC key is never published. --signing-key applies to HS256 only\n"
     "  --latency-ms N       delay every response by N ms (other connections are not blocked)\n"
     "  --cert FILE --key FILE\n"
     "                       serve HTTPS with this PEM certificate and private key\n"
@@ -131,6 +138,7 @@ void cli_help(FILE *out)
     "  GET  test/healthcheck    no authentication; text/plain 'OK'\n"
     "  GET  test/hello/{name}   Bearer token; text/plain 'Hello {name}'\n"
     "  GET  projects/           Bearer token; JSON project list\n"
+    "  GET  auth/jwks.json      with --alg RS256 or ES256: the JWK Set of the signing key\n"
     "\n"
     "Generic OAuth 2.0 endpoints (--flavor rfc only; ISSUER is {scheme}://{Host header}{prefix}):\n"
     "  GET  /.well-known/oauth-authorization-server{prefix}\n"
@@ -229,6 +237,18 @@ static enum cli_action apply(struct rs_config *cfg, const struct opt *o, const c
     return set_str(&cfg->log_file, arg) == 0 ? CLI_SERVE : CLI_USAGE_ERROR;
   case OPT_USERS:
     return set_str(&cfg->users_file, arg) == 0 ? CLI_SERVE : CLI_USAGE_ERROR;
+  case OPT_ALG:
+    if (strcmp(arg, "HS256") == 0)
+      cfg->alg = ALG_HS256;
+    else if (strcmp(arg, "RS256") == 0)
+      cfg->alg = ALG_RS256;
+    else if (strcmp(arg, "ES256") == 0)
+      cfg->alg = ALG_ES256;
+    else {
+      fprintf(err, "authconform-refserver: --alg must be HS256, RS256 or ES256\n");
+      return CLI_USAGE_ERROR;
+    }
+    return CLI_SERVE;
   case OPT_SIGNING_KEY:
     if (!*arg) {
       fprintf(err, "authconform-refserver: --signing-key must not be empty\n");

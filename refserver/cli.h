@@ -7,6 +7,8 @@
 #include <stdio.h>
 
 enum rs_flavor { FLAVOR_DOCUMENTED, FLAVOR_RFC };
+/* The tokens' signature algorithm (--alg). */
+enum rs_alg { ALG_HS256, ALG_RS256, ALG_ES256 };
 
 enum cli_action {
   CLI_SERVE,
@@ -29,6 +31,7 @@ struct rs_config {
   unsigned port;  /* default 8080; 0 picks a free port */
   char *prefix; /* "/apiops": leading '/', no trailing '/'; "" for the root */
   enum rs_flavor flavor;
+  enum rs_alg alg;
   struct user_spec *user_specs; /* in command-line order */
   size_t n_user_specs;
   char *users_file;

@@ -15,6 +15,35 @@
  * the run fails; should: a warning, TAP "not ok # TODO"); what it simulates. tests/proof runs the
  * suite against every row and checks all of that. */
 static const struct dev_info table[DEV_COUNT] = {
+  [DEV_JWT_WEAK_SECRET] = {"jwt-weak-secret", "JWT-WEAK-SECRET", DOC, MUST,
+    "the HS256 key is a documentation example (\"changeme\") left in place of a random one"},
+  [DEV_JWT_ALG_NONE_SIGNATURE_KEPT] = {"jwt-alg-none-signature-kept", "JWT-ALG-NONE-VARIANTS",
+    DOC, MUST,
+    "alg none in any case (none, None, NONE, nOnE) is accepted when the token still carries a "
+    "signature (the check looked only for an empty third part)"},
+  [DEV_JWT_NULL_SIGNATURE] = {"jwt-null-signature", "JWT-NULL-SIGNATURE", DOC, MUST,
+    "a token with the server's own alg and an empty signature part is accepted"},
+  [DEV_JWT_HMAC_EMPTY_KEY] = {"jwt-hmac-empty-key", "JWT-HMAC-EMPTY-KEY", DOC, MUST,
+    "an HS256 token whose HMAC key is empty is accepted (a missing key read as \"\")"},
+  [DEV_JWT_KID_TRAVERSAL] = {"jwt-kid-traversal", "JWT-KID-TRAVERSAL", DOC, MUST,
+    "kid is a file name for the HMAC key, path traversal included: ../../dev/null gives the "
+    "empty key"},
+  [DEV_JWT_KID_SQL_INJECTION] = {"jwt-kid-sql-injection", "JWT-KID-SQL-INJECTION", DOC, MUST,
+    "kid is pasted into a key lookup query: UNION SELECT 'K' makes K the HMAC key"},
+  [DEV_JWT_EMBEDDED_JWK] = {"jwt-embedded-jwk", "JWT-EMBEDDED-JWK", DOC, MUST,
+    "a token is verified with the public key in its own jwk header (CVE-2018-0114)"},
+  [DEV_JWT_JKU_TRUSTED] = {"jwt-jku-trusted", "JWT-JKU-X5U", DOC, MUST,
+    "a token with a jku header is trusted as if its key URL had vouched for it"},
+  [DEV_JWT_X5U_TRUSTED] = {"jwt-x5u-trusted", "JWT-JKU-X5U", DOC, MUST,
+    "a token with an x5u header is trusted as if its certificate URL had vouched for it"},
+  [DEV_JWT_ALG_CONFUSION] = {"jwt-alg-confusion", "JWT-ALG-CONFUSION", DOC, MUST,
+    "with --alg RS256/ES256, an HS256 token whose HMAC key is the server's public key (PEM, as "
+    "published) is accepted (CVE-2016-10555)"},
+  [DEV_JWT_PSYCHIC_SIGNATURE] = {"jwt-psychic-signature", "JWT-PSYCHIC-SIGNATURE", DOC, MUST,
+    "with --alg ES256, the ECDSA signature r = s = 0 verifies (CVE-2022-21449)"},
+  [DEV_JWT_KEY_SUBSTITUTION] = {"jwt-key-substitution", "JWT-KEY-SUBSTITUTION", DOC, MUST,
+    "the kid is looked up but the signature is only checked for its length: another key's "
+    "signature under the same kid passes"},
   [DEV_TOKEN_WRONG_PASSWORD_ACCEPTED] = {"token-wrong-password-accepted",
     "CRED-WRONG-PASSWORD", DOC, MUST,
     "a known user with a wrong password gets a token"},

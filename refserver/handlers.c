@@ -193,6 +193,17 @@ static int projects(const struct rs_app *app, const struct rs_request *rq, struc
   return reply_text(out, 200, CT_JSON, body);
 }
 
+/* The JWK Set of an RS256 or ES256 key; 404 for HS256, whose key is never published. */
+static int jwks(const struct rs_app *app, struct reply *out)
+{
+  char *text = jwt_jwks_json(&app->key);
+  if (!text)
+    return app->key.alg == JWT_HS256 ? not_found(out) : -1;
+  int rc = reply_text(out, 200, CT_JSON, text);
+  free(text);
+  return rc;
+}
+
 /* True when path is well_known followed by the prefix (RFC 8414 3.1, RFC 9728 3.1: the
  * well-known segment goes between the host and the issuer's path). */
 static bool is_well_known(const char *path, const char *well_known, const char *prefix)
@@ -218,6 +229,8 @@ static int api(const struct rs_app *app, const struct rs_request *rq, const char
     return metadata_authorization_server(app, rq, out);
   if (rfc && strcmp(rest, "/test/scoped") == 0)
     return is_get(rq) ? scoped(app, rq, out) : method_not_allowed(out);
+  if (strcmp(rest, JWKS_PATH) == 0)
+    return is_get(rq) ? jwks(app, out) : method_not_allowed(out);
   if (strcmp(rest, "/test/healthcheck") == 0)
     return is_get(rq) ? health(app, rq, out) : method_not_allowed(out);
   if (strncmp(rest, hello_path, sizeof hello_path - 1) == 0 && rest[sizeof hello_path - 1])

@@ -1,12 +1,17 @@
-/* jwt: HS256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
+/* jwt: HS256, RS256 and ES256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
 #include "jwt.h"
 
 #include "b64.h"
+#include "jwks.h"
+#include "jws.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/hmac.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,21 +19,157 @@
 #include <string.h>
 #include <strings.h>
 
-#define SIG_LEN 32
-/* The two headers our tokens carry: the documented flavour's, and RFC 9068's (rfc flavour). */
-static const char header_json[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
-static const char at_header_json[] = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}";
+/* The largest signature: RSA 2048 (256 bytes); HS256 32, ES256 64 (r||s). */
+#define SIG_MAX 512
+#define ES256_COORD 32
 
-/* HMAC-SHA256 over data; 0 or -1. */
-static int hs256(const struct jwt_key *key, const char *data, size_t len,
-                 unsigned char mac[SIG_LEN])
+const char *jwt_alg_name(const struct jwt_key *key)
 {
-  unsigned int mac_len = 0;
-  if (!HMAC(EVP_sha256(), key->bytes, (int)key->len, (const unsigned char *)data, len, mac,
-            &mac_len) ||
-      mac_len != SIG_LEN)
-    return -1;
-  return 0;
+  return key->alg == JWT_RS256 ? "RS256" : key->alg == JWT_ES256 ? "ES256" : "HS256";
+}
+
+/* The header our tokens carry: typ JWT (documented flavour) or RFC 9068's at+jwt (rfc flavour),
+ * and the kid of a published key. Caller frees. */
+static char *header_json(const struct jwt_key *key, bool at_jwt)
+{
+  char *h = malloc(128);
+  if (!h)
+    return NULL;
+  if (key->kid)
+    snprintf(h, 128, "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}", jwt_alg_name(key),
+             at_jwt ? "at+jwt" : "JWT", key->kid);
+  else
+    snprintf(h, 128, "{\"alg\":\"%s\",\"typ\":\"%s\"}", jwt_alg_name(key),
+             at_jwt ? "at+jwt" : "JWT");
+  return h;
+}
+
+/* The raw JOSE signature of data under key into sig (SIG_MAX bytes); its length, or 0 on
+ * failure. ES256 signatures are converted from DER to r||s. */
+static size_t sign_raw(const struct jwt_key *key, const char *data, size_t len,
+                       unsigned char sig[SIG_MAX])
+{
+  if (key->alg == JWT_HS256) {
+    unsigned int mac_len = 0;
+    if (!HMAC(EVP_sha256(), key->bytes, (int)key->len, (const unsigned char *)data, len, sig,
+              &mac_len))
+      return 0;
+    return mac_len;
+  }
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  unsigned char der[SIG_MAX];
+  size_t n = sizeof der;
+  size_t result = 0;
+  if (ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) == 1 &&
+      EVP_DigestSign(ctx, der, &n, (const unsigned char *)data, len) == 1) {
+    if (key->alg == JWT_RS256) {
+      memcpy(sig, der, n);
+      result = n;
+    } else {
+      const unsigned char *p = der;
+      ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)n);
+      const BIGNUM *r, *s;
+      if (es) {
+        ECDSA_SIG_get0(es, &r, &s);
+        if (BN_bn2binpad(r, sig, ES256_COORD) == ES256_COORD &&
+            BN_bn2binpad(s, sig + ES256_COORD, ES256_COORD) == ES256_COORD)
+          result = 2 * ES256_COORD;
+      }
+      ECDSA_SIG_free(es);
+    }
+  }
+  EVP_MD_CTX_free(ctx);
+  return result;
+}
+
+/* True when sig (raw JOSE form) is key's signature of data. */
+static bool verify_raw(const struct jwt_key *key, const char *data, size_t len,
+                       const unsigned char *sig, size_t sig_len)
+{
+  if (key->alg == JWT_HS256) {
+    unsigned char mac[SIG_MAX];
+    size_t n = sign_raw(key, data, len, mac);
+    /* Constant time: the comparison must not tell how many leading bytes matched. */
+    return n && sig_len == n && CRYPTO_memcmp(mac, sig, n) == 0;
+  }
+  unsigned char *der = NULL;
+  size_t der_len = sig_len;
+  bool ok = false;
+  if (key->alg == JWT_ES256) {
+    if (sig_len != 2 * ES256_COORD)
+      return false;
+    ECDSA_SIG *es = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(sig, ES256_COORD, NULL), *s = BN_bin2bn(sig + ES256_COORD, ES256_COORD, NULL);
+    if (!es || !r || !s || ECDSA_SIG_set0(es, r, s) != 1) {
+      BN_free(r);
+      BN_free(s);
+      ECDSA_SIG_free(es);
+      return false;
+    }
+    int n = i2d_ECDSA_SIG(es, &der);
+    ECDSA_SIG_free(es);
+    if (n <= 0)
+      return false;
+    der_len = (size_t)n;
+  }
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (ctx && EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) == 1)
+    ok = EVP_DigestVerify(ctx, der ? der : sig, der_len, (const unsigned char *)data, len) == 1;
+  EVP_MD_CTX_free(ctx);
+  OPENSSL_free(der);
+  return ok;
+}
+
+/* The base64url public JWK member of a big number, left-padded to pad bytes. */
+static bool add_bn(cJSON *o, const char *name, const struct evp_pkey_st *pkey, const char *param,
+                   size_t pad)
+{
+  BIGNUM *bn = NULL;
+  if (EVP_PKEY_get_bn_param(pkey, param, &bn) != 1)
+    return false;
+  size_t n = (size_t)BN_num_bytes(bn);
+  if (n < pad)
+    n = pad;
+  unsigned char *buf = malloc(n ? n : 1);
+  char *enc = NULL;
+  if (buf && BN_bn2binpad(bn, buf, (int)n) >= 0)
+    enc = b64url_encode(buf, n);
+  bool ok = enc && cJSON_AddStringToObject(o, name, enc);
+  free(enc);
+  free(buf);
+  BN_free(bn);
+  return ok;
+}
+
+char *jwt_jwks_json(const struct jwt_key *key)
+{
+  if (key->alg == JWT_HS256)
+    return NULL;
+  cJSON *set = cJSON_CreateObject();
+  cJSON *keys = cJSON_AddArrayToObject(set, "keys");
+  cJSON *k = cJSON_CreateObject();
+  char *text = NULL;
+  if (!set || !keys || !k) {
+    cJSON_Delete(k);
+    goto out;
+  }
+  cJSON_AddItemToArray(keys, k);
+  bool ok;
+  if (key->alg == JWT_RS256)
+    ok = cJSON_AddStringToObject(k, "kty", "RSA") &&
+         add_bn(k, "n", key->pkey, OSSL_PKEY_PARAM_RSA_N, 0) &&
+         add_bn(k, "e", key->pkey, OSSL_PKEY_PARAM_RSA_E, 0);
+  else
+    ok = cJSON_AddStringToObject(k, "kty", "EC") && cJSON_AddStringToObject(k, "crv", "P-256") &&
+         add_bn(k, "x", key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, ES256_COORD) &&
+         add_bn(k, "y", key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, ES256_COORD);
+  if (ok && cJSON_AddStringToObject(k, "kid", key->kid) &&
+      cJSON_AddStringToObject(k, "use", "sig") &&
+      cJSON_AddStringToObject(k, "alg", jwt_alg_name(key)))
+    text = cJSON_PrintUnformatted(set);
+out:
+  cJSON_Delete(set);
+  return text;
 }
 
 int jwt_claims_set_roles(struct jwt_claims *c, char *const *roles, size_t n)
@@ -108,8 +249,8 @@ char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
 {
   char *result = NULL;
   char *payload = claims_json(claims);
-  const char *header = claims->at_jwt ? at_header_json : header_json;
-  char *h64 = b64url_encode((const unsigned char *)header, strlen(header));
+  char *header = header_json(key, claims->at_jwt);
+  char *h64 = header ? b64url_encode((const unsigned char *)header, strlen(header)) : NULL;
   char *p64 = payload ? b64url_encode((const unsigned char *)payload, strlen(payload)) : NULL;
   char *s64 = NULL;
   char *signing_input = NULL;
@@ -120,10 +261,11 @@ char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
   if (!signing_input)
     goto out;
   snprintf(signing_input, in_len + 1, "%s.%s", h64, p64);
-  unsigned char mac[SIG_LEN];
-  if (hs256(key, signing_input, key->header_only ? strlen(h64) : in_len, mac) != 0)
+  unsigned char sig[SIG_MAX];
+  size_t sig_len = sign_raw(key, signing_input, key->header_only ? strlen(h64) : in_len, sig);
+  if (!sig_len)
     goto out;
-  s64 = b64url_encode(mac, sizeof mac);
+  s64 = b64url_encode(sig, sig_len);
   if (!s64)
     goto out;
   result = malloc(in_len + 1 + strlen(s64) + 1);
@@ -131,6 +273,7 @@ char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
     sprintf(result, "%s.%s", signing_input, s64);
 out:
   free(payload);
+  free(header);
   free(h64);
   free(p64);
   free(s64);
@@ -239,16 +382,18 @@ static enum jwt_status check_signature(const struct jwt_key *key, const char *si
                                        size_t in_len, const char *sig, size_t sig_len,
                                        unsigned flags)
 {
-  unsigned char mac[SIG_LEN];
+  unsigned char mac[SIG_MAX];
   if (flags & JWT_SKIP_SIGNATURE)
     return JWT_OK;
-  if (hs256(key, signing_input, in_len, mac) != 0)
+  /* The deviations below compare encoded signatures: deterministic ones only (not ES256). */
+  size_t mac_len = key->alg == JWT_ES256 ? 0 : sign_raw(key, signing_input, in_len, mac);
+  if (key->alg != JWT_ES256 && !mac_len)
     return JWT_NOMEM;
-  if (flags & (JWT_PREFIX_SIGNATURE | JWT_TRAILING_IGNORED)) {
+  if (mac_len && (flags & (JWT_PREFIX_SIGNATURE | JWT_TRAILING_IGNORED))) {
     /* Deviations: a comparison of the encoded signatures that stops at the shorter one (a prefix
      * of 16 characters or more passes), or at the expected length (anything appended passes). A
      * changed character inside the signature still fails. */
-    char *want = b64url_encode(mac, sizeof mac);
+    char *want = b64url_encode(mac, mac_len);
     if (!want)
       return JWT_NOMEM;
     size_t want_len = strlen(want);
@@ -267,10 +412,84 @@ static enum jwt_status check_signature(const struct jwt_key *key, const char *si
   size_t got_len = 0;
   if (b64url_decode(sig, sig_len, &got, &got_len) != 0)
     return JWT_BAD_SIGNATURE;
-  /* Constant time: the comparison must not tell an attacker how many leading bytes matched. */
-  bool same = got_len == SIG_LEN && CRYPTO_memcmp(got, mac, SIG_LEN) == 0;
+  bool same = verify_raw(key, signing_input, in_len, got, got_len);
   free(got);
   return same ? JWT_OK : JWT_BAD_SIGNATURE;
+}
+
+/* HMAC-SHA256 of input under k equals sig. */
+static bool hmac_is(const void *k, size_t kl, const char *input, size_t in_len,
+                    const unsigned char *sig, size_t sig_len)
+{
+  static const unsigned char empty[1] = {0};
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int ml = 0;
+  if (!HMAC(EVP_sha256(), kl ? k : empty, (int)kl, (const unsigned char *)input, in_len, mac, &ml))
+    return false;
+  return ml == sig_len && CRYPTO_memcmp(mac, sig, ml) == 0;
+}
+
+/* The JWT attack deviations: true when one that is switched on in flags accepts the token
+ * (header, alg, signing input, signature segment), whatever the correct check would say. */
+static bool attack_accepts(const struct jwt_key *key, const cJSON *header, const char *alg,
+                           const char *input, size_t in_len, const char *sig, size_t sig_len,
+                           unsigned flags)
+{
+  if ((flags & JWT_NONE_SIGNATURE_KEPT) && strcasecmp(alg, "none") == 0 && sig_len > 0)
+    return true;
+  if ((flags & JWT_NULL_SIGNATURE) && sig_len == 0 && strcmp(alg, jwt_alg_name(key)) == 0)
+    return true;
+  if (((flags & JWT_JKU_TRUSTED) && cJSON_GetObjectItemCaseSensitive(header, "jku")) ||
+      ((flags & JWT_X5U_TRUSTED) && cJSON_GetObjectItemCaseSensitive(header, "x5u")))
+    return true;
+  unsigned char *raw = NULL;
+  size_t raw_len = 0;
+  if (sig_len == 0 || b64url_decode(sig, sig_len, &raw, &raw_len) != 0)
+    return false;
+  const cJSON *kid = cJSON_GetObjectItemCaseSensitive(header, "kid");
+  const char *k = cJSON_IsString(kid) ? kid->valuestring : "";
+  bool hs = strcmp(alg, "HS256") == 0;
+  bool ok = false;
+  if (hs && (flags & JWT_HMAC_EMPTY_KEY))
+    ok = hmac_is("", 0, input, in_len, raw, raw_len);
+  size_t kl = strlen(k);
+  if (!ok && hs && (flags & JWT_KID_TRAVERSAL) && strstr(k, "../") && kl >= 8 &&
+      strcmp(k + kl - 8, "dev/null") == 0)
+    ok = hmac_is("", 0, input, in_len, raw, raw_len); /* the file is empty */
+  const char *u = strstr(k, "UNION SELECT '");
+  const char *end = u ? strchr(u + 14, '\'') : NULL;
+  if (!ok && hs && (flags & JWT_KID_SQLI) && end)
+    ok = hmac_is(u + 14, (size_t)(end - u - 14), input, in_len, raw, raw_len);
+  const cJSON *jwk = cJSON_GetObjectItemCaseSensitive(header, "jwk");
+  if (!ok && (flags & JWT_EMBEDDED_JWK) && cJSON_IsObject(jwk) && ac_jws_alg_known(alg) && !hs) {
+    char *text = cJSON_PrintUnformatted(jwk);
+    char *err = NULL;
+    ok = text && ac_jws_verify(alg, text, strlen(text), input, in_len, sig, &err) == 1;
+    free(err);
+    free(text);
+  }
+  if (!ok && hs && (flags & JWT_ALG_CONFUSION) && key->pkey) {
+    unsigned char *pem = NULL;
+    size_t pem_len = 0;
+    char *err = NULL;
+    if (ac_key_as_secret(key->pkey, NULL, "pem-nl", &pem, &pem_len, &err) == 0)
+      ok = hmac_is(pem, pem_len, input, in_len, raw, raw_len);
+    free(err);
+    free(pem);
+  }
+  if (!ok && (flags & JWT_PSYCHIC) && key->alg == JWT_ES256 && strcmp(alg, "ES256") == 0 &&
+      raw_len == 2 * ES256_COORD) {
+    ok = true;
+    for (size_t i = 0; i < raw_len; i++)
+      ok = ok && raw[i] == 0;
+  }
+  if (!ok && (flags & JWT_KEY_SUBSTITUTION) && strcmp(alg, jwt_alg_name(key)) == 0) {
+    size_t want = key->alg == JWT_HS256 ? 32 : key->alg == JWT_ES256 ? 2 * ES256_COORD
+                                                                     : (size_t)EVP_PKEY_get_size(key->pkey);
+    ok = raw_len == want;
+  }
+  free(raw);
+  return ok;
 }
 
 enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigned flags,
@@ -308,11 +527,13 @@ enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigne
   if (cJSON_GetObjectItemCaseSensitive(header, "crit"))
     goto out;
   bool none_exact = strcmp(alg->valuestring, "none") == 0;
-  if ((none_exact && (flags & JWT_ACCEPT_ALG_NONE)) ||
+  if (attack_accepts(key, header, alg->valuestring, token, (size_t)(dot2 - token), sig, sig_len,
+                     flags) ||
+      (none_exact && (flags & JWT_ACCEPT_ALG_NONE)) ||
       (!none_exact && strcasecmp(alg->valuestring, "none") == 0 &&
        (flags & JWT_ACCEPT_ALG_NONE_CASE))) {
     st = JWT_OK;
-  } else if (strcmp(alg->valuestring, "HS256") != 0) {
+  } else if (strcmp(alg->valuestring, jwt_alg_name(key)) != 0) {
     st = JWT_BAD_ALG; /* never let the token choose the algorithm (RFC 8725 3.1) */
     goto out;
   } else {

@@ -1,4 +1,4 @@
-/* jwt: HS256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
+/* jwt: HS256, RS256 and ES256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
 #ifndef RS_JWT_H
 #define RS_JWT_H
 
@@ -27,10 +27,16 @@ struct jwt_claims {
 #define JWT_NO_JTI_PREFIX "sig:"
 
 
+/* The tokens' algorithm (--alg). */
+enum jwt_alg { JWT_HS256, JWT_RS256, JWT_ES256 };
+
 /* The signing key; borrowed, must outlive every call that uses it. */
 struct jwt_key {
-  const unsigned char *bytes;
+  enum jwt_alg alg;
+  const unsigned char *bytes; /* HS256: the HMAC key */
   size_t len;
+  struct evp_pkey_st *pkey;   /* RS256, ES256: the private key */
+  const char *kid;            /* RS256, ES256: the header's kid; NULL for HS256 */
   bool header_only; /* deviation bearer-payload-unsigned: the MAC covers the header segment only */
 };
 
@@ -38,7 +44,7 @@ enum jwt_status {
   JWT_OK,
   JWT_GARBAGE,       /* not three base64url segments: not a JWT at all */
   JWT_INVALID,       /* looks like a JWT but does not decode to the expected JSON */
-  JWT_BAD_ALG,       /* alg is not HS256 */
+  JWT_BAD_ALG,       /* alg is not the server's (--alg) */
   JWT_BAD_SIGNATURE, /* the HMAC does not match */
   JWT_NOMEM
 };
@@ -50,12 +56,31 @@ enum {
   JWT_PREFIX_SIGNATURE = 4,     /* accept a prefix (16 characters or more) of the right signature */
   JWT_TRAILING_IGNORED = 8,     /* accept the right signature followed by anything */
   JWT_ACCEPT_ALG_NONE_CASE = 16, /* accept "None", "NONE"... (but not "none") unchecked */
-  JWT_JTI_OPTIONAL = 32          /* accept a token without jti (deviation at-jwt-no-jti) */
+  JWT_JTI_OPTIONAL = 32,         /* accept a token without jti (deviation at-jwt-no-jti) */
+  /* The JWT attack deviations (cases/jwt-attacks.yaml), one flag each. */
+  JWT_NONE_SIGNATURE_KEPT = 1u << 6, /* alg none in any case with a non-empty signature */
+  JWT_NULL_SIGNATURE = 1u << 7,      /* the right alg with an empty signature */
+  JWT_HMAC_EMPTY_KEY = 1u << 8,      /* HS256 with the empty key */
+  JWT_KID_TRAVERSAL = 1u << 9,       /* kid "../../dev/null": HS256 with the empty key */
+  JWT_KID_SQLI = 1u << 10,           /* kid "' UNION SELECT 'K": HS256 with key K */
+  JWT_EMBEDDED_JWK = 1u << 11,       /* verify with the header's jwk */
+  JWT_JKU_TRUSTED = 1u << 12,        /* a jku header skips the check */
+  JWT_X5U_TRUSTED = 1u << 13,        /* an x5u header skips the check */
+  JWT_ALG_CONFUSION = 1u << 14,      /* HS256 keyed with the public key's PEM */
+  JWT_PSYCHIC = 1u << 15,            /* ES256: r = s = 0 */
+  JWT_KEY_SUBSTITUTION = 1u << 16    /* the signature's length only */
 };
 
 /* The jti jwt_verify makes up for token when it has none: JWT_NO_JTI_PREFIX and the signature
  * segment. Caller frees; NULL when out of memory. */
 char *jwt_made_up_jti(const char *token);
+
+/* The key's JWK Set: {"keys":[public JWK with kid, use sig, alg]} for RS256 and ES256, NULL
+ * for HS256 (an HMAC key is never published) or when out of memory. Caller frees. */
+char *jwt_jwks_json(const struct jwt_key *key);
+
+/* The name of key->alg: "HS256", "RS256" or "ES256". */
+const char *jwt_alg_name(const struct jwt_key *key);
 
 /* Signs claims. Returns the compact token (caller frees) or NULL when out of memory. */
 char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key);

@@ -69,7 +69,7 @@ int metadata_authorization_server(const struct rs_app *app, const struct rs_requ
   size_t n_methods = sizeof auth_methods / sizeof auth_methods[0];
   /* response_types_supported is REQUIRED by RFC 8414 2, but it lists what the authorization
    * endpoint answers, and this server has none (client credentials only): an empty list is the
-   * true answer. There is no jwks_uri: the tokens are HS256, verified by this server alone. */
+   * true answer. jwks_uri only for RS256 and ES256 tokens: an HS256 key is never published. */
   bool ok = shown && cJSON_AddStringToObject(o, "issuer", shown) &&
             add_url(o, "token_endpoint", issuer, "/auth/token") &&
             add_url(o, "revocation_endpoint", issuer, "/auth/revoke") &&
@@ -80,7 +80,8 @@ int metadata_authorization_server(const struct rs_app *app, const struct rs_requ
             add_strings(o, "introspection_endpoint_auth_methods_supported", auth_methods,
                         n_methods) &&
             add_strings(o, "grant_types_supported", grants, 1) &&
-            add_strings(o, "response_types_supported", NULL, 0);
+            add_strings(o, "response_types_supported", NULL, 0) &&
+            (app->key.alg == JWT_HS256 || add_url(o, "jwks_uri", issuer, JWKS_PATH));
   free(shown);
   free(issuer);
   if (!ok) {

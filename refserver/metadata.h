@@ -13,6 +13,9 @@
 #define METADATA_OIDC_PATH "/.well-known/openid-configuration"
 
 /* Answers a request for the authorization server metadata (either path). 0, or -1 (memory). */
+/* Where the JWK Set lives under the prefix (--alg RS256 or ES256). */
+#define JWKS_PATH "/auth/jwks.json"
+
 int metadata_authorization_server(const struct rs_app *app, const struct rs_request *rq,
                                   struct reply *out);
 

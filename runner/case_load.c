@@ -46,7 +46,9 @@ static const char *const STEP_KEYS[] = { "name", "request", "expect", "capture",
 static const char *const REQUEST_STEP_KEYS[] = { "name", "request", "expect", "capture", "until",
     "compare", "when", "skip_on", "repeat", "control", NULL };
 static const char *const RUN_STEP_KEYS[] = { "name", "run", "expect", "when", "control", NULL };
-static const char *const WAIT_STEP_KEYS[] = { "name", "wait", "when", NULL };
+/* A wait step may carry checks computed in the run (expect: values only): `wait: 0s` checks
+ * without a request (the offline weak-secret check). */
+static const char *const WAIT_STEP_KEYS[] = { "name", "wait", "when", "expect", NULL };
 static const char *const RUN_KEYS[] = { "command", "env", "timeout", NULL };
 static const char *const UNTIL_KEYS[] = { "every", "within", NULL };
 static const char *const COMPARE_KEYS[] = { "with", "same", "differ", "ignore_headers", NULL };
@@ -1337,6 +1339,13 @@ static ac_step *load_steps(loader *L, const vctx *Vtest, const yn_node *steps, s
         } else if (wait) {
             st->wait = wait;
             check_duration(L, &V, wait, "wait", MAX_WAIT_S, false);
+            if ((st->expect = yn_get(s, "expect"))) {
+                check_expect(L, &V, st->expect, "expect");
+                for (size_t j = 0; st->expect->kind == YN_MAP && j < st->expect->n_pairs; j++)
+                    if (strcmp(st->expect->pairs[j].key->str, "values") != 0)
+                        lerr(L, st->expect->pairs[j].key, "a wait step's expect takes only values "
+                             "(there is no response), not '%s'", st->expect->pairs[j].key->str);
+            }
         }
         for (size_t j = 0; j < new_caps.n; j++) ac_strlist_push(&V.caps, new_caps.items[j]);
         ac_strlist_free(&new_caps);
@@ -1832,8 +1841,11 @@ static void load_case_doc_inner(loader *L, yn_doc *doc, ac_suite_file *sf)
             load_test(L, sf, &sf->tests[sf->n_tests++], tests->items[i]);
     }
     const char *profile = L->opts->profile ? L->opts->profile : "documented";
-    for (size_t i = 0; i < sf->n_tests; i++)
+    for (size_t i = 0; i < sf->n_tests; i++) {
         sf->tests[i].plan_severity = ac_test_severity(&sf->tests[i], profile);
+        sf->tests[i].plan_requests = ac_test_request_bound(&sf->tests[i], profile,
+                                                           &sf->tests[i].plan_requests_open);
+    }
     L->doc = NULL;
     L->sf = NULL;
 }

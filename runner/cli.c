@@ -46,13 +46,13 @@ static const opt OPTS[] = {
     { "suite", 0, true, O_SUITE, "FILE|NAME",
       "suite manifest, or a bundled one by name: apinizer (the default) or oauth2 (the default with\n"
       "                               --issuer); none: no manifest" },
-    { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls) and exit" },
+    { "list", 0, false, O_LIST, NULL, "list the planned tests (id, severity, tags, name, controls, requests) and exit" },
     { "list-vars", 0, false, O_LIST_VARS, NULL,
       "list the suite's variables (default, environment, where set, tests) and exit,\n"
       "                               as 'authconform vars' does; never shows a value that is set" },
     { "tags", 0, true, O_TAGS, "T,...", "run only tests with one of these tags" },
     { "skip-tags", 0, true, O_SKIP_TAGS, "T,...", "leave out tests with one of these tags" },
-    { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow and/or intrusive" },
+    { "include", 0, true, O_INCLUDE, "T,...", "opt in to tests tagged slow, intrusive and/or attack" },
     { "id", 0, true, O_ID, "ID,...", "run only these test ids (shell globs allowed)" },
     { "profile", 0, true, O_PROFILE, "NAME", "severity profile: documented (default) or rfc" },
     { "strict", 0, false, O_STRICT, NULL, "should-level failures fail the run" },

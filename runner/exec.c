@@ -1167,6 +1167,21 @@ static void run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr)
     sr->duration_ms = secs * 1000;
     sr->outcome = AC_OUT_PASS;
     ac_buf_printf(&T->transcript, "  waited %.2f s\n", secs);
+    if (!st->expect) return;
+    /* expect: values, computed from the run's variables: there is no response. */
+    ac_response none = { 0 };
+    none.body = (char *)"";
+    ac_checks checks = { 0 };
+    if (ac_expect_eval(st->expect, &none, &T->ectx, &checks, &err) < 0) {
+        ac_checks_free(&checks);
+        step_error(T, sr, err);
+        return;
+    }
+    adopt_checks(T, sr, &checks);
+    const char *msg;
+    sr->outcome = checks_outcome(sr, &msg);
+    if (msg) sr->reason = ac_strdup(msg);
+    if (sr->outcome == AC_OUT_FAIL) T->stop = true;
 }
 
 /* ---- repetition ------------------------------------------------------------------------------- */

@@ -54,6 +54,29 @@ static void step_free(ac_step *s)
     free(s->name);
 }
 
+/* The requests a test sends itself (not its fixtures or controls) in profile: the repeat of a
+ * single request, or the sum over request steps; a step that repeats `until` its checks hold
+ * is open-ended, marked by *open. */
+long ac_test_request_bound(const ac_test *t, const char *profile, bool *open)
+{
+    *open = false;
+    const ac_step *steps = t->steps;
+    size_t n = t->n_steps;
+    for (size_t i = 0; i < t->n_overrides; i++)
+        if (strcmp(t->overrides[i].profile, profile) == 0 && t->overrides[i].steps) {
+            steps = t->overrides[i].steps;
+            n = t->overrides[i].n_steps;
+        }
+    if (!t->multi_step) return t->repeat > 0 ? t->repeat : 1;
+    long total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (steps[i].kind != AC_STEP_REQUEST) continue;
+        total += steps[i].repeat > 0 ? steps[i].repeat : 1;
+        if (steps[i].until) *open = true;
+    }
+    return total;
+}
+
 /* What a released test does not keep: everything that points into the YAML tree. */
 static void test_free_body(ac_test *t)
 {
@@ -68,7 +91,8 @@ static void test_free_body(ac_test *t)
     }
     free(t->overrides);
     ac_test keep = { .id = t->id, .name = t->name, .tags = t->tags, .controls = t->controls, .file = t->file,
-                     .line = t->line, .plan_severity = t->plan_severity, .repeat = 1, .concurrency = 1 };
+                     .line = t->line, .plan_severity = t->plan_severity, .repeat = 1, .concurrency = 1,
+                     .plan_requests = t->plan_requests, .plan_requests_open = t->plan_requests_open };
     *t = keep;
 }
 

@@ -86,6 +86,9 @@ typedef struct ac_test {
     struct ac_suite_file *file; /* back pointer, borrowed */
     ac_severity plan_severity;  /* in the profile the model was loaded for, overrides applied:
                                    what --list shows; kept when the file is released */
+    long plan_requests;         /* the requests the test sends itself (not fixtures or controls) in
+                                   that profile: an upper bound, what --list shows; kept */
+    bool plan_requests_open;    /* a step repeats `until`: plan_requests is a lower bound */
 } ac_test;
 
 typedef struct ac_fixture {
@@ -149,6 +152,8 @@ const yn_node *ac_test_override(const ac_test *t, const char *profile, const cha
 ac_severity ac_test_severity(const ac_test *t, const char *profile);
 /* Frees everything of a validated file except what planning needs (see "Released files"). */
 void ac_suite_file_release(ac_suite_file *f);
+/* The requests t sends itself in profile (see plan_requests); *open when a step repeats until. */
+long ac_test_request_bound(const ac_test *t, const char *profile, bool *open);
 
 void ac_model_free(ac_model *m);   /* frees what m owns (not m itself); accepts NULL */
 /* Free what one file / the manifest owns (not the struct itself); accept NULL. */

@@ -7,7 +7,8 @@
 
 bool ac_tag_is_opt_in(const char *tag)
 {
-    return strcmp(tag, "slow") == 0 || strcmp(tag, "intrusive") == 0;
+    /* attack: payloads that look like injection, which firewalls ban clients for. */
+    return strcmp(tag, "slow") == 0 || strcmp(tag, "intrusive") == 0 || strcmp(tag, "attack") == 0;
 }
 
 static bool id_matches(const ac_strlist *ids, const char *id, bool *exact)
@@ -63,7 +64,7 @@ int ac_plan_build(const ac_model *m, const ac_config *cfg, ac_plan *out, char **
     }
     if (out->n == 0 && (cfg->ids.n || cfg->tags.n || cfg->skip_tags.n)) {
         *err = ac_sprintf("no test matches the filters (--id/--tags/--skip-tags)%s",
-                          out->n_opt_in_excluded ? "; some matching tests need --include slow,intrusive" : "");
+                          out->n_opt_in_excluded ? "; some matching tests need --include slow,intrusive,attack" : "");
         ac_plan_free(out);
         return -1;
     }
@@ -146,6 +147,7 @@ void ac_plan_print(const ac_plan *p, const char *profile, FILE *out)
         for (size_t k = 0; k < t->tags.n; k++) fprintf(out, "%s%s", k ? "," : "", t->tags.items[k]);
         fprintf(out, "\t%s\t", t->name);
         for (size_t k = 0; k < t->controls.n; k++) fprintf(out, "%s%s", k ? "," : "", t->controls.items[k]);
-        fputc('\n', out);
+        (void)profile;
+        fprintf(out, "\t%ld%s\n", t->plan_requests, t->plan_requests_open ? "+" : "");
     }
 }

@@ -9,14 +9,18 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonpath.h"
+#include "jwks.h"
+#include "jws.h"
 #include "jwt.h"
 #include "redact.h"
+#include "weak_secret.h"
 
 /* Bounds that keep a hostile or mistaken template from exhausting memory or the stack. */
 #define VARS_MAX_DEPTH 64
@@ -505,6 +509,212 @@ static int fn_is_jwt(val *a, size_t n, val *out, char **err)
     return 0;
 }
 
+/* ---- JWS: signing and keys (jws.c, jwks.c) ---- */
+
+/* jws_sign(header_json, claims_json, alg, key): the two JSON texts base64url-encoded byte for
+ * byte (so a header may say any alg) and signed with alg and key (HS*: the secret's bytes, empty
+ * too; RS/PS/ES: a PEM private key, such as jws_key(alg)). */
+static int fn_jws_sign(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    char *h = ac_base64url_encode(a[0].s, a[0].len), *c = ac_base64url_encode(a[1].s, a[1].len);
+    char *input = ac_sprintf("%s.%s", h, c);
+    free(h);
+    free(c);
+    char *e = NULL;
+    char *sig = ac_jws_sign(a[2].s, a[3].s, a[3].len, input, strlen(input), &e);
+    if (!sig) {
+        *err = ac_sprintf("jws_sign(): %s", e);
+        free(e);
+        free(input);
+        return -1;
+    }
+    *out = val_take(ac_sprintf("%s.%s", input, sig));
+    free(input);
+    free(sig);
+    return 0;
+}
+
+/* jws_resign(token, alg, key): the token's header and claims segments kept as they are, with a
+ * new signature by alg and key. */
+static int fn_jws_resign(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    char *seg[3];
+    if (jwt_split("jws_resign", &a[0], seg, err) < 0) return -1;
+    char *input = ac_sprintf("%s.%s", seg[0], seg[1]);
+    for (int i = 0; i < 3; i++) free(seg[i]);
+    char *e = NULL;
+    char *sig = ac_jws_sign(a[1].s, a[2].s, a[2].len, input, strlen(input), &e);
+    if (!sig) {
+        *err = ac_sprintf("jws_resign(): %s", e);
+        free(e);
+        free(input);
+        return -1;
+    }
+    *out = val_take(ac_sprintf("%s.%s", input, sig));
+    free(input);
+    free(sig);
+    return 0;
+}
+
+/* jws_verify(token, key): true when the token's signature verifies under key with the alg its
+ * header names, false otherwise (also for alg none and unknown algs). */
+static int fn_jws_verify(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    char *seg[3];
+    if (jwt_split("jws_verify", &a[0], seg, err) < 0) return -1;
+    ac_jwt j;
+    char *e = NULL;
+    int ok = 0;
+    if (ac_jwt_decode(a[0].s, &j, &e) == 0) {
+        const cJSON *alg = cJSON_GetObjectItemCaseSensitive(j.header, "alg");
+        if (cJSON_IsString(alg) && ac_jws_alg_known(alg->valuestring)) {
+            char *input = ac_sprintf("%s.%s", seg[0], seg[1]);
+            ok = ac_jws_verify(alg->valuestring, a[1].s, a[1].len, input, strlen(input), seg[2], &e) == 1;
+            free(input);
+        }
+        ac_jwt_free(&j);
+    }
+    free(e);
+    for (int i = 0; i < 3; i++) free(seg[i]);
+    *out = val_take(ac_strdup(ok ? "true" : "false"));
+    return 0;
+}
+
+/* jws_key(alg): the run's own PEM private key for alg, or HMAC secret for HS* (generated once
+ * per run). */
+static int fn_jws_key(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    const char *k = ac_jws_run_key(a[0].s);
+    if (!k) {
+        char *s = shown_arg(&a[0]);
+        *err = ac_sprintf("jws_key(): %s is not HS, RS, PS (256, 384, 512) or ES256/384/512", s);
+        free(s);
+        return -1;
+    }
+    *out = val_take(ac_strdup(k));
+    return 0;
+}
+
+/* jwk_public(key[, kid]): the public JWK of a PEM key or JWK. */
+static int fn_jwk_public(val *a, size_t n, val *out, char **err)
+{
+    char *e = NULL;
+    EVP_PKEY *k = ac_jws_load_key(a[0].s, a[0].len, &e);
+    char *j = k ? ac_jwk_public(k, n > 1 ? a[1].s : NULL, &e) : NULL;
+    EVP_PKEY_free(k);
+    if (!j) {
+        *err = ac_sprintf("jwk_public(): %s", e);
+        free(e);
+        return -1;
+    }
+    *out = val_take(j);
+    return 0;
+}
+
+/* jwt_weak_secret(t): true when a well-known secret (the embedded dictionary, each entry also
+ * base64-decoded) verifies the HS* token's signature; false when none does or the token is not
+ * HS*. Never says which one. */
+static int fn_jwt_weak_secret(val *a, size_t n, val *out, char **err)
+{
+    (void)n; (void)err;
+    size_t tried = 0;
+    int hit = strlen(a[0].s) == a[0].len ? ac_weak_secret_find(a[0].s, &tried) : -1;
+    *out = val_take(ac_strdup(hit == 1 ? "true" : "false"));
+    return 0;
+}
+
+/* jws_zero_signature(t): the token's first two segments with an ECDSA signature r = s = 0 of
+ * the size its header's ES* alg needs (the psychic signature, CVE-2022-21449). */
+static int fn_jws_zero_signature(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    char *seg[3];
+    if (jwt_split("jws_zero_signature", &a[0], seg, err) < 0) return -1;
+    ac_jwt j;
+    char *e = NULL;
+    size_t coord = 0;
+    if (ac_jwt_decode(a[0].s, &j, &e) == 0) {
+        const cJSON *alg = cJSON_GetObjectItemCaseSensitive(j.header, "alg");
+        coord = cJSON_IsString(alg) ? ac_jws_ec_coord_len(alg->valuestring) : 0;
+        ac_jwt_free(&j);
+    }
+    free(e);
+    if (!coord) {
+        *err = ac_strdup("jws_zero_signature(): the token's alg is not ES256, ES384 or ES512");
+    } else {
+        unsigned char zero[2 * 66] = { 0 };
+        char *sig = ac_base64url_encode(zero, 2 * coord);
+        *out = val_take(ac_sprintf("%s.%s.%s", seg[0], seg[1], sig));
+        free(sig);
+    }
+    for (int i = 0; i < 3; i++) free(seg[i]);
+    return coord ? 0 : -1;
+}
+
+/* The kid key_as_secret() looks for: the argument, or when it is a JWT the kid of its header
+ * (NULL when it has none). Caller frees. */
+static char *kid_of(const val *v)
+{
+    if (!(strlen(v->s) == v->len && ac_jwt_looks_like(v->s))) return ac_strdup(v->s);
+    ac_jwt j;
+    char *e = NULL, *kid = NULL;
+    if (ac_jwt_decode(v->s, &j, &e) == 0) {
+        const cJSON *k = cJSON_GetObjectItemCaseSensitive(j.header, "kid");
+        if (cJSON_IsString(k)) kid = ac_strdup(k->valuestring);
+        ac_jwt_free(&j);
+    }
+    free(e);
+    return kid;
+}
+
+/* key_as_secret(jwks, encoding[, kid]): the public key of a JWKS (the key with kid, else the
+ * first RSA or EC key; kid may be a JWT, whose header's kid counts) or of a JWK or PEM key, in
+ * one of the encodings of ac_key_as_secret. */
+static int fn_key_as_secret(val *a, size_t n, val *out, char **err)
+{
+    char *e = NULL;
+    EVP_PKEY *k = NULL;
+    char *jwk_text = NULL;
+    size_t i = 0;
+    while (i < a[0].len && isspace((unsigned char)a[0].s[i])) i++;
+    if (i < a[0].len && a[0].s[i] == '{') {
+        char *kid = n > 2 ? kid_of(&a[2]) : NULL;
+        cJSON *jwk = ac_jwks_select(a[0].s, a[0].len, kid, &e);
+        free(kid);
+        if (jwk) {
+            k = ac_jwk_to_pkey(jwk, &e);
+            jwk_text = cJSON_PrintUnformatted(jwk);
+            cJSON_Delete(jwk);
+        }
+    } else {
+        k = ac_jws_load_key(a[0].s, a[0].len, &e);
+    }
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    if (k) {
+        free(e);
+        e = NULL;
+        if (ac_key_as_secret(k, jwk_text, a[1].s, &bytes, &len, &e) < 0) bytes = NULL;
+    }
+    EVP_PKEY_free(k);
+    free(jwk_text);
+    if (!bytes) {
+        *err = strncmp(e ? e : "", "key_as_secret", 13) == 0 ? e : ac_sprintf("key_as_secret(): %s", e);
+        if (*err != e) free(e);
+        return -1;
+    }
+    char *s = ac_malloc(len + 1);
+    memcpy(s, bytes, len);
+    s[len] = '\0';
+    free(bytes);
+    *out = (val){ s, len, false };
+    return 0;
+}
+
 /* count(json_text): the number of elements of a JSON array or members of an object. */
 static int fn_count(val *a, size_t n, val *out, char **err)
 {
@@ -557,10 +767,18 @@ static const fn_def FUNCS[] = {
     { "flip_at", 2, 2, false, fn_flip_at },
     { "is_jwt", 1, 1, true, fn_is_jwt },
     { "json", 2, 2, false, fn_json },
+    { "jwk_public", 1, 2, false, fn_jwk_public },
+    { "jws_key", 1, 1, false, fn_jws_key },
+    { "jws_resign", 3, 3, false, fn_jws_resign },
+    { "jws_sign", 4, 4, false, fn_jws_sign },
+    { "jws_verify", 2, 2, true, fn_jws_verify },
+    { "jws_zero_signature", 1, 1, false, fn_jws_zero_signature },
     { "jwt_claims", 1, 1, false, fn_jwt_claims },
     { "jwt_header", 1, 1, false, fn_jwt_header },
     { "jwt_signature", 1, 1, false, fn_jwt_signature },
+    { "jwt_weak_secret", 1, 1, true, fn_jwt_weak_secret },
     { "jwt_with", 4, 4, false, fn_jwt_with },
+    { "key_as_secret", 2, 3, false, fn_key_as_secret },
     { "len", 1, 1, true, fn_len },
     { "lower", 1, 1, false, fn_lower },
     { "min", 2, MANY, false, fn_min },

@@ -447,7 +447,9 @@ diff)
   cat "$WORK/diff.out"
   expect_in "$WORK/diff.out" '^new failure +BEARER-ALG-NONE +bearer-format +must +pass +fail +401 -> 200$'
   expect_in "$WORK/diff.out" '^ +status 200, expected 401'
-  expect_in "$WORK/diff.out" '^1 new failure, 0 lost coverage, 0 fixed, 0 changed outcomes, 0 changed statuses, 0 added, 0 removed; [0-9]+ unchanged$'
+  # JWT-ALG-NONE-VARIANTS (cases/jwt-attacks.yaml) catches an accepted alg none too.
+  expect_in "$WORK/diff.out" '^new failure +JWT-ALG-NONE-VARIANTS +jwt-attacks +must +pass +fail '
+  expect_in "$WORK/diff.out" '^2 new failures, 0 lost coverage, 0 fixed, 0 changed outcomes, 0 changed statuses, 0 added, 0 removed; [0-9]+ unchanged$'
   expect_not_in "$WORK/diff.err" '^warning:'
   expect_in "$WORK/diff.tap" '^not ok [0-9]+ - BEARER-ALG-NONE '
   cp "$WORK/diff.xml" "$WORK/out.xml"; cp "$WORK/diff.tap" "$WORK/out.tap"
@@ -559,11 +561,11 @@ html)
   rows=$(grep -o '<tr id="t-' "$f" | wc -l)
   [ "$rows" = "$total" ] || fail "HTML has $rows test rows, the record $total tests"
   expect_in "$f" "data-total=\"$total\""
-  expect_in "$f" 'data-fail="1"'
+  expect_in "$f" 'data-fail="2"'   # BEARER-ALG-NONE and JWT-ALG-NONE-VARIANTS
   expect_in "$f" '<tr id="t-BEARER-ALG-NONE" class="r-fail" data-outcome="fail" data-area="bearer-format">'
   expect_in "$f" '<details><summary>status 200, expected 401</summary>'
   expect_in "$f" '<a href="#t-BEARER-ALG-NONE">'
-  expect_in "$f" 'FAILED: 1 test failed'
+  expect_in "$f" 'FAILED: 2 tests failed'
   expect_not_in "$f" ' src=|<link|@import|url\('
   expect_not_in "$f" "$PASSWORD" "the HTML report (password leak)"
   expect_not_in "$f" 'Bearer ey[A-Za-z0-9_-]{20}' "the HTML report (token leak)"

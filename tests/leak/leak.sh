@@ -77,7 +77,7 @@ run_suite() {
   local ok=0 c
   for c in "$@"; do [ "$RC" = "$c" ] && ok=1; done
   [ $ok = 1 ] || { tail -20 "$WORK/ac.stderr"; fail "exit $RC, expected one of: $*"; }
-  note "suite run: exit $RC in ${ELAPSED_MS} ms; $(tail -n 3 "$WORK/ac.stderr" | grep -E '^[0-9]+ tests' || true)"
+  note "suite run: exit $RC in ${ELAPSED_MS} ms; $(tail -n 3 "$WORK/ac.stderr" | grep -E '^[A-Z]+: [0-9]+ passed' || true)"
   [ -s "$WORK/out.xml" ] || fail "no JUnit written"
   validate_tap "$WORK/out.tap"
   validate_junit "$WORK/out.xml"

@@ -6,13 +6,14 @@
 #   proof.sh MODE AUTHCONFORM REFSERVER SOURCE_DIR WORK_DIR
 #
 # MODE:
-#   documented  the suite (--include slow,intrusive) against the default server: exit 0, no
+#   documented  the suite (--include slow,intrusive,attack) against the default server: exit 0, no
 #               must-level failure, nothing skipped but the ids in EXPECTED_SKIPS, and at most
 #               MAX_MAIN_FAILED_LOGINS failed logins of the main account (the server counts them)
 #               and none of the limited account (the permission checks' second real account)
 #   rfc         the same against --flavor rfc with --profile rfc
-#   oauth2      the generic suite (suite/oauth2.yaml, read through --issuer) against --flavor rfc:
-#               exit 0, no must-level failure, nothing skipped, every must-level test judged
+#   oauth2      the generic suite (suite/oauth2.yaml, read through --issuer) against --flavor rfc
+#               --alg ES256: exit 0, no must-level failure, nothing skipped but O2-JWT-WEAK-SECRET
+#               (HS* only), every must-level test judged
 #   deviations  one fresh server per deviation; the named catcher must fail at the named level
 #               (must: plain "not ok" and exit 1; should: "not ok ... # TODO"). Prints a matrix.
 #               The whole suite runs each time, with --include intrusive, without the slow tests
@@ -56,10 +57,14 @@ O2=
 # Extra catchers in the generic suite for deviations the table assigns to the Apinizer suite:
 # "DEVIATION CATCHER LEVEL" per line; deviations mode runs them as rows DEVIATION@CATCHER.
 O2_CATCHERS=$SRC/tests/proof/oauth2-catchers.txt
+# The JWT attack deviations' algorithms: "DEVIATION ALG..." per line; the first is the base row's
+# --alg, each further one a row DEVIATION+ALG.
+ALG_ROWS=$SRC/tests/proof/alg-rows.txt
 
 # Ids the documented and rfc runs may skip (the refserver is reached over loopback, which X-HTTPS
 # exempts). Anything else skipped means a variable or fixture stopped working.
-EXPECTED_SKIPS="X-HTTPS"
+# The default server signs HS256: the checks for public-key tokens do not apply.
+EXPECTED_SKIPS="X-HTTPS JWT-ALG-CONFUSION JWT-PSYCHIC-SIGNATURE"
 # The accounts every server gets. EXPIRY-WAIT sees a token refused at half its lifetime only when
 # that lifetime exceeds 2 * (expiry_leeway + 1): shorty lives 6 s and every run sets
 # expiry_leeway=1 (the refserver's clock is the runner's), so token-expires-early (refused from
@@ -160,6 +165,8 @@ run_suite() {
     export APINIZER_LIMITED_USERNAME=limited APINIZER_LIMITED_PASSWORD="$LIMITED_PW"
     export APINIZER_EXPIRED_TOKEN="$expired" APINIZER_REVOKED_TOKEN="$revoked"
     export APINIZER_REVOKE_COMMAND="'$RS' admin revoke --url $URL"
+    # With --alg RS256 or ES256 the server publishes its keys there (HS256: 404, never read).
+    export APINIZER_JWKS_URL="$URL/apiops/auth/jwks.json"
     # shellcheck disable=SC2086 # SUITE_VARS holds words without blanks inside them
     exec "$AC" --suite "$SUITE" --target "$URL/apiops" --no-color --tap "$rdir/out.tap" \
       --junit "$rdir/out.xml" $SUITE_VARS "$@" >"$rdir/stdout" 2>"$rdir/console"
@@ -207,7 +214,7 @@ errored() {
 }
 
 list_ids() {
-  "$AC" --suite "$SUITE" --list --include slow,intrusive "$@" | awk -F'\t' '{print $1}'
+  "$AC" --suite "$SUITE" --list --include slow,intrusive,attack "$@" | awk -F'\t' '{print $1}'
 }
 
 # finish BAD DIR: the end of a mode's checks: exit 1 pointing at DIR's files when BAD is not 0,
@@ -228,8 +235,10 @@ check_clean() {
   dir=$WORK/$name
   sargs=
   [ "$name" = rfc ] || [ "$name" = oauth2 ] && sargs="--flavor rfc"
+  # The generic suite meets ES256 tokens and a JWK Set (the documented and rfc runs: HS256).
+  [ "$name" = oauth2 ] && sargs="$sargs --alg ES256"
   start=$(date +%s)
-  run_suite "$dir" "$sargs" --include slow,intrusive "$@" || exit 1
+  run_suite "$dir" "$sargs" --include slow,intrusive,attack "$@" || exit 1
   rc=$(cat "$dir/rc")
   results "$dir/out.tap" >"$dir/results"
   failures=$(awk '$2 == "fail" {print $1}' "$dir/results" | tr '\n' ' ')
@@ -287,27 +296,42 @@ check_clean() {
 # one NAME: the suite against a server with deviation NAME; writes WORK/NAME/verdict as
 # "NAME|PROFILE|LEVEL|CATCHER|RESULT|FAILING IDS".
 tables() {
-  if [ ! -f "$WORK/deviations.tsv" ] || [ ! -f "$WORK/list.tsv" ] || [ ! -f "$WORK/list-oauth2.tsv" ]; then
+  if [ ! -f "$WORK/deviations.tsv" ] || [ ! -f "$WORK/list.tsv" ] || [ ! -f "$WORK/list-oauth2.tsv" ] ||
+    [ ! -f "$WORK/alg-extra.tsv" ]; then
     mkdir -p "$WORK"
     "$RS" --list-deviations >"$WORK/deviations.tsv" || die "--list-deviations failed"
-    "$AC" --suite "$SUITE" --list --include slow,intrusive >"$WORK/list.tsv" || die "--list failed"
-    "$AC" --suite "$SUITE_O2" --list --include slow,intrusive >"$WORK/list-oauth2.tsv" ||
+    "$AC" --suite "$SUITE" --list --include slow,intrusive,attack >"$WORK/list.tsv" || die "--list failed"
+    "$AC" --suite "$SUITE_O2" --list --include slow,intrusive,attack >"$WORK/list-oauth2.tsv" ||
       die "--list of the generic suite failed"
     sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$O2_CATCHERS" |
       awk '{printf "%s@%s\t%s\toauth2\t(generic suite)\t%s\n", $1, $2, $2, $3}' >"$WORK/oauth2-extra.tsv"
+    # DEVIATION+ALG rows: the deviation's own row, under another --alg.
+    sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ALG_ROWS" |
+      awk -F'\t' 'NR == FNR { split($0, f, " "); for (i = 3; i <= split($0, f, " "); i++) alg[f[1]] = alg[f[1]] " " f[i]; next }
+        ($1 in alg) { n = split(alg[$1], a, " "); for (i = 1; i <= n; i++) printf "%s+%s\t%s\t%s\t%s\t%s\n", $1, a[i], $2, $3, $4, $5 }' \
+        - "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv" >"$WORK/alg-extra.tsv"
   fi
 }
 
 one() {
   name=$1
   tables # run by hand (not through deviations), the tables are made here
-  row=$(awk -F'\t' -v n="$name" '$1 == n' "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv")
+  row=$(awk -F'\t' -v n="$name" '$1 == n' "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv" \
+    "$WORK/alg-extra.tsv")
   [ -n "$row" ] || die "unknown deviation $name"
   catcher=$(printf '%s\n' "$row" | awk -F'\t' '{print $2}')
   profile=$(printf '%s\n' "$row" | awk -F'\t' '{print $3}')
   level=$(printf '%s\n' "$row" | awk -F'\t' '{print $5}')
   dir=$WORK/$name
-  sargs="--deviate ${name%@*}"
+  base=${name%@*}
+  base=${base%+*}
+  sargs="--deviate $base"
+  # The algorithm: the row's +ALG, else the first of alg-rows.txt's line for the deviation.
+  case $name in
+  *+*) alg=${name##*+} ;;
+  *) alg=$(sed 's/#.*//' "$ALG_ROWS" | awk -v d="$base" '$1 == d {print $2}') ;;
+  esac
+  [ -n "$alg" ] && sargs="$sargs --alg $alg"
   [ "$profile" = rfc ] || [ "$profile" = oauth2 ] && sargs="$sargs --flavor rfc"
   list=$WORK/list.tsv
   profile_args="--profile $profile"
@@ -320,9 +344,9 @@ one() {
   # The whole suite, without the slow tests unless the catcher is one of them.
   if awk -F'\t' -v id="$catcher" '$1 == id && $3 ~ /(^|,)slow(,|$)/ {f = 1} END {exit !f}' \
     "$list"; then
-    select="--include slow,intrusive"
+    select="--include slow,intrusive,attack"
   else
-    select="--include intrusive --skip-tags slow"
+    select="--include intrusive,attack --skip-tags slow"
   fi
   # shellcheck disable=SC2086 # word splitting wanted
   run_suite "$dir" "$sargs" $profile_args $select $DEVIATION_VARS
@@ -357,7 +381,7 @@ deviations() {
   mkdir -p "$WORK"
   start=$(date +%s)
   tables
-  cat "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv" >"$WORK/rows.tsv"
+  cat "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv" "$WORK/alg-extra.tsv" >"$WORK/rows.tsv"
   total=$(wc -l <"$WORK/rows.tsv" | tr -d ' ')
   # Runs mostly sleep (REVOKE-LIVE and the load tests wait on purpose): 4 at a
   # time keep 2 cores far from busy and halve the wall time. PROOF_JOBS overrides.
@@ -429,7 +453,7 @@ check_counts() {
   readme=$(tr '\n' ' ' <"$SRC/README.md" | tr -s ' ')
   docs=$(tr '\n' ' ' <"$SRC/docs/deviations.md" | tr -s ' ')
   rc=0
-  o2=$("$AC" --suite "$SUITE_O2" --list --include slow,intrusive | wc -l | tr -d ' ')
+  o2=$("$AC" --suite "$SUITE_O2" --list --include slow,intrusive,attack | wc -l | tr -d ' ')
   for claim in "the bundled suite: $all tests" "($default run by default; $((all - default)) are tagged" \
     "contract with $ndev switchable" "OAuth2 client-credentials server ($o2 tests" \
     "(\`suite/oauth2.yaml\`, $o2 tests;"; do
@@ -446,7 +470,7 @@ check_counts() {
   find "$SRC/cases" -name '*.yaml' | sort | while read -r f; do
     area=$(sed -n 's/^suite: *//p' "$f")
     for p in documented rfc; do
-      "$AC" --suite "$SUITE" --list --include slow,intrusive --profile $p "$f" |
+      "$AC" --suite "$SUITE" --list --include slow,intrusive,attack --profile $p "$f" |
         awk -F'\t' '{c[$2]++} END {printf " %d %d %d", c["must"], c["should"], c["info"]}'
     done | awk -v a="$area" -v f="$(basename "$f")" \
       '{printf "%s (%s)|%d|%d|%d|%d|%d|%d|%d\n", a, f, $1 + $2 + $3, $1, $2, $3, $4, $5, $6}'
@@ -469,7 +493,7 @@ check_counts() {
 coverage() {
   rm -rf "$WORK"
   mkdir -p "$WORK"
-  { list_ids; "$AC" --suite "$SUITE_O2" --list --include slow,intrusive | awk -F'\t' '{print $1}'; } |
+  { list_ids; "$AC" --suite "$SUITE_O2" --list --include slow,intrusive,attack | awk -F'\t' '{print $1}'; } |
     sort >"$WORK/ids"
   tables
   bad=0
@@ -536,7 +560,8 @@ oauth2)
   O2=1
   SUITE=$SUITE_O2
   MAIN_USER=carol
-  EXPECTED_SKIPS=
+  # ES256 tokens: the offline HMAC secret check does not apply.
+  EXPECTED_SKIPS="O2-JWT-WEAK-SECRET"
   check_clean oauth2
   ;;
 deviations) deviations ;;

@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "probes_bearer.h"
+#include "probes_jwt.h"
 #include "probes_near.h"
 #include "probes_oauth2.h"
 #include "probes_perm.h"
@@ -458,6 +459,8 @@ static const char *const RFC[] = {"--flavor", "rfc", NULL};
 static const char *const THROTTLE[] = {"--throttle", "3", NULL};
 static const char *const EARLY[] = {"--user", EARLY_USER, NULL};
 static const char *const OAUTH2[] = {OAUTH2_EXTRA_ARGS, NULL};
+static const char *const RS256[] = {"--alg", "RS256", NULL};
+static const char *const ES256[] = {"--alg", "ES256", NULL};
 
 static const struct probe {
   const char *deviation;
@@ -513,6 +516,18 @@ static const struct probe {
   {"cred-near-nul", p_near_nul, NULL, 0},
   {"bearer-not-yet-valid", p_not_yet_valid, NULL, 4},
   {"bearer-alg-none", p_alg_none, NULL, 0},
+  {"jwt-weak-secret", p_jwt_weak_secret, NULL, 0},
+  {"jwt-alg-none-signature-kept", p_jwt_none_kept, NULL, 0},
+  {"jwt-null-signature", p_jwt_null_signature, NULL, 0},
+  {"jwt-hmac-empty-key", p_jwt_hmac_empty_key, NULL, 0},
+  {"jwt-kid-traversal", p_jwt_kid_traversal, NULL, 0},
+  {"jwt-kid-sql-injection", p_jwt_kid_sqli, NULL, 0},
+  {"jwt-embedded-jwk", p_jwt_embedded_jwk, NULL, 0},
+  {"jwt-jku-trusted", p_jwt_jku, NULL, 0},
+  {"jwt-x5u-trusted", p_jwt_x5u, NULL, 0},
+  {"jwt-alg-confusion", p_jwt_alg_confusion, RS256, 0},
+  {"jwt-psychic-signature", p_jwt_psychic, ES256, 0},
+  {"jwt-key-substitution", p_jwt_key_substitution, NULL, 0},
   {"bearer-alg-none-case", p_alg_none_case, NULL, 0},
   {"bearer-signature-ignored", p_signature_ignored, NULL, 0},
   {"bearer-payload-unsigned", p_payload_unsigned, NULL, 0},
