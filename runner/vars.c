@@ -514,17 +514,13 @@ static int fn_is_jwt(val *a, size_t n, val *out, char **err)
 /* jws_sign(header_json, claims_json, alg, key): the two JSON texts base64url-encoded byte for
  * byte (so a header may say any alg) and signed with alg and key (HS*: the secret's bytes, empty
  * too; RS/PS/ES: a PEM private key, such as jws_key(alg)). */
-static int fn_jws_sign(val *a, size_t n, val *out, char **err)
+/* input (taken) "." its signature by alg and key: the token jws_sign and jws_resign return. */
+static int sign_input(const char *fn, char *input, const val *alg, const val *key, val *out, char **err)
 {
-    (void)n;
-    char *h = ac_base64url_encode(a[0].s, a[0].len), *c = ac_base64url_encode(a[1].s, a[1].len);
-    char *input = ac_sprintf("%s.%s", h, c);
-    free(h);
-    free(c);
     char *e = NULL;
-    char *sig = ac_jws_sign(a[2].s, a[3].s, a[3].len, input, strlen(input), &e);
+    char *sig = ac_jws_sign(alg->s, key->s, key->len, input, strlen(input), &e);
     if (!sig) {
-        *err = ac_sprintf("jws_sign(): %s", e);
+        *err = ac_sprintf("%s(): %s", fn, e);
         free(e);
         free(input);
         return -1;
@@ -533,6 +529,16 @@ static int fn_jws_sign(val *a, size_t n, val *out, char **err)
     free(input);
     free(sig);
     return 0;
+}
+
+static int fn_jws_sign(val *a, size_t n, val *out, char **err)
+{
+    (void)n;
+    char *h = ac_base64url_encode(a[0].s, a[0].len), *c = ac_base64url_encode(a[1].s, a[1].len);
+    char *input = ac_sprintf("%s.%s", h, c);
+    free(h);
+    free(c);
+    return sign_input("jws_sign", input, &a[2], &a[3], out, err);
 }
 
 /* jws_resign(token, alg, key): the token's header and claims segments kept as they are, with a
@@ -544,18 +550,7 @@ static int fn_jws_resign(val *a, size_t n, val *out, char **err)
     if (jwt_split("jws_resign", &a[0], seg, err) < 0) return -1;
     char *input = ac_sprintf("%s.%s", seg[0], seg[1]);
     for (int i = 0; i < 3; i++) free(seg[i]);
-    char *e = NULL;
-    char *sig = ac_jws_sign(a[1].s, a[2].s, a[2].len, input, strlen(input), &e);
-    if (!sig) {
-        *err = ac_sprintf("jws_resign(): %s", e);
-        free(e);
-        free(input);
-        return -1;
-    }
-    *out = val_take(ac_sprintf("%s.%s", input, sig));
-    free(input);
-    free(sig);
-    return 0;
+    return sign_input("jws_resign", input, &a[1], &a[2], out, err);
 }
 
 /* jws_verify(token, key): true when the token's signature verifies under key with the alg its
