@@ -49,3 +49,45 @@ ac_reporter *ac_report_new(const char *format, const char *path, FILE *out,
     else free(msg);
     return NULL;
 }
+
+/* Keeps the first error; frees the others. */
+static int fan_rc(int rc, char *e, char **err)
+{
+    if (rc >= 0) return 0;
+    if (!*err) *err = e;
+    else free(e);
+    return -1;
+}
+
+int ac_reporters_begin(ac_reporter **reps, size_t n, const ac_run_info *info, char **err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *e = NULL;
+        int r = reps[i]->begin(reps[i], info, &e);   /* before e is read */
+        if (fan_rc(r, e, err) < 0) rc = -1;
+    }
+    return rc;
+}
+
+int ac_reporters_test(ac_reporter **reps, size_t n, const ac_test_result *t, size_t index, char **err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *e = NULL;
+        int r = reps[i]->test(reps[i], t, index, &e);   /* before e is read */
+        if (fan_rc(r, e, err) < 0) rc = -1;
+    }
+    return rc;
+}
+
+int ac_reporters_end(ac_reporter **reps, size_t n, const ac_run_summary *s, char **err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *e = NULL;
+        int r = reps[i]->end(reps[i], s, &e);   /* before e is read */
+        if (fan_rc(r, e, err) < 0) rc = -1;
+    }
+    return rc;
+}

@@ -58,6 +58,13 @@ ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char 
 #define AC_EVENTS_VERSION 1
 ac_reporter *ac_report_events_new(const char *path, const ac_report_opts *o, char **err);
 
+/* The fan-out to every reporter, in order: each gets the call even when an earlier one failed
+ * (a full disk for one report must not lose the others). Returns 0, or -1 with the first error
+ * in *err (later ones are dropped) when any failed. */
+int ac_reporters_begin(ac_reporter **reps, size_t n, const ac_run_info *info, char **err);
+int ac_reporters_test(ac_reporter **reps, size_t n, const ac_test_result *t, size_t index, char **err);
+int ac_reporters_end(ac_reporter **reps, size_t n, const ac_run_summary *s, char **err);
+
 /* Registry (reports/registry.c): constructs the writer for `format` ("tap", "junit",
  * "console", "json", "html", "events"). `path` is used by file formats, `out` by the console. Returns
  * NULL and sets *err (caller frees) for an unknown format or a failure to open. */

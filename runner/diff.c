@@ -428,14 +428,7 @@ int ac_diff_report(const ac_diff *d, const ac_record *old_r, const ac_record *ne
     ac_run_summary sum;
     memset(&sum, 0, sizeof sum);
     int rc = 0;
-    for (size_t i = 0; i < n_reps; i++) {
-        char *e = NULL;
-        if (reps[i]->begin(reps[i], &info, &e) < 0) {
-            if (!*err) *err = e;
-            else free(e);
-            rc = -1;
-        }
-    }
+    if (ac_reporters_begin(reps, n_reps, &info, err) < 0) rc = -1;
     for (size_t i = 0; i < d->n; i++) {
         ac_test_result res;
         entry_result(&d->entries[i], new_r, &res);
@@ -444,25 +437,11 @@ int ac_diff_report(const ac_diff *d, const ac_record *old_r, const ac_record *ne
         if (res.outcome == AC_OUT_FAIL) sum.failed++;
         else if (res.outcome == AC_OUT_SKIP) sum.skipped++;
         else sum.passed++;
-        for (size_t k = 0; k < n_reps; k++) {
-            char *e = NULL;
-            if (reps[k]->test(reps[k], &res, i + 1, &e) < 0) {
-                if (!*err) *err = e;
-                else free(e);
-                rc = -1;
-            }
-        }
+        if (ac_reporters_test(reps, n_reps, &res, i + 1, err) < 0) rc = -1;
         ac_test_result_free(&res);
     }
     sum.exit_code = ac_diff_exit_code(d);
-    for (size_t i = 0; i < n_reps; i++) {
-        char *e = NULL;
-        if (reps[i]->end(reps[i], &sum, &e) < 0) {
-            if (!*err) *err = e;
-            else free(e);
-            rc = -1;
-        }
-    }
+    if (ac_reporters_end(reps, n_reps, &sum, err) < 0) rc = -1;
     return rc;
 }
 

@@ -1692,16 +1692,7 @@ static char *base_path_diagnosis(runner *R, const ac_config *cfg)
 
 static int emit(ac_reporter **reps, size_t n, const ac_test_result *r, size_t index, char **err)
 {
-    int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        char *e = NULL;
-        if (reps[i]->test(reps[i], r, index, &e) < 0) {
-            if (!*err) *err = e;
-            else free(e);
-            rc = -1;
-        }
-    }
-    return rc;
+    return ac_reporters_test(reps, n, r, index, err);
 }
 
 static void tally(ac_run_summary *s, const ac_test_result *r, const ac_config *cfg)
@@ -1999,14 +1990,7 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     ac_run_info_fill(&info, m, cfg);   /* suite name, version and hash; result-changing options */
     for (size_t i = 0; i < cfg->allow_skip.n; i++) ac_strlist_push(&summary->coverage.allowed, cfg->allow_skip.items[i]);
     if (cfg->allow_incomplete) ac_strlist_push(&summary->coverage.allowed, "--allow-incomplete");
-    for (size_t i = 0; i < n_reporters; i++) {
-        char *e = NULL;
-        if (reporters[i]->begin(reporters[i], &info, &e) < 0) {
-            if (!*err) *err = e;
-            else free(e);
-            rc = -1;
-        }
-    }
+    if (ac_reporters_begin(reporters, n_reporters, &info, err) < 0) rc = -1;
 
     file_state *states = ac_calloc(m->n_files + 1, sizeof *states);
     for (size_t f = 0; f < m->n_files; f++) {
@@ -2053,14 +2037,7 @@ int ac_execute(const ac_model *m, const ac_plan *plan, const ac_scope *vars, con
     ac_summary_mark_interrupted(summary, ac_interrupted());
     summary->diagnosis = base_path_diagnosis(&R, cfg);
 
-    for (size_t i = 0; i < n_reporters; i++) {
-        char *e = NULL;
-        if (reporters[i]->end(reporters[i], summary, &e) < 0) {
-            if (!*err) *err = e;
-            else free(e);
-            rc = -1;
-        }
-    }
+    if (ac_reporters_end(reporters, n_reporters, summary, err) < 0) rc = -1;
     free(S.window);
     free(S.stop_reason);
     pthread_mutex_destroy(&S.mu);

@@ -268,31 +268,10 @@ int ac_replay_feed(ac_record *r, ac_reporter **reps, size_t n_reps, char **err)
     options_read(r, &opts);
     replay_results(r, &opts, &tests, &info, &sum);
     int rc = 0;
-    for (size_t i = 0; i < n_reps; i++) {
-        char *e = NULL;
-        if (reps[i]->begin(reps[i], &info, &e) < 0) {
-            if (!*err) *err = e;
-            else free(e);
-            rc = -1;
-        }
-    }
+    if (ac_reporters_begin(reps, n_reps, &info, err) < 0) rc = -1;
     for (size_t t = 0; t < r->n_tests; t++)
-        for (size_t i = 0; i < n_reps; i++) {
-            char *e = NULL;
-            if (reps[i]->test(reps[i], &tests[t], t + 1, &e) < 0) {
-                if (!*err) *err = e;
-                else free(e);
-                rc = -1;
-            }
-        }
-    for (size_t i = 0; i < n_reps; i++) {
-        char *e = NULL;
-        if (reps[i]->end(reps[i], &sum, &e) < 0) {
-            if (!*err) *err = e;
-            else free(e);
-            rc = -1;
-        }
-    }
+        if (ac_reporters_test(reps, n_reps, &tests[t], t + 1, err) < 0) rc = -1;
+    if (ac_reporters_end(reps, n_reps, &sum, err) < 0) rc = -1;
     for (size_t t = 0; t < r->n_tests; t++) ac_test_result_free(&tests[t]);
     free(tests);
     free(sum.bail_reason);

@@ -13,7 +13,7 @@
 typedef struct ac_varlist_input {
     const ac_model *model;        /* loaded without releasing files: the tests' YAML is read */
     const ac_given_vars *given;   /* --var (file NULL) and vars-file entries, in order given */
-    const char *(*getenv_fn)(const char *name);   /* getenv, or a stub for tests */
+    const char *(*getenv_fn)(const char *name);   /* getenv, or a test double (tests/unit) */
     bool issuer_option;           /* --issuer was given: it sets the variable issuer */
 } ac_varlist_input;
 

@@ -3,7 +3,7 @@
 # a command line half typed: subcommands, options (exactly the option table, --help-options),
 # --profile values, --tags from the suite (also after a comma, and from --suite oauth2's), the
 # alternatives of --tap-version, files after --junit. zsh's completion builtins are replaced by
-# stubs that print what would be offered. Skips (77) without zsh unless CI is set.
+# test doubles that print what would be offered. Skips (77) without zsh unless CI is set.
 #   completion.sh AUTHCONFORM SOURCE_DIR
 set -u
 AC=$1 SRC=$2
