@@ -111,7 +111,9 @@ def main():
     validator = jsonschema.Draft202012Validator(schema)
 
     failures = 0
+    # The generic suite's case files too (suite/oauth2/); the manifests beside them are not cases.
     files = sorted(glob.glob(os.path.join(src, "cases", "**", "*.yaml"), recursive=True)
+                   + glob.glob(os.path.join(src, "suite", "*", "*.yaml"))
                    + glob.glob(os.path.join(src, "tests", "data", "valid*", "**", "*.yaml"),
                                recursive=True))
     for path in files:
