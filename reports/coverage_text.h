@@ -59,7 +59,7 @@ void ac_cov_parse_text(ac_coverage *c, const char *text);
  * AC_COV_JUNIT_NAME and name AC_COV_JUNIT_CASE, with ac_cov_text as system-out, that fails
  * (type "incomplete", the verdict as message, ac_cov_text again as text) when the run is
  * incomplete. stamp and host are the other suites' timestamp and hostname. Written by
- * reports/junit.c, and by reports/junit_merge.c from the shards' coverage suites. */
+ * reports/junit.c, and by runner/record/junit_merge.c from the shards' coverage suites. */
 #define AC_COV_JUNIT_NAME "authconform"
 #define AC_COV_JUNIT_CASE "coverage"
 void ac_cov_junit_suite(ac_buf *b, const ac_coverage *cov, const char *stamp, const char *host);

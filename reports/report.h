@@ -44,7 +44,7 @@ void ac_report_opts_init(ac_report_opts *o);
 ac_reporter *ac_report_tap_new(const char *path, const ac_report_opts *o, char **err);
 ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char **err);
 ac_reporter *ac_report_console_new(FILE *out, const ac_report_opts *o, char **err);
-/* The console writer as the runner's progress listener (runner/progress.h), for
+/* The console writer as the runner's progress listener (runner/app/progress.h), for
  * ac_config.progress: valid while r lives. NULL when r is not a console writer. */
 #include "progress.h"
 const ac_progress *ac_report_console_progress(ac_reporter *r);

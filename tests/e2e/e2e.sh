@@ -365,7 +365,7 @@ precedence)
   ;;
 file-changed)
   # A run loads every case file, validates it, keeps only what planning needs, and loads each
-  # file again when its first test runs (runner/model.h, "Released files"). A file edited in
+  # file again when its first test runs (runner/load/model.h, "Released files"). A file edited in
   # between must not run unvalidated text: its tests are errors naming the file, and the run
   # fails. The edit is made by a `run` step of the first file, so it lands before the second
   # file is loaded (-j 1 runs the files in order).

@@ -1,4 +1,4 @@
-/* Comparing run records (runner/diff.c): a table of old/new pairs with the expected change, the
+/* Comparing run records (runner/app/diff.c): a table of old/new pairs with the expected change, the
  * exit status and the warnings; then the command itself (table, TAP, exit codes 0, 1, 2 and 4)
  * and --baseline's effect on a run's exit status. */
 #include <check.h>

@@ -1,5 +1,5 @@
 /* The events file (--events): the writer (reports/events.c) on the hand-made sample results, the
- * reader (ac_record_load_any) and `authconform report` (runner/replay.c): reports rebuilt from an
+ * reader (ac_record_load_any) and `authconform report` (runner/app/replay.c): reports rebuilt from an
  * events file equal the live ones, a file without its end line gives reports that say the run
  * was killed, and a bad line is refused with FILE:LINE. */
 #include <check.h>

@@ -1,5 +1,5 @@
 /* The run record: the JSON writer (reports/json.c) on the hand-made sample results, reading it
- * back (runner/record.c), a table of invalid records that must be refused with the file's name,
+ * back (runner/record/record.c), a table of invalid records that must be refused with the file's name,
  * the suite hash, and the HTML writer's structure on the same samples. */
 #include <check.h>
 #include <cjson/cJSON.h>

@@ -1,4 +1,4 @@
-/* A case's refs (runner/refs.c): which forms are recognised and where each links; every ref of
+/* A case's refs (runner/load/refs.c): which forms are recognised and where each links; every ref of
  * both bundled suites resolves (to an entry of its manifest's `references` or to an RFC, CVE or
  * OWASP reference); a ref that does not is a load error naming the closest slug. */
 #include <check.h>

@@ -303,7 +303,7 @@ START_TEST(tool_env_table_complete)
     scan_dir(AC_SOURCE_DIR "/refserver", &missing, &seen);
     ck_assert_uint_gt(seen, 0);   /* the scan found AUTHCONFORM_SUITE at least */
     for (size_t i = 0; i < missing.n; i++)
-        fprintf(stderr, "%s is in the sources but not in ac_tool_env_vars (runner/varcheck.c)\n",
+        fprintf(stderr, "%s is in the sources but not in ac_tool_env_vars (runner/load/varcheck.c)\n",
                 missing.items[i]);
     ck_assert_uint_eq(missing.n, 0);
     ac_strlist_free(&missing);

@@ -97,7 +97,7 @@ typedef struct ac_run_info {
     double start_wall;           /* seconds since the epoch */
     size_t planned;              /* number of tests that will be reported */
     /* Which suite ran and which options change results: for the run record (reports/json.c)
-     * and the HTML report. Filled by ac_run_info_fill (runner/record.h); each may be NULL, 0
+     * and the HTML report. Filled by ac_run_info_fill (runner/record/record.h); each may be NULL, 0
      * or empty when unknown (hand-made runs in tests). Borrowed for the duration of the run. */
     const char *suite_name, *suite_version;   /* from the suite manifest */
     char suite_hash[72];         /* "sha256:" + 64 hex digits over the manifest and case files */

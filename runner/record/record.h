@@ -90,7 +90,7 @@ int ac_record_load(const char *path, ac_record *out, char **err);
 int ac_record_parse(const char *name, const char *text, size_t len, ac_record *out, char **err);
 void ac_record_free(ac_record *r);
 
-/* Reads a run record or an events file (runner/record_events.c, docs/report-formats.md), told
+/* Reads a run record or an events file (runner/record/record_events.c, docs/report-formats.md), told
  * apart by the first line:
  * an events file's is one JSON object with "event":"start". An events file becomes the record
  * the run would have written: the header, the tests in file order and, when the end line is
