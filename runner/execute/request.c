@@ -295,7 +295,8 @@ fail:
     return -1;
 }
 
-/* Redacts first, then caps: a cut must never leave a fragment of a secret behind. */
+/* Redacts first, then caps: a cut must never leave a fragment of a secret behind. The cap is
+ * the reports' (ac_text_cap: head and tail, never inside a UTF-8 sequence). */
 static char *redact_and_cap(const ac_buf *b, size_t cap)
 {
     size_t rlen = 0;
@@ -304,15 +305,9 @@ static char *redact_and_cap(const ac_buf *b, size_t cap)
      * the excerpt becomes a C string. */
     char *red = ac_text_visible(raw, rlen);
     free(raw);
-    size_t len = strlen(red);
-    if (cap && len > cap) {
-        size_t head = cap * 3 / 4, tail = cap / 4;
-        char *out = ac_sprintf("%.*s\n[truncated %zu bytes]\n%.*s", (int)head, red,
-                               len - head - tail, (int)tail, red + len - tail);
-        free(red);
-        return out;
-    }
-    return red;
+    char *out = ac_text_cap(red, cap);
+    free(red);
+    return out;
 }
 
 static void append_header_line(ac_buf *b, const char *name, const char *value)

@@ -26,10 +26,11 @@ int ac_request_build(const yn_node *req, const ac_scope *scope, const char *targ
 void ac_built_req_free(ac_built_req *r);
 ac_http_req ac_built_req_view(const ac_built_req *r);   /* borrowed view for ac_http_send */
 
-/* "POST http://host/apiops/auth/token\nName: value\n\nbody", redacted, then capped at cap bytes.
+/* "POST http://host/apiops/auth/token\nName: value\n\nbody", redacted, then capped at cap bytes
+ * (ac_text_cap: head and tail kept, never cut inside a UTF-8 sequence).
  * Caller frees. */
 char *ac_request_excerpt(const ac_built_req *r, size_t cap);
-/* "HTTP/1.1 401\nName: value\n\nbody", redacted, then capped. Caller frees. */
+/* "HTTP/1.1 401\nName: value\n\nbody", redacted, then capped likewise. Caller frees. */
 char *ac_response_excerpt(const ac_response *r, size_t cap);
 
 /* Joins target and path with exactly one '/' between them. Caller frees. */
