@@ -115,7 +115,7 @@ static const ac_suite_file *file_open(file_state *fs, const ac_model *m, const c
     if (!fs->open && !fs->open_err) {
         char *e = NULL;
         if (fs->model_file->released && ac_reload_file(m, fs->model_file, &fs->loaded, &e) < 0)
-            fs->open_err = redacted(e);
+            fs->open_err = ex_redacted(e);
         free(e);
         if (!fs->open_err) {
             fs->n_fx = f->n_fixtures;
@@ -169,11 +169,11 @@ static void file_test_done(file_state *fs)
 static void unopened_result(const runner *R, const file_state *fs, const ac_test *t, const char *why,
                             ac_test_result *res)
 {
-    result_begin(R, fs->model_file, t, res);
+    ex_result_begin(R, fs->model_file, t, res);
     res->outcome = AC_OUT_ERROR;
-    settle_by_severity(res);
+    ex_settle_by_severity(res);
     res->reason = ac_strdup(why);
-    ac_step_result *sr = new_step(res, t->id);
+    ac_step_result *sr = ex_new_step(res, t->id);
     sr->outcome = AC_OUT_ERROR;
     sr->reason = ac_strdup(why);
 }
@@ -305,7 +305,7 @@ static void *work(void *arg)
         const char *why = NULL;
         const ac_suite_file *f = file_open(fs, R->model, &why);
         if (!f) unopened_result(R, fs, it->test, why, &res);
-        else info = run_test(R, W->http, file_fixtures(fs), &f->tests[it->test - it->file->tests], &res);
+        else info = ex_run_test(R, W->http, file_fixtures(fs), &f->tests[it->test - it->file->tests], &res);
         file_test_done(fs);
         bool failed = ac_test_result_is_failure(&res);
 

@@ -8,7 +8,9 @@
  *   repeat.c     `repeat` / `concurrency`: many sends of one request, `expect_all`
  *   send.c       building and sending one request: the guard, the run's stop point, transport
  *                errors, rate limiting; waits that end at the stop point
- *   verdict.c    recording a step's checks and the outcome rules of steps and tests */
+ *   verdict.c    recording a step's checks and the outcome rules of steps and tests
+ *
+ * Functions shared between these files carry the prefix ex_: not public, but not static either. */
 #ifndef AC_EXECUTE_INTERNAL_H
 #define AC_EXECUTE_INTERNAL_H
 
@@ -89,89 +91,89 @@ typedef struct test_info {
 
 /* ---- test_run.c ---- */
 /* Runs one test on a worker's client, with its file's fixtures. */
-test_info run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, ac_test_result *res);
+test_info ex_run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, ac_test_result *res);
 
 /* ---- fixtures.c ---- */
 /* `requires`: runs the fixtures it names and chains read-only views of their scopes under the
  * test; *top is the scope the test's own scope hangs from. PASS, or SKIP/ERROR with *reason. */
-ac_outcome check_requires(test_run *T, const ac_scope **top, char **reason);
+ac_outcome ex_check_requires(test_run *T, const ac_scope **top, char **reason);
 /* `control:` fixtures: each must have succeeded. PASS, or SKIP/ERROR with *reason. */
-ac_outcome check_controls(test_run *T, char **reason);
+ac_outcome ex_check_controls(test_run *T, char **reason);
 
 /* ---- steps.c and repeat.c ---- */
-void run_request_step(test_run *T, size_t si, ac_step_result *sr);
-void run_command_step(test_run *T, const ac_step *st, ac_step_result *sr);
-void run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr);
-void run_repeated_step(test_run *T, size_t si, ac_step_result *sr);
+void ex_run_request_step(test_run *T, size_t si, ac_step_result *sr);
+void ex_run_command_step(test_run *T, const ac_step *st, ac_step_result *sr);
+void ex_run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr);
+void ex_run_repeated_step(test_run *T, size_t si, ac_step_result *sr);
 /* The expect and request of a step: a single-request test's profile override replaces them. */
-const yn_node *step_expect(const test_run *T, const ac_step *st);
-const yn_node *step_request(const test_run *T, const ac_step *st);
+const yn_node *ex_step_expect(const test_run *T, const ac_step *st);
+const yn_node *ex_step_request(const test_run *T, const ac_step *st);
 /* `compare:` of step si against the earlier step it names, checks into *checks. cur: this step's
  * durations (none for a single request). 0, or -1 after ending the test with an error (*resp
  * shown as evidence when given). */
-int step_compare(test_run *T, size_t si, ac_response *resp, ac_durations cur, ac_checks *checks,
-                 ac_step_result *sr, bool show_resp);
+int ex_step_compare(test_run *T, size_t si, ac_response *resp, ac_durations cur, ac_checks *checks,
+                    ac_step_result *sr, bool show_resp);
 
 /* ---- send.c ---- */
 typedef enum { SEND_OK, SEND_FAILED, SEND_RATE_LIMITED } send_result;
 /* Builds a step's request in scope against the run's target: 0, or -1 with *err. */
-int build_request(const runner *R, const yn_node *req, const ac_scope *scope, ac_built_req *br, char **err);
+int ex_build_request(const runner *R, const yn_node *req, const ac_scope *scope, ac_built_req *br, char **err);
 /* Sends one request past the account guard, ending at the run's stop point. SEND_OK with *resp;
  * SEND_RATE_LIMITED with *resp and *err the reason when it was a 429 that expect does not name;
  * SEND_FAILED with *err (transport error, refusal of the guard, cut off). *status_out and
  * *hit_unreachable may be NULL. */
-send_result send_request(runner *R, ac_http *http, const ac_built_req *br, const yn_node *expect,
-                         ac_response *resp, char **err, ac_http_status *status_out, bool *hit_unreachable);
+send_result ex_send_request(runner *R, ac_http *http, const ac_built_req *br, const yn_node *expect,
+                            ac_response *resp, char **err, ac_http_status *status_out, bool *hit_unreachable);
 /* A 429 the step did not ask for: the answer is throttling, not a verdict. */
-bool is_rate_limited(const ac_response *resp, const yn_node *expect);
-char *rate_limit_reason(ac_response *resp);
+bool ex_is_rate_limited(const ac_response *resp, const yn_node *expect);
+char *ex_rate_limit_reason(ac_response *resp);
 /* The run's bookkeeping of one exchange: `got` any response marks the target reachable; a
  * transport error before that may mark it unreachable (true when this call did). */
-void note_answered(runner *R, bool got);
-bool note_transport_error(runner *R, ac_http_status st, const char *err);
+void ex_note_answered(runner *R, bool got);
+bool ex_note_transport_error(runner *R, ac_http_status st, const char *err);
 /* True when a step's expectations accept a 200 (a request with the right secret is a login). */
-bool expects_success(const yn_node *expect);
+bool ex_expects_success(const yn_node *expect);
 /* The account guard's verdict on an answer (status 0: none). */
-void guard_done(runner *R, const ac_guard_ticket *gt, long status, ac_response *resp);
+void ex_guard_done(runner *R, const ac_guard_ticket *gt, long status, ac_response *resp);
 /* Sleeps ms, never past the run's stop point, telling the progress listener every quarter
- * second; wait_over() says the wait ended. */
-void nap_told(const test_run *T, double ms, const char *what, double since_ms, double bound_s, int attempts);
-void wait_over(const test_run *T);
+ * second; ex_wait_over() says the wait ended. */
+void ex_nap_told(const test_run *T, double ms, const char *what, double since_ms, double bound_s, int attempts);
+void ex_wait_over(const test_run *T);
 /* The redacted, capped excerpt of a response (its JSON tokens registered as secrets first). */
-char *response_excerpt(ac_response *resp);
+char *ex_response_excerpt(ac_response *resp);
 /* ac_redact of a C string; NULL stays NULL. Caller frees. */
-char *redacted(const char *s);
+char *ex_redacted(const char *s);
 
 /* ---- verdict.c ---- */
-void push_status(ac_test_result *r, long status);
-ac_step_result *new_step(ac_test_result *r, const char *name);
-void transcript_add(test_run *T, const char *fmt, const char *text);
+void ex_push_status(ac_test_result *r, long status);
+ac_step_result *ex_new_step(ac_test_result *r, const char *name);
+void ex_transcript_add(test_run *T, const char *fmt, const char *text);
 /* Moves checks into a step result and judges the step: FAIL if a must failed, WARN if only a
  * should did, the first such message its reason. A failure stops the test. */
-void judge_step(test_run *T, ac_step_result *sr, ac_checks *checks);
-void adopt_checks(test_run *T, ac_step_result *sr, ac_checks *c);
-ac_outcome checks_outcome(const ac_step_result *sr, const char **first_msg);
-bool all_checks_pass(const ac_checks *c);
-ac_check make_check(const yn_node *where, ac_severity sev, bool passed, char *check, char *expected,
-                    char *actual, char *message);
+void ex_judge_step(test_run *T, ac_step_result *sr, ac_checks *checks);
+void ex_adopt_checks(test_run *T, ac_step_result *sr, ac_checks *c);
+ac_outcome ex_checks_outcome(const ac_step_result *sr, const char **first_msg);
+bool ex_all_checks_pass(const ac_checks *c);
+ac_check ex_make_check(const yn_node *where, ac_severity sev, bool passed, char *check, char *expected,
+                       char *actual, char *message);
 /* Ends the test with outcome o (takes reason). */
-void end_test(test_run *T, ac_outcome o, char *reason);
+void ex_end_test(test_run *T, ac_outcome o, char *reason);
 /* The step, and with it the test, is an error (takes reason). */
-void step_error(test_run *T, ac_step_result *sr, char *reason);
+void ex_step_error(test_run *T, ac_step_result *sr, char *reason);
 /* A 429: the test ends unjudged, or an error after a control passed (takes why). */
-void end_rate_limited(test_run *T, ac_step_result *sr, char *why);
+void ex_end_rate_limited(test_run *T, ac_step_result *sr, char *why);
 /* The test is skipped for a missing variable `name`: its reason, and its coverage label. */
-char *missing_var_reason(const runner *R, const char *name);
-char *missing_var_label(const runner *R, const char *name);
-void mark_missing(test_run *T, const char *name);
+char *ex_missing_var_reason(const runner *R, const char *name);
+char *ex_missing_var_label(const runner *R, const char *name);
+void ex_mark_missing(test_run *T, const char *name);
 /* skip_on: the reason when a status matches, or NULL. */
-char *skip_on_reason(const yn_node *skip_on, long status);
+char *ex_skip_on_reason(const yn_node *skip_on, long status);
 /* Evaluates an expect block with response_body and response_status visible to templates. */
-int expect_with_response(const yn_node *expect, ac_response *resp, const ac_eval_ctx *base, ac_checks *out,
-                         char **err);
+int ex_expect_with_response(const yn_node *expect, ac_response *resp, const ac_eval_ctx *base, ac_checks *out,
+                            char **err);
 /* The part of a test's result that comes from the case file alone. */
-void result_begin(const runner *R, const ac_suite_file *f, const ac_test *t, ac_test_result *res);
+void ex_result_begin(const runner *R, const ac_suite_file *f, const ac_test *t, ac_test_result *res);
 /* A test below must level cannot fail the run. */
-void settle_by_severity(ac_test_result *res);
+void ex_settle_by_severity(ac_test_result *res);
 
 #endif

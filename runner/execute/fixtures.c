@@ -51,9 +51,9 @@ static fx_state fixture_requires(test_run *T, size_t idx)
         }
         if (!var_is_set(tab->root, fx->requires.items[i])) {
             /* The reason names the first; the coverage summary gets all of them. */
-            if (!tab->reason[idx]) tab->reason[idx] = missing_var_reason(T->R, fx->requires.items[i]);
+            if (!tab->reason[idx]) tab->reason[idx] = ex_missing_var_reason(T->R, fx->requires.items[i]);
             tab->kind[idx] = AC_SKIP_NOT_CONFIGURED;
-            char *label = missing_var_label(T->R, fx->requires.items[i]);
+            char *label = ex_missing_var_label(T->R, fx->requires.items[i]);
             ac_strlist_push(&tab->missing[idx], label);
             free(label);
         }
@@ -69,7 +69,7 @@ static int fixture_judge(const runner *R, const ac_fixture *fx, ac_response *res
     ac_eval_ctx ctx = { .scope = scope, .profile = R->cfg->profile, .default_sev = AC_SEV_MUST,
                         .now = ac_wall_time() };
     ac_checks checks = { 0 };
-    if (fx->step.expect && expect_with_response(fx->step.expect, resp, &ctx, &checks, &err) < 0) {
+    if (fx->step.expect && ex_expect_with_response(fx->step.expect, resp, &ctx, &checks, &err) < 0) {
         *reason = ac_sprintf("fixture %s failed: %s", fx->name, err);
         ac_checks_free(&checks);
         free(err);
@@ -122,7 +122,7 @@ static fx_state run_fixture(test_run *T, size_t idx)
     char *err = NULL, *share_key = NULL;
     ac_response resp = { 0 };
     state = FX_FAILED;
-    if (build_request(R, fx->step.request, scope, &br, &err) < 0) {
+    if (ex_build_request(R, fx->step.request, scope, &br, &err) < 0) {
         tab->reason[idx] = ac_sprintf("fixture %s failed: %s", fx->name, err);
         goto redact;
     }
@@ -136,7 +136,7 @@ static fx_state run_fixture(test_run *T, size_t idx)
         }
         state = FX_FAILED;
     }
-    switch (send_request(R, T->http, &br, fx->step.expect, &resp, &err, NULL, &T->saw_unreachable)) {
+    switch (ex_send_request(R, T->http, &br, fx->step.expect, &resp, &err, NULL, &T->saw_unreachable)) {
     case SEND_FAILED:
         tab->reason[idx] = ac_sprintf("fixture %s failed: %s", fx->name, err);
         break;
@@ -160,7 +160,7 @@ out:
     ac_response_free(&resp);
 redact:
     if (tab->reason[idx]) {
-        char *r = redacted(tab->reason[idx]);
+        char *r = ex_redacted(tab->reason[idx]);
         free(tab->reason[idx]);
         tab->reason[idx] = r;
     }
@@ -212,7 +212,7 @@ static void fixture_skip_kind(test_run *T, size_t idx)
 /* `control:` fixtures: each must have succeeded in this run before the test is judged. One that
  * failed makes the test an error (a refusal proves nothing about an endpoint that does not work);
  * one that could not run leaves the test unjudged, like a missing requirement. */
-ac_outcome check_controls(test_run *T, char **reason)
+ac_outcome ex_check_controls(test_run *T, char **reason)
 {
     const ac_test *t = T->t;
     for (size_t i = 0; i < t->controls.n; i++) {
@@ -255,7 +255,7 @@ ac_outcome check_controls(test_run *T, char **reason)
  * that one of the required fixtures captures is checked once all of them ran. Returns
  * AC_OUT_PASS to go on, or SKIP/ERROR with *reason; *top is the scope the test's own scope hangs
  * from. */
-ac_outcome check_requires(test_run *T, const ac_scope **top, char **reason)
+ac_outcome ex_check_requires(test_run *T, const ac_scope **top, char **reason)
 {
     runner *R = T->R;
     fx_table *tab = &T->fx;
@@ -284,15 +284,15 @@ ac_outcome check_requires(test_run *T, const ac_scope **top, char **reason)
             if (captured_by_required_fixture(t, name)) {
                 ac_strlist_push(&deferred, name);
             } else {
-                *reason = missing_var_reason(R, name);
-                mark_missing(T, name);
+                *reason = ex_missing_var_reason(R, name);
+                ex_mark_missing(T, name);
                 out = AC_OUT_SKIP;
                 /* Name every other missing variable too (for the coverage summary). */
                 for (size_t k = i + 1; k < t->requires.n; k++) {
                     size_t fi;
                     if (!find_fixture(t->file, t->requires.items[k], &fi) && !var_is_set(*top, t->requires.items[k]) &&
                         !captured_by_required_fixture(t, t->requires.items[k]))
-                        mark_missing(T, t->requires.items[k]);
+                        ex_mark_missing(T, t->requires.items[k]);
                 }
             }
         }

@@ -66,9 +66,9 @@ static void rep_loop(rep_shared *S, ac_http *http, const char *http_err)
         double t0 = ac_now_ms();
         ac_http_status st = ac_http_send(http, &hr, &S->resps[i], &got, &e);
         S->durs[i] = ac_now_ms() - t0;
-        note_answered(S->R, got);
+        ex_note_answered(S->R, got);
         if (st != AC_HTTP_OK) {
-            if (note_transport_error(S->R, st, e)) atomic_store(&S->hit_unreachable, true);
+            if (ex_note_transport_error(S->R, st, e)) atomic_store(&S->hit_unreachable, true);
             S->errs[i] = e ? e : ac_strdup("error");
         } else {
             free(e);
@@ -131,22 +131,22 @@ static int eval_expect_all(test_run *T, const yn_node *ea, ac_response *resps, l
         for (long i = 0; i < n; i++) free(vals[i]);
         free(vals);
         bool ok = missing == 0 && dup == 0;
-        ac_checks_push(out, make_check(d, sev, ok, ac_sprintf("expect_all distinct %s", path),
-                                       ac_sprintf("%ld distinct values", n),
-                                       ac_sprintf("%ld missing, %s", missing, dup ? "duplicates" : "no duplicates"),
-                                       ok ? ac_sprintf("%s distinct across %ld responses", path, n)
-                                          : ac_sprintf("%s: %ld missing, %s across %ld responses", path, missing,
-                                                       dup ? "duplicate values" : "no duplicates", n)));
+        ac_checks_push(out, ex_make_check(d, sev, ok, ac_sprintf("expect_all distinct %s", path),
+                                          ac_sprintf("%ld distinct values", n),
+                                          ac_sprintf("%ld missing, %s", missing, dup ? "duplicates" : "no duplicates"),
+                                          ok ? ac_sprintf("%s distinct across %ld responses", path, n)
+                                             : ac_sprintf("%s: %ld missing, %s across %ld responses", path, missing,
+                                                          dup ? "duplicate values" : "no duplicates", n)));
     }
     const yn_node *no5 = yn_get(ea, "no_5xx");
     if (no5 && no5->stype == YN_BOOL && no5->b) {
         long bad = 0;
         for (long i = 0; i < n; i++)
             if (resps[i].status >= 500) bad++;
-        ac_checks_push(out, make_check(no5, sev, bad == 0, ac_strdup("expect_all no_5xx"), ac_strdup("no 5xx"),
-                                       ac_sprintf("%ld of %ld were 5xx", bad, n),
-                                       bad ? ac_sprintf("%ld of %ld responses were 5xx", bad, n)
-                                           : ac_sprintf("no 5xx in %ld responses", n)));
+        ac_checks_push(out, ex_make_check(no5, sev, bad == 0, ac_strdup("expect_all no_5xx"), ac_strdup("no 5xx"),
+                                          ac_sprintf("%ld of %ld were 5xx", bad, n),
+                                          bad ? ac_sprintf("%ld of %ld responses were 5xx", bad, n)
+                                              : ac_sprintf("no 5xx in %ld responses", n)));
     }
     /* any_status: at least one response matches (throttling must become visible). */
     const yn_node *as = yn_get(ea, "any_status");
@@ -154,11 +154,11 @@ static int eval_expect_all(test_run *T, const yn_node *ea, ac_response *resps, l
         long hits = 0;
         for (long i = 0; i < n; i++)
             if (ac_status_matches(as, resps[i].status)) hits++;
-        ac_checks_push(out, make_check(as, sev, hits > 0, ac_strdup("expect_all any_status"),
-                                       ac_strdup("at least one matching status"),
-                                       ac_sprintf("%ld of %ld matched", hits, n),
-                                       hits ? ac_sprintf("%ld of %ld responses had the status looked for", hits, n)
-                                            : ac_sprintf("none of %ld responses had the status looked for", n)));
+        ac_checks_push(out, ex_make_check(as, sev, hits > 0, ac_strdup("expect_all any_status"),
+                                          ac_strdup("at least one matching status"),
+                                          ac_sprintf("%ld of %ld matched", hits, n),
+                                          hits ? ac_sprintf("%ld of %ld responses had the status looked for", hits, n)
+                                               : ac_sprintf("none of %ld responses had the status looked for", n)));
     }
     const yn_node *st = yn_get(ea, "status");
     if (st) {
@@ -168,10 +168,10 @@ static int eval_expect_all(test_run *T, const yn_node *ea, ac_response *resps, l
                 if (!bad) first = resps[i].status;
                 bad++;
             }
-        ac_checks_push(out, make_check(st, sev, bad == 0, ac_strdup("expect_all status"), ac_strdup("every status matches"),
-                                       ac_sprintf("%ld of %ld did not (first: %ld)", bad, n, first),
-                                       bad ? ac_sprintf("%ld of %ld responses had an unexpected status (first: %ld)", bad, n, first)
-                                           : ac_sprintf("all %ld statuses as expected", n)));
+        ac_checks_push(out, ex_make_check(st, sev, bad == 0, ac_strdup("expect_all status"), ac_strdup("every status matches"),
+                                          ac_sprintf("%ld of %ld did not (first: %ld)", bad, n, first),
+                                          bad ? ac_sprintf("%ld of %ld responses had an unexpected status (first: %ld)", bad, n, first)
+                                              : ac_sprintf("all %ld statuses as expected", n)));
     }
     return 0;
 }
@@ -186,7 +186,7 @@ static char *rep_guard_enter(runner *R, const ac_built_req *br, const yn_node *e
     if (ac_guard_classify(R->guard, br, false, &token_req) == AC_GUARD_WRONG)
         return ac_strdup("not sent: a repeated request with a wrong secret for the configured account "
                          "would exceed the run's failed-login budget (use the throwaway account)");
-    if (ac_guard_enter(R->guard, br, expects_success(expect), gt, &gwhy) == 0) return NULL;
+    if (ac_guard_enter(R->guard, br, ex_expects_success(expect), gt, &gwhy) == 0) return NULL;
     return gwhy;
 }
 
@@ -216,22 +216,22 @@ static bool rep_unjudgeable(test_run *T, ac_step_result *sr, rep_shared *S, cons
             if (!first_err) first_err = S->errs[i];
             continue;
         }
-        push_status(T->res, S->resps[i].status);
-        if (is_rate_limited(&S->resps[i], expect)) rate_limited++;
+        ex_push_status(T->res, S->resps[i].status);
+        if (ex_is_rate_limited(&S->resps[i], expect)) rate_limited++;
     }
     if (rate_limited) {
-        char *why = rate_limit_reason(&S->resps[0]);
+        char *why = ex_rate_limit_reason(&S->resps[0]);
         for (long i = 0; i < n; i++)
             if (S->resps[i].status == 429) {
                 free(why);
-                why = rate_limit_reason(&S->resps[i]);
+                why = ex_rate_limit_reason(&S->resps[i]);
                 break;
             }
-        end_rate_limited(T, sr, why);
+        ex_end_rate_limited(T, sr, why);
         return true;
     }
     if (errors) {
-        step_error(T, sr, ac_sprintf("%ld of %ld requests failed: %s", errors, n, first_err));
+        ex_step_error(T, sr, ac_sprintf("%ld of %ld requests failed: %s", errors, n, first_err));
         return true;
     }
     return false;
@@ -252,12 +252,12 @@ static int rep_judge_each(test_run *T, ac_step_result *sr, const yn_node *expect
          * full: its checks are the ones reported). */
         if (pure && i < n - 1 && last_pass >= 0 && same_response(&S->resps[i], &S->resps[last_pass])) continue;
         ac_checks ck = { 0 };
-        if (expect_with_response(expect, &S->resps[i], &T->ectx, &ck, &err) < 0) {
+        if (ex_expect_with_response(expect, &S->resps[i], &T->ectx, &ck, &err) < 0) {
             ac_checks_free(&ck);
-            step_error(T, sr, err);
+            ex_step_error(T, sr, err);
             return -1;
         }
-        if (all_checks_pass(&ck)) last_pass = i;
+        if (ex_all_checks_pass(&ck)) last_pass = i;
         else {
             (*n_fail)++;
             if (*first_fail < 0) {
@@ -298,7 +298,7 @@ static void rep_judge(test_run *T, size_t si, ac_step_result *sr, rep_shared *S,
     if (rep_judge_each(T, sr, expect, S, &all, &first_fail, &n_fail) < 0) return;
     if (T->t->expect_all && eval_expect_all(T, T->t->expect_all, S->resps, n, &all, &err) < 0) {
         ac_checks_free(&all);
-        step_error(T, sr, err);
+        ex_step_error(T, sr, err);
         return;
     }
     /* The step keeps every response's duration and its last response, for a later compare. */
@@ -308,7 +308,7 @@ static void rep_judge(test_run *T, size_t si, ac_step_result *sr, rep_shared *S,
     S->durs = NULL;
     if (st->compare) {
         ac_durations cur_d = { T->durs[si], T->n_durs[si] };
-        int oi = step_compare(T, si, &S->resps[n - 1], cur_d, &all, sr, false);
+        int oi = ex_step_compare(T, si, &S->resps[n - 1], cur_d, &all, sr, false);
         if (oi < 0) return;
         if (T->n_durs[oi])
             ac_buf_printf(&T->transcript, "  median response time %.1f ms (step %s: %.1f ms)\n",
@@ -316,10 +316,10 @@ static void rep_judge(test_run *T, size_t si, ac_step_result *sr, rep_shared *S,
                           ac_durations_median(T->durs[oi], T->n_durs[oi]));
     }
     sr->status = S->resps[n - 1].status;
-    sr->response_excerpt = response_excerpt(&S->resps[first_fail >= 0 ? first_fail : n - 1]);
+    sr->response_excerpt = ex_response_excerpt(&S->resps[first_fail >= 0 ? first_fail : n - 1]);
     ac_buf_printf(&T->transcript, "  repeat: %ld requests, concurrency %ld, %.1f ms, %ld failing\n", n, c,
                   sr->duration_ms, n_fail);
-    judge_step(T, sr, &all);
+    ex_judge_step(T, sr, &all);
     if (sr->outcome != AC_OUT_FAIL && T->t->multi_step) {   /* keep the last response for compare */
         ac_response_free(&T->resps[si]);
         T->resps[si] = S->resps[n - 1];
@@ -327,19 +327,19 @@ static void rep_judge(test_run *T, size_t si, ac_step_result *sr, rep_shared *S,
     }
 }
 
-void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
+void ex_run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
 {
     runner *R = T->R;
     const ac_step *st = &T->steps[si];
-    const yn_node *expect = step_expect(T, st);
+    const yn_node *expect = ex_step_expect(T, st);
     /* A step's own repeat (multi-step tests) is sequential; a single-request test's may be
      * concurrent. */
     long n = st->repeat > 0 ? st->repeat : T->t->repeat;
     long c = st->repeat > 0 ? 1 : T->t->concurrency > 0 ? T->t->concurrency : 1;
     char *err = NULL;
     ac_built_req br;
-    if (build_request(R, step_request(T, st), &T->scope, &br, &err) < 0) {
-        step_error(T, sr, err);
+    if (ex_build_request(R, ex_step_request(T, st), &T->scope, &br, &err) < 0) {
+        ex_step_error(T, sr, err);
         return;
     }
     sr->request_excerpt = ac_request_excerpt(&br, EXCERPT_CAP);
@@ -347,7 +347,7 @@ void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
     char *gwhy = rep_guard_enter(R, &br, expect, &gt);
     if (gwhy) {
         ac_built_req_free(&br);
-        step_error(T, sr, gwhy);
+        ex_step_error(T, sr, gwhy);
         return;
     }
     rep_shared S = { .R = R, .http = T->http, .br = &br, .n = n };
@@ -361,7 +361,7 @@ void run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
     sr->duration_ms = ac_now_ms() - t0;
     sr->attempts = (int)n;
     if (atomic_load(&S.hit_unreachable)) T->saw_unreachable = true;
-    guard_done(R, &gt, S.errs[0] ? 0 : S.resps[0].status, &S.resps[0]);
+    ex_guard_done(R, &gt, S.errs[0] ? 0 : S.resps[0].status, &S.resps[0]);
     if (!rep_unjudgeable(T, sr, &S, expect)) rep_judge(T, si, sr, &S, expect, c);
     for (long i = 0; i < n; i++) {
         ac_response_free(&S.resps[i]);

@@ -10,7 +10,7 @@
 #include "interrupt.h"
 #include "redact.h"
 
-char *redacted(const char *s)
+char *ex_redacted(const char *s)
 {
     if (!s) return NULL;
     size_t n;
@@ -20,7 +20,7 @@ char *redacted(const char *s)
 /* The redacted, capped excerpt of a response. The body is parsed first when it is JSON, so the
  * tokens it carries (access_token, ...) are registered as secrets even when no check of the
  * test looked at the JSON: otherwise an issued token would reach the transcript verbatim. */
-char *response_excerpt(ac_response *resp)
+char *ex_response_excerpt(ac_response *resp)
 {
     (void)ac_response_json(resp);
     return ac_response_excerpt(resp, EXCERPT_CAP);
@@ -50,12 +50,12 @@ static bool expect_names_429(const yn_node *expect)
     return false;
 }
 
-bool is_rate_limited(const ac_response *resp, const yn_node *expect)
+bool ex_is_rate_limited(const ac_response *resp, const yn_node *expect)
 {
     return resp->status == 429 && !expect_names_429(expect);
 }
 
-char *rate_limit_reason(ac_response *resp)
+char *ex_rate_limit_reason(ac_response *resp)
 {
     const char *vals[1];
     if (ac_response_header_values(resp, "Retry-After", vals, 1))
@@ -72,13 +72,13 @@ char *rate_limit_reason(ac_response *resp)
  * failure, a timeout, or an answer that is no HTTP response (nothing, a close, not HTTP) means
  * the target is unreachable (the run stops with exit 3). Returns true when this call marked it
  * so. */
-bool note_transport_error(runner *R, ac_http_status st, const char *err)
+bool ex_note_transport_error(runner *R, ac_http_status st, const char *err)
 {
     if (atomic_load(&R->ever_response)) return false;
     if (st != AC_HTTP_ERR_CONNECT && st != AC_HTTP_ERR_DNS && st != AC_HTTP_ERR_TLS &&
         st != AC_HTTP_ERR_TIMEOUT && st != AC_HTTP_ERR_NO_RESPONSE)
         return false;
-    char *why = redacted(err);
+    char *why = ex_redacted(err);
     pthread_mutex_lock(&R->mu);
     free(R->unreachable_reason);
     R->unreachable_reason = why;
@@ -91,7 +91,7 @@ bool note_transport_error(runner *R, ac_http_status st, const char *err)
  * end of the grace an interrupt gives them, whichever comes first. One limit for both, so an
  * interrupt ends requests, waits and polling exactly where the run deadline would. */
 
-void note_answered(runner *R, bool got)
+void ex_note_answered(runner *R, bool got)
 {
     if (got && !atomic_load_explicit(&R->ever_response, memory_order_relaxed))
         atomic_store(&R->ever_response, true);
@@ -138,8 +138,8 @@ static void nap(const runner *R, double ms)
 
 /* nap(), telling the progress listener (config.h) every quarter second while it sleeps: the test,
  * what it waits for, the time since `since_ms` against `bound_s`, and `attempts` so far. */
-void nap_told(const test_run *T, double ms, const char *what, double since_ms, double bound_s,
-                  int attempts)
+void ex_nap_told(const test_run *T, double ms, const char *what, double since_ms, double bound_s,
+                 int attempts)
 {
     const ac_progress *p = T->R->cfg->progress;
     if (!p) {
@@ -161,8 +161,8 @@ void nap_told(const test_run *T, double ms, const char *what, double since_ms, d
     }
 }
 
-/* Tells the progress listener that the wait of nap_told() is over. */
-void wait_over(const test_run *T)
+/* Tells the progress listener that the wait of ex_nap_told() is over. */
+void ex_wait_over(const test_run *T)
 {
     ac_progress_event ev = { .kind = AC_PROG_WAIT_END, .test_id = T->t->id };
     ac_progress_tell(T->R->cfg->progress, &ev);
@@ -178,7 +178,7 @@ static const char *oauth_error(ac_response *resp)
 
 /* The account guard's verdict on an answer; a refusal of the account is said once, when it
  * happens, so it heads the output of everything it causes. */
-void guard_done(runner *R, const ac_guard_ticket *gt, long status, ac_response *resp)
+void ex_guard_done(runner *R, const ac_guard_ticket *gt, long status, ac_response *resp)
 {
     char *msg = ac_guard_done(R->guard, gt, status, status ? oauth_error(resp) : NULL);
     if (msg) fprintf(stderr, "authconform: %s\n", msg);
@@ -187,12 +187,12 @@ void guard_done(runner *R, const ac_guard_ticket *gt, long status, ac_response *
 
 /* True when a step's expectations accept a 200: a request with the account's right secret is
  * then a login. */
-bool expects_success(const yn_node *expect)
+bool ex_expects_success(const yn_node *expect)
 {
     const yn_node *st = expect ? yn_get(expect, "status") : NULL;
     return st && ac_status_matches(st, 200);
 }
-int build_request(const runner *R, const yn_node *req, const ac_scope *scope, ac_built_req *br, char **err)
+int ex_build_request(const runner *R, const yn_node *req, const ac_scope *scope, ac_built_req *br, char **err)
 {
     return ac_request_build(req, scope, R->cfg->target, br, err);
 }
@@ -203,7 +203,7 @@ static int send_once(runner *R, ac_http *http, const ac_built_req *br, const yn_
 {
     ac_guard_ticket gt;
     char *gwhy = NULL;
-    if (ac_guard_enter(R->guard, br, expects_success(expect), &gt, &gwhy) < 0) {
+    if (ac_guard_enter(R->guard, br, ex_expects_success(expect), &gt, &gwhy) < 0) {
         *err = gwhy;
         if (status_out) *status_out = AC_HTTP_ERR_OTHER;
         return -1;
@@ -224,9 +224,9 @@ static int send_once(runner *R, ac_http *http, const ac_built_req *br, const yn_
     }
     bool got = false;
     ac_http_status st = ac_http_send(http, &hr, resp, &got, err);
-    guard_done(R, &gt, st == AC_HTTP_OK ? resp->status : 0, resp);
+    ex_guard_done(R, &gt, st == AC_HTTP_OK ? resp->status : 0, resp);
     if (status_out) *status_out = st;
-    note_answered(R, got);
+    ex_note_answered(R, got);
     if (st == AC_HTTP_OK) {
         atomic_fetch_add(&R->n_responses, 1);
         if (resp->status == 404) atomic_fetch_add(&R->n_404, 1);
@@ -238,16 +238,16 @@ static int send_once(runner *R, ac_http *http, const ac_built_req *br, const yn_
         *err = cut_off_reason(R);
         return -1;
     }
-    if (note_transport_error(R, st, *err) && hit_unreachable) *hit_unreachable = true;
+    if (ex_note_transport_error(R, st, *err) && hit_unreachable) *hit_unreachable = true;
     return -1;
 }
 
-send_result send_request(runner *R, ac_http *http, const ac_built_req *br, const yn_node *expect,
-                         ac_response *resp, char **err, ac_http_status *status_out, bool *hit_unreachable)
+send_result ex_send_request(runner *R, ac_http *http, const ac_built_req *br, const yn_node *expect,
+                            ac_response *resp, char **err, ac_http_status *status_out, bool *hit_unreachable)
 {
     if (send_once(R, http, br, expect, resp, err, status_out, hit_unreachable) < 0) return SEND_FAILED;
-    if (!is_rate_limited(resp, expect)) return SEND_OK;
+    if (!ex_is_rate_limited(resp, expect)) return SEND_OK;
     free(*err);
-    *err = rate_limit_reason(resp);
+    *err = ex_rate_limit_reason(resp);
     return SEND_RATE_LIMITED;
 }

@@ -9,7 +9,7 @@
 #include "redact.h"
 #include "runcmd.h"
 
-const yn_node *step_expect(const test_run *T, const ac_step *st)
+const yn_node *ex_step_expect(const test_run *T, const ac_step *st)
 {
     if (!T->t->multi_step) {
         const yn_node *o = ac_test_override(T->t, T->R->cfg->profile, "expect");
@@ -18,7 +18,7 @@ const yn_node *step_expect(const test_run *T, const ac_step *st)
     return st->expect;
 }
 
-const yn_node *step_request(const test_run *T, const ac_step *st)
+const yn_node *ex_step_request(const test_run *T, const ac_step *st)
 {
     if (!T->t->multi_step) {
         const yn_node *o = ac_test_override(T->t, T->R->cfg->profile, "request");
@@ -61,8 +61,8 @@ static bool closed_is_allowed(const yn_node *expect, ac_http_status st, const ac
            (st == AC_HTTP_ERR_OTHER || st == AC_HTTP_ERR_PROTOCOL || st == AC_HTTP_ERR_NO_RESPONSE);
 }
 
-int step_compare(test_run *T, size_t si, ac_response *resp, ac_durations cur, ac_checks *checks,
-                 ac_step_result *sr, bool show_resp)
+int ex_step_compare(test_run *T, size_t si, ac_response *resp, ac_durations cur, ac_checks *checks,
+                    ac_step_result *sr, bool show_resp)
 {
     const ac_step *st = &T->steps[si];
     char *err = NULL;
@@ -70,15 +70,15 @@ int step_compare(test_run *T, size_t si, ac_response *resp, ac_durations cur, ac
     int oi = with ? find_step_index(T->steps, with->str, si) : -1;
     if (oi < 0) {
         ac_checks_free(checks);
-        step_error(T, sr, ac_sprintf("compare: no earlier step named %s", with ? with->str : "?"));
+        ex_step_error(T, sr, ac_sprintf("compare: no earlier step named %s", with ? with->str : "?"));
         return -1;
     }
     ac_durations other = { T->durs[oi], T->n_durs[oi] };
     if (ac_compare_eval(st->compare, resp, &T->resps[oi], T->steps[oi].name, cur, other, &T->ectx, checks,
                         &err) < 0) {
         ac_checks_free(checks);
-        if (show_resp) sr->response_excerpt = response_excerpt(resp);
-        step_error(T, sr, err);
+        if (show_resp) sr->response_excerpt = ex_response_excerpt(resp);
+        ex_step_error(T, sr, err);
         return -1;
     }
     return oi;
@@ -91,9 +91,9 @@ int step_compare(test_run *T, size_t si, ac_response *resp, ac_durations cur, ac
 static void closed_allowed(test_run *T, ac_step_result *sr, const yn_node *expect, char *err, double t0)
 {
     ac_checks checks = { 0 };
-    ac_checks_push(&checks, make_check(yn_get(expect, "connection_closed_ok"), T->ectx.default_sev, true,
-                                       ac_strdup("connection closed"), ac_strdup("a 4xx or a closed connection"),
-                                       redacted(err), ac_strdup("connection closed without a response (allowed)")));
+    ac_checks_push(&checks, ex_make_check(yn_get(expect, "connection_closed_ok"), T->ectx.default_sev, true,
+                                          ac_strdup("connection closed"), ac_strdup("a 4xx or a closed connection"),
+                                          ex_redacted(err), ac_strdup("connection closed without a response (allowed)")));
     free(err);
     if (T->saw_unreachable) {   /* a close this case allows: the target did react */
         T->saw_unreachable = false;
@@ -101,7 +101,7 @@ static void closed_allowed(test_run *T, ac_step_result *sr, const yn_node *expec
     }
     sr->response_excerpt = ac_strdup("(connection closed without a response)");
     sr->duration_ms = ac_now_ms() - t0;
-    adopt_checks(T, sr, &checks);
+    ex_adopt_checks(T, sr, &checks);
     sr->outcome = AC_OUT_PASS;
 }
 
@@ -118,7 +118,7 @@ static bool request_attempt(test_run *T, size_t si, const ac_built_req *br, cons
     ac_checks_free(checks);
     sr->attempts++;
     ac_http_status hst;
-    send_result sent = send_request(T->R, T->http, br, expect, resp, &err, &hst, &T->saw_unreachable);
+    send_result sent = ex_send_request(T->R, T->http, br, expect, resp, &err, &hst, &T->saw_unreachable);
     if (sent == SEND_FAILED) {
         if (closed_is_allowed(expect, hst, resp)) {
             closed_allowed(T, sr, expect, err, t0);
@@ -126,33 +126,33 @@ static bool request_attempt(test_run *T, size_t si, const ac_built_req *br, cons
         }
         free(sr->response_excerpt);
         sr->response_excerpt = NULL;
-        step_error(T, sr, err);
+        ex_step_error(T, sr, err);
         return false;
     }
-    push_status(T->res, resp->status);
+    ex_push_status(T->res, resp->status);
     sr->status = resp->status;
     if (sent == SEND_RATE_LIMITED) {
-        sr->response_excerpt = response_excerpt(resp);
-        end_rate_limited(T, sr, err);
+        sr->response_excerpt = ex_response_excerpt(resp);
+        ex_end_rate_limited(T, sr, err);
         return false;
     }
-    char *skip = skip_on_reason(st->skip_on ? st->skip_on : T->t->skip_on, resp->status);
+    char *skip = ex_skip_on_reason(st->skip_on ? st->skip_on : T->t->skip_on, resp->status);
     if (skip) {
         sr->outcome = AC_OUT_SKIP;
         sr->reason = ac_strdup(skip);
-        sr->response_excerpt = response_excerpt(resp);
+        sr->response_excerpt = ex_response_excerpt(resp);
         T->res->skip_kind = AC_SKIP_NOT_APPLICABLE;
-        end_test(T, AC_OUT_SKIP, skip);
+        ex_end_test(T, AC_OUT_SKIP, skip);
         return false;
     }
-    if (expect && expect_with_response(expect, resp, &T->ectx, checks, &err) < 0) {
+    if (expect && ex_expect_with_response(expect, resp, &T->ectx, checks, &err) < 0) {
         ac_checks_free(checks);
-        sr->response_excerpt = response_excerpt(resp);   /* the evidence: what did arrive */
-        step_error(T, sr, err);
+        sr->response_excerpt = ex_response_excerpt(resp);   /* the evidence: what did arrive */
+        ex_step_error(T, sr, err);
         return false;
     }
     ac_durations none = { 0 };
-    return !st->compare || step_compare(T, si, resp, none, checks, sr, true) >= 0;
+    return !st->compare || ex_step_compare(T, si, resp, none, checks, sr, true) >= 0;
 }
 
 /* The verdict of a request step on its last response, and its captures. */
@@ -162,12 +162,12 @@ static void request_judged(test_run *T, size_t si, ac_step_result *sr, ac_checks
     ac_response *resp = &T->resps[si];
     char *err = NULL;
     sr->duration_ms = ac_now_ms() - t0;
-    sr->response_excerpt = response_excerpt(resp);
-    transcript_add(T, "< %s\n", sr->response_excerpt);
+    sr->response_excerpt = ex_response_excerpt(resp);
+    ex_transcript_add(T, "< %s\n", sr->response_excerpt);
     if (st->until)
         ac_buf_printf(&T->transcript, "  until: %d attempt%s in %.1f s\n", sr->attempts,
                       sr->attempts == 1 ? "" : "s", sr->duration_ms / 1000.0);
-    judge_step(T, sr, checks);
+    ex_judge_step(T, sr, checks);
     if (st->until && sr->reason) {
         char *r = ac_sprintf("%s (still failing after %d attempts in %.1f s)", sr->reason, sr->attempts,
                              sr->duration_ms / 1000.0);
@@ -176,26 +176,26 @@ static void request_judged(test_run *T, size_t si, ac_step_result *sr, ac_checks
     }
     if (sr->outcome == AC_OUT_FAIL) return;
     if (st->capture && ac_capture_eval(st->capture, resp, &T->scope, &T->scope, &err) < 0)
-        step_error(T, sr, err);
+        ex_step_error(T, sr, err);
 }
 
-void run_request_step(test_run *T, size_t si, ac_step_result *sr)
+void ex_run_request_step(test_run *T, size_t si, ac_step_result *sr)
 {
     const ac_step *st = &T->steps[si];
-    const yn_node *expect = step_expect(T, st);
+    const yn_node *expect = ex_step_expect(T, st);
     char *err = NULL;
     ac_built_req br;
-    if (build_request(T->R, step_request(T, st), &T->scope, &br, &err) < 0) {
-        step_error(T, sr, err);
+    if (ex_build_request(T->R, ex_step_request(T, st), &T->scope, &br, &err) < 0) {
+        ex_step_error(T, sr, err);
         return;
     }
     sr->request_excerpt = ac_request_excerpt(&br, EXCERPT_CAP);
-    transcript_add(T, "> %s\n", sr->request_excerpt);
+    ex_transcript_add(T, "> %s\n", sr->request_excerpt);
 
     double every = 0, within = 0;
     if (st->until && until_bounds(st->until, &T->scope, &every, &within, &err) < 0) {
         ac_built_req_free(&br);
-        step_error(T, sr, err);
+        ex_step_error(T, sr, err);
         return;
     }
     double t0 = ac_now_ms();
@@ -204,15 +204,15 @@ void run_request_step(test_run *T, size_t si, ac_step_result *sr)
     bool judged;
     for (;;) {
         judged = request_attempt(T, si, &br, expect, &checks, sr, t0);
-        if (!judged || !st->until || all_checks_pass(&checks)) break;
+        if (!judged || !st->until || ex_all_checks_pass(&checks)) break;
         double elapsed = (ac_now_ms() - t0) / 1000.0;
         if (elapsed + every > within) break;
         if (!*what) snprintf(what, sizeof what, "polling step %s", st->name ? st->name : "?");
-        nap_told(T, every * 1000, what, t0, within, sr->attempts);
+        ex_nap_told(T, every * 1000, what, t0, within, sr->attempts);
     }
     ac_built_req_free(&br);
     if (!judged) return;   /* a poll cut short by an error is cleared by its test's report */
-    if (*what) wait_over(T);
+    if (*what) ex_wait_over(T);
     request_judged(T, si, sr, &checks, t0);
 }
 
@@ -227,22 +227,22 @@ static const ac_var *command_var(test_run *T, const ac_step *st, ac_step_result 
     const char *s = cmd ? cmd->str : "";
     size_t n = strlen(s);
     if (n < 4 || strncmp(s, "${", 2) != 0 || s[n - 1] != '}') {
-        step_error(T, sr, ac_strdup("run: command must be a single ${variable}"));
+        ex_step_error(T, sr, ac_strdup("run: command must be a single ${variable}"));
         return NULL;
     }
     char *name = ac_strndup(s + 2, n - 3);
     const ac_var *v = ac_scope_get(&T->scope, name);
     if (!v || v->len == 0) {
-        char *why = missing_var_reason(T->R, name);
-        mark_missing(T, name);
+        char *why = ex_missing_var_reason(T->R, name);
+        ex_mark_missing(T, name);
         free(name);
         sr->outcome = AC_OUT_SKIP;
         sr->reason = ac_strdup(why);
-        end_test(T, AC_OUT_SKIP, why);
+        ex_end_test(T, AC_OUT_SKIP, why);
         return NULL;
     }
     if (v->source != AC_VSRC_ENV && v->source != AC_VSRC_CLI && v->source != AC_VSRC_VARSFILE) {
-        step_error(T, sr, ac_sprintf("run: variable %s must come from the environment, --var or --vars-file", name));
+        ex_step_error(T, sr, ac_sprintf("run: variable %s must come from the environment, --var or --vars-file", name));
         free(name);
         return NULL;
     }
@@ -282,7 +282,7 @@ static int command_exec(test_run *T, const ac_step *st, const ac_var *v, ac_cmd_
     return rc;
 }
 
-void run_command_step(test_run *T, const ac_step *st, ac_step_result *sr)
+void ex_run_command_step(test_run *T, const ac_step *st, ac_step_result *sr)
 {
     char *err = NULL;
     const ac_var *v = command_var(T, st, sr);
@@ -290,7 +290,7 @@ void run_command_step(test_run *T, const ac_step *st, ac_step_result *sr)
     double timeout;
     ac_cmd_result cr = { 0 };
     if (command_exec(T, st, v, &cr, &timeout, &err) < 0) {
-        step_error(T, sr, err);
+        ex_step_error(T, sr, err);
         return;
     }
     sr->attempts = 1;
@@ -300,7 +300,7 @@ void run_command_step(test_run *T, const ac_step *st, ac_step_result *sr)
     sr->request_excerpt = ac_strdup("run: $command (from a variable)");
     sr->response_excerpt = cr.timed_out ? ac_sprintf("timed out after %g s\n%s", timeout, out)
                                         : ac_sprintf("exit %d\n%s", cr.exit_status, out);
-    transcript_add(T, "$ %s\n", sr->response_excerpt);
+    ex_transcript_add(T, "$ %s\n", sr->response_excerpt);
     free(out);
 
     long want = 0;
@@ -311,37 +311,37 @@ void run_command_step(test_run *T, const ac_step *st, ac_step_result *sr)
                        : cr.timed_out ? ac_sprintf("command timed out after %g s", timeout)
                                       : ac_sprintf("command exited %d, expected %ld", cr.exit_status, want);
     ac_checks checks = { 0 };
-    ac_checks_push(&checks, make_check(ex ? ex : st->run, T->ectx.default_sev, passed, ac_strdup("exit status"),
-                                       ac_sprintf("%ld", want),
-                                       cr.timed_out ? ac_strdup("timed out") : ac_sprintf("%d", cr.exit_status),
-                                       msg));
+    ac_checks_push(&checks, ex_make_check(ex ? ex : st->run, T->ectx.default_sev, passed, ac_strdup("exit status"),
+                                          ac_sprintf("%ld", want),
+                                          cr.timed_out ? ac_strdup("timed out") : ac_sprintf("%d", cr.exit_status),
+                                          msg));
     ac_cmd_result_free(&cr);
-    judge_step(T, sr, &checks);
+    ex_judge_step(T, sr, &checks);
 }
 
 /* ---- a wait -------------------------------------------------------------------------------------- */
 
-void run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr)
+void ex_run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr)
 {
     char *err = NULL;
     ac_ival iv;
     double secs = 0;
     if (ac_interpolate(&T->scope, st->wait->str, st->wait->len, &iv, &err) < 0) {
-        step_error(T, sr, err);
+        ex_step_error(T, sr, err);
         return;
     }
     int rc = ac_parse_duration(iv.str, &secs, &err);
     ac_ival_free(&iv);
     if (rc < 0) {
-        step_error(T, sr, err);
+        ex_step_error(T, sr, err);
         return;
     }
     if (secs > 600) secs = 600;   /* bounded, whatever a variable says */
     double t0 = ac_now_ms();
     bool named = st->name && strncmp(st->name, "step ", 5);   /* not the default "step N" */
     char *what = named ? ac_sprintf("waiting (step %s)", st->name) : ac_strdup("waiting");
-    nap_told(T, secs * 1000, what, t0, secs, 0);   /* never past --run-deadline or an interrupt's grace */
-    wait_over(T);
+    ex_nap_told(T, secs * 1000, what, t0, secs, 0);   /* never past --run-deadline or an interrupt's grace */
+    ex_wait_over(T);
     free(what);
     secs = (ac_now_ms() - t0) / 1000.0;
     sr->duration_ms = secs * 1000;
@@ -354,8 +354,8 @@ void run_wait_step(test_run *T, const ac_step *st, ac_step_result *sr)
     ac_checks checks = { 0 };
     if (ac_expect_eval(st->expect, &none, &T->ectx, &checks, &err) < 0) {
         ac_checks_free(&checks);
-        step_error(T, sr, err);
+        ex_step_error(T, sr, err);
         return;
     }
-    judge_step(T, sr, &checks);
+    ex_judge_step(T, sr, &checks);
 }

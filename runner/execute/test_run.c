@@ -84,8 +84,8 @@ static void control_step_done(test_run *T, ac_step_result *sr)
     char *why = ac_sprintf("control failed: step %s: %s", sr->name, sr->reason ? sr->reason : "did not pass");
     sr->outcome = AC_OUT_ERROR;
     free(sr->reason);
-    sr->reason = redacted(why);
-    end_test(T, AC_OUT_ERROR, why);
+    sr->reason = ex_redacted(why);
+    ex_end_test(T, AC_OUT_ERROR, why);
 }
 
 /* Requirements, controls and condition, in that order. PASS, or the outcome that keeps the test
@@ -94,9 +94,9 @@ static ac_outcome test_preconditions(test_run *T, char **reason)
 {
     const ac_scope *top = NULL;
     ac_skip_kind wkind = AC_SKIP_NONE;
-    ac_outcome pre = check_requires(T, &top, reason);
+    ac_outcome pre = ex_check_requires(T, &top, reason);
     ac_scope_init(&T->scope, top);
-    if (pre == AC_OUT_PASS) pre = check_controls(T, reason);
+    if (pre == AC_OUT_PASS) pre = ex_check_controls(T, reason);
     if (pre == AC_OUT_PASS && (pre = check_when(T->t->when, &T->scope, reason, &wkind)) == AC_OUT_SKIP)
         T->res->skip_kind = wkind;
     return pre;
@@ -108,17 +108,17 @@ static bool step_not_run(test_run *T, const ac_step *st)
 {
     ac_test_result *res = T->res;
     if (T->stop) {
-        ac_step_result *sr = new_step(res, st->name);
+        ac_step_result *sr = ex_new_step(res, st->name);
         sr->outcome = AC_OUT_NOTRUN;
         sr->reason = ac_strdup("not run: an earlier step did not pass");
         return true;
     }
     if (atomic_load(&T->R->unreachable)) {
         /* Another worker found the target unreachable: send nothing more. */
-        ac_step_result *sr = new_step(res, st->name);
+        ac_step_result *sr = ex_new_step(res, st->name);
         sr->outcome = AC_OUT_NOTRUN;
         sr->reason = ac_strdup("not run: the target is unreachable");
-        end_test(T, AC_OUT_ERROR, ac_strdup("not run: the target is unreachable"));
+        ex_end_test(T, AC_OUT_ERROR, ac_strdup("not run: the target is unreachable"));
         return true;
     }
     char *why = NULL;
@@ -126,10 +126,10 @@ static bool step_not_run(test_run *T, const ac_step *st)
     ac_outcome w = check_when(st->when, &T->scope, &why, &wkind);
     if (w == AC_OUT_SKIP) res->skip_kind = wkind;
     if (w == AC_OUT_PASS) return false;
-    ac_step_result *sr = new_step(res, st->name);
+    ac_step_result *sr = ex_new_step(res, st->name);
     sr->outcome = w;
-    sr->reason = redacted(why);
-    end_test(T, w, why);
+    sr->reason = ex_redacted(why);
+    ex_end_test(T, w, why);
     return true;
 }
 
@@ -139,15 +139,15 @@ static void run_steps(test_run *T)
         const ac_step *st = &T->steps[i];
         T->ectx.now = ac_wall_time();
         if (step_not_run(T, st)) continue;
-        if (T->t->multi_step) transcript_add(T, "== step %s ==\n", st->name);
-        ac_step_result *sr = new_step(T->res, st->name);
+        if (T->t->multi_step) ex_transcript_add(T, "== step %s ==\n", st->name);
+        ac_step_result *sr = ex_new_step(T->res, st->name);
         switch (st->kind) {
         case AC_STEP_REQUEST:
-            if (T->t->repeat > 1 || st->repeat > 0) run_repeated_step(T, i, sr);
-            else run_request_step(T, i, sr);
+            if (T->t->repeat > 1 || st->repeat > 0) ex_run_repeated_step(T, i, sr);
+            else ex_run_request_step(T, i, sr);
             break;
-        case AC_STEP_RUN: run_command_step(T, st, sr); break;
-        case AC_STEP_WAIT: run_wait_step(T, st, sr); break;
+        case AC_STEP_RUN: ex_run_command_step(T, st, sr); break;
+        case AC_STEP_WAIT: ex_run_wait_step(T, st, sr); break;
         }
         if (st->control) control_step_done(T, sr);
     }
@@ -170,12 +170,12 @@ static void steps_outcome(const ac_test *t, ac_test_result *res)
     }
 }
 
-test_info run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, ac_test_result *res)
+test_info ex_run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, ac_test_result *res)
 {
     /* The literals of the case file this test sends are secrets of this test only: every
      * redaction of its requests, responses and results happens on this thread until the end. */
     ac_redact_test_begin();
-    result_begin(R, t->file, t, res);
+    ex_result_begin(R, t->file, t, res);
     res->multi_step = t->multi_step;
     for (size_t i = 0; i < t->refs.n; i++) ac_strlist_push(&res->refs, t->refs.items[i]);
     double t0 = ac_now_ms();
@@ -195,11 +195,11 @@ test_info run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, ac_t
     ac_outcome pre = test_preconditions(&T, &reason);
     if (pre != AC_OUT_PASS) {
         res->outcome = pre;
-        res->reason = redacted(reason);
+        res->reason = ex_redacted(reason);
         free(reason);
         /* A skipped or errored multi-step test still shows its steps as not run. */
         for (size_t i = 0; i < T.n_steps; i++) {
-            ac_step_result *sr = new_step(res, T.steps[i].name);
+            ac_step_result *sr = ex_new_step(res, T.steps[i].name);
             sr->outcome = AC_OUT_NOTRUN;
             sr->reason = ac_strdup(res->reason);
         }
@@ -207,7 +207,7 @@ test_info run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, ac_t
         res->outcome = AC_OUT_PASS;
         run_steps(&T);
         steps_outcome(t, res);
-        settle_by_severity(res);
+        ex_settle_by_severity(res);
     }
     res->duration_ms = ac_now_ms() - t0;
     res->transcript = ac_buf_steal(&T.transcript);

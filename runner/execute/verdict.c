@@ -11,7 +11,7 @@
 /* ---- variables a test lacks --------------------------------------------------------------- */
 
 /* How a missing variable is named in the coverage summary: "password (APINIZER_PASSWORD)". */
-char *missing_var_label(const runner *R, const char *name)
+char *ex_missing_var_label(const runner *R, const char *name)
 {
     const ac_var_decl *d = ac_manifest_find_var(&R->model->manifest, name);
     if (d && d->env) return ac_sprintf("%s (%s)", name, d->env);
@@ -19,15 +19,15 @@ char *missing_var_label(const runner *R, const char *name)
 }
 
 /* The test is skipped because variable `name` is not set: not configured, a gap in coverage. */
-void mark_missing(test_run *T, const char *name)
+void ex_mark_missing(test_run *T, const char *name)
 {
     T->res->skip_kind = AC_SKIP_NOT_CONFIGURED;
-    char *label = missing_var_label(T->R, name);
+    char *label = ex_missing_var_label(T->R, name);
     if (!ac_strlist_contains(&T->res->missing_vars, label)) ac_strlist_push(&T->res->missing_vars, label);
     free(label);
 }
 
-char *missing_var_reason(const runner *R, const char *name)
+char *ex_missing_var_reason(const runner *R, const char *name)
 {
     const ac_var_decl *d = ac_manifest_find_var(&R->model->manifest, name);
     if (d && d->env) return ac_sprintf("requires variable %s (set %s or --var %s=...)", name, d->env, name);
@@ -36,13 +36,13 @@ char *missing_var_reason(const runner *R, const char *name)
 
 /* ---- recording ---------------------------------------------------------------------------- */
 
-void push_status(ac_test_result *r, long status)
+void ex_push_status(ac_test_result *r, long status)
 {
     r->statuses = ac_realloc(r->statuses, (r->n_statuses + 1) * sizeof *r->statuses);
     r->statuses[r->n_statuses++] = status;
 }
 
-ac_step_result *new_step(ac_test_result *r, const char *name)
+ac_step_result *ex_new_step(ac_test_result *r, const char *name)
 {
     r->steps = ac_realloc(r->steps, (r->n_steps + 1) * sizeof *r->steps);
     ac_step_result *s = &r->steps[r->n_steps++];
@@ -51,14 +51,14 @@ ac_step_result *new_step(ac_test_result *r, const char *name)
     return s;
 }
 
-void transcript_add(test_run *T, const char *fmt, const char *text)
+void ex_transcript_add(test_run *T, const char *fmt, const char *text)
 {
     if (T->transcript.len > TRANSCRIPT_CAP) return;
     ac_buf_printf(&T->transcript, fmt, text ? text : "");
 }
 
 /* Moves checks into a step result, counting must checks and keeping info findings as notes. */
-void adopt_checks(test_run *T, ac_step_result *sr, ac_checks *c)
+void ex_adopt_checks(test_run *T, ac_step_result *sr, ac_checks *c)
 {
     sr->checks = ac_realloc(sr->checks, (sr->n_checks + c->n) * sizeof *sr->checks);
     for (size_t i = 0; i < c->n; i++) {
@@ -75,7 +75,7 @@ void adopt_checks(test_run *T, ac_step_result *sr, ac_checks *c)
 }
 
 /* Outcome of a list of checks: FAIL if a must failed, WARN if only should failed. */
-ac_outcome checks_outcome(const ac_step_result *sr, const char **first_msg)
+ac_outcome ex_checks_outcome(const ac_step_result *sr, const char **first_msg)
 {
     ac_outcome o = AC_OUT_PASS;
     *first_msg = NULL;
@@ -93,15 +93,15 @@ ac_outcome checks_outcome(const ac_step_result *sr, const char **first_msg)
     return o;
 }
 
-bool all_checks_pass(const ac_checks *c)
+bool ex_all_checks_pass(const ac_checks *c)
 {
     for (size_t i = 0; i < c->n; i++)
         if (!c->items[i].passed && c->items[i].severity != AC_SEV_INFO) return false;
     return true;
 }
 
-ac_check make_check(const yn_node *where, ac_severity sev, bool passed, char *check, char *expected,
-                    char *actual, char *message)
+ac_check ex_make_check(const yn_node *where, ac_severity sev, bool passed, char *check, char *expected,
+                       char *actual, char *message)
 {
     ac_check c = { .check = check, .expected = expected, .actual = actual, .message = message,
                    .severity = sev, .passed = passed };
@@ -111,22 +111,22 @@ ac_check make_check(const yn_node *where, ac_severity sev, bool passed, char *ch
     return c;
 }
 
-void judge_step(test_run *T, ac_step_result *sr, ac_checks *checks)
+void ex_judge_step(test_run *T, ac_step_result *sr, ac_checks *checks)
 {
-    adopt_checks(T, sr, checks);
+    ex_adopt_checks(T, sr, checks);
     const char *msg;
-    sr->outcome = checks_outcome(sr, &msg);
+    sr->outcome = ex_checks_outcome(sr, &msg);
     if (msg) sr->reason = ac_strdup(msg);
     if (sr->outcome == AC_OUT_FAIL) T->stop = true;
 }
 
 /* ---- ending a test ------------------------------------------------------------------------ */
 
-void end_test(test_run *T, ac_outcome o, char *reason)
+void ex_end_test(test_run *T, ac_outcome o, char *reason)
 {
     T->res->outcome = o;
     free(T->res->reason);
-    T->res->reason = redacted(reason);
+    T->res->reason = ex_redacted(reason);
     free(reason);
     T->stop = true;
 }
@@ -134,34 +134,34 @@ void end_test(test_run *T, ac_outcome o, char *reason)
 /* A 429 ends the test unjudged (rate limited). After a control of this test passed, it is an
  * error instead: the control proved the endpoint answers, so the throttling was caused by the
  * check itself, and a run must not look merely incomplete after it. Takes why. */
-void end_rate_limited(test_run *T, ac_step_result *sr, char *why)
+void ex_end_rate_limited(test_run *T, ac_step_result *sr, char *why)
 {
     if (T->control_passed) {
         char *e = ac_sprintf("%s after the control passed: the check could not be judged", why);
         free(why);
-        step_error(T, sr, e);
+        ex_step_error(T, sr, e);
         return;
     }
     sr->outcome = AC_OUT_SKIP;
     sr->reason = ac_strdup(why);
     T->res->skip_kind = AC_SKIP_RATE_LIMITED;
-    end_test(T, AC_OUT_SKIP, why);
+    ex_end_test(T, AC_OUT_SKIP, why);
 }
 
-void step_error(test_run *T, ac_step_result *sr, char *reason)
+void ex_step_error(test_run *T, ac_step_result *sr, char *reason)
 {
     sr->outcome = AC_OUT_ERROR;
-    sr->reason = redacted(reason);
-    transcript_add(T, "  error: %s\n", sr->reason);
+    sr->reason = ex_redacted(reason);
+    ex_transcript_add(T, "  error: %s\n", sr->reason);
     char *r = ac_sprintf("%s%s%s", T->t->multi_step ? sr->name : "", T->t->multi_step ? ": " : "", reason);
     free(reason);
-    end_test(T, AC_OUT_ERROR, r);
+    ex_end_test(T, AC_OUT_ERROR, r);
 }
 
 /* ---- skip_on and expect ---------------------------------------------------------------- */
 
 /* skip_on: [{status: MATCHER, reason: TEXT}] */
-char *skip_on_reason(const yn_node *skip_on, long status)
+char *ex_skip_on_reason(const yn_node *skip_on, long status)
 {
     for (size_t i = 0; skip_on && i < skip_on->n_items; i++) {
         const yn_node *it = skip_on->items[i];
@@ -174,8 +174,8 @@ char *skip_on_reason(const yn_node *skip_on, long status)
 
 /* Evaluates an expect block with the response visible to templates as response_body and
  * response_status (for checks that relate two parts of one response). */
-int expect_with_response(const yn_node *expect, ac_response *resp, const ac_eval_ctx *base,
-                         ac_checks *out, char **err)
+int ex_expect_with_response(const yn_node *expect, ac_response *resp, const ac_eval_ctx *base,
+                            ac_checks *out, char **err)
 {
     ac_scope rs;
     ac_scope_init(&rs, base->scope);
@@ -195,7 +195,7 @@ int expect_with_response(const yn_node *expect, ac_response *resp, const ac_eval
 
 /* A test below must level cannot fail the run: an error in a should-level test is a warning,
  * and an info-level test passes whatever happened. */
-void settle_by_severity(ac_test_result *res)
+void ex_settle_by_severity(ac_test_result *res)
 {
     if (res->outcome == AC_OUT_ERROR && res->severity != AC_SEV_MUST)
         res->outcome = res->severity == AC_SEV_INFO ? AC_OUT_PASS : AC_OUT_WARN;
@@ -203,7 +203,7 @@ void settle_by_severity(ac_test_result *res)
 }
 
 /* The part of a test's result that comes from the case file alone. */
-void result_begin(const runner *R, const ac_suite_file *f, const ac_test *t, ac_test_result *res)
+void ex_result_begin(const runner *R, const ac_suite_file *f, const ac_test *t, ac_test_result *res)
 {
     memset(res, 0, sizeof *res);
     res->id = ac_strdup(t->id);
