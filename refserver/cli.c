@@ -14,34 +14,37 @@ enum opt_id {
   OPT_THROTTLE, OPT_USER, OPT_USERS, OPT_VERSION
 };
 
+/* Whether an option takes a value: ARG_OPTIONAL takes one only as --name=VALUE. */
+enum opt_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
+
 struct opt {
   const char *name; /* without the leading "--" */
-  bool has_arg;
+  enum opt_arg arg;
   enum opt_id id;
 };
 
 /* Sorted by name for bsearch. */
 static const struct opt options[] = {
-  {"admin", false, OPT_ADMIN},
-  {"alg", true, OPT_ALG},
-  {"bind", true, OPT_BIND},
-  {"cert", true, OPT_CERT},
-  {"deviate", true, OPT_DEVIATE},
-  {"flavor", true, OPT_FLAVOR},
-  {"help", false, OPT_HELP},
-  {"key", true, OPT_KEY},
-  {"latency-ms", true, OPT_LATENCY},
-  {"list-deviations", false, OPT_LIST_DEVIATIONS},
-  {"locked-user", true, OPT_LOCKED_USER},
-  {"log", true, OPT_LOG},
-  {"log-tokens", false, OPT_LOG_TOKENS},
-  {"port", true, OPT_PORT},
-  {"prefix", true, OPT_PREFIX},
-  {"signing-key", true, OPT_SIGNING_KEY},
-  {"throttle", true, OPT_THROTTLE},
-  {"user", true, OPT_USER},
-  {"users", true, OPT_USERS},
-  {"version", false, OPT_VERSION},
+  {"admin", ARG_NONE, OPT_ADMIN},
+  {"alg", ARG_REQUIRED, OPT_ALG},
+  {"bind", ARG_REQUIRED, OPT_BIND},
+  {"cert", ARG_REQUIRED, OPT_CERT},
+  {"deviate", ARG_REQUIRED, OPT_DEVIATE},
+  {"flavor", ARG_REQUIRED, OPT_FLAVOR},
+  {"help", ARG_NONE, OPT_HELP},
+  {"key", ARG_REQUIRED, OPT_KEY},
+  {"latency-ms", ARG_REQUIRED, OPT_LATENCY},
+  {"list-deviations", ARG_OPTIONAL, OPT_LIST_DEVIATIONS},
+  {"locked-user", ARG_REQUIRED, OPT_LOCKED_USER},
+  {"log", ARG_REQUIRED, OPT_LOG},
+  {"log-tokens", ARG_NONE, OPT_LOG_TOKENS},
+  {"port", ARG_REQUIRED, OPT_PORT},
+  {"prefix", ARG_REQUIRED, OPT_PREFIX},
+  {"signing-key", ARG_REQUIRED, OPT_SIGNING_KEY},
+  {"throttle", ARG_REQUIRED, OPT_THROTTLE},
+  {"user", ARG_REQUIRED, OPT_USER},
+  {"users", ARG_REQUIRED, OPT_USERS},
+  {"version", ARG_NONE, OPT_VERSION},
 };
 
 /* Compares a key {name, len} against an option name. */
@@ -131,6 +134,8 @@ void cli_help(FILE *out)
     "                       suite suite/oauth2.yaml catches it);\n"
     "                       LEVEL is must (the run fails, exit 1) or should (a warning: TAP\n"
     "                       'not ok ... # TODO'). docs/deviations.md has the table\n"
+    "  --list-deviations=markdown\n"
+    "                       print that table as docs/deviations.md shows it\n"
     "  --help, --version\n"
     "\n"
     "Endpoints (under the prefix):\n"
@@ -220,7 +225,12 @@ static enum cli_action apply(struct rs_config *cfg, const struct opt *o, const c
   case OPT_VERSION:
     return CLI_VERSION;
   case OPT_LIST_DEVIATIONS:
-    return CLI_LIST_DEVIATIONS;
+    if (!arg)
+      return CLI_LIST_DEVIATIONS;
+    if (strcmp(arg, "markdown") == 0)
+      return CLI_LIST_DEVIATIONS_MARKDOWN;
+    fprintf(err, "authconform-refserver: --list-deviations=FORMAT: the only format is markdown\n");
+    return CLI_USAGE_ERROR;
   case OPT_ADMIN:
     cfg->admin = true;
     return CLI_SERVE;
@@ -353,7 +363,9 @@ enum cli_action cli_parse(int argc, char **argv, struct rs_config *cfg, FILE *er
       return CLI_USAGE_ERROR;
     }
     const char *arg = NULL;
-    if (o->has_arg) {
+    if (o->arg == ARG_OPTIONAL) {
+      arg = eq ? eq + 1 : NULL;
+    } else if (o->arg == ARG_REQUIRED) {
       if (eq)
         arg = eq + 1;
       else if (i + 1 < argc)

@@ -15,6 +15,7 @@ enum cli_action {
   CLI_HELP,
   CLI_VERSION,
   CLI_LIST_DEVIATIONS,
+  CLI_LIST_DEVIATIONS_MARKDOWN,
   CLI_ADMIN, /* "admin ..." client subcommand: argv from admin_index on belongs to it */
   CLI_USAGE_ERROR
 };

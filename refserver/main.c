@@ -72,6 +72,9 @@ int main(int argc, char **argv)
   case CLI_LIST_DEVIATIONS:
     dev_list(stdout);
     break;
+  case CLI_LIST_DEVIATIONS_MARKDOWN:
+    dev_list_markdown(stdout);
+    break;
   case CLI_ADMIN:
     code = admin_client_main(argc - cfg.admin_index, argv + cfg.admin_index);
     break;
