@@ -37,8 +37,4 @@ int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t 
 /* Frees what app_init built. Accepts NULL. */
 void app_free(struct rs_app *app);
 
-/* Answers one request: fills out (zero-initialised by the caller). Returns 0, or -1 when out of
- * memory, in which case the caller answers a bare 500. */
-int app_handle(struct rs_app *app, const struct rs_request *rq, struct reply *out);
-
 #endif

@@ -1,6 +1,7 @@
 /* handlers: routing, and the health, hello and projects endpoints of the documented API. */
+#include "handlers.h"
+
 #include "admin.h"
-#include "app.h"
 #include "auth.h"
 #include "deviations.h"
 #include "form.h"

@@ -3,7 +3,9 @@
 #include "server.h"
 
 #include "deviations.h"
+#include "handlers.h"
 #include "reqlog.h"
+#include "request.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,7 +20,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define MAX_BODY (1024 * 1024)
 /* Per-connection memory for the request line and headers. Large enough that a 16 KiB
  * Authorization header reaches the handler (which answers 431 itself); a 64 KiB one is refused
  * by libmicrohttpd before any handler runs. */
@@ -34,82 +35,6 @@ struct rs_server {
   char *key_pem;
   char url[128];
 };
-
-/* The per-request state; created on the first callback, freed in on_completed(). */
-struct rs_request {
-  struct MHD_Connection *conn;
-  const char *method; /* borrowed from libmicrohttpd for the life of the request */
-  const char *path;
-  char *body;
-  size_t len;
-  size_t cap;
-  bool too_large;
-};
-
-const char *rq_method(const struct rs_request *rq) { return rq->method; }
-const char *rq_path(const struct rs_request *rq) { return rq->path; }
-
-const char *rq_header(const struct rs_request *rq, const char *name)
-{
-  return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
-}
-
-struct count_ctx {
-  const char *name;
-  size_t n;
-};
-
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    const char *value)
-{
-  struct count_ctx *c = cls;
-  (void)kind;
-  (void)value;
-  if (strcasecmp(key, c->name) == 0)
-    c->n++;
-  return MHD_YES;
-}
-
-size_t rq_header_count(const struct rs_request *rq, const char *name)
-{
-  struct count_ctx c = {name, 0};
-  MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_header, &c);
-  return c.n;
-}
-
-const char *rq_query(const struct rs_request *rq, const char *name)
-{
-  return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-const char *rq_body(const struct rs_request *rq, size_t *len)
-{
-  *len = rq->len;
-  return rq->body;
-}
-
-/* Appends upload data, remembering (not storing) what exceeds MAX_BODY. */
-static void append_body(struct rs_request *rq, const char *data, size_t size)
-{
-  if (rq->too_large || size > MAX_BODY - rq->len) {
-    rq->too_large = true;
-    return;
-  }
-  if (rq->len + size > rq->cap) {
-    size_t cap = rq->cap ? rq->cap : 4096;
-    while (cap < rq->len + size)
-      cap *= 2;
-    char *grown = realloc(rq->body, cap);
-    if (!grown) {
-      rq->too_large = true; /* cannot hold it: refuse like an oversized body */
-      return;
-    }
-    rq->body = grown;
-    rq->cap = cap;
-  }
-  memcpy(rq->body + rq->len, data, size);
-  rq->len += size;
-}
 
 static void sleep_ms(unsigned long ms)
 {
@@ -136,9 +61,10 @@ static enum MHD_Result send_reply(struct rs_server *s, struct rs_request *rq,
   for (size_t i = 0; ok == MHD_YES && i < r->n_headers; i++)
     ok = MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
   if (ok == MHD_YES)
-    ok = MHD_queue_response(rq->conn, r->status, resp);
+    ok = MHD_queue_response(rq_connection(rq), r->status, resp);
   MHD_destroy_response(resp);
-  reqlog_request(s->app->log, rq->method ? rq->method : "-", rq->path ? rq->path : "-", r->status);
+  reqlog_request(s->app->log, rq_method(rq) ? rq_method(rq) : "-", rq_path(rq) ? rq_path(rq) : "-",
+                 r->status);
   return ok;
 }
 
@@ -164,24 +90,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   (void)version;
   if (!rq) {
     /* First call: only the headers are known. Refuse a declared oversized body before reading it. */
-    rq = calloc(1, sizeof *rq);
+    rq = rq_new(conn, method, url);
     if (!rq)
       return MHD_NO;
-    rq->conn = conn;
-    rq->method = method;
-    rq->path = url;
     *req_cls = rq;
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > MAX_BODY)
+    if (cl && strtoull(cl, NULL, 10) > RQ_MAX_BODY)
       return send_error(s, rq, 413, "invalid_request", "Request body too large");
     return MHD_YES;
   }
   if (*upload_data_size) {
-    append_body(rq, upload_data, *upload_data_size);
+    rq_append_body(rq, upload_data, *upload_data_size);
     *upload_data_size = 0;
     return MHD_YES;
   }
-  if (rq->too_large)
+  if (rq_too_large(rq))
     return send_error(s, rq, 413, "invalid_request", "Request body too large");
   struct reply r = {0};
   enum MHD_Result ok;
@@ -200,11 +123,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
   (void)cls;
   (void)conn;
   (void)toe;
-  if (rq) {
-    free(rq->body);
-    free(rq);
-    *req_cls = NULL;
-  }
+  rq_free(rq);
+  *req_cls = NULL;
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
