@@ -10,20 +10,18 @@
 #define MUST "must"
 #define SHOULD "should"
 
-/* Row i describes dev_id i: both come from deviations.def in the same order. */
-static const struct dev_info table[DEV_COUNT] = {
+/* Row i describes rs_dev_id i: both come from deviations.def in the same order. */
+static const rs_dev_info table[DEV_COUNT] = {
 #define X(id, name, check, profile, level, description) {name, check, profile, level, description},
 #include "deviations.def"
 #undef X
 };
 
-/* Written only by dev_enable() before any server thread exists; thread creation orders these
+/* Written only by rs_dev_enable() before any server thread exists; thread creation orders these
  * writes before every later read. */
 static bool enabled[DEV_COUNT];
 
-const struct dev_info *dev_info(enum dev_id id) { return &table[id]; }
-
-int dev_lookup(const char *name)
+int rs_dev_lookup(const char *name)
 {
   for (int i = 0; i < DEV_COUNT; i++) {
     if (strcmp(table[i].name, name) == 0)
@@ -32,11 +30,11 @@ int dev_lookup(const char *name)
   return -1;
 }
 
-void dev_enable(enum dev_id id) { enabled[id] = true; }
+void rs_dev_enable(rs_dev_id id) { enabled[id] = true; }
 
-bool dev_on(enum dev_id id) { return enabled[id]; }
+bool rs_dev_on(rs_dev_id id) { return enabled[id]; }
 
-void dev_list(FILE *out)
+void rs_dev_list(FILE *out)
 {
   for (int i = 0; i < DEV_COUNT; i++)
     fprintf(out, "%s\t%s\t%s\t%s\t%s\n", table[i].name, table[i].check, table[i].profile,
@@ -53,7 +51,7 @@ static void put_cell(FILE *out, const char *s)
   }
 }
 
-void dev_list_markdown(FILE *out)
+void rs_dev_list_markdown(FILE *out)
 {
   fputs("| deviation | profile | level | catcher | what it simulates |\n"
         "|---|---|---|---|---|\n",

@@ -8,6 +8,6 @@
 
 /* Answers one request: fills out (zero-initialised by the caller). Returns 0, or -1 when out of
  * memory, in which case the caller answers a bare 500. */
-int app_handle(struct rs_app *app, const struct rs_request *rq, struct reply *out);
+int rs_handle_request(rs_app *app, const rs_request *rq, rs_reply *out);
 
 #endif

@@ -18,10 +18,10 @@ struct rs_request {
   bool too_large;
 };
 
-const char *rq_method(const struct rs_request *rq) { return rq->method; }
-const char *rq_path(const struct rs_request *rq) { return rq->path; }
+const char *rs_rq_method(const rs_request *rq) { return rq->method; }
+const char *rs_rq_path(const rs_request *rq) { return rq->path; }
 
-const char *rq_header(const struct rs_request *rq, const char *name)
+const char *rs_rq_header(const rs_request *rq, const char *name)
 {
   return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
@@ -42,27 +42,32 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
   return MHD_YES;
 }
 
-size_t rq_header_count(const struct rs_request *rq, const char *name)
+size_t rs_rq_header_count(const rs_request *rq, const char *name)
 {
   struct count_ctx c = {name, 0};
   MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_header, &c);
   return c.n;
 }
 
-const char *rq_query(const struct rs_request *rq, const char *name)
+const char *rs_rq_query(const rs_request *rq, const char *name)
 {
   return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-const char *rq_body(const struct rs_request *rq, size_t *len)
+const char *rs_rq_body(const rs_request *rq, size_t *len)
 {
   *len = rq->len;
   return rq->body;
 }
 
-struct rs_request *rq_new(struct MHD_Connection *conn, const char *method, const char *path)
+bool rs_rq_is_get(const rs_request *rq)
 {
-  struct rs_request *rq = calloc(1, sizeof *rq);
+  return strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
+}
+
+rs_request *rs_rq_new(struct MHD_Connection *conn, const char *method, const char *path)
+{
+  rs_request *rq = calloc(1, sizeof *rq);
   if (!rq)
     return NULL;
   rq->conn = conn;
@@ -71,7 +76,7 @@ struct rs_request *rq_new(struct MHD_Connection *conn, const char *method, const
   return rq;
 }
 
-void rq_free(struct rs_request *rq)
+void rs_rq_free(rs_request *rq)
 {
   if (!rq)
     return;
@@ -79,11 +84,11 @@ void rq_free(struct rs_request *rq)
   free(rq);
 }
 
-struct MHD_Connection *rq_connection(const struct rs_request *rq) { return rq->conn; }
+struct MHD_Connection *rs_rq_connection(const rs_request *rq) { return rq->conn; }
 
-bool rq_too_large(const struct rs_request *rq) { return rq->too_large; }
+bool rs_rq_too_large(const rs_request *rq) { return rq->too_large; }
 
-void rq_append_body(struct rs_request *rq, const char *data, size_t size)
+void rs_rq_append_body(rs_request *rq, const char *data, size_t size)
 {
   if (rq->too_large || size > RQ_MAX_BODY - rq->len) {
     rq->too_large = true;
