@@ -11,14 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
-void group_issuance(void)
+/* The first token response of group_issuance: status, headers and members. Returns the token
+ * (caller frees) or NULL. */
+static char *issued_token(const struct srv *s)
 {
-  struct srv s;
-  const char *args[] = {"--user", "alice:secret", "--user", "shorty:pw:7", NULL};
-  if (!ok(srv_start(&s, args) == 0, "server starts"))
-    return;
   struct resp r;
-  token_request(&r, &s, A_TOKEN_FORM);
+  token_request(&r, s, A_TOKEN_FORM);
   is_long(r.status, 200, "valid credentials get 200");
   char *v = resp_header(&r, "Content-Type");
   is_str(v, "application/json;charset=UTF-8", "token response is JSON");
@@ -39,10 +37,12 @@ void group_issuance(void)
   char *token = cJSON_IsString(at) ? strdup(at->valuestring) : NULL;
   cJSON_Delete(j);
   resp_free(&r);
-  if (!ok(token != NULL, "access_token is a string")) {
-    srv_stop(&s);
-    return;
-  }
+  return token;
+}
+
+/* The token's three segments, JWT header and claims. Returns its iat. */
+static long long token_shape(const char *token)
+{
   const char *d1 = strchr(token, '.');
   const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
   ok(d2 && !strchr(d2 + 1, '.') && strlen(d2 + 1) == 43, "the token is a JWT with 3 segments");
@@ -50,7 +50,7 @@ void group_issuance(void)
   is_str(header, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "JWT header");
   free(header);
   char *payload = jwt_payload(token);
-  j = cJSON_Parse(payload ? payload : "");
+  cJSON *j = cJSON_Parse(payload ? payload : "");
   const cJSON *sub = cJSON_GetObjectItemCaseSensitive(j, "sub");
   const cJSON *jti = cJSON_GetObjectItemCaseSensitive(j, "jti");
   const cJSON *roles = cJSON_GetObjectItemCaseSensitive(j, "roles");
@@ -64,6 +64,82 @@ void group_issuance(void)
      "roles is [ROLE_ADMIN] for --user users");
   cJSON_Delete(j);
   free(payload);
+  return iat;
+}
+
+/* Hostile and oversized token requests: 4xx, never a token, never 5xx, never echoed. url is the
+ * token endpoint. */
+static void hostile_token_requests(const struct srv *s, const char *url)
+{
+  struct resp r;
+  static const struct {
+    const char *form;
+    long status;
+    const char *what;
+  } hostile[] = {
+    {"grant_type=client_credentials&client_id=%ZZ&client_secret=x", 400, "%ZZ"},
+    {"grant_type=client_credentials&client_id=abc%&client_secret=x", 400, "a trailing %"},
+    {"grant_type=client_credentials&client_id=%C3%28&client_secret=x", 400, "invalid UTF-8"},
+    {"grant_type=client_credentials&client_id=a%00b&client_secret=x", 400, "a NUL byte"},
+    {"grant_type=client_credentials&client_id=%27%20OR%20%271%27%3D%271%22--&client_secret=x",
+     401, "SQL metacharacters and quotes"},
+    {"grant_type=client_credentials&client_id=*)(uid%3D*))(%7C(uid%3D*&client_secret=x", 401,
+     "LDAP metacharacters"},
+    {"grant_type=client_credentials&client_id=alice&client_id=bob&client_secret=x", 400,
+     "a repeated parameter"},
+  };
+  for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+    token_request(&r, s, hostile[i].form);
+    is_long(r.status, hostile[i].status, "hostile input (%s) is refused", hostile[i].what);
+    ok(!contains(r.body, "access_token") && !contains(r.body, "OR") && !contains(r.body, "uid"),
+       "... without a token or an echo");
+    resp_free(&r);
+  }
+  size_t big = 64 * 1024;
+  char *huge = malloc(big + 128);
+  if (huge) {
+    strcpy(huge, "grant_type=client_credentials&client_secret=x&client_id=");
+    size_t at_len = strlen(huge);
+    memset(huge + at_len, 'A', big);
+    huge[at_len + big] = '\0';
+    token_request(&r, s, huge);
+    is_long(r.status, 401, "a 64 KiB client_id gets 401");
+    ok(!contains(r.body, "AAAA"), "... without an echo");
+    resp_free(&r);
+    free(huge);
+  }
+  size_t over = 1024 * 1024 + 10;
+  char *too_big = malloc(over + 1);
+  if (too_big) {
+    memset(too_big, 'a', over);
+    too_big[over] = '\0';
+    token_request(&r, s, too_big);
+    is_long(r.status, 413, "a body over 1 MiB gets 413");
+    resp_free(&r);
+    const char *chunked[] = {"Content-Type: application/x-www-form-urlencoded",
+                             "Transfer-Encoding: chunked", NULL};
+    http(&r, "POST", url, chunked, too_big);
+    is_long(r.status, 413, "a chunked body over 1 MiB gets 413");
+    resp_free(&r);
+    free(too_big);
+    http(&r, "POST", url, chunked, A_TOKEN_FORM);
+    is_long(r.status, 200, "a small chunked body works");
+    resp_free(&r);
+  }
+}
+
+void group_issuance(void)
+{
+  struct srv s;
+  const char *args[] = {"--user", "alice:secret", "--user", "shorty:pw:7", NULL};
+  if (!ok(srv_start(&s, args) == 0, "server starts"))
+    return;
+  char *token = issued_token(&s);
+  if (!ok(token != NULL, "access_token is a string")) {
+    srv_stop(&s);
+    return;
+  }
+  long long iat = token_shape(token);
 
   char *second = get_token(&s, "alice", "secret");
   ok(second && strcmp(second, token) != 0, "two issuances give different tokens");
@@ -71,9 +147,10 @@ void group_issuance(void)
   free(second);
   free(token);
 
+  struct resp r;
   token_request(&r, &s, "grant_type=client_credentials&client_id=shorty&client_secret=pw");
-  j = cJSON_Parse(r.body);
-  exp_in = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
+  cJSON *j = cJSON_Parse(r.body);
+  const cJSON *exp_in = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
   ok(cJSON_IsNumber(exp_in) && exp_in->valuedouble == 7, "a user's own lifetime is expires_in");
   cJSON_Delete(j);
   resp_free(&r);
@@ -88,7 +165,7 @@ void group_issuance(void)
   http(&r, "POST", url, json_h,
        "{\"grant_type\":\"client_credentials\",\"client_id\":\"alice\",\"client_secret\":\"secret\"}");
   is_long(r.status, 400, "a JSON body gets 400");
-  v = json_str(r.body, "error");
+  char *v = json_str(r.body, "error");
   is_str(v, "invalid_request", "... with invalid_request");
   free(v);
   resp_free(&r);
@@ -133,61 +210,7 @@ void group_issuance(void)
   is_long(r.status, 405, "PUT gets 405");
   resp_free(&r);
 
-  /* Hostile input: 4xx, never a token, never 5xx, never echoed. */
-  static const struct {
-    const char *form;
-    long status;
-    const char *what;
-  } hostile[] = {
-    {"grant_type=client_credentials&client_id=%ZZ&client_secret=x", 400, "%ZZ"},
-    {"grant_type=client_credentials&client_id=abc%&client_secret=x", 400, "a trailing %"},
-    {"grant_type=client_credentials&client_id=%C3%28&client_secret=x", 400, "invalid UTF-8"},
-    {"grant_type=client_credentials&client_id=a%00b&client_secret=x", 400, "a NUL byte"},
-    {"grant_type=client_credentials&client_id=%27%20OR%20%271%27%3D%271%22--&client_secret=x",
-     401, "SQL metacharacters and quotes"},
-    {"grant_type=client_credentials&client_id=*)(uid%3D*))(%7C(uid%3D*&client_secret=x", 401,
-     "LDAP metacharacters"},
-    {"grant_type=client_credentials&client_id=alice&client_id=bob&client_secret=x", 400,
-     "a repeated parameter"},
-  };
-  for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
-    token_request(&r, &s, hostile[i].form);
-    is_long(r.status, hostile[i].status, "hostile input (%s) is refused", hostile[i].what);
-    ok(!contains(r.body, "access_token") && !contains(r.body, "OR") && !contains(r.body, "uid"),
-       "... without a token or an echo");
-    resp_free(&r);
-  }
-  size_t big = 64 * 1024;
-  char *huge = malloc(big + 128);
-  if (huge) {
-    strcpy(huge, "grant_type=client_credentials&client_secret=x&client_id=");
-    size_t at_len = strlen(huge);
-    memset(huge + at_len, 'A', big);
-    huge[at_len + big] = '\0';
-    token_request(&r, &s, huge);
-    is_long(r.status, 401, "a 64 KiB client_id gets 401");
-    ok(!contains(r.body, "AAAA"), "... without an echo");
-    resp_free(&r);
-    free(huge);
-  }
-  size_t over = 1024 * 1024 + 10;
-  char *too_big = malloc(over + 1);
-  if (too_big) {
-    memset(too_big, 'a', over);
-    too_big[over] = '\0';
-    token_request(&r, &s, too_big);
-    is_long(r.status, 413, "a body over 1 MiB gets 413");
-    resp_free(&r);
-    const char *chunked[] = {"Content-Type: application/x-www-form-urlencoded",
-                             "Transfer-Encoding: chunked", NULL};
-    http(&r, "POST", url, chunked, too_big);
-    is_long(r.status, 413, "a chunked body over 1 MiB gets 413");
-    resp_free(&r);
-    free(too_big);
-    http(&r, "POST", url, chunked, A_TOKEN_FORM);
-    is_long(r.status, 200, "a small chunked body works");
-    resp_free(&r);
-  }
+  hostile_token_requests(&s, url);
   is_long(srv_stop(&s), 0, "server stops with exit 0");
 }
 
@@ -261,34 +284,25 @@ void group_credentials(void)
   is_long(srv_stop(&s), 0, "server stops with exit 0");
 }
 
-void group_bearer(void)
+/* A valid token opens hello (URL-decoded, nothing reflected) and projects. */
+static void token_opens(const struct srv *s, const char *auth)
 {
-  struct srv s, other;
-  const char *args[] = {"--user", "alice:secret", NULL};
-  if (!ok(srv_start(&s, args) == 0, "server starts"))
-    return;
-  char *t = get_token(&s, "alice", "secret");
-  if (!ok(t != NULL, "a token is issued")) {
-    srv_stop(&s);
-    return;
-  }
-  char *auth = bearer("Bearer %s", t);
   struct resp r;
-  get_with_auth(&r, &s, "/test/hello/x", auth);
+  get_with_auth(&r, s, "/test/hello/x", auth);
   is_long(r.status, 200, "hello with the token gets 200");
   is_str(r.body, "Hello x", "... Hello x");
   char *v = resp_header(&r, "Content-Type");
   is_str(v, "text/plain;charset=UTF-8", "... as text/plain");
   free(v);
   resp_free(&r);
-  get_with_auth(&r, &s, "/test/hello/%41b%20c", auth);
+  get_with_auth(&r, s, "/test/hello/%41b%20c", auth);
   is_str(r.body, "Hello Ab c", "the name is URL-decoded");
   resp_free(&r);
-  get_with_auth(&r, &s, "/test/hello/a%0d%0aX-Injected:%201", auth);
+  get_with_auth(&r, s, "/test/hello/a%0d%0aX-Injected:%201", auth);
   ok(r.status == 200 && !strpbrk(r.body, "\r\n") && resp_header_count(&r, "X-Injected") == 0,
      "control characters in the name are not reflected");
   resp_free(&r);
-  get_with_auth(&r, &s, "/projects/", auth);
+  get_with_auth(&r, s, "/projects/", auth);
   is_long(r.status, 200, "projects with the token gets 200");
   cJSON *j = cJSON_Parse(r.body);
   const cJSON *status = cJSON_GetObjectItemCaseSensitive(j, "status");
@@ -299,19 +313,13 @@ void group_bearer(void)
      "projects has status SUCCESS, resultList and resultCount");
   cJSON_Delete(j);
   resp_free(&r);
-  expect_get(&s, "/projects", auth, 200, "projects without the trailing slash works too");
+  expect_get(s, "/projects", auth, 200, "projects without the trailing slash works too");
+}
 
-  get_with_auth(&r, &s, "/test/hello/x", NULL);
-  is_long(r.status, 401, "no Authorization header gets 401");
-  is_str(r.body,
-         "{\"error\":\"unauthorized_client\",\"error_description\":\"Full authentication is "
-         "required\"}",
-         "... with the documented body");
-  v = resp_header(&r, "WWW-Authenticate");
-  is_str(v, "Bearer realm=\"apinizer\"", "... and a Bearer challenge without error=");
-  free(v);
-  resp_free(&r);
-
+/* Tokens altered or made up from t are refused with a documented error and challenge. */
+static void altered_tokens_refused(const struct srv *s, const char *t)
+{
+  struct resp r;
   char *none = tok_unsigned(t, "none");
   char *None = tok_unsigned(t, "None");
   char *hs512 = tok_unsigned(t, "HS512");
@@ -336,12 +344,12 @@ void group_bearer(void)
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     char *a = bad[i].token ? bearer("Bearer %s", bad[i].token) : NULL;
-    get_with_auth(&r, &s, "/test/hello/x", a);
+    get_with_auth(&r, s, "/test/hello/x", a);
     is_long(r.status, 401, "%s is refused", bad[i].what);
     char *code = json_str(r.body, "error");
     ok(code && (!strcmp(code, "unauthorized_client") || !strcmp(code, "invalid_token")),
        "... with a documented error code (%s)", code ? code : "none");
-    v = resp_header(&r, "WWW-Authenticate");
+    char *v = resp_header(&r, "WWW-Authenticate");
     ok(contains(v, "Bearer") && contains(v, "error=\"invalid_token\""),
        "... and a challenge with error=\"invalid_token\"");
     free(v);
@@ -359,6 +367,35 @@ void group_bearer(void)
   free(truncated4);
   free(flipped);
   free(forged);
+}
+
+void group_bearer(void)
+{
+  struct srv s, other;
+  const char *args[] = {"--user", "alice:secret", NULL};
+  if (!ok(srv_start(&s, args) == 0, "server starts"))
+    return;
+  char *t = get_token(&s, "alice", "secret");
+  if (!ok(t != NULL, "a token is issued")) {
+    srv_stop(&s);
+    return;
+  }
+  char *auth = bearer("Bearer %s", t);
+  struct resp r;
+  token_opens(&s, auth);
+
+  get_with_auth(&r, &s, "/test/hello/x", NULL);
+  is_long(r.status, 401, "no Authorization header gets 401");
+  is_str(r.body,
+         "{\"error\":\"unauthorized_client\",\"error_description\":\"Full authentication is "
+         "required\"}",
+         "... with the documented body");
+  char *v = resp_header(&r, "WWW-Authenticate");
+  is_str(v, "Bearer realm=\"apinizer\"", "... and a Bearer challenge without error=");
+  free(v);
+  resp_free(&r);
+
+  altered_tokens_refused(&s, t);
 
   const struct {
     const char *fmt;
