@@ -8,6 +8,6 @@
 #define ADMIN_PREFIX "/_refserver/"
 
 /* Answers a request whose path starts with ADMIN_PREFIX. 0, or -1 when out of memory. */
-int admin_handle(const struct rs_app *app, const struct rs_request *rq, struct reply *out);
+int rs_admin_handle(const rs_app *app, const rs_request *rq, rs_reply *out);
 
 #endif

@@ -230,7 +230,7 @@ out:
   return code;
 }
 
-int admin_client_main(int argc, char **argv)
+int rs_admin_client_main(int argc, char **argv)
 {
   struct args a;
   int code = parse_args(argc, argv, &a);

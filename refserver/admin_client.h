@@ -5,6 +5,6 @@
 
 /* Runs the subcommand in argv[0..argc) (argv[0] is "revoke", "mint" or "failed-logins"). Returns
  * the exit code: 0 success, 1 failure (one line on stderr), 2 usage error. */
-int admin_client_main(int argc, char **argv);
+int rs_admin_client_main(int argc, char **argv);
 
 #endif

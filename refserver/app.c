@@ -18,37 +18,37 @@
 
 #define RANDOM_KEY_LEN 32
 
-int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t err_len,
-             int *exit_code)
+int rs_app_init(rs_app *app, const rs_config *cfg, char *err, size_t err_len,
+                int *exit_code)
 {
   memset(app, 0, sizeof *app);
   app->cfg = cfg;
   *exit_code = 1;
-  app->users = users_new();
-  app->tokens = token_store_new();
+  app->users = rs_users_new();
+  app->tokens = rs_token_store_new();
   if (!app->users || !app->tokens) {
     snprintf(err, err_len, "out of memory or no randomness");
     goto fail;
   }
   for (size_t i = 0; i < cfg->n_user_specs; i++) {
-    if (users_add_spec(app->users, cfg->user_specs[i].text, cfg->user_specs[i].locked, err,
-                       err_len) != 0) {
+    if (rs_users_add_spec(app->users, cfg->user_specs[i].text, cfg->user_specs[i].locked, err,
+                          err_len) != 0) {
       *exit_code = 2;
       goto fail;
     }
   }
-  if (cfg->users_file && users_load_file(app->users, cfg->users_file, err, err_len) != 0) {
+  if (cfg->users_file && rs_users_load_file(app->users, cfg->users_file, err, err_len) != 0) {
     *exit_code = 2;
     goto fail;
   }
-  app->logins = logins_new(app->users);
+  app->logins = rs_logins_new(app->users);
   if (!app->logins) {
     snprintf(err, err_len, "out of memory");
     goto fail;
   }
   /* jwt-weak-secret: a documentation example kept as the key (unless --signing-key says). */
   const char *given = cfg->signing_key ? cfg->signing_key
-                      : dev_on(DEV_JWT_WEAK_SECRET) ? "changeme" : NULL;
+                      : rs_dev_on(DEV_JWT_WEAK_SECRET) ? "changeme" : NULL;
   if (given) {
     app->key.len = strlen(given);
     app->key_storage = malloc(app->key.len);
@@ -74,20 +74,20 @@ int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t 
                                               : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     app->key.kid = "refserver-1";
     if (!app->key.pkey) {
-      snprintf(err, err_len, "cannot create a %s key pair", jwt_alg_name(&app->key));
+      snprintf(err, err_len, "cannot create a %s key pair", rs_jwt_alg_name(&app->key));
       goto fail;
     }
   }
-  app->key.header_only = dev_on(DEV_BEARER_PAYLOAD_UNSIGNED);
+  app->key.header_only = rs_dev_on(DEV_BEARER_PAYLOAD_UNSIGNED);
   if (cfg->log_file) {
-    app->log = reqlog_open(cfg->log_file, cfg->log_tokens);
+    app->log = rs_reqlog_open(cfg->log_file, cfg->log_tokens);
     if (!app->log) {
       snprintf(err, err_len, "%s: cannot open the log: %s", cfg->log_file, strerror(errno));
       goto fail;
     }
   }
   if (cfg->throttle > 0) {
-    app->throttle = throttle_new(cfg->throttle, 60);
+    app->throttle = rs_throttle_new(cfg->throttle, 60);
     if (!app->throttle) {
       snprintf(err, err_len, "out of memory");
       goto fail;
@@ -95,19 +95,19 @@ int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t 
   }
   return 0;
 fail:
-  app_free(app);
+  rs_app_free(app);
   return -1;
 }
 
-void app_free(struct rs_app *app)
+void rs_app_free(rs_app *app)
 {
   if (!app)
     return;
-  users_free(app->users);
-  token_store_free(app->tokens);
-  reqlog_close(app->log);
-  throttle_free(app->throttle);
-  logins_free(app->logins);
+  rs_users_free(app->users);
+  rs_token_store_free(app->tokens);
+  rs_reqlog_close(app->log);
+  rs_throttle_free(app->throttle);
+  rs_logins_free(app->logins);
   if (app->key_storage)
     OPENSSL_cleanse(app->key_storage, app->key.len);
   free(app->key_storage);

@@ -1,4 +1,4 @@
-/* app: everything a request handler may use, built once at start-up (app_init) and shared by the
+/* app: everything a request handler may use, built once at start-up (rs_app_init) and shared by the
  * connection threads. The members marked mutable are thread-safe objects; the rest is read-only
  * while the server runs. */
 #ifndef RS_APP_H
@@ -11,34 +11,30 @@
 
 #include <stddef.h>
 
-struct users;
-struct token_store;
-struct reqlog;
-struct throttle;
-struct logins;
+typedef struct rs_users rs_users;
+typedef struct rs_token_store rs_token_store;
+typedef struct rs_reqlog rs_reqlog;
+typedef struct rs_throttle rs_throttle;
+typedef struct rs_logins rs_logins;
 
-struct rs_app {
-  const struct rs_config *cfg; /* borrowed from main() */
-  struct users *users;
-  struct jwt_key key;         /* bytes point at key_storage */
+typedef struct rs_app {
+  const rs_config *cfg; /* borrowed from main() */
+  rs_users *users;
+  rs_jwt_key key;         /* bytes point at key_storage */
   unsigned char *key_storage; /* owned */
-  struct token_store *tokens; /* mutable */
-  struct reqlog *log;         /* mutable; NULL when --log is not given */
-  struct throttle *throttle;  /* mutable; NULL when --throttle is 0 */
-  struct logins *logins;      /* mutable: failed logins per account */
-};
+  rs_token_store *tokens; /* mutable */
+  rs_reqlog *log;         /* mutable; NULL when --log is not given */
+  rs_throttle *throttle;  /* mutable; NULL when --throttle is 0 */
+  rs_logins *logins;      /* mutable: failed logins per account */
+} rs_app;
 
 /* Builds the app from cfg: users, signing key, token store, log. On failure returns -1 with a
  * one-line message in err and leaves nothing to free; returns 2 for configuration errors (users
  * file, bad --user) and 1 for other failures through *exit_code. */
-int app_init(struct rs_app *app, const struct rs_config *cfg, char *err, size_t err_len,
-             int *exit_code);
+int rs_app_init(rs_app *app, const rs_config *cfg, char *err, size_t err_len,
+                int *exit_code);
 
-/* Frees what app_init built. Accepts NULL. */
-void app_free(struct rs_app *app);
-
-/* Answers one request: fills out (zero-initialised by the caller). Returns 0, or -1 when out of
- * memory, in which case the caller answers a bare 500. */
-int app_handle(struct rs_app *app, const struct rs_request *rq, struct reply *out);
+/* Frees what rs_app_init built. Accepts NULL. */
+void rs_app_free(rs_app *app);
 
 #endif

@@ -20,13 +20,13 @@
 #define USE_QUOTA 50          /* uses per token, deviation bearer-use-quota */
 
 /* The identity deviations grant to requests that carry no usable token. */
-static enum auth_result anonymous(struct jwt_claims *who)
+static rs_auth_result anonymous(rs_jwt_claims *who)
 {
   static char *const admin_role[] = {"ROLE_ADMIN"};
   who->sub = strdup("anonymous");
   who->jti = strdup("anonymous");
-  if (!who->sub || !who->jti || jwt_claims_set_roles(who, admin_role, 1) != 0) {
-    jwt_claims_free(who);
+  if (!who->sub || !who->jti || rs_jwt_claims_set_roles(who, admin_role, 1) != 0) {
+    rs_jwt_claims_free(who);
     return AUTH_NOMEM;
   }
   return AUTH_OK;
@@ -37,52 +37,52 @@ static bool is_bearer(const char *s, size_t len, bool any_case)
   if (len != 6)
     return false;
   /* Deviations: two accepted spellings instead of a case-insensitive comparison. */
-  if (dev_on(DEV_BEARER_SCHEME_UPPER_REJECTED))
+  if (rs_dev_on(DEV_BEARER_SCHEME_UPPER_REJECTED))
     return strncmp(s, "Bearer", 6) == 0 || strncmp(s, "bearer", 6) == 0;
-  if (dev_on(DEV_BEARER_SCHEME_UPPER_ACCEPTED))
+  if (rs_dev_on(DEV_BEARER_SCHEME_UPPER_ACCEPTED))
     return strncmp(s, "Bearer", 6) == 0 || strncmp(s, "BEARER", 6) == 0;
   return any_case ? strncasecmp(s, "Bearer", 6) == 0 : strncmp(s, "Bearer", 6) == 0;
 }
 
 /* Splits an Authorization value into its token (a pointer into value) or a refusal. */
-static enum auth_result find_token(const struct rs_app *app, const char *value,
-                                   const char **token)
+static rs_auth_result find_token(const rs_app *app, const char *value,
+                                 const char **token)
 {
   /* RFC 9110 11.1: scheme names are case-insensitive; the Apinizer docs only show "Bearer". */
-  bool any_case = app->cfg->flavor == FLAVOR_RFC && !dev_on(DEV_BEARER_SCHEME_CASE_REJECTED);
+  bool any_case = app->cfg->flavor == FLAVOR_RFC && !rs_dev_on(DEV_BEARER_SCHEME_CASE_REJECTED);
   const char *sp = strchr(value, ' ');
-  if (sp && dev_on(DEV_BEARER_SCHEME_ANY)) {
+  if (sp && rs_dev_on(DEV_BEARER_SCHEME_ANY)) {
     const char *last = strrchr(value, ' ');
     *token = last + 1;
     return **token ? AUTH_OK : AUTH_MALFORMED;
   }
   if (!sp) {
     if (strlen(value) < 6 || !is_bearer(value, 6, any_case)) {
-      if (dev_on(DEV_BEARER_NO_SCHEME_ACCEPTED)) {
+      if (rs_dev_on(DEV_BEARER_NO_SCHEME_ACCEPTED)) {
         *token = value;
         return AUTH_OK;
       }
       return AUTH_WRONG_SCHEME;
     }
-    if (!value[6] && dev_on(DEV_BEARER_EMPTY_TOKEN_500))
+    if (!value[6] && rs_dev_on(DEV_BEARER_EMPTY_TOKEN_500))
       return AUTH_SERVER_ERROR;
-    if (value[6] && dev_on(DEV_BEARER_MALFORMED_ACCEPTED)) {
+    if (value[6] && rs_dev_on(DEV_BEARER_MALFORMED_ACCEPTED)) {
       *token = value + 6;
       return AUTH_OK;
     }
     return AUTH_MALFORMED; /* "Bearer" alone, or "BearerT" */
   }
   size_t scheme_len = (size_t)(sp - value);
-  bool basic_as_bearer = dev_on(DEV_BEARER_BASIC_TOKEN_ACCEPTED) && scheme_len == 5 &&
+  bool basic_as_bearer = rs_dev_on(DEV_BEARER_BASIC_TOKEN_ACCEPTED) && scheme_len == 5 &&
                          strncmp(value, "Basic", 5) == 0;
   if (!basic_as_bearer && !is_bearer(value, scheme_len, any_case))
     return AUTH_WRONG_SCHEME;
   size_t spaces = strspn(sp, " ");
   /* RFC 6750 2.1 allows 1*SP between scheme and token. */
-  if (spaces > 1 && dev_on(DEV_BEARER_EXTRA_SPACE_REJECTED))
+  if (spaces > 1 && rs_dev_on(DEV_BEARER_EXTRA_SPACE_REJECTED))
     return AUTH_MALFORMED;
   *token = sp + spaces;
-  if (!**token && dev_on(DEV_BEARER_BLANK_TOKEN_500))
+  if (!**token && rs_dev_on(DEV_BEARER_BLANK_TOKEN_500))
     return AUTH_SERVER_ERROR;
   if (!**token || strpbrk(*token, " \t"))
     return AUTH_MALFORMED;
@@ -92,26 +92,26 @@ static enum auth_result find_token(const struct rs_app *app, const char *value,
 /* Deviation bearer-basic-credentials-accepted: "Basic base64(user:password)" authenticates as that
  * user. Returns AUTH_OK with *who filled, AUTH_NOMEM, or AUTH_WRONG_SCHEME when the value is not
  * working Basic credentials (the request then goes through the normal checks). */
-static enum auth_result basic_user(const struct rs_app *app, const char *value,
-                                   struct jwt_claims *who)
+static rs_auth_result basic_user(const rs_app *app, const char *value,
+                                 rs_jwt_claims *who)
 {
   const char *b64 = value + 6;
   unsigned char *raw = NULL;
   size_t raw_len = 0;
-  if (b64std_decode(b64, strlen(b64), &raw, &raw_len) != 0)
+  if (rs_b64std_decode(b64, strlen(b64), &raw, &raw_len) != 0)
     return AUTH_WRONG_SCHEME;
-  enum auth_result r = AUTH_WRONG_SCHEME;
+  rs_auth_result r = AUTH_WRONG_SCHEME;
   char *colon = memchr(raw, ':', raw_len);
-  const struct user *u = NULL;
+  const rs_user *u = NULL;
   if (colon && !memchr(raw, '\0', raw_len)) {
-    *colon = '\0'; /* raw is NUL-terminated by b64std_decode */
-    if (users_authenticate(app->users, (char *)raw, colon + 1, &u) == USERS_OK) {
+    *colon = '\0'; /* raw is NUL-terminated by rs_b64std_decode */
+    if (rs_users_authenticate(app->users, (char *)raw, colon + 1, &u) == USERS_OK) {
       who->sub = strdup(u->name);
       who->jti = strdup("basic");
-      r = who->sub && who->jti && jwt_claims_set_roles(who, u->roles, u->n_roles) == 0
+      r = who->sub && who->jti && rs_jwt_claims_set_roles(who, u->roles, u->n_roles) == 0
             ? AUTH_OK : AUTH_NOMEM;
       if (r != AUTH_OK)
-        jwt_claims_free(who);
+        rs_jwt_claims_free(who);
     }
   }
   OPENSSL_cleanse(raw, raw_len);
@@ -119,14 +119,14 @@ static enum auth_result basic_user(const struct rs_app *app, const char *value,
   return r;
 }
 
-enum auth_result auth_token(const struct rs_app *app, const char *token, struct jwt_claims *who)
+rs_auth_result rs_auth_token(const rs_app *app, const char *token, rs_jwt_claims *who)
 {
-  unsigned flags = tokens_verify_flags();
-  if (dev_on(DEV_BEARER_ALG_NONE))
+  unsigned flags = rs_tokens_verify_flags();
+  if (rs_dev_on(DEV_BEARER_ALG_NONE))
     flags |= JWT_ACCEPT_ALG_NONE;
-  if (dev_on(DEV_BEARER_ALG_NONE_CASE))
+  if (rs_dev_on(DEV_BEARER_ALG_NONE_CASE))
     flags |= JWT_ACCEPT_ALG_NONE_CASE;
-  static const struct { enum dev_id dev; unsigned flag; } attacks[] = {
+  static const struct { rs_dev_id dev; unsigned flag; } attacks[] = {
     {DEV_JWT_ALG_NONE_SIGNATURE_KEPT, JWT_NONE_SIGNATURE_KEPT},
     {DEV_JWT_NULL_SIGNATURE, JWT_NULL_SIGNATURE},
     {DEV_JWT_HMAC_EMPTY_KEY, JWT_HMAC_EMPTY_KEY},
@@ -140,29 +140,29 @@ enum auth_result auth_token(const struct rs_app *app, const char *token, struct 
     {DEV_JWT_KEY_SUBSTITUTION, JWT_KEY_SUBSTITUTION},
   };
   for (size_t i = 0; i < sizeof attacks / sizeof attacks[0]; i++)
-    if (dev_on(attacks[i].dev))
+    if (rs_dev_on(attacks[i].dev))
       flags |= attacks[i].flag;
-  if (dev_on(DEV_BEARER_SIGNATURE_IGNORED))
+  if (rs_dev_on(DEV_BEARER_SIGNATURE_IGNORED))
     flags |= JWT_SKIP_SIGNATURE;
-  if (dev_on(DEV_BEARER_TRUNCATED_ACCEPTED))
+  if (rs_dev_on(DEV_BEARER_TRUNCATED_ACCEPTED))
     flags |= JWT_PREFIX_SIGNATURE;
-  if (dev_on(DEV_BEARER_APPENDED_ACCEPTED))
+  if (rs_dev_on(DEV_BEARER_APPENDED_ACCEPTED))
     flags |= JWT_TRAILING_IGNORED;
-  enum jwt_status st = jwt_verify(token, &app->key, flags, who);
-  if (st != JWT_OK && st != JWT_NOMEM && dev_on(DEV_BEARER_CASE_INSENSITIVE)) {
+  rs_jwt_status st = rs_jwt_verify(token, &app->key, flags, who);
+  if (st != JWT_OK && st != JWT_NOMEM && rs_dev_on(DEV_BEARER_CASE_INSENSITIVE)) {
     /* As if tokens were looked up in a store with a case-insensitive collation. */
-    char *stored = token_store_issued_find_ci(app->tokens, token);
+    char *stored = rs_token_store_issued_find_ci(app->tokens, token);
     if (stored) {
-      st = jwt_verify(stored, &app->key, flags, who);
+      st = rs_jwt_verify(stored, &app->key, flags, who);
       free(stored);
     }
   }
-  if (st == JWT_BAD_SIGNATURE && dev_on(DEV_BEARER_UNKNOWN_SUBJECT_UNVERIFIED)) {
+  if (st == JWT_BAD_SIGNATURE && rs_dev_on(DEV_BEARER_UNKNOWN_SUBJECT_UNVERIFIED)) {
     /* As if the verification key were looked up per subject, and an unknown one skipped it. */
-    if (jwt_verify(token, &app->key, flags | JWT_SKIP_SIGNATURE, who) == JWT_OK) {
-      if (!users_find(app->users, who->sub))
+    if (rs_jwt_verify(token, &app->key, flags | JWT_SKIP_SIGNATURE, who) == JWT_OK) {
+      if (!rs_users_find(app->users, who->sub))
         return AUTH_OK;
-      jwt_claims_free(who);
+      rs_jwt_claims_free(who);
     }
   }
   switch (st) {
@@ -177,148 +177,148 @@ enum auth_result auth_token(const struct rs_app *app, const char *token, struct 
   }
 
   /* A token outlives neither its user nor the user's access. */
-  const struct user *u = users_find(app->users, who->sub);
+  const rs_user *u = rs_users_find(app->users, who->sub);
   time_t now = time(NULL);
   time_t revoked_at = 0;
-  enum auth_result r = AUTH_OK;
+  rs_auth_result r = AUTH_OK;
   if (!u || u->disabled) {
     r = AUTH_INVALID;
   } else {
-    long long deadline = dev_on(DEV_EXPIRY_EXP_MISMATCH) ? who->iat + u->lifetime : who->exp;
-    if (dev_on(DEV_EXPIRY_LATE))
+    long long deadline = rs_dev_on(DEV_EXPIRY_EXP_MISMATCH) ? who->iat + u->lifetime : who->exp;
+    if (rs_dev_on(DEV_EXPIRY_LATE))
       deadline += EXPIRY_LATE_GRACE;
-    if (dev_on(DEV_TOKEN_EXPIRES_EARLY))
+    if (rs_dev_on(DEV_TOKEN_EXPIRES_EARLY))
       deadline = who->iat + (who->exp - who->iat) / 2;
     /* exp is the first second at which the token is no longer accepted (RFC 7519 4.1.4). */
-    if ((long long)now >= deadline && !dev_on(DEV_EXPIRY_IGNORED))
+    if ((long long)now >= deadline && !rs_dev_on(DEV_EXPIRY_IGNORED))
       r = AUTH_EXPIRED;
-    else if (dev_on(DEV_BEARER_NOT_YET_VALID) && (long long)now < who->iat + NOT_YET_VALID_SKEW)
+    else if (rs_dev_on(DEV_BEARER_NOT_YET_VALID) && (long long)now < who->iat + NOT_YET_VALID_SKEW)
       r = AUTH_INVALID;
-    else if (!dev_on(DEV_REVOCATION_IGNORED) &&
-             token_store_revoked(app->tokens, who->jti, &revoked_at) &&
-             (!dev_on(DEV_REVOCATION_DELAYED) || now >= revoked_at + REVOCATION_DELAY))
+    else if (!rs_dev_on(DEV_REVOCATION_IGNORED) &&
+             rs_token_store_revoked(app->tokens, who->jti, &revoked_at) &&
+             (!rs_dev_on(DEV_REVOCATION_DELAYED) || now >= revoked_at + REVOCATION_DELAY))
       r = AUTH_REVOKED;
-    else if (dev_on(DEV_REVOCATION_REVOKES_USER) &&
-             token_store_user_revoked(app->tokens, who->sub, &revoked_at))
+    else if (rs_dev_on(DEV_REVOCATION_REVOKES_USER) &&
+             rs_token_store_user_revoked(app->tokens, who->sub, &revoked_at))
       r = AUTH_REVOKED;
     /* As if a revocation set a per-user "tokens issued before now are void" mark (iat has whole
      * seconds, so a token of the revocation's second counts as issued before it). */
-    else if (dev_on(DEV_REVOKE_ALL_OF_USER) &&
-             token_store_user_revoked(app->tokens, who->sub, &revoked_at) &&
+    else if (rs_dev_on(DEV_REVOKE_ALL_OF_USER) &&
+             rs_token_store_user_revoked(app->tokens, who->sub, &revoked_at) &&
              who->iat <= (long long)revoked_at)
       r = AUTH_REVOKED;
-    else if (dev_on(DEV_BEARER_USE_QUOTA) &&
-             token_store_count_use(app->tokens, who->jti) > USE_QUOTA)
+    else if (rs_dev_on(DEV_BEARER_USE_QUOTA) &&
+             rs_token_store_count_use(app->tokens, who->jti) > USE_QUOTA)
       r = AUTH_INVALID;
   }
   if (r != AUTH_OK)
-    jwt_claims_free(who);
+    rs_jwt_claims_free(who);
   return r;
 }
 
-enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *rq,
-                             struct jwt_claims *who)
+rs_auth_result rs_auth_bearer(const rs_app *app, const rs_request *rq,
+                              rs_jwt_claims *who)
 {
   memset(who, 0, sizeof *who);
-  size_t count = rq_header_count(rq, "Authorization");
+  size_t count = rs_rq_header_count(rq, "Authorization");
   if (count == 0) {
-    const char *q = rq_query(rq, "access_token");
+    const char *q = rs_rq_query(rq, "access_token");
     /* RFC 6750 2.3: a server need not read the query; this one never does, tokens in URLs leak. */
-    if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN))
+    if (q && *q && rs_dev_on(DEV_BEARER_QUERY_TOKEN))
       return anonymous(who);
-    if (q && *q && dev_on(DEV_BEARER_QUERY_TOKEN_VERIFIED))
-      return auth_token(app, q, who);
-    if (dev_on(DEV_BEARER_NO_HEADER_200))
+    if (q && *q && rs_dev_on(DEV_BEARER_QUERY_TOKEN_VERIFIED))
+      return rs_auth_token(app, q, who);
+    if (rs_dev_on(DEV_BEARER_NO_HEADER_200))
       return anonymous(who);
     return AUTH_MISSING;
   }
-  if (count > 1 && !dev_on(DEV_BEARER_DUPLICATE_FIRST_WINS))
+  if (count > 1 && !rs_dev_on(DEV_BEARER_DUPLICATE_FIRST_WINS))
     return AUTH_DUPLICATE;
-  const char *value = rq_header(rq, "Authorization");
+  const char *value = rs_rq_header(rq, "Authorization");
   size_t value_len = strlen(value);
-  if (value_len > HUGE_64K_LIMIT && dev_on(DEV_BEARER_HUGE_64K_500))
+  if (value_len > HUGE_64K_LIMIT && rs_dev_on(DEV_BEARER_HUGE_64K_500))
     return AUTH_SERVER_ERROR;
   if (value_len > AUTH_MAX_HEADER)
     return AUTH_TOO_LARGE;
-  if (dev_on(DEV_BEARER_BASIC_CREDENTIALS_ACCEPTED) && strncmp(value, "Basic ", 6) == 0) {
-    enum auth_result r = basic_user(app, value, who);
+  if (rs_dev_on(DEV_BEARER_BASIC_CREDENTIALS_ACCEPTED) && strncmp(value, "Basic ", 6) == 0) {
+    rs_auth_result r = basic_user(app, value, who);
     if (r != AUTH_WRONG_SCHEME)
       return r;
   }
   const char *token = NULL;
-  enum auth_result r = find_token(app, value, &token);
+  rs_auth_result r = find_token(app, value, &token);
   if (r != AUTH_OK)
     return r;
-  return auth_token(app, token, who);
+  return rs_auth_token(app, token, who);
 }
 
 /* Adds the RFC 6750 3 challenge: error= only when a token was presented (3.1), and the RFC 9728
  * resource_metadata parameter when rm is not NULL. */
-static int challenge(struct reply *out, bool token_presented, const char *why, const char *rm)
+static int challenge(rs_reply *out, bool token_presented, const char *why, const char *rm)
 {
-  if (dev_on(DEV_BEARER_NO_WWW_AUTHENTICATE))
+  if (rs_dev_on(DEV_BEARER_NO_WWW_AUTHENTICATE))
     return 0;
   char buf[160];
-  if (token_presented && !dev_on(DEV_BEARER_GARBAGE_CHALLENGE_NO_ERROR))
+  if (token_presented && !rs_dev_on(DEV_BEARER_GARBAGE_CHALLENGE_NO_ERROR))
     snprintf(buf, sizeof buf,
              "Bearer realm=\"apinizer\", error=\"invalid_token\", error_description=\"%s\"", why);
-  else if (!token_presented && dev_on(DEV_BEARER_CHALLENGE_ERROR_ON_MISSING))
+  else if (!token_presented && rs_dev_on(DEV_BEARER_CHALLENGE_ERROR_ON_MISSING))
     snprintf(buf, sizeof buf, "Bearer realm=\"apinizer\", error=\"invalid_token\"");
   else
     snprintf(buf, sizeof buf, "Bearer realm=\"apinizer\"");
   if (!rm)
-    return reply_header(out, "WWW-Authenticate", buf);
+    return rs_reply_header(out, "WWW-Authenticate", buf);
   size_t n = strlen(buf) + strlen(rm) + sizeof ", resource_metadata=\"\"";
   char *value = malloc(n);
   if (!value)
     return -1;
   snprintf(value, n, "%s, resource_metadata=\"%s\"", buf, rm);
-  int rc = reply_header(out, "WWW-Authenticate", value);
+  int rc = rs_reply_header(out, "WWW-Authenticate", value);
   free(value);
   return rc;
 }
 
 /* A 401 with the documented JSON body (or a deviation's variant) and its challenge. */
-static int unauthorized(struct reply *out, const char *code, const char *description,
+static int unauthorized(rs_reply *out, const char *code, const char *description,
                         bool token_presented, const char *why, const char *rm)
 {
   int rc;
-  if (dev_on(DEV_BEARER_ERROR_NOT_JSON)) {
-    rc = reply_text(out, 401, CT_TEXT, description);
-  } else if (dev_on(DEV_ERROR_STACK_TRACE)) {
+  if (rs_dev_on(DEV_BEARER_ERROR_NOT_JSON)) {
+    rc = rs_reply_text(out, 401, CT_TEXT, description);
+  } else if (rs_dev_on(DEV_ERROR_STACK_TRACE)) {
     char desc[512];
     snprintf(desc, sizeof desc, "%s\n%s", description, DEV_JAVA_STACK_TRACE);
-    rc = reply_error(out, 401, code, desc);
+    rc = rs_reply_error(out, 401, code, desc);
   } else {
-    rc = reply_error(out, 401, code, description);
+    rc = rs_reply_error(out, 401, code, description);
   }
   return rc != 0 ? rc : challenge(out, token_presented, why, rm);
 }
 
-int auth_refuse(enum auth_result result, const char *rm, struct reply *out)
+int rs_auth_refuse(rs_auth_result result, const char *rm, rs_reply *out)
 {
   switch (result) {
   case AUTH_MISSING:
-    if (dev_on(DEV_BEARER_NO_HEADER_403))
-      return reply_error(out, 403, "forbidden", "Access is denied");
+    if (rs_dev_on(DEV_BEARER_NO_HEADER_403))
+      return rs_reply_error(out, 403, "forbidden", "Access is denied");
     return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL,
                         rm);
   case AUTH_WRONG_SCHEME:
     return unauthorized(out, "unauthorized_client", "Full authentication is required", false, NULL,
                         rm);
   case AUTH_SERVER_ERROR:
-    return reply_error(out, 500, "server_error", "An unexpected error occurred");
+    return rs_reply_error(out, 500, "server_error", "An unexpected error occurred");
   case AUTH_DUPLICATE:
-    return reply_error(out, 400, "invalid_request", "Only one Authorization header is allowed");
+    return rs_reply_error(out, 400, "invalid_request", "Only one Authorization header is allowed");
   case AUTH_TOO_LARGE:
-    if (dev_on(DEV_BEARER_HUGE_500))
-      return reply_error(out, 500, "server_error", "An unexpected error occurred");
-    return reply_error(out, 431, "invalid_request", "Authorization header too large");
+    if (rs_dev_on(DEV_BEARER_HUGE_500))
+      return rs_reply_error(out, 500, "server_error", "An unexpected error occurred");
+    return rs_reply_error(out, 431, "invalid_request", "Authorization header too large");
   case AUTH_GARBAGE:
-    if (dev_on(DEV_BEARER_GARBAGE_500))
-      return reply_error(out, 500, "server_error", "An unexpected error occurred");
+    if (rs_dev_on(DEV_BEARER_GARBAGE_500))
+      return rs_reply_error(out, 500, "server_error", "An unexpected error occurred");
     return unauthorized(out,
-                        dev_on(DEV_BEARER_GARBAGE_UNDOCUMENTED_CODE) ? "bad_token"
+                        rs_dev_on(DEV_BEARER_GARBAGE_UNDOCUMENTED_CODE) ? "bad_token"
                                                                       : "unauthorized_client",
                         "Invalid token", true, "The access token is malformed", rm);
   case AUTH_MALFORMED:
@@ -326,8 +326,8 @@ int auth_refuse(enum auth_result result, const char *rm, struct reply *out)
     return unauthorized(out, "unauthorized_client", "Invalid token", true,
                         "The access token is invalid", rm);
   case AUTH_EXPIRED:
-    return unauthorized(out, dev_on(DEV_EXPIRY_WRONG_ERROR_CODE) ? "expired" : "invalid_token",
-                        "Token is invalid or expired", !dev_on(DEV_EXPIRY_CHALLENGE_NO_ERROR),
+    return unauthorized(out, rs_dev_on(DEV_EXPIRY_WRONG_ERROR_CODE) ? "expired" : "invalid_token",
+                        "Token is invalid or expired", !rs_dev_on(DEV_EXPIRY_CHALLENGE_NO_ERROR),
                         "The access token expired", rm);
   case AUTH_REVOKED:
     return unauthorized(out, "invalid_token", "Token is invalid or expired", true,

@@ -10,7 +10,7 @@
 
 #define AUTH_MAX_HEADER 8192 /* longer Authorization values get 431 */
 
-enum auth_result {
+typedef enum rs_auth_result {
   AUTH_OK,
   AUTH_MISSING,      /* no Authorization header */
   AUTH_WRONG_SCHEME, /* a scheme other than Bearer: no Bearer credentials were presented */
@@ -23,21 +23,22 @@ enum auth_result {
   AUTH_REVOKED,
   AUTH_SERVER_ERROR, /* only deviations: the 500 of a server that trips over the request */
   AUTH_NOMEM
-};
+} rs_auth_result;
 
 /* Verifies the request's credentials. On AUTH_OK *who holds the token's claims (caller frees with
- * jwt_claims_free); otherwise *who is empty. */
-enum auth_result auth_bearer(const struct rs_app *app, const struct rs_request *rq,
-                             struct jwt_claims *who);
+ * rs_jwt_claims_free); otherwise *who is empty. */
+rs_auth_result rs_auth_bearer(const rs_app *app, const rs_request *rq,
+                              rs_jwt_claims *who);
 
 /* Verifies token as the protected endpoints do: signature, claims, expiry, revocation and the state
  * of its user, with every enabled deviation of those checks. On AUTH_OK *who holds the claims
- * (caller frees with jwt_claims_free); otherwise *who is empty. Introspection answers with it. */
-enum auth_result auth_token(const struct rs_app *app, const char *token, struct jwt_claims *who);
+ * (caller frees with rs_jwt_claims_free); otherwise *who is empty. Introspection answers with
+ * it. */
+rs_auth_result rs_auth_token(const rs_app *app, const char *token, rs_jwt_claims *who);
 
 /* Fills out with the refusal for result (anything but AUTH_OK and AUTH_NOMEM). resource_metadata,
  * when not NULL, is the URL of the RFC 9728 protected resource metadata, which the Bearer
  * challenge then names (RFC 9728 5.1). 0 or -1. */
-int auth_refuse(enum auth_result result, const char *resource_metadata, struct reply *out);
+int rs_auth_refuse(rs_auth_result result, const char *resource_metadata, rs_reply *out);
 
 #endif

@@ -23,7 +23,7 @@ static int sextet(unsigned char c, bool url)
   return -1;
 }
 
-bool b64url_alphabet(const char *s, size_t len)
+bool rs_b64url_alphabet(const char *s, size_t len)
 {
   for (size_t i = 0; i < len; i++) {
     if (sextet((unsigned char)s[i], true) < 0)
@@ -32,7 +32,7 @@ bool b64url_alphabet(const char *s, size_t len)
   return true;
 }
 
-char *b64url_encode(const unsigned char *data, size_t len)
+char *rs_b64url_encode(const unsigned char *data, size_t len)
 {
   char *out = malloc(len / 3 * 4 + 5);
   if (!out)
@@ -96,12 +96,12 @@ static int decode_unpadded(const char *s, size_t len, bool url, unsigned char **
   return 0;
 }
 
-int b64url_decode(const char *s, size_t len, unsigned char **out, size_t *out_len)
+int rs_b64url_decode(const char *s, size_t len, unsigned char **out, size_t *out_len)
 {
   return decode_unpadded(s, len, true, out, out_len);
 }
 
-int b64std_decode(const char *s, size_t len, unsigned char **out, size_t *out_len)
+int rs_b64std_decode(const char *s, size_t len, unsigned char **out, size_t *out_len)
 {
   if (len % 4 != 0)
     return -1;

@@ -14,34 +14,37 @@ enum opt_id {
   OPT_THROTTLE, OPT_USER, OPT_USERS, OPT_VERSION
 };
 
+/* Whether an option takes a value: ARG_OPTIONAL takes one only as --name=VALUE. */
+enum opt_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
+
 struct opt {
   const char *name; /* without the leading "--" */
-  bool has_arg;
+  enum opt_arg arg;
   enum opt_id id;
 };
 
 /* Sorted by name for bsearch. */
 static const struct opt options[] = {
-  {"admin", false, OPT_ADMIN},
-  {"alg", true, OPT_ALG},
-  {"bind", true, OPT_BIND},
-  {"cert", true, OPT_CERT},
-  {"deviate", true, OPT_DEVIATE},
-  {"flavor", true, OPT_FLAVOR},
-  {"help", false, OPT_HELP},
-  {"key", true, OPT_KEY},
-  {"latency-ms", true, OPT_LATENCY},
-  {"list-deviations", false, OPT_LIST_DEVIATIONS},
-  {"locked-user", true, OPT_LOCKED_USER},
-  {"log", true, OPT_LOG},
-  {"log-tokens", false, OPT_LOG_TOKENS},
-  {"port", true, OPT_PORT},
-  {"prefix", true, OPT_PREFIX},
-  {"signing-key", true, OPT_SIGNING_KEY},
-  {"throttle", true, OPT_THROTTLE},
-  {"user", true, OPT_USER},
-  {"users", true, OPT_USERS},
-  {"version", false, OPT_VERSION},
+  {"admin", ARG_NONE, OPT_ADMIN},
+  {"alg", ARG_REQUIRED, OPT_ALG},
+  {"bind", ARG_REQUIRED, OPT_BIND},
+  {"cert", ARG_REQUIRED, OPT_CERT},
+  {"deviate", ARG_REQUIRED, OPT_DEVIATE},
+  {"flavor", ARG_REQUIRED, OPT_FLAVOR},
+  {"help", ARG_NONE, OPT_HELP},
+  {"key", ARG_REQUIRED, OPT_KEY},
+  {"latency-ms", ARG_REQUIRED, OPT_LATENCY},
+  {"list-deviations", ARG_OPTIONAL, OPT_LIST_DEVIATIONS},
+  {"locked-user", ARG_REQUIRED, OPT_LOCKED_USER},
+  {"log", ARG_REQUIRED, OPT_LOG},
+  {"log-tokens", ARG_NONE, OPT_LOG_TOKENS},
+  {"port", ARG_REQUIRED, OPT_PORT},
+  {"prefix", ARG_REQUIRED, OPT_PREFIX},
+  {"signing-key", ARG_REQUIRED, OPT_SIGNING_KEY},
+  {"throttle", ARG_REQUIRED, OPT_THROTTLE},
+  {"user", ARG_REQUIRED, OPT_USER},
+  {"users", ARG_REQUIRED, OPT_USERS},
+  {"version", ARG_NONE, OPT_VERSION},
 };
 
 /* Compares a key {name, len} against an option name. */
@@ -60,7 +63,53 @@ static int opt_cmp(const void *k, const void *e)
   return o->name[key->len] == '\0' ? 0 : -1;
 }
 
-void cli_help(FILE *out)
+/* The second half of --help: the endpoints and how the server stops. */
+static void help_endpoints(FILE *out)
+{
+  fputs(
+    "\n"
+    "Endpoints (under the prefix):\n"
+    "  POST auth/token          form grant_type=client_credentials, client_id, client_secret\n"
+    "  GET  test/healthcheck    no authentication; text/plain 'OK'\n"
+    "  GET  test/hello/{name}   Bearer token; text/plain 'Hello {name}'\n"
+    "  GET  projects/           Bearer token; JSON project list\n"
+    "  GET  auth/jwks.json      with --alg RS256 or ES256: the JWK Set of the signing key\n"
+    "\n"
+    "Generic OAuth 2.0 endpoints (--flavor rfc only; ISSUER is {scheme}://{Host header}{prefix}):\n"
+    "  GET  /.well-known/oauth-authorization-server{prefix}\n"
+    "  GET  {prefix}/.well-known/openid-configuration\n"
+    "                           RFC 8414 metadata: issuer ISSUER, token_endpoint,\n"
+    "                           revocation_endpoint, introspection_endpoint, the auth methods\n"
+    "                           client_secret_basic and client_secret_post, grant_types_supported\n"
+    "                           [client_credentials], response_types_supported []\n"
+    "  GET  /.well-known/oauth-protected-resource{prefix}\n"
+    "                           RFC 9728 metadata: resource ISSUER, authorization_servers [ISSUER],\n"
+    "                           bearer_methods_supported [header]\n"
+    "  POST auth/revoke         RFC 7009: form token=T [token_type_hint], the client authenticated\n"
+    "                           like at auth/token (Basic or form); 200 and an empty body, also\n"
+    "                           for unknown, expired or revoked tokens; 400 unauthorized_client\n"
+    "                           for another client's token\n"
+    "  POST auth/introspect     RFC 7662: form token=T, the client authenticated likewise;\n"
+    "                           {\"active\":true,client_id,sub,token_type,exp,iat,iss,aud,jti}\n"
+    "                           or {\"active\":false}\n"
+    "\n"
+    "Admin client (exit 0 on success, 1 on failure with a one-line message, 2 on usage errors):\n"
+    "  admin revoke --url URL   revoke the token in $AUTHCONFORM_TOKEN (never taken from argv:\n"
+    "                           arguments are visible to other users through ps)\n"
+    "  admin mint --url URL --username NAME --kind expired|revoked\n"
+    "                           print a correctly signed expired or revoked token\n"
+    "  admin failed-logins --url URL [--user NAME]\n"
+    "                           print the failed logins since the server started: the count\n"
+    "                           of NAME, or one line NAME<TAB>COUNT per account that had any\n"
+    "  --cacert FILE, --insecure  TLS verification for https URLs\n"
+    "  URL is the server's base, e.g. http://127.0.0.1:8080 (the server needs --admin).\n"
+    "\n"
+    "SIGTERM or SIGINT stops the server cleanly (exit 0). Exit 2 on usage or configuration errors,\n"
+    "1 when the server cannot start.\n",
+    out);
+}
+
+void rs_cli_help(FILE *out)
 {
   fputs(
     "Usage: authconform-refserver [OPTIONS]\n"
@@ -131,47 +180,11 @@ void cli_help(FILE *out)
     "                       suite suite/oauth2.yaml catches it);\n"
     "                       LEVEL is must (the run fails, exit 1) or should (a warning: TAP\n"
     "                       'not ok ... # TODO'). docs/deviations.md has the table\n"
-    "  --help, --version\n"
-    "\n"
-    "Endpoints (under the prefix):\n"
-    "  POST auth/token          form grant_type=client_credentials, client_id, client_secret\n"
-    "  GET  test/healthcheck    no authentication; text/plain 'OK'\n"
-    "  GET  test/hello/{name}   Bearer token; text/plain 'Hello {name}'\n"
-    "  GET  projects/           Bearer token; JSON project list\n"
-    "  GET  auth/jwks.json      with --alg RS256 or ES256: the JWK Set of the signing key\n"
-    "\n"
-    "Generic OAuth 2.0 endpoints (--flavor rfc only; ISSUER is {scheme}://{Host header}{prefix}):\n"
-    "  GET  /.well-known/oauth-authorization-server{prefix}\n"
-    "  GET  {prefix}/.well-known/openid-configuration\n"
-    "                           RFC 8414 metadata: issuer ISSUER, token_endpoint,\n"
-    "                           revocation_endpoint, introspection_endpoint, the auth methods\n"
-    "                           client_secret_basic and client_secret_post, grant_types_supported\n"
-    "                           [client_credentials], response_types_supported []\n"
-    "  GET  /.well-known/oauth-protected-resource{prefix}\n"
-    "                           RFC 9728 metadata: resource ISSUER, authorization_servers [ISSUER],\n"
-    "                           bearer_methods_supported [header]\n"
-    "  POST auth/revoke         RFC 7009: form token=T [token_type_hint], the client authenticated\n"
-    "                           like at auth/token (Basic or form); 200 and an empty body, also\n"
-    "                           for unknown, expired or revoked tokens; 400 unauthorized_client\n"
-    "                           for another client's token\n"
-    "  POST auth/introspect     RFC 7662: form token=T, the client authenticated likewise;\n"
-    "                           {\"active\":true,client_id,sub,token_type,exp,iat,iss,aud,jti}\n"
-    "                           or {\"active\":false}\n"
-    "\n"
-    "Admin client (exit 0 on success, 1 on failure with a one-line message, 2 on usage errors):\n"
-    "  admin revoke --url URL   revoke the token in $AUTHCONFORM_TOKEN (never taken from argv:\n"
-    "                           arguments are visible to other users through ps)\n"
-    "  admin mint --url URL --username NAME --kind expired|revoked\n"
-    "                           print a correctly signed expired or revoked token\n"
-    "  admin failed-logins --url URL [--user NAME]\n"
-    "                           print the failed logins since the server started: the count\n"
-    "                           of NAME, or one line NAME<TAB>COUNT per account that had any\n"
-    "  --cacert FILE, --insecure  TLS verification for https URLs\n"
-    "  URL is the server's base, e.g. http://127.0.0.1:8080 (the server needs --admin).\n"
-    "\n"
-    "SIGTERM or SIGINT stops the server cleanly (exit 0). Exit 2 on usage or configuration errors,\n"
-    "1 when the server cannot start.\n",
+    "  --list-deviations=markdown\n"
+    "                       print that table as docs/deviations.md shows it\n"
+    "  --help, --version\n",
     out);
+  help_endpoints(out);
 }
 
 /* Replaces *slot with a copy of value; 0 or -1. */
@@ -198,7 +211,7 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
 }
 
 /* Normalises a prefix to "/a/b" (no trailing slash; "" for the root); -1 when invalid. */
-static int set_prefix(struct rs_config *cfg, const char *value)
+static int set_prefix(rs_config *cfg, const char *value)
 {
   if (value[0] != '/' || strchr(value, '?') || strchr(value, '#'))
     return -1;
@@ -210,8 +223,40 @@ static int set_prefix(struct rs_config *cfg, const char *value)
   return 0;
 }
 
+/* --user and --locked-user: appends a copy of arg. */
+static rs_cli_action add_user_spec(rs_config *cfg, const char *arg, bool locked)
+{
+  rs_user_spec *grown = realloc(cfg->user_specs, (cfg->n_user_specs + 1) * sizeof *grown);
+  if (!grown)
+    return CLI_USAGE_ERROR;
+  cfg->user_specs = grown;
+  rs_user_spec *spec = &cfg->user_specs[cfg->n_user_specs];
+  spec->text = strdup(arg);
+  spec->locked = locked;
+  if (!spec->text)
+    return CLI_USAGE_ERROR;
+  cfg->n_user_specs++;
+  return CLI_SERVE;
+}
+
+/* --deviate NAME: appends the deviation's id. */
+static rs_cli_action add_deviation(rs_config *cfg, const char *arg, FILE *err)
+{
+  int id = rs_dev_lookup(arg);
+  if (id < 0) {
+    fprintf(err, "authconform-refserver: unknown deviation '%s' (see --list-deviations)\n", arg);
+    return CLI_USAGE_ERROR;
+  }
+  int *grown = realloc(cfg->deviations, (cfg->n_deviations + 1) * sizeof *grown);
+  if (!grown)
+    return CLI_USAGE_ERROR;
+  cfg->deviations = grown;
+  cfg->deviations[cfg->n_deviations++] = id;
+  return CLI_SERVE;
+}
+
 /* Applies one option with its argument (NULL for flags). Returns CLI_SERVE to continue. */
-static enum cli_action apply(struct rs_config *cfg, const struct opt *o, const char *arg, FILE *err)
+static rs_cli_action apply(rs_config *cfg, const struct opt *o, const char *arg, FILE *err)
 {
   unsigned long n = 0;
   switch (o->id) {
@@ -220,7 +265,12 @@ static enum cli_action apply(struct rs_config *cfg, const struct opt *o, const c
   case OPT_VERSION:
     return CLI_VERSION;
   case OPT_LIST_DEVIATIONS:
-    return CLI_LIST_DEVIATIONS;
+    if (!arg)
+      return CLI_LIST_DEVIATIONS;
+    if (strcmp(arg, "markdown") == 0)
+      return CLI_LIST_DEVIATIONS_MARKDOWN;
+    fprintf(err, "authconform-refserver: --list-deviations=FORMAT: the only format is markdown\n");
+    return CLI_USAGE_ERROR;
   case OPT_ADMIN:
     cfg->admin = true;
     return CLI_SERVE;
@@ -293,38 +343,15 @@ static enum cli_action apply(struct rs_config *cfg, const struct opt *o, const c
     cfg->throttle = (unsigned)n;
     return CLI_SERVE;
   case OPT_USER:
-  case OPT_LOCKED_USER: {
-    struct user_spec *grown =
-      realloc(cfg->user_specs, (cfg->n_user_specs + 1) * sizeof *grown);
-    if (!grown)
-      return CLI_USAGE_ERROR;
-    cfg->user_specs = grown;
-    struct user_spec *spec = &cfg->user_specs[cfg->n_user_specs];
-    spec->text = strdup(arg);
-    spec->locked = o->id == OPT_LOCKED_USER;
-    if (!spec->text)
-      return CLI_USAGE_ERROR;
-    cfg->n_user_specs++;
-    return CLI_SERVE;
-  }
-  case OPT_DEVIATE: {
-    int id = dev_lookup(arg);
-    if (id < 0) {
-      fprintf(err, "authconform-refserver: unknown deviation '%s' (see --list-deviations)\n", arg);
-      return CLI_USAGE_ERROR;
-    }
-    int *grown = realloc(cfg->deviations, (cfg->n_deviations + 1) * sizeof *grown);
-    if (!grown)
-      return CLI_USAGE_ERROR;
-    cfg->deviations = grown;
-    cfg->deviations[cfg->n_deviations++] = id;
-    return CLI_SERVE;
-  }
+  case OPT_LOCKED_USER:
+    return add_user_spec(cfg, arg, o->id == OPT_LOCKED_USER);
+  case OPT_DEVIATE:
+    return add_deviation(cfg, arg, err);
   }
   return CLI_USAGE_ERROR;
 }
 
-enum cli_action cli_parse(int argc, char **argv, struct rs_config *cfg, FILE *err)
+rs_cli_action rs_cli_parse(int argc, char **argv, rs_config *cfg, FILE *err)
 {
   memset(cfg, 0, sizeof *cfg);
   cfg->port = 8080;
@@ -336,7 +363,7 @@ enum cli_action cli_parse(int argc, char **argv, struct rs_config *cfg, FILE *er
     cfg->admin_index = 2;
     return CLI_ADMIN;
   }
-  enum cli_action result = CLI_SERVE;
+  rs_cli_action result = CLI_SERVE;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strncmp(a, "--", 2) != 0 || !a[2]) {
@@ -353,7 +380,9 @@ enum cli_action cli_parse(int argc, char **argv, struct rs_config *cfg, FILE *er
       return CLI_USAGE_ERROR;
     }
     const char *arg = NULL;
-    if (o->has_arg) {
+    if (o->arg == ARG_OPTIONAL) {
+      arg = eq ? eq + 1 : NULL;
+    } else if (o->arg == ARG_REQUIRED) {
       if (eq)
         arg = eq + 1;
       else if (i + 1 < argc)
@@ -366,7 +395,7 @@ enum cli_action cli_parse(int argc, char **argv, struct rs_config *cfg, FILE *er
       fprintf(err, "authconform-refserver: --%s takes no value\n", o->name);
       return CLI_USAGE_ERROR;
     }
-    enum cli_action act = apply(cfg, o, arg, err);
+    rs_cli_action act = apply(cfg, o, arg, err);
     if (act == CLI_USAGE_ERROR)
       return act;
     /* --help and friends win over the rest, but the whole line is still checked. */
@@ -380,7 +409,7 @@ enum cli_action cli_parse(int argc, char **argv, struct rs_config *cfg, FILE *er
   return result;
 }
 
-void cli_config_free(struct rs_config *cfg)
+void rs_cli_config_free(rs_config *cfg)
 {
   if (!cfg)
     return;

@@ -12,27 +12,27 @@
 
 #include <stdbool.h>
 
-/* A read request. Zero-initialise; client_request_free() frees. */
-struct client_request {
-  struct form form;
-  struct client_auth auth;
-  const struct user *client; /* the authenticated client; NULL when authentication was skipped */
+/* A read request. Zero-initialise; rs_client_request_free() frees. */
+typedef struct rs_client_request {
+  rs_form form;
+  rs_client_auth auth;
+  const rs_user *client; /* the authenticated client; NULL when authentication was skipped */
   const char *token;         /* the token parameter, non-empty; points into form */
-};
+} rs_client_request;
 
 /* Reads rq for the endpoint site. With authenticate false (deviations only) the client is not
  * authenticated. Returns 0 when cr is ready; 1 when out holds the answer already (405 for another
  * method, 400 invalid_request for a body that is not a form or has no token, the refusal of a
  * failed client authentication); -1 when out of memory. */
-int client_request_read(const struct rs_app *app, const struct rs_request *rq,
-                        enum client_auth_site site, bool authenticate,
-                        struct client_request *cr, struct reply *out);
+int rs_client_request_read(const rs_app *app, const rs_request *rq,
+                           rs_client_auth_site site, bool authenticate,
+                           rs_client_request *cr, rs_reply *out);
 
-/* Frees what client_request_read() took. Accepts NULL. */
-void client_request_free(struct client_request *cr);
+/* Frees what rs_client_request_read() took. Accepts NULL. */
+void rs_client_request_free(rs_client_request *cr);
 
 /* Adds Cache-Control: no-store unless out has a Cache-Control: answers about tokens must not be
  * cached (RFC 7662 2.2 and RFC 6749 5.1). 0 or -1. */
-int client_request_no_store(struct reply *out);
+int rs_client_request_no_store(rs_reply *out);
 
 #endif

@@ -16,7 +16,7 @@ static int hexval(unsigned char c)
   return -1;
 }
 
-bool utf8_valid(const char *str, size_t len)
+bool rs_utf8_valid(const char *str, size_t len)
 {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;
@@ -54,8 +54,8 @@ bool utf8_valid(const char *str, size_t len)
   return true;
 }
 
-enum form_status form_decode(const char *in, size_t len, bool plus_is_space, bool nul_ends_value,
-                             char **out)
+rs_form_status rs_form_decode(const char *in, size_t len, bool plus_is_space, bool nul_ends_value,
+                              char **out)
 {
   char *buf = malloc(len + 1);
   if (!buf)
@@ -86,7 +86,7 @@ enum form_status form_decode(const char *in, size_t len, bool plus_is_space, boo
     buf[o++] = c;
   }
   buf[o] = '\0';
-  if (!utf8_valid(buf, o)) {
+  if (!rs_utf8_valid(buf, o)) {
     free(buf);
     return FORM_BAD_ENCODING;
   }
@@ -94,7 +94,7 @@ enum form_status form_decode(const char *in, size_t len, bool plus_is_space, boo
   return FORM_OK;
 }
 
-const char *form_get(const struct form *f, const char *name)
+const char *rs_form_get(const rs_form *f, const char *name)
 {
   for (size_t i = 0; i < f->n; i++) {
     if (strcmp(f->params[i].name, name) == 0)
@@ -104,9 +104,9 @@ const char *form_get(const struct form *f, const char *name)
 }
 
 /* Takes ownership of name and value in every case. */
-static enum form_status form_push(struct form *f, char *name, char *value)
+static rs_form_status form_push(rs_form *f, char *name, char *value)
 {
-  struct form_param *grown = realloc(f->params, (f->n + 1) * sizeof *grown);
+  rs_form_param *grown = realloc(f->params, (f->n + 1) * sizeof *grown);
   if (!grown) {
     free(name);
     free(value);
@@ -119,7 +119,7 @@ static enum form_status form_push(struct form *f, char *name, char *value)
   return FORM_OK;
 }
 
-int form_add(struct form *f, const char *name, const char *value)
+int rs_form_add(rs_form *f, const char *name, const char *value)
 {
   char *n = strdup(name);
   char *v = strdup(value);
@@ -131,7 +131,7 @@ int form_add(struct form *f, const char *name, const char *value)
   return form_push(f, n, v) == FORM_OK ? 0 : -1;
 }
 
-enum form_status form_parse(const char *data, size_t len, bool nul_ends_value, struct form *out)
+rs_form_status rs_form_parse(const char *data, size_t len, bool nul_ends_value, rs_form *out)
 {
   size_t pos = 0;
   while (pos < len) {
@@ -144,16 +144,16 @@ enum form_status form_parse(const char *data, size_t len, bool nul_ends_value, s
     const char *eq = memchr(pair, '=', plen);
     size_t nlen = eq ? (size_t)(eq - pair) : plen;
     char *name = NULL, *value = NULL;
-    enum form_status st = form_decode(pair, nlen, true, nul_ends_value, &name);
+    rs_form_status st = rs_form_decode(pair, nlen, true, nul_ends_value, &name);
     if (st != FORM_OK)
       return st;
-    st = eq ? form_decode(eq + 1, plen - nlen - 1, true, nul_ends_value, &value)
-            : form_decode("", 0, true, false, &value);
+    st = eq ? rs_form_decode(eq + 1, plen - nlen - 1, true, nul_ends_value, &value)
+            : rs_form_decode("", 0, true, false, &value);
     if (st != FORM_OK) {
       free(name);
       return st;
     }
-    if (form_get(out, name)) {
+    if (rs_form_get(out, name)) {
       free(name);
       free(value);
       return FORM_DUPLICATE;
@@ -165,7 +165,7 @@ enum form_status form_parse(const char *data, size_t len, bool nul_ends_value, s
   return FORM_OK;
 }
 
-void form_free(struct form *f)
+void rs_form_free(rs_form *f)
 {
   if (!f)
     return;
@@ -178,7 +178,7 @@ void form_free(struct form *f)
   f->n = 0;
 }
 
-bool form_bad_escape(const char *data, size_t len)
+bool rs_form_bad_escape(const char *data, size_t len)
 {
   for (size_t i = 0; i < len; i++) {
     if (data[i] == '%' &&
@@ -189,7 +189,7 @@ bool form_bad_escape(const char *data, size_t len)
   return false;
 }
 
-bool form_media_type_is(const char *ct, const char *type)
+bool rs_form_media_type_is(const char *ct, const char *type)
 {
   size_t n = strlen(type);
   ct += strspn(ct, " ");

@@ -1,6 +1,7 @@
 /* handlers: routing, and the health, hello and projects endpoints of the documented API. */
+#include "handlers.h"
+
 #include "admin.h"
-#include "app.h"
 #include "auth.h"
 #include "deviations.h"
 #include "form.h"
@@ -15,57 +16,57 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int not_found(struct reply *out)
+static int not_found(rs_reply *out)
 {
-  if (dev_on(DEV_ERROR_STACK_TRACE))
-    return reply_error(out, 404, "not_found", "Resource not found\n" DEV_JAVA_STACK_TRACE);
-  return reply_error(out, 404, "not_found", "Resource not found");
-}
-
-static bool is_get(const struct rs_request *rq)
-{
-  return strcmp(rq_method(rq), "GET") == 0 || strcmp(rq_method(rq), "HEAD") == 0;
-}
-
-static int method_not_allowed(struct reply *out)
-{
-  if (reply_error(out, 405, "invalid_request", "Method not allowed; use GET") != 0)
-    return -1;
-  return reply_header(out, "Allow", "GET, HEAD");
+  if (rs_dev_on(DEV_ERROR_STACK_TRACE))
+    return rs_reply_error(out, 404, "not_found", "Resource not found\n" DEV_JAVA_STACK_TRACE);
+  return rs_reply_error(out, 404, "not_found", "Resource not found");
 }
 
 /* Verifies the caller; returns 1 with *who filled when the request may go on, 0 when out holds
  * the refusal, -1 on memory. */
-static int authenticate(const struct rs_app *app, const struct rs_request *rq,
-                        struct jwt_claims *who, struct reply *out)
+static int authenticate(const rs_app *app, const rs_request *rq,
+                        rs_jwt_claims *who, rs_reply *out)
 {
-  enum auth_result r = auth_bearer(app, rq, who);
+  rs_auth_result r = rs_auth_bearer(app, rq, who);
   if (r == AUTH_OK)
     return 1;
   if (r == AUTH_NOMEM)
     return -1;
   /* The rfc flavour points the client at its protected resource metadata (RFC 9728 5.1). */
   char *rm = NULL;
-  if (app->cfg->flavor == FLAVOR_RFC && !(rm = issuer_well_known(app, rq, METADATA_PR_PATH)))
+  if (app->cfg->flavor == FLAVOR_RFC && !(rm = rs_issuer_well_known(app, rq, METADATA_PR_PATH)))
     return -1;
-  int rc = auth_refuse(r, rm, out);
+  int rc = rs_auth_refuse(r, rm, out);
   free(rm);
   return rc == 0 ? 0 : -1;
 }
 
-/* GET test/healthcheck: no authentication (the one documented exception). */
-static int health(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+/* authenticate() for the endpoints that only look at how many roles the caller has: *n_roles is
+ * set when it returns 1. */
+static int authenticate_roles(const rs_app *app, const rs_request *rq, size_t *n_roles,
+                              rs_reply *out)
 {
-  if (dev_on(DEV_HEALTH_REQUIRES_AUTH)) {
-    struct jwt_claims who;
-    int rc = authenticate(app, rq, &who, out);
-    if (rc <= 0)
-      return rc;
-    jwt_claims_free(&who);
-  }
-  if (dev_on(DEV_HEALTH_JSON))
-    return reply_text(out, 200, CT_JSON, "{\"status\":\"UP\"}");
-  return reply_text(out, 200, CT_TEXT, dev_on(DEV_HEALTH_VERSION_LEAK) ? "OK apinizer/2024.1.0" : "OK");
+  rs_jwt_claims who;
+  int rc = authenticate(app, rq, &who, out);
+  if (rc <= 0)
+    return rc;
+  *n_roles = who.n_roles;
+  rs_jwt_claims_free(&who);
+  return 1;
+}
+
+/* GET test/healthcheck: no authentication (the one documented exception). */
+static int health(const rs_app *app, const rs_request *rq, rs_reply *out)
+{
+  size_t n_roles;
+  int rc = rs_dev_on(DEV_HEALTH_REQUIRES_AUTH) ? authenticate_roles(app, rq, &n_roles, out) : 1;
+  if (rc <= 0)
+    return rc;
+  if (rs_dev_on(DEV_HEALTH_JSON))
+    return rs_reply_text(out, 200, CT_JSON, "{\"status\":\"UP\"}");
+  return rs_reply_text(out, 200, CT_TEXT,
+                       rs_dev_on(DEV_HEALTH_VERSION_LEAK) ? "OK apinizer/2024.1.0" : "OK");
 }
 
 /* Copies name for a text/plain body: control characters and invalid UTF-8 become '?', so a
@@ -80,7 +81,7 @@ static char *clean_name(const char *name)
   size_t i = 0, o = 0;
   while (i < len) {
     size_t n = s[i] < 0x80 ? 1 : s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : 2;
-    if (s[i] < 0x20 || s[i] == 0x7f || n > len - i || (n > 1 && !utf8_valid(name + i, n))) {
+    if (s[i] < 0x20 || s[i] == 0x7f || n > len - i || (n > 1 && !rs_utf8_valid(name + i, n))) {
       out[o++] = '?';
       i++;
       continue;
@@ -94,45 +95,43 @@ static char *clean_name(const char *name)
 }
 
 /* GET test/hello/{name}: "Hello {name}" for an authenticated caller. */
-static int hello(const struct rs_app *app, const struct rs_request *rq, const char *name,
-                 struct reply *out)
+static int hello(const rs_app *app, const rs_request *rq, const char *name,
+                 rs_reply *out)
 {
-  struct jwt_claims who;
-  int rc = authenticate(app, rq, &who, out);
+  size_t n_roles;
+  int rc = authenticate_roles(app, rq, &n_roles, out);
   if (rc <= 0)
     return rc;
-  size_t n_roles = who.n_roles;
-  jwt_claims_free(&who);
-  if (n_roles == 0 && dev_on(DEV_HELLO_REQUIRES_ROLE))
-    return reply_error(out, 403, "forbidden", "Access is denied");
+  if (n_roles == 0 && rs_dev_on(DEV_HELLO_REQUIRES_ROLE))
+    return rs_reply_error(out, 403, "forbidden", "Access is denied");
   char *clean = clean_name(name);
   size_t len = clean ? strlen(clean) + 8 : 0;
   char *body = clean ? malloc(len) : NULL;
   if (body)
-    snprintf(body, len, "%s %s", dev_on(DEV_HELLO_WRONG_BODY) ? "Hi" : "Hello", clean);
+    snprintf(body, len, "%s %s", rs_dev_on(DEV_HELLO_WRONG_BODY) ? "Hi" : "Hello", clean);
   free(clean);
-  return reply_take(out, 200, CT_TEXT, body);
+  return rs_reply_take(out, 200, CT_TEXT, body);
 }
 
 /* The 403 for a caller that lacks a right (RFC 6750 3.1): "forbidden" as the Apinizer docs say;
  * the rfc flavour answers insufficient_scope with a Bearer challenge naming what is needed
  * (scope, when not NULL). 0 or -1. */
-static int forbidden(const struct rs_app *app, const char *scope, struct reply *out)
+static int forbidden(const rs_app *app, const char *scope, rs_reply *out)
 {
-  if (dev_on(DEV_FORBIDDEN_NOT_JSON))
-    return reply_text(out, 403, CT_TEXT, "Access is denied");
+  if (rs_dev_on(DEV_FORBIDDEN_NOT_JSON))
+    return rs_reply_text(out, 403, CT_TEXT, "Access is denied");
   if (app->cfg->flavor != FLAVOR_RFC)
-    return reply_error(out, 403, "forbidden", "Access is denied");
-  unsigned status = dev_on(DEV_INSUFFICIENT_SCOPE_401) ? 401 : 403;
+    return rs_reply_error(out, 403, "forbidden", "Access is denied");
+  unsigned status = rs_dev_on(DEV_INSUFFICIENT_SCOPE_401) ? 401 : 403;
   char challenge[256];
   snprintf(challenge, sizeof challenge,
            "Bearer error=\"insufficient_scope\", error_description=\"The access token lacks the "
            "rights this resource needs\"%s%s%s",
            scope ? ", scope=\"" : "", scope ? scope : "", scope ? "\"" : "");
-  if (reply_error(out, status, "insufficient_scope",
-                  "The access token lacks the rights this resource needs") != 0)
+  if (rs_reply_error(out, status, "insufficient_scope",
+                     "The access token lacks the rights this resource needs") != 0)
     return -1;
-  return reply_header(out, "WWW-Authenticate", challenge);
+  return rs_reply_header(out, "WWW-Authenticate", challenge);
 }
 
 /* The scope GET test/scoped requires (the rfc flavour's resource for the generic scope checks). */
@@ -154,52 +153,51 @@ static bool has_scope(const char *list, const char *name)
 
 /* GET test/scoped (rfc flavour): opens for a token granted SCOPED_RESOURCE_SCOPE; any other valid
  * token gets 403 insufficient_scope (RFC 6750 3.1). */
-static int scoped(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+static int scoped(const rs_app *app, const rs_request *rq, rs_reply *out)
 {
-  struct jwt_claims who;
+  rs_jwt_claims who;
   int rc = authenticate(app, rq, &who, out);
   if (rc <= 0)
     return rc;
   bool granted = has_scope(who.scope, SCOPED_RESOURCE_SCOPE);
-  jwt_claims_free(&who);
-  if (!granted && !dev_on(DEV_SCOPE_IGNORED))
+  rs_jwt_claims_free(&who);
+  if (!granted && !rs_dev_on(DEV_SCOPE_IGNORED))
     return forbidden(app, SCOPED_RESOURCE_SCOPE, out);
-  return reply_text(out, 200, CT_JSON, "{\"status\":\"SUCCESS\",\"scope\":\"" SCOPED_RESOURCE_SCOPE "\"}");
+  return rs_reply_text(out, 200, CT_JSON,
+                       "{\"status\":\"SUCCESS\",\"scope\":\"" SCOPED_RESOURCE_SCOPE "\"}");
 }
 
 /* GET projects/: the projects of the caller; a caller without any role may list nothing. */
-static int projects(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+static int projects(const rs_app *app, const rs_request *rq, rs_reply *out)
 {
-  if (dev_on(DEV_PROJECTS_NO_HEADER_200) && rq_header_count(rq, "Authorization") == 0 &&
-      !rq_query(rq, "access_token"))
-    return reply_text(out, 200, CT_JSON,
-                      "{\"status\":\"SUCCESS\",\"resultList\":[],\"resultCount\":0}");
-  struct jwt_claims who;
-  int rc = authenticate(app, rq, &who, out);
+  if (rs_dev_on(DEV_PROJECTS_NO_HEADER_200) && rs_rq_header_count(rq, "Authorization") == 0 &&
+      !rs_rq_query(rq, "access_token"))
+    return rs_reply_text(out, 200, CT_JSON,
+                         "{\"status\":\"SUCCESS\",\"resultList\":[],\"resultCount\":0}");
+  size_t n_roles;
+  int rc = authenticate_roles(app, rq, &n_roles, out);
   if (rc <= 0)
     return rc;
-  size_t n_roles = who.n_roles;
-  jwt_claims_free(&who);
-  if (n_roles == 0 && !dev_on(DEV_ROLES_IGNORED))
+  if (n_roles == 0 && !rs_dev_on(DEV_ROLES_IGNORED))
     return forbidden(app, NULL, out);
   const char *body =
-    dev_on(DEV_PROJECTS_WRONG_SHAPE)
+    rs_dev_on(DEV_PROJECTS_WRONG_SHAPE)
       ? "{\"status\":\"SUCCESS\",\"result\":[{\"id\":\"p1\",\"name\":\"demo\"}],\"resultCount\":1}"
-    : dev_on(DEV_PROJECTS_COUNT_SHORT)
+    : rs_dev_on(DEV_PROJECTS_COUNT_SHORT)
       ? "{\"status\":\"SUCCESS\",\"resultList\":[{\"id\":\"p1\",\"name\":\"demo\"},"
         "{\"id\":\"p2\",\"name\":\"staging\"}],\"resultCount\":1}"
       : "{\"status\":\"SUCCESS\",\"resultList\":[{\"id\":\"p1\",\"name\":\"demo\"}],"
         "\"resultCount\":1}";
-  return reply_text(out, 200, CT_JSON, body);
+  return rs_reply_text(out, 200, CT_JSON, body);
 }
 
 /* The JWK Set of an RS256 or ES256 key; 404 for HS256, whose key is never published. */
-static int jwks(const struct rs_app *app, struct reply *out)
+static int jwks(const rs_app *app, rs_reply *out)
 {
-  char *text = jwt_jwks_json(&app->key);
+  char *text = rs_jwt_jwks_json(&app->key);
   if (!text)
     return app->key.alg == JWT_HS256 ? not_found(out) : -1;
-  int rc = reply_text(out, 200, CT_JSON, text);
+  int rc = rs_reply_text(out, 200, CT_JSON, text);
   free(text);
   return rc;
 }
@@ -213,46 +211,46 @@ static bool is_well_known(const char *path, const char *well_known, const char *
 }
 
 /* Routes a path below the API prefix. */
-static int api(const struct rs_app *app, const struct rs_request *rq, const char *rest,
-               struct reply *out)
+static int api(const rs_app *app, const rs_request *rq, const char *rest,
+               rs_reply *out)
 {
   static const char hello_path[] = "/test/hello/";
   bool rfc = app->cfg->flavor == FLAVOR_RFC;
   if (strcmp(rest, "/auth/token") == 0)
-    return token_endpoint(app, rq, out);
+    return rs_token_endpoint(app, rq, out);
   /* The generic OAuth 2.0 endpoints exist only in the rfc flavour: the documented API has none. */
   if (rfc && strcmp(rest, "/auth/revoke") == 0)
-    return revocation_endpoint(app, rq, out);
+    return rs_revocation_endpoint(app, rq, out);
   if (rfc && strcmp(rest, "/auth/introspect") == 0)
-    return introspection_endpoint(app, rq, out);
+    return rs_introspection_endpoint(app, rq, out);
   if (rfc && strcmp(rest, METADATA_OIDC_PATH) == 0)
-    return metadata_authorization_server(app, rq, out);
+    return rs_metadata_authorization_server(app, rq, out);
   if (rfc && strcmp(rest, "/test/scoped") == 0)
-    return is_get(rq) ? scoped(app, rq, out) : method_not_allowed(out);
+    return rs_rq_is_get(rq) ? scoped(app, rq, out) : rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
   if (strcmp(rest, JWKS_PATH) == 0)
-    return is_get(rq) ? jwks(app, out) : method_not_allowed(out);
+    return rs_rq_is_get(rq) ? jwks(app, out) : rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
   if (strcmp(rest, "/test/healthcheck") == 0)
-    return is_get(rq) ? health(app, rq, out) : method_not_allowed(out);
+    return rs_rq_is_get(rq) ? health(app, rq, out) : rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
   if (strncmp(rest, hello_path, sizeof hello_path - 1) == 0 && rest[sizeof hello_path - 1])
-    return is_get(rq) ? hello(app, rq, rest + sizeof hello_path - 1, out)
-                      : method_not_allowed(out);
+    return rs_rq_is_get(rq) ? hello(app, rq, rest + sizeof hello_path - 1, out)
+                      : rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
   if (strcmp(rest, "/projects/") == 0 || strcmp(rest, "/projects") == 0)
-    return is_get(rq) ? projects(app, rq, out) : method_not_allowed(out);
+    return rs_rq_is_get(rq) ? projects(app, rq, out) : rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
   return not_found(out);
 }
 
-int app_handle(struct rs_app *app, const struct rs_request *rq, struct reply *out)
+int rs_handle_request(rs_app *app, const rs_request *rq, rs_reply *out)
 {
-  const char *path = rq_path(rq);
+  const char *path = rs_rq_path(rq);
   const char *prefix = app->cfg->prefix;
   size_t plen = strlen(prefix);
   /* The admin interface lives outside the documented prefix and does not exist without --admin. */
   if (app->cfg->admin && strncmp(path, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0)
-    return admin_handle(app, rq, out);
+    return rs_admin_handle(app, rq, out);
   if (app->cfg->flavor == FLAVOR_RFC && is_well_known(path, METADATA_AS_PATH, prefix))
-    return metadata_authorization_server(app, rq, out);
+    return rs_metadata_authorization_server(app, rq, out);
   if (app->cfg->flavor == FLAVOR_RFC && is_well_known(path, METADATA_PR_PATH, prefix))
-    return metadata_protected_resource(app, rq, out);
+    return rs_metadata_protected_resource(app, rq, out);
   if (strncmp(path, prefix, plen) == 0 && path[plen] == '/')
     return api(app, rq, path + plen, out);
   return not_found(out);

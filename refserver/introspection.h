@@ -6,7 +6,7 @@
 #include "app.h"
 
 /* Answers a request to the introspection endpoint, any method. 0, or -1 when out of memory. */
-int introspection_endpoint(const struct rs_app *app, const struct rs_request *rq,
-                           struct reply *out);
+int rs_introspection_endpoint(const rs_app *app, const rs_request *rq,
+                              rs_reply *out);
 
 #endif

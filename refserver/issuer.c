@@ -17,7 +17,7 @@ static bool host_usable(const char *host)
          strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == n;
 }
 
-char *issuer_join(const char *issuer, const char *suffix)
+char *rs_issuer_join(const char *issuer, const char *suffix)
 {
   size_t n = strlen(issuer) + strlen(suffix) + 1;
   char *s = malloc(n);
@@ -26,11 +26,11 @@ char *issuer_join(const char *issuer, const char *suffix)
   return s;
 }
 
-/* "{scheme}://{Host}" + middle + prefix; see issuer_of(). */
-static char *build(const struct rs_app *app, const struct rs_request *rq, const char *middle)
+/* "{scheme}://{Host}" + middle + prefix; see rs_issuer_of(). */
+static char *build(const rs_app *app, const rs_request *rq, const char *middle)
 {
-  const struct rs_config *cfg = app->cfg;
-  const char *host = rq_header(rq, "Host");
+  const rs_config *cfg = app->cfg;
+  const char *host = rs_rq_header(rq, "Host");
   const char *scheme = cfg->cert_file ? "https" : "http";
   bool v6 = strchr(cfg->bind, ':') != NULL;
   if (!host || !host_usable(host))
@@ -48,13 +48,13 @@ static char *build(const struct rs_app *app, const struct rs_request *rq, const 
   return s;
 }
 
-char *issuer_of(const struct rs_app *app, const struct rs_request *rq)
+char *rs_issuer_of(const rs_app *app, const rs_request *rq)
 {
   return build(app, rq, "");
 }
 
-char *issuer_well_known(const struct rs_app *app, const struct rs_request *rq,
-                        const char *well_known)
+char *rs_issuer_well_known(const rs_app *app, const rs_request *rq,
+                           const char *well_known)
 {
   return build(app, rq, well_known);
 }

@@ -9,15 +9,15 @@
  * header the client sent, so the issuer is the URL the client used (RFC 8414 3.3 wants the
  * metadata's issuer to equal it). Without a usable Host header, the --bind address stands in.
  * Caller frees; NULL when out of memory. */
-char *issuer_of(const struct rs_app *app, const struct rs_request *rq);
+char *rs_issuer_of(const rs_app *app, const rs_request *rq);
 
 /* The URL of a well-known document of this server for the request: "{scheme}://{Host}" then
  * well_known then the prefix (RFC 8414 3.1 and RFC 9728 3.1 insert the well-known segment before
  * the path). Caller frees; NULL when out of memory. */
-char *issuer_well_known(const struct rs_app *app, const struct rs_request *rq,
-                        const char *well_known);
+char *rs_issuer_well_known(const rs_app *app, const rs_request *rq,
+                           const char *well_known);
 
 /* issuer followed by suffix (e.g. "/auth/token"). Caller frees; NULL when out of memory. */
-char *issuer_join(const char *issuer, const char *suffix);
+char *rs_issuer_join(const char *issuer, const char *suffix);
 
 #endif

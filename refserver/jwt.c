@@ -1,4 +1,5 @@
-/* jwt: HS256, RS256 and ES256 JSON Web Tokens (RFC 7519) as issued and verified by the reference server. */
+/* jwt: HS256, RS256 and ES256 JSON Web Tokens (RFC 7519) as issued and verified by the reference
+ * server. */
 #include "jwt.h"
 
 #include "b64.h"
@@ -23,30 +24,30 @@
 #define SIG_MAX 512
 #define ES256_COORD 32
 
-const char *jwt_alg_name(const struct jwt_key *key)
+const char *rs_jwt_alg_name(const rs_jwt_key *key)
 {
   return key->alg == JWT_RS256 ? "RS256" : key->alg == JWT_ES256 ? "ES256" : "HS256";
 }
 
 /* The header our tokens carry: typ JWT (documented flavour) or RFC 9068's at+jwt (rfc flavour),
  * and the kid of a published key. Caller frees. */
-static char *header_json(const struct jwt_key *key, bool at_jwt)
+static char *header_json(const rs_jwt_key *key, bool at_jwt)
 {
   char *h = malloc(128);
   if (!h)
     return NULL;
   if (key->kid)
-    snprintf(h, 128, "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}", jwt_alg_name(key),
+    snprintf(h, 128, "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}", rs_jwt_alg_name(key),
              at_jwt ? "at+jwt" : "JWT", key->kid);
   else
-    snprintf(h, 128, "{\"alg\":\"%s\",\"typ\":\"%s\"}", jwt_alg_name(key),
+    snprintf(h, 128, "{\"alg\":\"%s\",\"typ\":\"%s\"}", rs_jwt_alg_name(key),
              at_jwt ? "at+jwt" : "JWT");
   return h;
 }
 
 /* The raw JOSE signature of data under key into sig (SIG_MAX bytes); its length, or 0 on
  * failure. ES256 signatures are converted from DER to r||s. */
-static size_t sign_raw(const struct jwt_key *key, const char *data, size_t len,
+static size_t sign_raw(const rs_jwt_key *key, const char *data, size_t len,
                        unsigned char sig[SIG_MAX])
 {
   if (key->alg == JWT_HS256) {
@@ -83,7 +84,7 @@ static size_t sign_raw(const struct jwt_key *key, const char *data, size_t len,
 }
 
 /* True when sig (raw JOSE form) is key's signature of data. */
-static bool verify_raw(const struct jwt_key *key, const char *data, size_t len,
+static bool verify_raw(const rs_jwt_key *key, const char *data, size_t len,
                        const unsigned char *sig, size_t sig_len)
 {
   if (key->alg == JWT_HS256) {
@@ -99,7 +100,8 @@ static bool verify_raw(const struct jwt_key *key, const char *data, size_t len,
     if (sig_len != 2 * ES256_COORD)
       return false;
     ECDSA_SIG *es = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(sig, ES256_COORD, NULL), *s = BN_bin2bn(sig + ES256_COORD, ES256_COORD, NULL);
+    BIGNUM *r = BN_bin2bn(sig, ES256_COORD, NULL),
+           *s = BN_bin2bn(sig + ES256_COORD, ES256_COORD, NULL);
     if (!es || !r || !s || ECDSA_SIG_set0(es, r, s) != 1) {
       BN_free(r);
       BN_free(s);
@@ -133,7 +135,7 @@ static bool add_bn(cJSON *o, const char *name, const struct evp_pkey_st *pkey, c
   unsigned char *buf = malloc(n ? n : 1);
   char *enc = NULL;
   if (buf && BN_bn2binpad(bn, buf, (int)n) >= 0)
-    enc = b64url_encode(buf, n);
+    enc = rs_b64url_encode(buf, n);
   bool ok = enc && cJSON_AddStringToObject(o, name, enc);
   free(enc);
   free(buf);
@@ -141,7 +143,7 @@ static bool add_bn(cJSON *o, const char *name, const struct evp_pkey_st *pkey, c
   return ok;
 }
 
-char *jwt_jwks_json(const struct jwt_key *key)
+char *rs_jwt_jwks_json(const rs_jwt_key *key)
 {
   if (key->alg == JWT_HS256)
     return NULL;
@@ -165,14 +167,14 @@ char *jwt_jwks_json(const struct jwt_key *key)
          add_bn(k, "y", key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, ES256_COORD);
   if (ok && cJSON_AddStringToObject(k, "kid", key->kid) &&
       cJSON_AddStringToObject(k, "use", "sig") &&
-      cJSON_AddStringToObject(k, "alg", jwt_alg_name(key)))
+      cJSON_AddStringToObject(k, "alg", rs_jwt_alg_name(key)))
     text = cJSON_PrintUnformatted(set);
 out:
   cJSON_Delete(set);
   return text;
 }
 
-int jwt_claims_set_roles(struct jwt_claims *c, char *const *roles, size_t n)
+int rs_jwt_claims_set_roles(rs_jwt_claims *c, char *const *roles, size_t n)
 {
   char **copy = calloc(n ? n : 1, sizeof *copy);
   if (!copy)
@@ -194,7 +196,7 @@ int jwt_claims_set_roles(struct jwt_claims *c, char *const *roles, size_t n)
   return 0;
 }
 
-void jwt_claims_free(struct jwt_claims *c)
+void rs_jwt_claims_free(rs_jwt_claims *c)
 {
   if (!c)
     return;
@@ -211,7 +213,7 @@ void jwt_claims_free(struct jwt_claims *c)
 }
 
 /* The payload JSON for claims, or NULL. Caller frees. */
-static char *claims_json(const struct jwt_claims *c)
+static char *claims_json(const rs_jwt_claims *c)
 {
   cJSON *o = cJSON_CreateObject();
   cJSON *roles = cJSON_CreateArray();
@@ -245,13 +247,13 @@ out:
   return text;
 }
 
-char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
+char *rs_jwt_sign(const rs_jwt_claims *claims, const rs_jwt_key *key)
 {
   char *result = NULL;
   char *payload = claims_json(claims);
   char *header = header_json(key, claims->at_jwt);
-  char *h64 = header ? b64url_encode((const unsigned char *)header, strlen(header)) : NULL;
-  char *p64 = payload ? b64url_encode((const unsigned char *)payload, strlen(payload)) : NULL;
+  char *h64 = header ? rs_b64url_encode((const unsigned char *)header, strlen(header)) : NULL;
+  char *p64 = payload ? rs_b64url_encode((const unsigned char *)payload, strlen(payload)) : NULL;
   char *s64 = NULL;
   char *signing_input = NULL;
   if (!h64 || !p64)
@@ -265,7 +267,7 @@ char *jwt_sign(const struct jwt_claims *claims, const struct jwt_key *key)
   size_t sig_len = sign_raw(key, signing_input, key->header_only ? strlen(h64) : in_len, sig);
   if (!sig_len)
     goto out;
-  s64 = b64url_encode(sig, sig_len);
+  s64 = rs_b64url_encode(sig, sig_len);
   if (!s64)
     goto out;
   result = malloc(in_len + 1 + strlen(s64) + 1);
@@ -286,7 +288,7 @@ static cJSON *segment_json(const char *s, size_t len)
 {
   unsigned char *raw = NULL;
   size_t raw_len = 0;
-  if (b64url_decode(s, len, &raw, &raw_len) != 0)
+  if (rs_b64url_decode(s, len, &raw, &raw_len) != 0)
     return NULL;
   cJSON *j = cJSON_ParseWithLength((const char *)raw, raw_len);
   free(raw);
@@ -310,7 +312,7 @@ static bool numeric_date(const cJSON *o, const char *name, long long *out)
   return true;
 }
 
-char *jwt_made_up_jti(const char *token)
+char *rs_jwt_made_up_jti(const char *token)
 {
   const char *sig = strrchr(token, '.');
   sig = sig ? sig + 1 : token;
@@ -323,7 +325,7 @@ char *jwt_made_up_jti(const char *token)
 
 /* Copies the optional string claim name of p into *out (left NULL when absent). JWT_OK,
  * JWT_INVALID when it is not a string, or JWT_NOMEM. */
-static enum jwt_status optional_string(const cJSON *p, const char *name, char **out)
+static rs_jwt_status optional_string(const cJSON *p, const char *name, char **out)
 {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, name);
   if (!v)
@@ -335,8 +337,8 @@ static enum jwt_status optional_string(const cJSON *p, const char *name, char **
 }
 
 /* Fills out from the payload of token; JWT_OK, JWT_INVALID or JWT_NOMEM. */
-static enum jwt_status read_claims(const cJSON *p, const char *token, unsigned flags,
-                                   struct jwt_claims *out)
+static rs_jwt_status read_claims(const cJSON *p, const char *token, unsigned flags,
+                                 rs_jwt_claims *out)
 {
   const cJSON *sub = cJSON_GetObjectItemCaseSensitive(p, "sub");
   const cJSON *jti = cJSON_GetObjectItemCaseSensitive(p, "jti");
@@ -347,7 +349,7 @@ static enum jwt_status read_claims(const cJSON *p, const char *token, unsigned f
       !numeric_date(p, "iat", &out->iat) || !numeric_date(p, "exp", &out->exp) ||
       (roles && !cJSON_IsArray(roles)))
     return JWT_INVALID;
-  enum jwt_status st = optional_string(p, "iss", &out->iss);
+  rs_jwt_status st = optional_string(p, "iss", &out->iss);
   if (st == JWT_OK)
     st = optional_string(p, "client_id", &out->client_id);
   if (st == JWT_OK)
@@ -359,7 +361,7 @@ static enum jwt_status read_claims(const cJSON *p, const char *token, unsigned f
   if (st != JWT_OK)
     return st;
   out->sub = strdup(sub->valuestring);
-  out->jti = no_jti ? jwt_made_up_jti(token) : strdup(jti->valuestring);
+  out->jti = no_jti ? rs_jwt_made_up_jti(token) : strdup(jti->valuestring);
   out->jti_made_up = no_jti;
   size_t n = roles ? (size_t)cJSON_GetArraySize(roles) : 0;
   out->roles = calloc(n ? n : 1, sizeof *out->roles);
@@ -378,9 +380,9 @@ static enum jwt_status read_claims(const cJSON *p, const char *token, unsigned f
 }
 
 /* Checks the signature segment sig[0..sig_len) over signing_input. */
-static enum jwt_status check_signature(const struct jwt_key *key, const char *signing_input,
-                                       size_t in_len, const char *sig, size_t sig_len,
-                                       unsigned flags)
+static rs_jwt_status check_signature(const rs_jwt_key *key, const char *signing_input,
+                                     size_t in_len, const char *sig, size_t sig_len,
+                                     unsigned flags)
 {
   unsigned char mac[SIG_MAX];
   if (flags & JWT_SKIP_SIGNATURE)
@@ -393,7 +395,7 @@ static enum jwt_status check_signature(const struct jwt_key *key, const char *si
     /* Deviations: a comparison of the encoded signatures that stops at the shorter one (a prefix
      * of 16 characters or more passes), or at the expected length (anything appended passes). A
      * changed character inside the signature still fails. */
-    char *want = b64url_encode(mac, mac_len);
+    char *want = rs_b64url_encode(mac, mac_len);
     if (!want)
       return JWT_NOMEM;
     size_t want_len = strlen(want);
@@ -410,7 +412,7 @@ static enum jwt_status check_signature(const struct jwt_key *key, const char *si
   }
   unsigned char *got = NULL;
   size_t got_len = 0;
-  if (b64url_decode(sig, sig_len, &got, &got_len) != 0)
+  if (rs_b64url_decode(sig, sig_len, &got, &got_len) != 0)
     return JWT_BAD_SIGNATURE;
   bool same = verify_raw(key, signing_input, in_len, got, got_len);
   free(got);
@@ -431,20 +433,20 @@ static bool hmac_is(const void *k, size_t kl, const char *input, size_t in_len,
 
 /* The JWT attack deviations: true when one that is switched on in flags accepts the token
  * (header, alg, signing input, signature segment), whatever the correct check would say. */
-static bool attack_accepts(const struct jwt_key *key, const cJSON *header, const char *alg,
+static bool attack_accepts(const rs_jwt_key *key, const cJSON *header, const char *alg,
                            const char *input, size_t in_len, const char *sig, size_t sig_len,
                            unsigned flags)
 {
   if ((flags & JWT_NONE_SIGNATURE_KEPT) && strcasecmp(alg, "none") == 0 && sig_len > 0)
     return true;
-  if ((flags & JWT_NULL_SIGNATURE) && sig_len == 0 && strcmp(alg, jwt_alg_name(key)) == 0)
+  if ((flags & JWT_NULL_SIGNATURE) && sig_len == 0 && strcmp(alg, rs_jwt_alg_name(key)) == 0)
     return true;
   if (((flags & JWT_JKU_TRUSTED) && cJSON_GetObjectItemCaseSensitive(header, "jku")) ||
       ((flags & JWT_X5U_TRUSTED) && cJSON_GetObjectItemCaseSensitive(header, "x5u")))
     return true;
   unsigned char *raw = NULL;
   size_t raw_len = 0;
-  if (sig_len == 0 || b64url_decode(sig, sig_len, &raw, &raw_len) != 0)
+  if (sig_len == 0 || rs_b64url_decode(sig, sig_len, &raw, &raw_len) != 0)
     return false;
   const cJSON *kid = cJSON_GetObjectItemCaseSensitive(header, "kid");
   const char *k = cJSON_IsString(kid) ? kid->valuestring : "";
@@ -483,17 +485,18 @@ static bool attack_accepts(const struct jwt_key *key, const cJSON *header, const
     for (size_t i = 0; i < raw_len; i++)
       ok = ok && raw[i] == 0;
   }
-  if (!ok && (flags & JWT_KEY_SUBSTITUTION) && strcmp(alg, jwt_alg_name(key)) == 0) {
-    size_t want = key->alg == JWT_HS256 ? 32 : key->alg == JWT_ES256 ? 2 * ES256_COORD
-                                                                     : (size_t)EVP_PKEY_get_size(key->pkey);
+  if (!ok && (flags & JWT_KEY_SUBSTITUTION) && strcmp(alg, rs_jwt_alg_name(key)) == 0) {
+    size_t want = key->alg == JWT_HS256   ? 32
+                  : key->alg == JWT_ES256 ? 2 * ES256_COORD
+                                          : (size_t)EVP_PKEY_get_size(key->pkey);
     ok = raw_len == want;
   }
   free(raw);
   return ok;
 }
 
-enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigned flags,
-                           struct jwt_claims *out)
+rs_jwt_status rs_jwt_verify(const char *token, const rs_jwt_key *key, unsigned flags,
+                            rs_jwt_claims *out)
 {
   memset(out, 0, sizeof *out);
   const char *dot1 = strchr(token, '.');
@@ -504,11 +507,11 @@ enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigne
   size_t p_len = (size_t)(dot2 - dot1 - 1);
   const char *sig = dot2 + 1;
   size_t sig_len = strlen(sig);
-  if (h_len == 0 || p_len == 0 || !b64url_alphabet(token, h_len) ||
-      !b64url_alphabet(dot1 + 1, p_len) || !b64url_alphabet(sig, sig_len))
+  if (h_len == 0 || p_len == 0 || !rs_b64url_alphabet(token, h_len) ||
+      !rs_b64url_alphabet(dot1 + 1, p_len) || !rs_b64url_alphabet(sig, sig_len))
     return JWT_GARBAGE;
 
-  enum jwt_status st = JWT_INVALID;
+  rs_jwt_status st = JWT_INVALID;
   cJSON *header = segment_json(token, h_len);
   cJSON *payload = segment_json(dot1 + 1, p_len);
   if (!header || !payload)
@@ -533,7 +536,7 @@ enum jwt_status jwt_verify(const char *token, const struct jwt_key *key, unsigne
       (!none_exact && strcasecmp(alg->valuestring, "none") == 0 &&
        (flags & JWT_ACCEPT_ALG_NONE_CASE))) {
     st = JWT_OK;
-  } else if (strcmp(alg->valuestring, jwt_alg_name(key)) != 0) {
+  } else if (strcmp(alg->valuestring, rs_jwt_alg_name(key)) != 0) {
     st = JWT_BAD_ALG; /* never let the token choose the algorithm (RFC 8725 3.1) */
     goto out;
   } else {
@@ -549,6 +552,6 @@ out:
   cJSON_Delete(header);
   cJSON_Delete(payload);
   if (st != JWT_OK)
-    jwt_claims_free(out);
+    rs_jwt_claims_free(out);
   return st;
 }

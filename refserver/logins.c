@@ -13,18 +13,18 @@ struct counter {
   unsigned long failures;
 };
 
-struct logins {
+struct rs_logins {
   pthread_mutex_t lock;
   struct counter *v;
   size_t n;
 };
 
-struct logins *logins_new(const struct users *u)
+rs_logins *rs_logins_new(const rs_users *u)
 {
-  struct logins *l = calloc(1, sizeof *l);
+  rs_logins *l = calloc(1, sizeof *l);
   if (!l)
     return NULL;
-  l->n = users_count(u);
+  l->n = rs_users_count(u);
   l->v = l->n ? calloc(l->n, sizeof *l->v) : NULL;
   if ((l->n && !l->v) || pthread_mutex_init(&l->lock, NULL) != 0) {
     free(l->v);
@@ -32,11 +32,11 @@ struct logins *logins_new(const struct users *u)
     return NULL;
   }
   for (size_t i = 0; i < l->n; i++)
-    l->v[i].name = users_at(u, i)->name;
+    l->v[i].name = rs_users_at(u, i)->name;
   return l;
 }
 
-void logins_free(struct logins *l)
+void rs_logins_free(rs_logins *l)
 {
   if (!l)
     return;
@@ -46,7 +46,7 @@ void logins_free(struct logins *l)
 }
 
 /* The counter of name, or NULL. The table never changes shape, so no lock is needed to find it. */
-static struct counter *find(struct logins *l, const char *name)
+static struct counter *find(rs_logins *l, const char *name)
 {
   for (size_t i = 0; i < l->n; i++) {
     if (strcmp(l->v[i].name, name) == 0)
@@ -55,7 +55,7 @@ static struct counter *find(struct logins *l, const char *name)
   return NULL;
 }
 
-bool logins_failed(struct logins *l, const char *name)
+bool rs_logins_failed(rs_logins *l, const char *name)
 {
   struct counter *c = find(l, name);
   if (!c)
@@ -66,7 +66,7 @@ bool logins_failed(struct logins *l, const char *name)
   return true;
 }
 
-long logins_count(struct logins *l, const char *name)
+long rs_logins_count(rs_logins *l, const char *name)
 {
   struct counter *c = find(l, name);
   if (!c)
@@ -77,7 +77,7 @@ long logins_count(struct logins *l, const char *name)
   return n;
 }
 
-char *logins_json(struct logins *l)
+char *rs_logins_json(rs_logins *l)
 {
   cJSON *o = cJSON_CreateObject();
   bool ok = o != NULL;

@@ -7,24 +7,24 @@
 
 #include <stdbool.h>
 
-struct users;
-struct logins;
+typedef struct rs_users rs_users;
+typedef struct rs_logins rs_logins;
 
 /* One counter per account of u, all 0. Borrows the account names: u must outlive the result.
  * NULL when out of memory. */
-struct logins *logins_new(const struct users *u);
+rs_logins *rs_logins_new(const rs_users *u);
 
 /* Frees it. Accepts NULL. */
-void logins_free(struct logins *l);
+void rs_logins_free(rs_logins *l);
 
 /* Counts one failed login of name. Returns true when name is an account (and was counted). */
-bool logins_failed(struct logins *l, const char *name);
+bool rs_logins_failed(rs_logins *l, const char *name);
 
 /* The failed logins of name so far, or -1 when name is not an account. */
-long logins_count(struct logins *l, const char *name);
+long rs_logins_count(rs_logins *l, const char *name);
 
 /* {"NAME":COUNT,...} for every account with at least one failed login, in the users table's
  * order ({} when none). Caller frees; NULL when out of memory. */
-char *logins_json(struct logins *l);
+char *rs_logins_json(rs_logins *l);
 
 #endif

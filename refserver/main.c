@@ -16,12 +16,12 @@
 #endif
 
 /* Runs the server until SIGTERM or SIGINT; returns the exit code. */
-static int serve(const struct rs_config *cfg)
+static int serve(const rs_config *cfg)
 {
   char err[512] = "";
   int code = 1;
   for (size_t i = 0; i < cfg->n_deviations; i++)
-    dev_enable((enum dev_id)cfg->deviations[i]);
+    rs_dev_enable((rs_dev_id)cfg->deviations[i]);
 
   /* Block the stop signals before any thread exists, so every thread inherits the mask and only
    * sigwait() below receives them: no async-signal-safety concerns anywhere. */
@@ -35,45 +35,48 @@ static int serve(const struct rs_config *cfg)
   }
   signal(SIGPIPE, SIG_IGN); /* a client that hangs up must not kill the server */
 
-  struct rs_app app;
-  if (app_init(&app, cfg, err, sizeof err, &code) != 0) {
+  rs_app app;
+  if (rs_app_init(&app, cfg, err, sizeof err, &code) != 0) {
     fprintf(stderr, "authconform-refserver: %s\n", err);
     return code;
   }
-  struct rs_server *server = server_start(&app, err, sizeof err);
+  rs_server *server = rs_server_start(&app, err, sizeof err);
   if (!server) {
     fprintf(stderr, "authconform-refserver: %s\n", err);
-    app_free(&app);
+    rs_app_free(&app);
     return 1;
   }
   char url[160];
-  server_url(server, url, sizeof url);
+  rs_server_url(server, url, sizeof url);
   printf("listening on %s\n", url);
   fflush(stdout);
 
   int sig = 0;
   code = sigwait(&stop, &sig) == 0 ? 0 : 1;
-  server_stop(server);
-  app_free(&app);
+  rs_server_stop(server);
+  rs_app_free(&app);
   return code;
 }
 
 int main(int argc, char **argv)
 {
-  struct rs_config cfg;
+  rs_config cfg;
   int code = 0;
-  switch (cli_parse(argc, argv, &cfg, stderr)) {
+  switch (rs_cli_parse(argc, argv, &cfg, stderr)) {
   case CLI_HELP:
-    cli_help(stdout);
+    rs_cli_help(stdout);
     break;
   case CLI_VERSION:
     printf("authconform-refserver %s\n", AC_VERSION);
     break;
   case CLI_LIST_DEVIATIONS:
-    dev_list(stdout);
+    rs_dev_list(stdout);
+    break;
+  case CLI_LIST_DEVIATIONS_MARKDOWN:
+    rs_dev_list_markdown(stdout);
     break;
   case CLI_ADMIN:
-    code = admin_client_main(argc - cfg.admin_index, argv + cfg.admin_index);
+    code = rs_admin_client_main(argc - cfg.admin_index, argv + cfg.admin_index);
     break;
   case CLI_USAGE_ERROR:
     code = 2;
@@ -82,7 +85,7 @@ int main(int argc, char **argv)
     code = serve(&cfg);
     break;
   }
-  cli_config_free(&cfg);
+  rs_cli_config_free(&cfg);
   if (fflush(stdout) != 0 && code == 0)
     code = 1;
   return code;

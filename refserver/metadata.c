@@ -1,5 +1,5 @@
 /* metadata: RFC 8414 and RFC 9728 documents, built per request because the issuer is the URL the
- * client used (issuer_of()). */
+ * client used (rs_issuer_of()). */
 #include "metadata.h"
 
 #include "deviations.h"
@@ -14,18 +14,6 @@
  * (client_auth.c): RFC 6749 2.3.1's Basic, and the form parameters. */
 static const char *const auth_methods[] = {"client_secret_basic", "client_secret_post"};
 
-static bool is_get(const struct rs_request *rq)
-{
-  return strcmp(rq_method(rq), "GET") == 0 || strcmp(rq_method(rq), "HEAD") == 0;
-}
-
-static int method_not_allowed(struct reply *out)
-{
-  if (reply_error(out, 405, "invalid_request", "Method not allowed; use GET") != 0)
-    return -1;
-  return reply_header(out, "Allow", "GET, HEAD");
-}
-
 /* Adds name: [values...] to o; false when out of memory. */
 static bool add_strings(cJSON *o, const char *name, const char *const *values, size_t n)
 {
@@ -39,32 +27,32 @@ static bool add_strings(cJSON *o, const char *name, const char *const *values, s
 /* Adds name: issuer + suffix to o; false when out of memory. */
 static bool add_url(cJSON *o, const char *name, const char *issuer, const char *suffix)
 {
-  char *url = issuer_join(issuer, suffix);
+  char *url = rs_issuer_join(issuer, suffix);
   bool ok = url && cJSON_AddStringToObject(o, name, url);
   free(url);
   return ok;
 }
 
 /* Answers 200 with o printed (and deletes o); content_type as given. */
-static int send_json(cJSON *o, const char *content_type, struct reply *out)
+static int send_json(cJSON *o, const char *content_type, rs_reply *out)
 {
   char *body = o ? cJSON_PrintUnformatted(o) : NULL;
   cJSON_Delete(o);
-  return reply_take(out, 200, content_type, body);
+  return rs_reply_take(out, 200, content_type, body);
 }
 
-int metadata_authorization_server(const struct rs_app *app, const struct rs_request *rq,
-                                  struct reply *out)
+int rs_metadata_authorization_server(const rs_app *app, const rs_request *rq,
+                                     rs_reply *out)
 {
-  if (!is_get(rq))
-    return method_not_allowed(out);
-  char *issuer = issuer_of(app, rq);
+  if (!rs_rq_is_get(rq))
+    return rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
+  char *issuer = rs_issuer_of(app, rq);
   char *shown = NULL;
   cJSON *o = issuer ? cJSON_CreateObject() : NULL;
   /* metadata-issuer-mismatch: a trailing slash, the commonest way an issuer stops being equal to
    * the one the metadata URL was built from (RFC 8414 3.3). */
   if (o)
-    shown = dev_on(DEV_METADATA_ISSUER_MISMATCH) ? issuer_join(issuer, "/") : strdup(issuer);
+    shown = rs_dev_on(DEV_METADATA_ISSUER_MISMATCH) ? rs_issuer_join(issuer, "/") : strdup(issuer);
   static const char *const grants[] = {"client_credentials"};
   size_t n_methods = sizeof auth_methods / sizeof auth_methods[0];
   /* response_types_supported is REQUIRED by RFC 8414 2, but it lists what the authorization
@@ -88,17 +76,17 @@ int metadata_authorization_server(const struct rs_app *app, const struct rs_requ
     cJSON_Delete(o);
     return -1;
   }
-  return send_json(o, dev_on(DEV_METADATA_NOT_JSON) ? CT_TEXT : CT_JSON, out);
+  return send_json(o, rs_dev_on(DEV_METADATA_NOT_JSON) ? CT_TEXT : CT_JSON, out);
 }
 
-int metadata_protected_resource(const struct rs_app *app, const struct rs_request *rq,
-                                struct reply *out)
+int rs_metadata_protected_resource(const rs_app *app, const rs_request *rq,
+                                   rs_reply *out)
 {
-  if (!is_get(rq))
-    return method_not_allowed(out);
+  if (!rs_rq_is_get(rq))
+    return rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
   /* The API under the prefix is the resource, and this server its only authorization server. */
   static const char *const header[] = {"header"};
-  char *issuer = issuer_of(app, rq);
+  char *issuer = rs_issuer_of(app, rq);
   cJSON *o = issuer ? cJSON_CreateObject() : NULL;
   const char *servers[] = {issuer};
   bool ok = o && cJSON_AddStringToObject(o, "resource", issuer) &&

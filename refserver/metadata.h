@@ -16,11 +16,11 @@
 /* Where the JWK Set lives under the prefix (--alg RS256 or ES256). */
 #define JWKS_PATH "/auth/jwks.json"
 
-int metadata_authorization_server(const struct rs_app *app, const struct rs_request *rq,
-                                  struct reply *out);
+int rs_metadata_authorization_server(const rs_app *app, const rs_request *rq,
+                                     rs_reply *out);
 
 /* Answers a request for the protected resource metadata. 0, or -1 (memory). */
-int metadata_protected_resource(const struct rs_app *app, const struct rs_request *rq,
-                                struct reply *out);
+int rs_metadata_protected_resource(const rs_app *app, const rs_request *rq,
+                                   rs_reply *out);
 
 #endif

@@ -15,11 +15,11 @@
 
 /* cred-near-appended: strncmp(sent, stored, strlen(stored)) accepts any secret that starts with
  * the stored one: some proper prefix of the sent secret is the password. */
-static bool prefix_is_secret(const struct users *u, const struct user *who, const char *secret,
+static bool prefix_is_secret(const rs_users *u, const rs_user *who, const char *secret,
                              size_t len)
 {
   for (size_t n = 1; n < len && n <= NEAR_MAX_LEN; n++) {
-    if (users_secret_is(u, who, secret, n))
+    if (rs_users_secret_is(u, who, secret, n))
       return true;
   }
   return false;
@@ -28,7 +28,7 @@ static bool prefix_is_secret(const struct users *u, const struct user *who, cons
 /* cred-near-truncated: a comparison loop that stops one character short never looks at the
  * stored secret's last character, so the password without it passes: some byte appended to the
  * sent secret gives the password. */
-static bool one_short_of_secret(const struct users *u, const struct user *who, const char *secret,
+static bool one_short_of_secret(const rs_users *u, const rs_user *who, const char *secret,
                                 size_t len)
 {
   char buf[NEAR_MAX_LEN + 1];
@@ -38,32 +38,32 @@ static bool one_short_of_secret(const struct users *u, const struct user *who, c
   bool found = false;
   for (int c = 1; c < 256 && !found; c++) {
     buf[len] = (char)c;
-    found = users_secret_is(u, who, buf, len + 1);
+    found = rs_users_secret_is(u, who, buf, len + 1);
   }
   OPENSSL_cleanse(buf, sizeof buf);
   return found;
 }
 
 /* cred-near-whitespace: trailing spaces, tabs and line breaks trimmed before the comparison. */
-static bool trimmed_is_secret(const struct users *u, const struct user *who, const char *secret,
+static bool trimmed_is_secret(const rs_users *u, const rs_user *who, const char *secret,
                               size_t len)
 {
   size_t n = len;
   while (n > 0 && strchr(" \t\r\n", secret[n - 1]))
     n--;
-  return n > 0 && n < len && users_secret_is(u, who, secret, n);
+  return n > 0 && n < len && rs_users_secret_is(u, who, secret, n);
 }
 
-bool near_secret_accepted(const struct users *u, const struct user *who, const char *secret)
+bool rs_near_secret_accepted(const rs_users *u, const rs_user *who, const char *secret)
 {
   size_t len = strlen(secret);
-  if (dev_on(DEV_CRED_NEAR_APPENDED) && prefix_is_secret(u, who, secret, len))
+  if (rs_dev_on(DEV_CRED_NEAR_APPENDED) && prefix_is_secret(u, who, secret, len))
     return true;
-  if (dev_on(DEV_CRED_NEAR_TRUNCATED) && one_short_of_secret(u, who, secret, len))
+  if (rs_dev_on(DEV_CRED_NEAR_TRUNCATED) && one_short_of_secret(u, who, secret, len))
     return true;
-  if (dev_on(DEV_CRED_NEAR_CASE) && users_secret_is_folded(u, who, secret, len))
+  if (rs_dev_on(DEV_CRED_NEAR_CASE) && rs_users_secret_is_folded(u, who, secret, len))
     return true;
-  if (dev_on(DEV_CRED_NEAR_WHITESPACE) && trimmed_is_secret(u, who, secret, len))
+  if (rs_dev_on(DEV_CRED_NEAR_WHITESPACE) && trimmed_is_secret(u, who, secret, len))
     return true;
   return false;
 }

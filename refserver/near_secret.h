@@ -5,12 +5,12 @@
 
 #include <stdbool.h>
 
-struct users;
-struct user;
+typedef struct rs_users rs_users;
+typedef struct rs_user rs_user;
 
 /* True when an enabled cred-near deviation accepts secret for the account who, whose real
  * password it is not: the secret with characters appended, without its last character, in
  * another case, or with trailing whitespace. False on a correct server. */
-bool near_secret_accepted(const struct users *u, const struct user *who, const char *secret);
+bool rs_near_secret_accepted(const rs_users *u, const rs_user *who, const char *secret);
 
 #endif

@@ -2,11 +2,12 @@
 #include "reply.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-int reply_take(struct reply *r, unsigned status, const char *content_type, char *body)
+int rs_reply_take(rs_reply *r, unsigned status, const char *content_type, char *body)
 {
   if (!body)
     return -1;
@@ -18,12 +19,12 @@ int reply_take(struct reply *r, unsigned status, const char *content_type, char 
   return 0;
 }
 
-int reply_text(struct reply *r, unsigned status, const char *content_type, const char *body)
+int rs_reply_text(rs_reply *r, unsigned status, const char *content_type, const char *body)
 {
-  return reply_take(r, status, content_type, strdup(body));
+  return rs_reply_take(r, status, content_type, strdup(body));
 }
 
-int reply_error(struct reply *r, unsigned status, const char *code, const char *description)
+int rs_reply_error(rs_reply *r, unsigned status, const char *code, const char *description)
 {
   /* cJSON escapes whatever the strings hold, so a description can never break the JSON. */
   cJSON *o = cJSON_CreateObject();
@@ -34,10 +35,10 @@ int reply_error(struct reply *r, unsigned status, const char *code, const char *
   }
   char *text = cJSON_PrintUnformatted(o);
   cJSON_Delete(o);
-  return reply_take(r, status, CT_JSON, text);
+  return rs_reply_take(r, status, CT_JSON, text);
 }
 
-int reply_header(struct reply *r, const char *name, const char *value)
+int rs_reply_header(rs_reply *r, const char *name, const char *value)
 {
   if (r->n_headers == REPLY_MAX_HEADERS)
     return -1;
@@ -54,7 +55,7 @@ int reply_header(struct reply *r, const char *name, const char *value)
   return 0;
 }
 
-const char *reply_get_header(const struct reply *r, const char *name)
+const char *rs_reply_get_header(const rs_reply *r, const char *name)
 {
   for (size_t i = 0; i < r->n_headers; i++) {
     if (strcasecmp(r->headers[i].name, name) == 0)
@@ -63,7 +64,16 @@ const char *reply_get_header(const struct reply *r, const char *name)
   return NULL;
 }
 
-void reply_clear(struct reply *r)
+int rs_reply_method_not_allowed(rs_reply *r, const char *use, const char *allow)
+{
+  char desc[64];
+  snprintf(desc, sizeof desc, "Method not allowed; use %s", use);
+  if (rs_reply_error(r, 405, "invalid_request", desc) != 0)
+    return -1;
+  return rs_reply_header(r, "Allow", allow);
+}
+
+void rs_reply_clear(rs_reply *r)
 {
   if (!r)
     return;

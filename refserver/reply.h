@@ -8,37 +8,42 @@
 #define CT_JSON "application/json;charset=UTF-8"
 #define CT_TEXT "text/plain;charset=UTF-8"
 
-struct reply_header {
+typedef struct rs_reply_field {
   char *name;
   char *value;
-};
+} rs_reply_field;
 
-/* Owns body and every header string. Zero-initialise before use; reply_clear() frees. */
-struct reply {
+/* Owns body and every header string. Zero-initialise before use; rs_reply_clear() frees. */
+typedef struct rs_reply {
   unsigned status;
   const char *content_type; /* static string, or NULL for no Content-Type */
   char *body;
   size_t body_len;
-  struct reply_header headers[REPLY_MAX_HEADERS];
+  rs_reply_field headers[REPLY_MAX_HEADERS];
   size_t n_headers;
-};
+} rs_reply;
 
-/* Sets status, content type and a copy of body (NUL-terminated text). 0, or -1 when out of memory. */
-int reply_text(struct reply *r, unsigned status, const char *content_type, const char *body);
+/* Sets status, content type and a copy of body (NUL-terminated text). 0, or -1 when out of
+ * memory. */
+int rs_reply_text(rs_reply *r, unsigned status, const char *content_type, const char *body);
 
-/* Like reply_text but takes ownership of body (malloc'd), also on failure. */
-int reply_take(struct reply *r, unsigned status, const char *content_type, char *body);
+/* Like rs_reply_text but takes ownership of body (malloc'd), also on failure. */
+int rs_reply_take(rs_reply *r, unsigned status, const char *content_type, char *body);
 
 /* Sets a JSON error body {"error":code,"error_description":description}. 0 or -1. */
-int reply_error(struct reply *r, unsigned status, const char *code, const char *description);
+int rs_reply_error(rs_reply *r, unsigned status, const char *code, const char *description);
 
 /* Adds a copy of a header. 0, or -1 when out of memory or the header table is full. */
-int reply_header(struct reply *r, const char *name, const char *value);
+int rs_reply_header(rs_reply *r, const char *name, const char *value);
 
 /* The value of header name previously added, or NULL. */
-const char *reply_get_header(const struct reply *r, const char *name);
+const char *rs_reply_get_header(const rs_reply *r, const char *name);
+
+/* The 405 answer: error invalid_request "Method not allowed; use USE" and Allow: ALLOW. 0, or -1
+ * when out of memory. */
+int rs_reply_method_not_allowed(rs_reply *r, const char *use, const char *allow);
 
 /* Frees everything and leaves an empty reply. Accepts NULL. */
-void reply_clear(struct reply *r);
+void rs_reply_clear(rs_reply *r);
 
 #endif

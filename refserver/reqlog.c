@@ -6,15 +6,15 @@
 #include <stdlib.h>
 #include <time.h>
 
-struct reqlog {
+struct rs_reqlog {
   FILE *f;
   bool log_tokens;
   pthread_mutex_t lock; /* one line at a time from the connection threads */
 };
 
-struct reqlog *reqlog_open(const char *path, bool log_tokens)
+rs_reqlog *rs_reqlog_open(const char *path, bool log_tokens)
 {
-  struct reqlog *l = calloc(1, sizeof *l);
+  rs_reqlog *l = calloc(1, sizeof *l);
   if (!l)
     return NULL;
   l->f = fopen(path, "a");
@@ -28,7 +28,7 @@ struct reqlog *reqlog_open(const char *path, bool log_tokens)
   return l;
 }
 
-void reqlog_close(struct reqlog *l)
+void rs_reqlog_close(rs_reqlog *l)
 {
   if (!l)
     return;
@@ -55,20 +55,20 @@ static void stamp(FILE *f)
 }
 
 /* Every line: taken under the lock, opened with the time, ended and flushed at once. */
-static void line_begin(struct reqlog *l)
+static void line_begin(rs_reqlog *l)
 {
   pthread_mutex_lock(&l->lock);
   stamp(l->f);
 }
 
-static void line_end(struct reqlog *l)
+static void line_end(rs_reqlog *l)
 {
   fputc('\n', l->f);
   fflush(l->f);
   pthread_mutex_unlock(&l->lock);
 }
 
-void reqlog_request(struct reqlog *l, const char *method, const char *path, unsigned status)
+void rs_reqlog_request(rs_reqlog *l, const char *method, const char *path, unsigned status)
 {
   if (!l)
     return;
@@ -81,7 +81,7 @@ void reqlog_request(struct reqlog *l, const char *method, const char *path, unsi
   line_end(l);
 }
 
-void reqlog_failed_login(struct reqlog *l, const char *name)
+void rs_reqlog_failed_login(rs_reqlog *l, const char *name)
 {
   if (!l)
     return;
@@ -91,7 +91,7 @@ void reqlog_failed_login(struct reqlog *l, const char *name)
   line_end(l);
 }
 
-void reqlog_token(struct reqlog *l, const char *sub, const char *token)
+void rs_reqlog_token(rs_reqlog *l, const char *sub, const char *token)
 {
   if (!l || !l->log_tokens)
     return;

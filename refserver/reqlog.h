@@ -5,21 +5,21 @@
 
 #include <stdbool.h>
 
-struct reqlog;
+typedef struct rs_reqlog rs_reqlog;
 
 /* Opens path for appending. Returns NULL and sets errno on failure. */
-struct reqlog *reqlog_open(const char *path, bool log_tokens);
+rs_reqlog *rs_reqlog_open(const char *path, bool log_tokens);
 
 /* Closes the file. Accepts NULL. */
-void reqlog_close(struct reqlog *l);
+void rs_reqlog_close(rs_reqlog *l);
 
 /* Logs one request: time, method, path, status. Control characters in path are replaced. */
-void reqlog_request(struct reqlog *l, const char *method, const char *path, unsigned status);
+void rs_reqlog_request(rs_reqlog *l, const char *method, const char *path, unsigned status);
 
 /* Logs a failed login of the account name: "TIME failed-login NAME". Never a secret. */
-void reqlog_failed_login(struct reqlog *l, const char *name);
+void rs_reqlog_failed_login(rs_reqlog *l, const char *name);
 
 /* Logs an issued token, only when the log was opened with log_tokens. */
-void reqlog_token(struct reqlog *l, const char *sub, const char *token);
+void rs_reqlog_token(rs_reqlog *l, const char *sub, const char *token);
 
 #endif

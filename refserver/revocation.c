@@ -13,50 +13,50 @@
 #include <time.h>
 
 /* RFC 7009 2.2: 200 with an empty body; nothing in it to label, so no Content-Type. */
-static int revoked(struct reply *out) { return reply_take(out, 200, NULL, strdup("")); }
+static int revoked(rs_reply *out) { return rs_reply_take(out, 200, NULL, strdup("")); }
 
-static int revoke(const struct rs_app *app, const struct client_request *cr, struct reply *out)
+static int revoke(const rs_app *app, const rs_client_request *cr, rs_reply *out)
 {
-  if (dev_on(DEV_REVOKE_NOOP))
+  if (rs_dev_on(DEV_REVOKE_NOOP))
     return revoked(out);
-  struct jwt_claims c;
-  enum jwt_status st = jwt_verify(cr->token, &app->key, tokens_verify_flags(), &c);
+  rs_jwt_claims c;
+  rs_jwt_status st = rs_jwt_verify(cr->token, &app->key, rs_tokens_verify_flags(), &c);
   if (st == JWT_NOMEM)
     return -1;
   if (st != JWT_OK) {
     /* RFC 7009 2.2: an invalid token is no error; the client's purpose is achieved. */
-    if (dev_on(DEV_REVOKE_UNKNOWN_400))
-      return reply_error(out, 400, "invalid_request", "Unknown token");
+    if (rs_dev_on(DEV_REVOKE_UNKNOWN_400))
+      return rs_reply_error(out, 400, "invalid_request", "Unknown token");
     return revoked(out);
   }
   time_t now = time(NULL), when = 0;
   /* An expired or revoked token is invalid already: nothing to do, nothing to refuse. */
-  bool dead = c.exp <= (long long)now || token_store_revoked(app->tokens, c.jti, &when);
+  bool dead = c.exp <= (long long)now || rs_token_store_revoked(app->tokens, c.jti, &when);
   /* RFC 7009 2.1: the server verifies that the token was issued to the requesting client, and
    * refuses the request otherwise. The client is client_id (RFC 9068), or the subject of a token
    * without one: with client credentials the client is the subject. */
   const char *owner = c.client_id ? c.client_id : c.sub;
   int rc;
   if (!dead && cr->client && strcmp(owner, cr->client->name) != 0 &&
-      !dev_on(DEV_REVOKE_ANY_CLIENT))
-    rc = reply_error(out, 400, "unauthorized_client", "The token was issued to another client");
-  else if (!dead && token_store_revoke(app->tokens, c.jti, c.sub, now) != 0)
+      !rs_dev_on(DEV_REVOKE_ANY_CLIENT))
+    rc = rs_reply_error(out, 400, "unauthorized_client", "The token was issued to another client");
+  else if (!dead && rs_token_store_revoke(app->tokens, c.jti, c.sub, now) != 0)
     rc = -1;
   else
     rc = revoked(out);
-  jwt_claims_free(&c);
+  rs_jwt_claims_free(&c);
   return rc;
 }
 
-int revocation_endpoint(const struct rs_app *app, const struct rs_request *rq, struct reply *out)
+int rs_revocation_endpoint(const rs_app *app, const rs_request *rq, rs_reply *out)
 {
-  struct client_request cr = {0};
-  int rc = client_request_read(app, rq, CA_REVOCATION, !dev_on(DEV_REVOKE_NO_CLIENT_AUTH), &cr,
-                               out);
+  rs_client_request cr = {0};
+  int rc = rs_client_request_read(app, rq, CA_REVOCATION, !rs_dev_on(DEV_REVOKE_NO_CLIENT_AUTH),
+                                  &cr, out);
   if (rc == 0)
     rc = revoke(app, &cr, out);
-  client_request_free(&cr);
-  if (rc >= 0 && client_request_no_store(out) != 0)
+  rs_client_request_free(&cr);
+  if (rc >= 0 && rs_client_request_no_store(out) != 0)
     rc = -1;
   return rc < 0 ? -1 : 0;
 }

@@ -5,6 +5,6 @@
 #include "app.h"
 
 /* Answers a request to the revocation endpoint, any method. 0, or -1 when out of memory. */
-int revocation_endpoint(const struct rs_app *app, const struct rs_request *rq, struct reply *out);
+int rs_revocation_endpoint(const rs_app *app, const rs_request *rq, rs_reply *out);
 
 #endif

@@ -1,9 +1,11 @@
-/* server: the HTTP(S) listener (libmicrohttpd, one thread per connection) that feeds app_handle().
- * The only file that includes microhttpd.h. */
+/* server: the HTTP(S) listener (libmicrohttpd, one thread per connection) that feeds
+ * rs_handle_request(). The only file that includes microhttpd.h. */
 #include "server.h"
 
 #include "deviations.h"
+#include "handlers.h"
 #include "reqlog.h"
+#include "request.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,7 +20,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define MAX_BODY (1024 * 1024)
 /* Per-connection memory for the request line and headers. Large enough that a 16 KiB
  * Authorization header reaches the handler (which answers 431 itself); a 64 KiB one is refused
  * by libmicrohttpd before any handler runs. */
@@ -29,87 +30,11 @@
 
 struct rs_server {
   struct MHD_Daemon *daemon;
-  struct rs_app *app;
+  rs_app *app;
   char *cert_pem; /* owned; libmicrohttpd reads them while it runs */
   char *key_pem;
   char url[128];
 };
-
-/* The per-request state; created on the first callback, freed in on_completed(). */
-struct rs_request {
-  struct MHD_Connection *conn;
-  const char *method; /* borrowed from libmicrohttpd for the life of the request */
-  const char *path;
-  char *body;
-  size_t len;
-  size_t cap;
-  bool too_large;
-};
-
-const char *rq_method(const struct rs_request *rq) { return rq->method; }
-const char *rq_path(const struct rs_request *rq) { return rq->path; }
-
-const char *rq_header(const struct rs_request *rq, const char *name)
-{
-  return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
-}
-
-struct count_ctx {
-  const char *name;
-  size_t n;
-};
-
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    const char *value)
-{
-  struct count_ctx *c = cls;
-  (void)kind;
-  (void)value;
-  if (strcasecmp(key, c->name) == 0)
-    c->n++;
-  return MHD_YES;
-}
-
-size_t rq_header_count(const struct rs_request *rq, const char *name)
-{
-  struct count_ctx c = {name, 0};
-  MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_header, &c);
-  return c.n;
-}
-
-const char *rq_query(const struct rs_request *rq, const char *name)
-{
-  return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-const char *rq_body(const struct rs_request *rq, size_t *len)
-{
-  *len = rq->len;
-  return rq->body;
-}
-
-/* Appends upload data, remembering (not storing) what exceeds MAX_BODY. */
-static void append_body(struct rs_request *rq, const char *data, size_t size)
-{
-  if (rq->too_large || size > MAX_BODY - rq->len) {
-    rq->too_large = true;
-    return;
-  }
-  if (rq->len + size > rq->cap) {
-    size_t cap = rq->cap ? rq->cap : 4096;
-    while (cap < rq->len + size)
-      cap *= 2;
-    char *grown = realloc(rq->body, cap);
-    if (!grown) {
-      rq->too_large = true; /* cannot hold it: refuse like an oversized body */
-      return;
-    }
-    rq->body = grown;
-    rq->cap = cap;
-  }
-  memcpy(rq->body + rq->len, data, size);
-  rq->len += size;
-}
 
 static void sleep_ms(unsigned long ms)
 {
@@ -119,8 +44,8 @@ static void sleep_ms(unsigned long ms)
 }
 
 /* Queues r on conn after the configured latency. */
-static enum MHD_Result send_reply(struct rs_server *s, struct rs_request *rq,
-                                  const struct reply *r)
+static enum MHD_Result send_reply(rs_server *s, rs_request *rq,
+                                  const rs_reply *r)
 {
   /* Each connection has its own thread, so sleeping here delays only this client. */
   if (s->app->cfg->latency_ms)
@@ -136,21 +61,22 @@ static enum MHD_Result send_reply(struct rs_server *s, struct rs_request *rq,
   for (size_t i = 0; ok == MHD_YES && i < r->n_headers; i++)
     ok = MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
   if (ok == MHD_YES)
-    ok = MHD_queue_response(rq->conn, r->status, resp);
+    ok = MHD_queue_response(rs_rq_connection(rq), r->status, resp);
   MHD_destroy_response(resp);
-  reqlog_request(s->app->log, rq->method ? rq->method : "-", rq->path ? rq->path : "-", r->status);
+  rs_reqlog_request(s->app->log, rs_rq_method(rq) ? rs_rq_method(rq) : "-",
+                    rs_rq_path(rq) ? rs_rq_path(rq) : "-", r->status);
   return ok;
 }
 
 /* Answers with a fixed JSON error when the handler could not build a reply. */
-static enum MHD_Result send_error(struct rs_server *s, struct rs_request *rq, unsigned status,
+static enum MHD_Result send_error(rs_server *s, rs_request *rq, unsigned status,
                                   const char *code, const char *description)
 {
-  struct reply r = {0};
+  rs_reply r = {0};
   enum MHD_Result ok = MHD_NO;
-  if (reply_error(&r, status, code, description) == 0)
+  if (rs_reply_error(&r, status, code, description) == 0)
     ok = send_reply(s, rq, &r);
-  reply_clear(&r);
+  rs_reply_clear(&r);
   return ok;
 }
 
@@ -159,52 +85,47 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *upload_data, size_t *upload_data_size,
                                   void **req_cls)
 {
-  struct rs_server *s = cls;
-  struct rs_request *rq = *req_cls;
+  rs_server *s = cls;
+  rs_request *rq = *req_cls;
   (void)version;
   if (!rq) {
-    /* First call: only the headers are known. Refuse a declared oversized body before reading it. */
-    rq = calloc(1, sizeof *rq);
+    /* First call: only the headers are known. Refuse a declared oversized body before reading
+     * it. */
+    rq = rs_rq_new(conn, method, url);
     if (!rq)
       return MHD_NO;
-    rq->conn = conn;
-    rq->method = method;
-    rq->path = url;
     *req_cls = rq;
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > MAX_BODY)
+    if (cl && strtoull(cl, NULL, 10) > RQ_MAX_BODY)
       return send_error(s, rq, 413, "invalid_request", "Request body too large");
     return MHD_YES;
   }
   if (*upload_data_size) {
-    append_body(rq, upload_data, *upload_data_size);
+    rs_rq_append_body(rq, upload_data, *upload_data_size);
     *upload_data_size = 0;
     return MHD_YES;
   }
-  if (rq->too_large)
+  if (rs_rq_too_large(rq))
     return send_error(s, rq, 413, "invalid_request", "Request body too large");
-  struct reply r = {0};
+  rs_reply r = {0};
   enum MHD_Result ok;
-  if (app_handle(s->app, rq, &r) == 0 && r.status)
+  if (rs_handle_request(s->app, rq, &r) == 0 && r.status)
     ok = send_reply(s, rq, &r);
   else
     ok = send_error(s, rq, 500, "server_error", "An unexpected error occurred");
-  reply_clear(&r);
+  rs_reply_clear(&r);
   return ok;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-  struct rs_request *rq = *req_cls;
+  rs_request *rq = *req_cls;
   (void)cls;
   (void)conn;
   (void)toe;
-  if (rq) {
-    free(rq->body);
-    free(rq);
-    *req_cls = NULL;
-  }
+  rs_rq_free(rq);
+  *req_cls = NULL;
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -250,7 +171,7 @@ static char *slurp(const char *path)
   return buf;
 }
 
-static int load_tls(struct rs_server *s, const struct rs_config *cfg, char *err, size_t err_len)
+static int load_tls(rs_server *s, const rs_config *cfg, char *err, size_t err_len)
 {
   if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
     snprintf(err, err_len, "this libmicrohttpd was built without TLS support; drop --cert/--key");
@@ -269,7 +190,7 @@ static int load_tls(struct rs_server *s, const struct rs_config *cfg, char *err,
   return 0;
 }
 
-static void server_free(struct rs_server *s)
+static void server_free(rs_server *s)
 {
   if (!s)
     return;
@@ -280,10 +201,10 @@ static void server_free(struct rs_server *s)
   free(s);
 }
 
-struct rs_server *server_start(struct rs_app *app, char *err, size_t err_len)
+rs_server *rs_server_start(rs_app *app, char *err, size_t err_len)
 {
-  const struct rs_config *cfg = app->cfg;
-  struct rs_server *s = calloc(1, sizeof *s);
+  const rs_config *cfg = app->cfg;
+  rs_server *s = calloc(1, sizeof *s);
   if (!s) {
     snprintf(err, err_len, "out of memory");
     return NULL;
@@ -324,7 +245,7 @@ struct rs_server *server_start(struct rs_app *app, char *err, size_t err_len)
     {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL},
     {MHD_OPTION_SOCK_ADDR, 0, addr},
     {MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-     dev_on(DEV_BEARER_HUGE_64K_500) ? CONNECTION_MEMORY_LARGE : CONNECTION_MEMORY, NULL},
+     rs_dev_on(DEV_BEARER_HUGE_64K_500) ? CONNECTION_MEMORY_LARGE : CONNECTION_MEMORY, NULL},
     {MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT, NULL},
     {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
     {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
@@ -349,9 +270,9 @@ struct rs_server *server_start(struct rs_app *app, char *err, size_t err_len)
   return s;
 }
 
-void server_url(const struct rs_server *s, char *buf, size_t len) { snprintf(buf, len, "%s", s->url); }
+void rs_server_url(const rs_server *s, char *buf, size_t len) { snprintf(buf, len, "%s", s->url); }
 
-void server_stop(struct rs_server *s)
+void rs_server_stop(rs_server *s)
 {
   if (!s)
     return;

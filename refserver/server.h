@@ -1,4 +1,5 @@
-/* server: the HTTP(S) listener (libmicrohttpd, one thread per connection) that feeds app_handle(). */
+/* server: the HTTP(S) listener (libmicrohttpd, one thread per connection) that feeds
+ * rs_handle_request(). */
 #ifndef RS_SERVER_H
 #define RS_SERVER_H
 
@@ -6,16 +7,16 @@
 
 #include <stddef.h>
 
-struct rs_server;
+typedef struct rs_server rs_server;
 
 /* Starts listening as app->cfg says. app must outlive the server. Returns NULL with a one-line
  * message in err when it cannot. */
-struct rs_server *server_start(struct rs_app *app, char *err, size_t err_len);
+rs_server *rs_server_start(rs_app *app, char *err, size_t err_len);
 
 /* Writes the URL the server answers on ("http://127.0.0.1:PORT") into buf. */
-void server_url(const struct rs_server *s, char *buf, size_t len);
+void rs_server_url(const rs_server *s, char *buf, size_t len);
 
 /* Stops accepting, waits for the connection threads, and frees the server. Accepts NULL. */
-void server_stop(struct rs_server *s);
+void rs_server_stop(rs_server *s);
 
 #endif

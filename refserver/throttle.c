@@ -15,16 +15,16 @@ struct slot {
   time_t locked_until; /* 0 when not locked */
 };
 
-struct throttle {
+struct rs_throttle {
   pthread_mutex_t lock;
   unsigned limit;
   unsigned window;
   struct slot slots[SLOTS];
 };
 
-struct throttle *throttle_new(unsigned limit, unsigned window)
+rs_throttle *rs_throttle_new(unsigned limit, unsigned window)
 {
-  struct throttle *t = calloc(1, sizeof *t);
+  rs_throttle *t = calloc(1, sizeof *t);
   if (!t)
     return NULL;
   if (pthread_mutex_init(&t->lock, NULL) != 0) {
@@ -36,7 +36,7 @@ struct throttle *throttle_new(unsigned limit, unsigned window)
   return t;
 }
 
-void throttle_free(struct throttle *t)
+void rs_throttle_free(rs_throttle *t)
 {
   if (!t)
     return;
@@ -46,7 +46,7 @@ void throttle_free(struct throttle *t)
   free(t);
 }
 
-static struct slot *find(struct throttle *t, const char *name)
+static struct slot *find(rs_throttle *t, const char *name)
 {
   for (size_t i = 0; i < SLOTS; i++) {
     if (t->slots[i].name && strcmp(t->slots[i].name, name) == 0)
@@ -55,7 +55,7 @@ static struct slot *find(struct throttle *t, const char *name)
   return NULL;
 }
 
-bool throttle_locked(struct throttle *t, const char *name, time_t now, long *retry_after)
+bool rs_throttle_locked(rs_throttle *t, const char *name, time_t now, long *retry_after)
 {
   pthread_mutex_lock(&t->lock);
   struct slot *s = find(t, name);
@@ -66,7 +66,7 @@ bool throttle_locked(struct throttle *t, const char *name, time_t now, long *ret
   return locked;
 }
 
-void throttle_failure(struct throttle *t, const char *name, time_t now)
+void rs_throttle_failure(rs_throttle *t, const char *name, time_t now)
 {
   pthread_mutex_lock(&t->lock);
   struct slot *s = find(t, name);
@@ -95,7 +95,7 @@ out:
   pthread_mutex_unlock(&t->lock);
 }
 
-void throttle_success(struct throttle *t, const char *name)
+void rs_throttle_success(rs_throttle *t, const char *name)
 {
   pthread_mutex_lock(&t->lock);
   struct slot *s = find(t, name);

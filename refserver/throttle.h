@@ -6,21 +6,21 @@
 #include <stdbool.h>
 #include <time.h>
 
-struct throttle;
+typedef struct rs_throttle rs_throttle;
 
 /* A throttle allowing limit failures per window seconds; NULL when out of memory. */
-struct throttle *throttle_new(unsigned limit, unsigned window);
+rs_throttle *rs_throttle_new(unsigned limit, unsigned window);
 
 /* Frees it. Accepts NULL. */
-void throttle_free(struct throttle *t);
+void rs_throttle_free(rs_throttle *t);
 
 /* True when name is locked out at now; *retry_after gets the seconds left. */
-bool throttle_locked(struct throttle *t, const char *name, time_t now, long *retry_after);
+bool rs_throttle_locked(rs_throttle *t, const char *name, time_t now, long *retry_after);
 
 /* Records a failed login of name. */
-void throttle_failure(struct throttle *t, const char *name, time_t now);
+void rs_throttle_failure(rs_throttle *t, const char *name, time_t now);
 
 /* Forgets the failures of name after a successful login. */
-void throttle_success(struct throttle *t, const char *name);
+void rs_throttle_success(rs_throttle *t, const char *name);
 
 #endif

@@ -5,6 +5,6 @@
 #include "app.h"
 
 /* Answers a request to the token endpoint, any method. 0, or -1 when out of memory. */
-int token_endpoint(const struct rs_app *app, const struct rs_request *rq, struct reply *out);
+int rs_token_endpoint(const rs_app *app, const rs_request *rq, rs_reply *out);
 
 #endif

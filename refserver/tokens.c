@@ -28,7 +28,7 @@ struct list {
   size_t n;
 };
 
-struct token_store {
+struct rs_token_store {
   pthread_mutex_t lock;
   struct list revoked_jti;
   struct list revoked_sub;
@@ -77,9 +77,9 @@ static struct entry *list_upsert(struct list *l, const char *key)
   return e;
 }
 
-struct token_store *token_store_new(void)
+rs_token_store *rs_token_store_new(void)
 {
-  struct token_store *s = calloc(1, sizeof *s);
+  rs_token_store *s = calloc(1, sizeof *s);
   if (!s)
     return NULL;
   if (pthread_mutex_init(&s->lock, NULL) != 0) {
@@ -89,7 +89,7 @@ struct token_store *token_store_new(void)
   return s;
 }
 
-void token_store_free(struct token_store *s)
+void rs_token_store_free(rs_token_store *s)
 {
   if (!s)
     return;
@@ -102,7 +102,7 @@ void token_store_free(struct token_store *s)
   free(s);
 }
 
-int token_store_revoke(struct token_store *s, const char *jti, const char *sub, time_t when)
+int rs_token_store_revoke(rs_token_store *s, const char *jti, const char *sub, time_t when)
 {
   int rc = 0;
   pthread_mutex_lock(&s->lock);
@@ -126,7 +126,7 @@ int token_store_revoke(struct token_store *s, const char *jti, const char *sub, 
   return rc;
 }
 
-bool token_store_revoked(struct token_store *s, const char *jti, time_t *when)
+bool rs_token_store_revoked(rs_token_store *s, const char *jti, time_t *when)
 {
   pthread_mutex_lock(&s->lock);
   struct entry *e = list_find(&s->revoked_jti, jti);
@@ -136,7 +136,7 @@ bool token_store_revoked(struct token_store *s, const char *jti, time_t *when)
   return e != NULL;
 }
 
-bool token_store_user_revoked(struct token_store *s, const char *sub, time_t *when)
+bool rs_token_store_user_revoked(rs_token_store *s, const char *sub, time_t *when)
 {
   pthread_mutex_lock(&s->lock);
   struct entry *e = list_find(&s->revoked_sub, sub);
@@ -146,7 +146,7 @@ bool token_store_user_revoked(struct token_store *s, const char *sub, time_t *wh
   return e != NULL;
 }
 
-bool token_store_cache_get(struct token_store *s, const char *key, struct cached_token *out)
+bool rs_token_store_cache_get(rs_token_store *s, const char *key, rs_cached_token *out)
 {
   memset(out, 0, sizeof *out);
   pthread_mutex_lock(&s->lock);
@@ -160,11 +160,11 @@ bool token_store_cache_get(struct token_store *s, const char *key, struct cached
   pthread_mutex_unlock(&s->lock);
   if (out->token && out->jti)
     return true;
-  token_store_cached_free(out);
+  rs_token_store_cached_free(out);
   return false;
 }
 
-int token_store_cache_put(struct token_store *s, const char *key, const struct cached_token *t)
+int rs_token_store_cache_put(rs_token_store *s, const char *key, const rs_cached_token *t)
 {
   char *token = strdup(t->token);
   char *jti = strdup(t->jti);
@@ -187,7 +187,7 @@ int token_store_cache_put(struct token_store *s, const char *key, const struct c
   return rc;
 }
 
-void token_store_cached_free(struct cached_token *t)
+void rs_token_store_cached_free(rs_cached_token *t)
 {
   if (!t)
     return;
@@ -196,7 +196,7 @@ void token_store_cached_free(struct cached_token *t)
   memset(t, 0, sizeof *t);
 }
 
-int token_store_issued_put(struct token_store *s, const char *token)
+int rs_token_store_issued_put(rs_token_store *s, const char *token)
 {
   pthread_mutex_lock(&s->lock);
   int rc = list_upsert(&s->issued, token) ? 0 : -1;
@@ -204,7 +204,7 @@ int token_store_issued_put(struct token_store *s, const char *token)
   return rc;
 }
 
-char *token_store_issued_find_ci(struct token_store *s, const char *token)
+char *rs_token_store_issued_find_ci(rs_token_store *s, const char *token)
 {
   char *found = NULL;
   pthread_mutex_lock(&s->lock);
@@ -216,7 +216,7 @@ char *token_store_issued_find_ci(struct token_store *s, const char *token)
   return found;
 }
 
-long token_store_count_use(struct token_store *s, const char *jti)
+long rs_token_store_count_use(rs_token_store *s, const char *jti)
 {
   pthread_mutex_lock(&s->lock);
   struct entry *e = list_upsert(&s->uses, jti);
@@ -225,25 +225,28 @@ long token_store_count_use(struct token_store *s, const char *jti)
   return n;
 }
 
-unsigned tokens_verify_flags(void) { return dev_on(DEV_AT_JWT_NO_JTI) ? JWT_JTI_OPTIONAL : 0; }
+unsigned rs_tokens_verify_flags(void)
+{
+  return rs_dev_on(DEV_AT_JWT_NO_JTI) ? JWT_JTI_OPTIONAL : 0;
+}
 
-char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles, size_t n_roles,
-                  long long iat, long long exp, const char *issuer, const char *scope,
-                  char **jti_out)
+char *rs_tokens_mint(const rs_jwt_key *key, const char *sub, char *const *roles, size_t n_roles,
+                     long long iat, long long exp, const char *issuer, const char *scope,
+                     char **jti_out)
 {
   unsigned char rnd[16];
   if (RAND_bytes(rnd, sizeof rnd) != 1)
     return NULL;
-  struct jwt_claims c = {.iat = iat, .exp = exp, .at_jwt = issuer != NULL};
+  rs_jwt_claims c = {.iat = iat, .exp = exp, .at_jwt = issuer != NULL};
   char *token = NULL;
-  bool no_jti = issuer && dev_on(DEV_AT_JWT_NO_JTI);
+  bool no_jti = issuer && rs_dev_on(DEV_AT_JWT_NO_JTI);
   bool ok = (c.sub = strdup(sub)) != NULL;
   if (issuer && ok) {
     /* at-jwt-wrong-iss: the token endpoint's URL where the issuer belongs, a confusion of the two
      * that a client comparing iss with the metadata's issuer notices. */
     size_t n = strlen(issuer) + sizeof "/auth/token";
     if ((c.iss = malloc(n)) != NULL)
-      snprintf(c.iss, n, "%s%s", issuer, dev_on(DEV_AT_JWT_WRONG_ISS) ? "/auth/token" : "");
+      snprintf(c.iss, n, "%s%s", issuer, rs_dev_on(DEV_AT_JWT_WRONG_ISS) ? "/auth/token" : "");
     c.aud = strdup(issuer);
     c.client_id = no_jti ? NULL : strdup(sub);
     ok = c.iss && c.aud && (no_jti || c.client_id);
@@ -252,25 +255,25 @@ char *tokens_mint(const struct jwt_key *key, const char *sub, char *const *roles
   }
   if (no_jti) {
     /* at-jwt-no-jti: neither jti nor client_id; the verifier names the token by its signature. */
-  } else if (dev_on(DEV_TOKEN_NO_JTI)) {
+  } else if (rs_dev_on(DEV_TOKEN_NO_JTI)) {
     /* The claims alone: the same user in the same second gets the same bytes, hence the same
      * token. The jti still names the token for revocation. */
     char id[64];
     snprintf(id, sizeof id, "%lld", iat);
-    ok = ok && (c.jti = b64url_encode((const unsigned char *)id, strlen(id))) != NULL;
+    ok = ok && (c.jti = rs_b64url_encode((const unsigned char *)id, strlen(id))) != NULL;
   } else {
     /* 128 random bits: unique per token */
-    ok = ok && (c.jti = b64url_encode(rnd, sizeof rnd)) != NULL;
+    ok = ok && (c.jti = rs_b64url_encode(rnd, sizeof rnd)) != NULL;
   }
-  if (ok && jwt_claims_set_roles(&c, roles, n_roles) == 0)
-    token = jwt_sign(&c, key);
+  if (ok && rs_jwt_claims_set_roles(&c, roles, n_roles) == 0)
+    token = rs_jwt_sign(&c, key);
   if (token && jti_out) {
-    *jti_out = no_jti ? jwt_made_up_jti(token) : strdup(c.jti);
+    *jti_out = no_jti ? rs_jwt_made_up_jti(token) : strdup(c.jti);
     if (!*jti_out) {
       free(token);
       token = NULL;
     }
   }
-  jwt_claims_free(&c);
+  rs_jwt_claims_free(&c);
   return token;
 }

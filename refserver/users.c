@@ -13,14 +13,14 @@
 #include <strings.h>
 #include <yaml.h>
 
-struct users {
-  struct user *v;
+struct rs_users {
+  rs_user *v;
   size_t n;
   unsigned char pepper[32];
   unsigned char dummy_mac[32]; /* what an unknown user's password is compared against */
 };
 
-static int mac_bytes(const struct users *u, const char *data, size_t n, unsigned char out[32])
+static int mac_bytes(const rs_users *u, const char *data, size_t n, unsigned char out[32])
 {
   unsigned int len = 0;
   if (!HMAC(EVP_sha256(), u->pepper, (int)sizeof u->pepper, (const unsigned char *)data, n, out,
@@ -30,13 +30,13 @@ static int mac_bytes(const struct users *u, const char *data, size_t n, unsigned
   return 0;
 }
 
-static int mac_password(const struct users *u, const char *password, unsigned char out[32])
+static int mac_password(const rs_users *u, const char *password, unsigned char out[32])
 {
   return mac_bytes(u, password, strlen(password), out);
 }
 
 /* The MAC of data[0..n) in ASCII lower case; 0 or -1. */
-static int mac_folded(const struct users *u, const char *data, size_t n, unsigned char out[32])
+static int mac_folded(const rs_users *u, const char *data, size_t n, unsigned char out[32])
 {
   char *low = malloc(n + 1);
   if (!low)
@@ -50,29 +50,29 @@ static int mac_folded(const struct users *u, const char *data, size_t n, unsigne
 }
 
 /* Sets both MACs of x from password; 0 or -1. */
-static int user_set_password(const struct users *u, struct user *x, const char *password)
+static int user_set_password(const rs_users *u, rs_user *x, const char *password)
 {
   if (mac_password(u, password, x->secret_mac) != 0)
     return -1;
   return mac_folded(u, password, strlen(password), x->folded_mac);
 }
 
-bool users_secret_is(const struct users *u, const struct user *x, const char *data, size_t len)
+bool rs_users_secret_is(const rs_users *u, const rs_user *x, const char *data, size_t len)
 {
   unsigned char mac[32];
   return mac_bytes(u, data, len, mac) == 0 && CRYPTO_memcmp(mac, x->secret_mac, sizeof mac) == 0;
 }
 
-bool users_secret_is_folded(const struct users *u, const struct user *x, const char *data,
-                            size_t len)
+bool rs_users_secret_is_folded(const rs_users *u, const rs_user *x, const char *data,
+                               size_t len)
 {
   unsigned char mac[32];
   return mac_folded(u, data, len, mac) == 0 && CRYPTO_memcmp(mac, x->folded_mac, sizeof mac) == 0;
 }
 
-struct users *users_new(void)
+rs_users *rs_users_new(void)
 {
-  struct users *u = calloc(1, sizeof *u);
+  rs_users *u = calloc(1, sizeof *u);
   if (!u)
     return NULL;
   if (RAND_bytes(u->pepper, sizeof u->pepper) != 1 ||
@@ -83,7 +83,7 @@ struct users *users_new(void)
   return u;
 }
 
-static void user_clear(struct user *x)
+static void user_clear(rs_user *x)
 {
   free(x->name);
   for (size_t i = 0; i < x->n_roles; i++)
@@ -95,7 +95,7 @@ static void user_clear(struct user *x)
   memset(x, 0, sizeof *x);
 }
 
-void users_free(struct users *u)
+void rs_users_free(rs_users *u)
 {
   if (!u)
     return;
@@ -106,11 +106,11 @@ void users_free(struct users *u)
   free(u);
 }
 
-size_t users_count(const struct users *u) { return u->n; }
+size_t rs_users_count(const rs_users *u) { return u->n; }
 
-const struct user *users_at(const struct users *u, size_t i) { return &u->v[i]; }
+const rs_user *rs_users_at(const rs_users *u, size_t i) { return &u->v[i]; }
 
-const struct user *users_find(const struct users *u, const char *name)
+const rs_user *rs_users_find(const rs_users *u, const char *name)
 {
   for (size_t i = 0; i < u->n; i++) {
     if (strcmp(u->v[i].name, name) == 0)
@@ -119,10 +119,10 @@ const struct user *users_find(const struct users *u, const char *name)
   return NULL;
 }
 
-enum users_auth users_authenticate(const struct users *u, const char *name, const char *password,
-                                   const struct user **who)
+rs_users_auth rs_users_authenticate(const rs_users *u, const char *name, const char *password,
+                                    const rs_user **who)
 {
-  const struct user *x = users_find(u, name);
+  const rs_user *x = rs_users_find(u, name);
   unsigned char mac[32];
   *who = x;
   if (mac_password(u, password, mac) != 0)
@@ -166,14 +166,14 @@ static int parse_lifetime(const char *s, long long *out)
 }
 
 /* Appends a user; takes ownership of the fields of *x whatever happens. */
-static int users_push(struct users *u, struct user *x, char *err, size_t err_len)
+static int users_push(rs_users *u, rs_user *x, char *err, size_t err_len)
 {
-  if (users_find(u, x->name)) {
+  if (rs_users_find(u, x->name)) {
     errf(err, err_len, "duplicate user '%s'", x->name);
     user_clear(x);
     return -1;
   }
-  struct user *grown = realloc(u->v, (u->n + 1) * sizeof *grown);
+  rs_user *grown = realloc(u->v, (u->n + 1) * sizeof *grown);
   if (!grown) {
     errf(err, err_len, "out of memory");
     user_clear(x);
@@ -200,13 +200,13 @@ static int list_add(char ***v, size_t *n, const char *s)
 }
 
 /* Adds a role copy to x; 0 or -1. */
-static int user_add_role(struct user *x, const char *role)
+static int user_add_role(rs_user *x, const char *role)
 {
   return list_add(&x->roles, &x->n_roles, role);
 }
 
 /* Adds each space-separated scope of list to x; 0 or -1. */
-static int user_add_scopes(struct user *x, const char *list)
+static int user_add_scopes(rs_user *x, const char *list)
 {
   char *copy = strdup(list);
   if (!copy)
@@ -219,7 +219,7 @@ static int user_add_scopes(struct user *x, const char *list)
   return rc;
 }
 
-bool users_scope_allowed(const struct user *x, const char *name)
+bool rs_users_scope_allowed(const rs_user *x, const char *name)
 {
   for (size_t i = 0; i < x->n_scopes; i++) {
     if (strcmp(x->scopes[i], name) == 0)
@@ -228,10 +228,10 @@ bool users_scope_allowed(const struct user *x, const char *name)
   return false;
 }
 
-int users_add_spec(struct users *u, const char *spec, bool locked, char *err, size_t err_len)
+int rs_users_add_spec(rs_users *u, const char *spec, bool locked, char *err, size_t err_len)
 {
   const char *flag = locked ? "--locked-user" : "--user";
-  struct user x = {.lifetime = USERS_DEFAULT_LIFETIME, .locked = locked};
+  rs_user x = {.lifetime = USERS_DEFAULT_LIFETIME, .locked = locked};
   const char *colon = strchr(spec, ':');
   if (!colon || colon == spec) {
     errf(err, err_len, "%s wants NAME:PASSWORD[:LIFETIME_SECONDS]", flag);
@@ -315,12 +315,47 @@ static int parse_bool(const char *s, bool *out)
   return -1;
 }
 
+/* Adds the roles of the sequence v to x. 0, or -1 with the error reported. */
+static int load_roles(rs_user *x, yaml_document_t *doc, yaml_node_t *v, const struct yctx *c)
+{
+  if (!v || v->type != YAML_SEQUENCE_NODE)
+    return yerr(c, v, "roles must be a list of strings");
+  for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+    yaml_node_t *r = yaml_document_get_node(doc, *i);
+    if (!scalar(r) || !*scalar(r))
+      return yerr(c, r, "roles must be a list of strings");
+    if (user_add_role(x, scalar(r)) != 0)
+      return yerr(c, r, "out of memory");
+  }
+  return 0;
+}
+
+/* Adds the scopes of the sequence v to x. 0, or -1 with the error reported. */
+static int load_scopes(rs_user *x, yaml_document_t *doc, yaml_node_t *v, const struct yctx *c)
+{
+  if (!v || v->type != YAML_SEQUENCE_NODE)
+    return yerr(c, v, "scopes must be a list of scope names");
+  for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+    yaml_node_t *r = yaml_document_get_node(doc, *i);
+    /* RFC 6749 3.3: a scope token is printable ASCII without space, '"' or '\\'. */
+    const char *name = scalar(r);
+    bool ok = name && *name;
+    for (const char *q = name; ok && *q; q++)
+      ok = *q > 0x20 && *q < 0x7f && *q != '"' && *q != '\\';
+    if (!ok)
+      return yerr(c, r, "scopes must be a list of scope names (printable ASCII, no space)");
+    if (list_add(&x->scopes, &x->n_scopes, name) != 0)
+      return yerr(c, r, "out of memory");
+  }
+  return 0;
+}
+
 /* Reads one mapping of the file into a new user. */
-static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, const struct yctx *c)
+static int load_user(rs_users *u, yaml_document_t *doc, yaml_node_t *m, const struct yctx *c)
 {
   if (m->type != YAML_MAPPING_NODE)
     return yerr(c, m, "each user must be a mapping with username and password");
-  struct user x = {.lifetime = USERS_DEFAULT_LIFETIME};
+  rs_user x = {.lifetime = USERS_DEFAULT_LIFETIME};
   const char *password = NULL;
   bool roles_given = false, scopes_given = false;
   int rc = -1;
@@ -365,46 +400,13 @@ static int load_user(struct users *u, yaml_document_t *doc, yaml_node_t *m, cons
         goto out;
       }
     } else if (strcmp(key, "roles") == 0) {
-      if (!v || v->type != YAML_SEQUENCE_NODE) {
-        yerr(c, v, "roles must be a list of strings");
-        goto out;
-      }
       roles_given = true;
-      for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
-           i++) {
-        yaml_node_t *r = yaml_document_get_node(doc, *i);
-        if (!scalar(r) || !*scalar(r)) {
-          yerr(c, r, "roles must be a list of strings");
-          goto out;
-        }
-        if (user_add_role(&x, scalar(r)) != 0) {
-          yerr(c, r, "out of memory");
-          goto out;
-        }
-      }
-    } else if (strcmp(key, "scopes") == 0) {
-      if (!v || v->type != YAML_SEQUENCE_NODE) {
-        yerr(c, v, "scopes must be a list of scope names");
+      if (load_roles(&x, doc, v, c) != 0)
         goto out;
-      }
+    } else if (strcmp(key, "scopes") == 0) {
       scopes_given = true;
-      for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
-           i++) {
-        yaml_node_t *r = yaml_document_get_node(doc, *i);
-        /* RFC 6749 3.3: a scope token is printable ASCII without space, '"' or '\\'. */
-        const char *name = scalar(r);
-        bool ok = name && *name;
-        for (const char *q = name; ok && *q; q++)
-          ok = *q > 0x20 && *q < 0x7f && *q != '"' && *q != '\\';
-        if (!ok) {
-          yerr(c, r, "scopes must be a list of scope names (printable ASCII, no space)");
-          goto out;
-        }
-        if (list_add(&x.scopes, &x.n_scopes, name) != 0) {
-          yerr(c, r, "out of memory");
-          goto out;
-        }
-      }
+      if (load_scopes(&x, doc, v, c) != 0)
+        goto out;
     } else {
       yerr(c, k, "unknown key '%s' (expected username, password, lifetime, roles, scopes, "
                  "disabled, locked)", key);
@@ -435,7 +437,7 @@ out:
   return rc;
 }
 
-int users_load_file(struct users *u, const char *path, char *err, size_t err_len)
+int rs_users_load_file(rs_users *u, const char *path, char *err, size_t err_len)
 {
   struct yctx c = {path, err, err_len};
   FILE *f = fopen(path, "rb");

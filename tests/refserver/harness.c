@@ -589,3 +589,21 @@ const char *temp_file(int slot, const char *text)
   close(fd);
   return written ? paths[slot] : NULL;
 }
+
+/* Expect status for GET path with auth. */
+void expect_get(const struct srv *s, const char *path, const char *auth, long status,
+                       const char *what)
+{
+  struct resp r;
+  get_with_auth(&r, s, path, auth);
+  is_long(r.status, status, "%s", what);
+  resp_free(&r);
+}
+
+char *bearer(const char *fmt, const char *token)
+{
+  char *out = malloc(strlen(fmt) + strlen(token) + 1);
+  if (out)
+    sprintf(out, fmt, token);
+  return out;
+}

@@ -94,4 +94,11 @@ void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the plan and returns the exit code: 0 when every test passed. */
 int done_testing(void);
 
+/* Expects status for GET path with auth (a whole Authorization value, or NULL). */
+void expect_get(const struct srv *s, const char *path, const char *auth, long status,
+                const char *what);
+
+/* fmt (one %s) filled with token: an Authorization value. Caller frees; NULL when out of memory. */
+char *bearer(const char *fmt, const char *token);
+
 #endif
