@@ -1,9 +1,12 @@
 /* Loading a run's case model: the manifest, every case file found, and the suite hash; also lint. */
+#include "case_source.h"
 #include "load_internal.h"
+#include "suite_hash.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- the model --------------------------------------------------------------------------- */
 
@@ -53,7 +56,51 @@ static bool load_manifest_for(loader *L, const ac_load_opts *opts, ac_model *out
         return true;
     }
     L->have_manifest = true;
+    if (opts->manifest) {   /* the caller's: read once, borrowed */
+        out->manifest = *opts->manifest;
+        out->manifest_borrowed = true;
+        return true;
+    }
     return ac_load_manifest(opts->manifest_path, &out->manifest, L->diags) == 0;
+}
+
+/* Whether a run releases its files: when their text (by stat: nothing is opened) exceeds the
+ * resident budget, holding every YAML tree for the whole run would cost more than reading each
+ * file a second time. */
+static bool should_release(const ac_load_opts *opts, const ac_strlist *files)
+{
+    if (!opts->release) return false;
+    size_t max = opts->resident_max ? opts->resident_max : AC_RESIDENT_MAX_BYTES, total = 0;
+    for (size_t i = 0; i < files->n; i++) {
+        struct stat st;
+        if (stat(files->items[i], &st) == 0 && st.st_size > 0) total += (size_t)st.st_size;
+        if (total > max) return true;
+    }
+    return false;
+}
+
+/* The suite hash, fed with each input as the loader reads it. ok turns false for good when
+ * SHA-256 fails; the hash is then left "" (ac_model_hash reads the files itself). */
+typedef struct hasher { EVP_MD_CTX *md; bool ok; } hasher;
+
+static void hasher_init(hasher *h, const ac_model *out)
+{
+    h->md = EVP_MD_CTX_new();
+    h->ok = h->md && EVP_DigestInit_ex(h->md, EVP_sha256(), NULL);
+    if (h->ok && out->manifest.path)
+        h->ok = out->manifest.doc && ac_suite_hash_feed(h->md, out->manifest.path, out->manifest.doc->text,
+                                                        out->manifest.doc->text_len);
+}
+
+static void hasher_add(hasher *h, const yn_doc *doc)
+{
+    if (h->md && h->ok) h->ok = ac_suite_hash_feed(h->md, doc->file, doc->text, doc->text_len);
+}
+
+static void hasher_end(hasher *h, ac_model *out)
+{
+    if (h->md && h->ok) ac_suite_hash_final(h->md, out->suite_hash);
+    EVP_MD_CTX_free(h->md);
 }
 
 /* Loads the manifest and every case file. With `counts` (lint), each file is checked and freed
@@ -79,14 +126,18 @@ static int load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags, 
                     opts->manifest_path ? "the suite manifest lists no cases and no case files "
                                           "were given"
                                         : "no case files given");
+    bool release = !counts && should_release(opts, &files);
+    hasher h = { 0 };
+    if (!counts) hasher_init(&h, out);
     size_t cap = 0;
     for (size_t i = 0; i < files.n; i++) {
         yn_doc *doc = yn_parse_file(files.items[i], diags);
         if (!doc) continue;
         ac_suite_file *sf = model_add_file(out, &cap);
-        if (opts->release && !counts) ld_text_digest(doc, sf->digest);
+        if (!counts) hasher_add(&h, doc);
+        if (release) ld_text_digest(doc, sf->digest);
         ld_load_case_doc(&L, doc, sf);
-        if (opts->release && !counts) ac_suite_file_release(sf);
+        if (release) ac_suite_file_release(sf);
         if (counts) {
             counts[0]++;
             counts[1] += sf->n_tests;
@@ -95,6 +146,7 @@ static int load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags, 
             out->n_files--;
         }
     }
+    if (!counts) hasher_end(&h, out);
     model_fix_backpointers(out);
     model_keep_opts(out, opts);
     ac_strlist_free(&files);

@@ -1,10 +1,16 @@
-/* Where the executor gets a case file's parsed tests from: the model itself, or a reload of a released file. */
+/* Where the executor gets a case file's tests from: the model's own file, or a released file
+ * loaded again (case_source.h). */
+#include "case_source.h"
 #include "load_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int ac_reload_file(const ac_model *m, const ac_suite_file *released, ac_suite_file *out, char **err)
+/* Loads file `released` of model m again, for running it: the same validation against the
+ * same manifest and variables, and a check that the file's text is still the text that was
+ * validated. Fills *out (zeroed first; its tests' file pointers point at *out). Returns 0, or
+ * -1 with *err (owned). */
+static int reload_file(const ac_model *m, const ac_suite_file *released, ac_suite_file *out, char **err)
 {
     memset(out, 0, sizeof *out);
     *err = NULL;
@@ -39,4 +45,32 @@ int ac_reload_file(const ac_model *m, const ac_suite_file *released, ac_suite_fi
         return -1;
     }
     return 0;
+}
+
+int ac_case_source_open_file(const ac_model *m, const ac_suite_file *planned, ac_open_file *of,
+                             char **err)
+{
+    memset(of, 0, sizeof *of);
+    *err = NULL;
+    if (!planned->released) {   /* resident: parsed and validated once, while loading */
+        of->file = planned;
+        return 0;
+    }
+    if (reload_file(m, planned, &of->copy, err) < 0) return -1;
+    of->file = &of->copy;
+    return 0;
+}
+
+const ac_test *ac_case_source_test(const ac_open_file *of, const ac_test *planned)
+{
+    if (of->file == planned->file) return planned;
+    /* A reloaded copy holds the same tests in the same order (reload_file checks the count). */
+    return &of->file->tests[planned - planned->file->tests];
+}
+
+void ac_case_source_done(ac_open_file *of)
+{
+    if (!of) return;
+    ac_suite_file_free_contents(&of->copy);
+    of->file = NULL;
 }

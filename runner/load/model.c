@@ -170,7 +170,7 @@ void ac_manifest_free_contents(ac_manifest *m)
 void ac_model_free(ac_model *m)
 {
     if (!m) return;
-    ac_manifest_free_contents(&m->manifest);
+    if (!m->manifest_borrowed) ac_manifest_free_contents(&m->manifest);
     for (size_t i = 0; i < m->n_files; i++) ac_suite_file_free_contents(&m->files[i]);
     free(m->files);
     ac_strlist_free(&m->known_vars);
