@@ -1,4 +1,5 @@
-/* A case file into the model: its suite, fixtures and tests, each validated (docs/case-format.md). */
+/* A case file into the model: its suite, fixtures and tests, each validated
+ * (docs/case-format.md). */
 #include "load_internal.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-/* Loading a run's case model: the manifest, every case file found, and the suite hash; also lint. */
+/* Loading a run's case model: the manifest, every case file found (each read once) and the
+ * suite hash of those bytes; lint loads the same way and keeps nothing. */
 #include "case_source.h"
 #include "load_internal.h"
 #include "suite_hash.h"

@@ -1,9 +1,9 @@
 /* The loaded case model: suites (case files), fixtures, tests and steps, plus the suite manifest.
  *
- * Requests, expectations and captures stay as validated YAML nodes (yn_node): case_load.c has
- * checked every key and type, so the executor and expect.c can read them without re-validating,
- * and every check result can point back at the line that declared it. String values are
- * templates (${...}) interpolated at send time.
+ * Requests, expectations and captures stay as validated YAML nodes (yn_node): the loader
+ * (runner/load) has checked every key and type, so the executor and expect.c can read them
+ * without re-validating, and every check result can point back at the line that declared it.
+ * String values are templates (${...}) interpolated at send time.
  *
  * Ownership: ac_suite_file owns its yn_doc and everything below; ac_model owns its files.
  *
@@ -155,7 +155,8 @@ const yn_node *ac_test_override(const ac_test *t, const char *profile, const cha
 /* A test's severity in a profile: its profile override's `severity:`, else its own, else must.
  * A released test (node == NULL) only knows its plan_severity (the load profile's). */
 ac_severity ac_test_severity(const ac_test *t, const char *profile);
-/* Frees everything of a validated file except what planning needs (see "Released files"). */
+/* Frees everything of a validated file except what planning needs (see "Resident and released
+ * files"). */
 void ac_suite_file_release(ac_suite_file *f);
 /* The requests t sends itself in profile (see plan_requests); *open when a step repeats until. */
 long ac_test_request_bound(const ac_test *t, const char *profile, bool *open);

@@ -414,8 +414,8 @@ YAML
   E2E_MUTATE="echo '# edited' >>'$WORK/mut/cases/b.yaml'" "$AC" --suite "$WORK/mut/suite.yaml" --target "$TARGET" \
     -j 1 --tap "$WORK/mut.tap" >"$WORK/mut.out" 2>&1 || { cat "$WORK/mut.out"; fail "a resident file was read again"; }
   expect_in "$WORK/mut.tap" '^ok 2 - MUT-AFTER '
-  # Released (over the 1 MiB budget of case text, runner/load/case_source.h): comments make it so.
-  { cat "$WORK/b.orig"; awk 'BEGIN { for (i = 0; i < 25000; i++) print "# padding: too big to keep every file parsed" }'; } \
+  # Released (over the 512 KiB budget of case text, runner/load/case_source.h): comments make it so.
+  { cat "$WORK/b.orig"; awk 'BEGIN { for (i = 0; i < 15000; i++) print "# padding: too big to keep every file parsed" }'; } \
     >"$WORK/mut/cases/b.yaml"
   # Unchanged files: both load again and pass (the reload path itself works).
   E2E_MUTATE=true "$AC" --suite "$WORK/mut/suite.yaml" --target "$TARGET" -j 1 --tap "$WORK/mut.tap" \
