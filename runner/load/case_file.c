@@ -450,13 +450,8 @@ static void load_case_doc_inner(loader *L, yn_doc *doc, ac_suite_file *sf)
     }
     ld_check_keys(L, root, "case file", FILE_KEYS);
     const yn_node *n;
-    n = yn_get(root, "suite");
-    if (!n) ld_err(L, root, "case file needs suite (a name matching [A-Za-z0-9._-]+)");
-    else {
-        const char *s = ld_want_text(L, n, "suite");
-        if (s && !ac_is_id(s)) ld_err(L, n, "suite \"%s\" must match [A-Za-z0-9._-]+", s);
-        if (s) sf->suite = ac_strdup(s);
-    }
+    sf->suite = ld_required_id(L, root, "suite", "case file needs suite (a name matching [A-Za-z0-9._-]+)",
+                               "suite");
     if ((n = yn_get(root, "description")) && ld_want_text(L, n, "description"))
         sf->description = ac_strdup(n->str);
     if ((n = yn_get(root, "tags"))) load_names(L, n, "tags", NAMES_TAG, &sf->tags);

@@ -62,6 +62,10 @@ bool ld_want_list(loader *L, const yn_node *n, const char *what, bool nonempty);
 bool ld_want_str(loader *L, const yn_node *n, const char *what);
 const char *ld_want_text(loader *L, const yn_node *n, const char *what);
 bool ld_want_bool(loader *L, const yn_node *n, const char *what);
+/* The required name `key` of map, an id ([A-Za-z0-9._-]+): owned, or NULL when it is missing
+ * (error `missing`) or not text; a text that is not an id is kept and reported as "LABEL ...". */
+char *ld_required_id(loader *L, const yn_node *map, const char *key, const char *missing,
+                     const char *label);
 /* Reports every key of map that is not in allowed; ctx names the map ("test", "request"). */
 void ld_check_keys(loader *L, const yn_node *map, const char *ctx, const char *const *allowed);
 

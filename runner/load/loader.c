@@ -170,6 +170,19 @@ bool ld_want_bool(loader *L, const yn_node *n, const char *what)
     return false;
 }
 
+char *ld_required_id(loader *L, const yn_node *map, const char *key, const char *missing,
+                     const char *label)
+{
+    const yn_node *n = yn_get(map, key);
+    if (!n) {
+        ld_err(L, map, "%s", missing);
+        return NULL;
+    }
+    const char *s = ld_want_text(L, n, key);
+    if (s && !ac_is_id(s)) ld_err(L, n, "%s \"%s\" must match [A-Za-z0-9._-]+", label, s);
+    return s ? ac_strdup(s) : NULL;
+}
+
 /* Reports every key of map that is not in allowed. ctx names the map ("test", "request"). */
 void ld_check_keys(loader *L, const yn_node *map, const char *ctx, const char *const *allowed)
 {

@@ -134,13 +134,7 @@ static void load_manifest_doc(loader *L, yn_doc *doc, ac_manifest *m)
     }
     ld_check_keys(L, root, "suite manifest", MANIFEST_KEYS);
     const yn_node *n;
-    n = yn_get(root, "name");
-    if (!n) ld_err(L, root, "suite manifest needs name");
-    else {
-        const char *s = ld_want_text(L, n, "name");
-        if (s && !ac_is_id(s)) ld_err(L, n, "manifest name \"%s\" must match [A-Za-z0-9._-]+", s);
-        if (s) m->name = ac_strdup(s);
-    }
+    m->name = ld_required_id(L, root, "name", "suite manifest needs name", "manifest name");
     if ((n = yn_get(root, "version"))) {
         const char *s = ld_want_text(L, n, "version");
         if (s) m->version = ac_strdup(s);
