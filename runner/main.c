@@ -347,7 +347,8 @@ static int run(ac_cli *cli, const char *argv0)
     if (cli->command != AC_CMD_LINT && !cli->list && manifest && (code = discover(cli, &man, &root)) != 0) goto out;
     code = EXIT_USAGE;
 
-    ac_load_opts lo = { .manifest_path = manifest, .paths = (const char *const *)cli->paths.items,
+    ac_load_opts lo = { .manifest_path = manifest, .manifest = manifest ? &man : NULL,
+                        .paths = (const char *const *)cli->paths.items,
                         .n_paths = cli->paths.n, .known_vars = &known, .profile = cli->cfg.profile,
                         .release = true, .uses = &uses };
     int lrc = cli->command == AC_CMD_LINT ? 0 : 0;
@@ -521,7 +522,8 @@ static int list_vars(const ac_cli *cli)
     if (ac_load_manifest(manifest, &man, &diags) < 0) goto print;
     ac_scope_free(&root);
     if (build_scope(cli, &man, &root, &known, &given, &diags) < 0) goto print;
-    ac_load_opts lo = { .manifest_path = manifest, .paths = (const char *const *)cli->paths.items,
+    ac_load_opts lo = { .manifest_path = manifest, .manifest = manifest ? &man : NULL,
+                        .paths = (const char *const *)cli->paths.items,
                         .n_paths = cli->paths.n, .known_vars = &known, .profile = cli->cfg.profile };
     if (ac_load_model(&lo, &model, &diags) < 0) goto print;
     ac_varlist_input in = { .model = &model, .given = &given, .getenv_fn = env_lookup,

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "case_load.h"
+#include "case_source.h"
 #include "execute_internal.h"
 #include "fxshare.h"
 #include "guard.h"
@@ -43,8 +43,9 @@
  * root scope; written only by the worker running the fixture, read-only once it completed).
  *
  * A file is opened by its first planned test and closed after its last (`remaining`): opening
- * loads a released file again (model.h) and sets up its fixtures; closing frees both, so a long
- * run holds only the files it is working on. Fixtures still run once per file and run. */
+ * gets its tests from the case source (case_source.h: the model's file, or a released one
+ * loaded again) and sets up its fixtures; closing frees both, so a long run holds only the
+ * files it is working on. Fixtures still run once per file and run. */
 typedef struct file_state {
     const ac_suite_file *model_file;   /* the plan's; a running test reads its own ac_test.file */
     const ac_scope *root;
@@ -52,7 +53,7 @@ typedef struct file_state {
     bool open;
     char *open_err;            /* owned: why a released file could not be loaded again */
     size_t remaining;          /* planned tests of this file not finished yet */
-    ac_suite_file loaded;      /* owned while open, for a released file */
+    ac_open_file src;          /* while open: the file its tests run from */
     /* set up when the file opens, for its fixtures: */
     size_t n_fx;
     ac_scope *fx_scope;
@@ -106,18 +107,17 @@ static void tally(ac_run_summary *s, const ac_test_result *r, const ac_config *c
 
 /* ---- opening and closing case files -------------------------------------------------------- */
 
-/* Opens fs for a test (see file_state). Returns the file to run its tests from (the model's,
- * or the loaded copy of a released one), or NULL with *why (borrowed) when it cannot run. */
-static const ac_suite_file *file_open(file_state *fs, const ac_model *m, const char **why)
+/* Opens fs for a test (see file_state). Returns the opened file to run its tests from, or NULL
+ * with *why (borrowed) when it cannot run. */
+static const ac_open_file *file_open(file_state *fs, const ac_model *m, const char **why)
 {
     pthread_mutex_lock(&fs->mu);
-    const ac_suite_file *f = fs->model_file->released ? &fs->loaded : fs->model_file;
     if (!fs->open && !fs->open_err) {
         char *e = NULL;
-        if (fs->model_file->released && ac_reload_file(m, fs->model_file, &fs->loaded, &e) < 0)
-            fs->open_err = ex_redacted(e);
+        if (ac_case_source_open_file(m, fs->model_file, &fs->src, &e) < 0) fs->open_err = ex_redacted(e);
         free(e);
         if (!fs->open_err) {
+            const ac_suite_file *f = fs->src.file;
             fs->n_fx = f->n_fixtures;
             fs->fx_scope = ac_calloc(fs->n_fx + 1, sizeof *fs->fx_scope);
             for (size_t k = 0; k < fs->n_fx; k++) ac_scope_init(&fs->fx_scope[k], fs->root);
@@ -130,7 +130,7 @@ static const ac_suite_file *file_open(file_state *fs, const ac_model *m, const c
     }
     *why = fs->open ? NULL : fs->open_err;
     pthread_mutex_unlock(&fs->mu);
-    return *why ? NULL : f;
+    return *why ? NULL : &fs->src;
 }
 
 static void file_close_locked(file_state *fs)
@@ -152,7 +152,7 @@ static void file_close_locked(file_state *fs)
     fs->fx_reason = NULL;
     fs->fx = NULL;
     fs->n_fx = 0;
-    ac_suite_file_free_contents(&fs->loaded);
+    ac_case_source_done(&fs->src);
     fs->open = false;
 }
 
@@ -303,9 +303,9 @@ static void *work(void *arg)
         ac_test_result res;
         test_info info = { 0 };
         const char *why = NULL;
-        const ac_suite_file *f = file_open(fs, R->model, &why);
-        if (!f) unopened_result(R, fs, it->test, why, &res);
-        else info = ex_run_test(R, W->http, file_fixtures(fs), &f->tests[it->test - it->file->tests], &res);
+        const ac_open_file *of = file_open(fs, R->model, &why);
+        if (!of) unopened_result(R, fs, it->test, why, &res);
+        else info = ex_run_test(R, W->http, file_fixtures(fs), ac_case_source_test(of, it->test), &res);
         file_test_done(fs);
         bool failed = ac_test_result_is_failure(&res);
 

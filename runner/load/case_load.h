@@ -21,18 +21,24 @@
 typedef struct ac_load_opts {
     const char *manifest_path;     /* suite manifest, or NULL (then profiles are [documented, rfc]
                                       and no variable is declared) */
+    const ac_manifest *manifest;   /* when not NULL: manifest_path already loaded (ac_load_manifest
+                                      without errors), so it is not read again; the model borrows
+                                      it, and it must outlive the model */
     const char *const *paths;      /* case files and directories (every *.yaml / *.yml below a
                                       directory, recursively, sorted by name; dot files skipped) */
     size_t n_paths;                /* 0: the manifest's `cases` */
     const ac_strlist *known_vars;  /* names set by --var / --vars-file (may be NULL) */
     const char *profile;           /* the run's profile, for ac_test.plan_severity (NULL:
                                       "documented") */
-    bool release;                  /* release every file once validated (model.h, "Released
-                                      files"): a run's memory then holds one file's YAML at a time
-                                      while loading, and the files in flight while running */
+    bool release;                  /* a run: when the case text exceeds resident_max, release
+                                      every file once validated (model.h, "Resident and released
+                                      files"): memory then holds one file's YAML at a time while
+                                      loading, and the files in flight while running */
+    size_t resident_max;           /* with release: bytes of case text kept resident (0:
+                                      AC_RESIDENT_MAX_BYTES, case_source.h) */
     ac_var_uses *uses;             /* when not NULL: every variable name the case files read,
                                       require or capture, and every ${env:NAME}, is added here
-                                      (varcheck.h); ac_reload_file never adds */
+                                      (varcheck.h); reloading a released file never adds */
 } ac_load_opts;
 
 /* Loads the manifest (when given) and every case file into *out (zeroed first).
@@ -43,15 +49,9 @@ typedef struct ac_load_opts {
  * id (multi_step = false) whose node is the test's map; its `when`/`skip_on` stay on the test
  * (the step's are NULL). Multi-step tests (steps:) have multi_step = true and each step's kind
  * follows its key (request / run / wait); unnamed steps are "step N" (1-based). Test tags are the
- * file's tags followed by the test's, deduplicated. ac_test.file points into out->files. */
+ * file's tags followed by the test's, deduplicated. ac_test.file points into out->files.
+ * Every file is read once; out->suite_hash is the suite hash (suite_hash.h) of those bytes. */
 int ac_load_model(const ac_load_opts *opts, ac_model *out, ac_diags *diags);
-
-/* Loads file `released` of model m again, for running it: the same validation against the
- * same manifest and variables, and a check that the file's text is still the text that was
- * validated. Fills *out (zeroed first; free with ac_suite_file_free_contents(); its tests' file
- * pointers point at *out). Returns 0, or -1 with *err (owned): the file cannot be read, or it
- * changed since it was loaded. */
-int ac_reload_file(const ac_model *m, const ac_suite_file *released, ac_suite_file *out, char **err);
 
 /* As ac_load_model, but the case files are one in-memory document named `name` (the manifest,
  * if any, still comes from opts->manifest_path; opts->paths is ignored). For tests and fuzzing. */

@@ -105,9 +105,8 @@ static void test_free(ac_test *t)
     ac_strlist_free(&t->controls);
 }
 
-void ac_suite_file_release(ac_suite_file *f)
+static void fixtures_free(ac_suite_file *f)
 {
-    if (!f || f->released) return;
     for (size_t i = 0; i < f->n_fixtures; i++) {
         free(f->fixtures[i].name);
         free(f->fixtures[i].description);
@@ -117,6 +116,12 @@ void ac_suite_file_release(ac_suite_file *f)
     free(f->fixtures);
     f->fixtures = NULL;
     f->n_fixtures = 0;
+}
+
+void ac_suite_file_release(ac_suite_file *f)
+{
+    if (!f || f->released) return;
+    fixtures_free(f);
     for (size_t i = 0; i < f->n_tests; i++) test_free_body(&f->tests[i]);
     yn_doc_free(f->doc);
     f->doc = NULL;
@@ -131,13 +136,7 @@ void ac_suite_file_free_contents(ac_suite_file *f)
     free(f->suite);
     free(f->description);
     ac_strlist_free(&f->tags);
-    for (size_t i = 0; i < f->n_fixtures; i++) {
-        free(f->fixtures[i].name);
-        free(f->fixtures[i].description);
-        step_free(&f->fixtures[i].step);
-        ac_strlist_free(&f->fixtures[i].requires);
-    }
-    free(f->fixtures);
+    fixtures_free(f);
     for (size_t i = 0; i < f->n_tests; i++) test_free(&f->tests[i]);
     free(f->tests);
     yn_doc_free(f->doc);
@@ -170,7 +169,7 @@ void ac_manifest_free_contents(ac_manifest *m)
 void ac_model_free(ac_model *m)
 {
     if (!m) return;
-    ac_manifest_free_contents(&m->manifest);
+    if (!m->manifest_borrowed) ac_manifest_free_contents(&m->manifest);
     for (size_t i = 0; i < m->n_files; i++) ac_suite_file_free_contents(&m->files[i]);
     free(m->files);
     ac_strlist_free(&m->known_vars);

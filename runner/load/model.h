@@ -1,18 +1,21 @@
 /* The loaded case model: suites (case files), fixtures, tests and steps, plus the suite manifest.
  *
- * Requests, expectations and captures stay as validated YAML nodes (yn_node): case_load.c has
- * checked every key and type, so the executor and expect.c can read them without re-validating,
- * and every check result can point back at the line that declared it. String values are
- * templates (${...}) interpolated at send time.
+ * Requests, expectations and captures stay as validated YAML nodes (yn_node): the loader
+ * (runner/load) has checked every key and type, so the executor and expect.c can read them
+ * without re-validating, and every check result can point back at the line that declared it.
+ * String values are templates (${...}) interpolated at send time.
  *
  * Ownership: ac_suite_file owns its yn_doc and everything below; ac_model owns its files.
  *
- * Released files: a big run must not hold every case file's YAML tree for its whole length, so
- * a run loads with ac_load_opts.release (case_load.h): each file is validated in full, then
- * released (ac_suite_file_release) down to what planning and --list need: the file's path, suite
- * name and tags, and per test its id, name, tags and severity in the run's profile. The executor
- * loads a released file again (ac_reload_file) when its first test runs and frees it after its
- * last; the digest of the file's text proves the reload saw what was validated. */
+ * Resident and released files: a run reads each case file once. When the suite's case text fits
+ * AC_RESIDENT_MAX_BYTES (case_source.h: the bundled suites and any normal suite), every file
+ * stays parsed and validated in the model for the whole run and is never read again. A huge
+ * suite must not hold every file's YAML tree for its whole length, so there each file is
+ * validated in full, then released (ac_suite_file_release) down to what planning and --list
+ * need: the file's path, suite name and tags, and per test its id, name, tags and severity in
+ * the run's profile. The case source (case_source.h) loads a released file again when its
+ * first test runs and frees it after its last; the digest of the file's text proves the reload
+ * saw what was validated. */
 #ifndef AC_MODEL_H
 #define AC_MODEL_H
 
@@ -108,7 +111,7 @@ typedef struct ac_suite_file {
     ac_test *tests; size_t n_tests;
     yn_doc *doc;                /* owned; NULL once released */
     bool released;              /* only the planning fields are left (see above) */
-    unsigned char digest[32];   /* SHA-256 of the text that was validated (when loaded to release) */
+    unsigned char digest[32];   /* SHA-256 of the text that was validated (ac_load_model) */
 } ac_suite_file;
 
 /* A variable declared by the suite manifest. */
@@ -143,6 +146,8 @@ typedef struct ac_model {
     /* What loading a released file again needs (copies of the load options). */
     ac_strlist known_vars;      /* --var / --vars-file names */
     char *profile;              /* owned: the profile of ac_test.plan_severity */
+    bool manifest_borrowed;     /* manifest is the caller's (ac_load_opts.manifest): not freed here */
+    char suite_hash[72];        /* the suite hash (suite_hash.h) of what ac_load_model read, or "" */
 } ac_model;
 
 /* Key `key` of the test's override for `profile` (profiles: { NAME: {...} }), or NULL. */
@@ -150,7 +155,8 @@ const yn_node *ac_test_override(const ac_test *t, const char *profile, const cha
 /* A test's severity in a profile: its profile override's `severity:`, else its own, else must.
  * A released test (node == NULL) only knows its plan_severity (the load profile's). */
 ac_severity ac_test_severity(const ac_test *t, const char *profile);
-/* Frees everything of a validated file except what planning needs (see "Released files"). */
+/* Frees everything of a validated file except what planning needs (see "Resident and released
+ * files"). */
 void ac_suite_file_release(ac_suite_file *f);
 /* The requests t sends itself in profile (see plan_requests); *open when a step repeats until. */
 long ac_test_request_bound(const ac_test *t, const char *profile, bool *open);

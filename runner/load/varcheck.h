@@ -9,7 +9,7 @@
  *                         many unrelated variables into the environment, so nothing outside
  *                         those prefixes is looked at.
  *
- * "Used" is collected by the loader while it validates (case_load.c fills an ac_var_uses in the
+ * "Used" is collected by the loader while it validates (loader.c fills an ac_var_uses in the
  * same walk that reports undefined variables), plus the manifest's declarations and the
  * built-in names (ac_builtin_var_names). Every message names variables, never values: values
  * may be secrets. Suggestions come from suggest.h. */

@@ -20,7 +20,8 @@
 /* SHA-256 over the manifest and every case file of the model, in load order: for each file its
  * base name, a NUL, its length in decimal, a NUL and its bytes. Writes "sha256:<64 hex>" into
  * out. Returns the number of files hashed, or -1 with *err (caller frees) when one cannot be
- * read (out is then ""). */
+ * read (out is then ""). A model from ac_load_model carries the hash of the bytes it read
+ * (ac_model.suite_hash), and then no file is read. */
 int ac_model_hash(const ac_model *m, char out[72], char **err);
 
 /* Fills the suite and option fields of *info from the model and the configuration (the suite

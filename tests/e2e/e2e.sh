@@ -364,11 +364,13 @@ precedence)
   run_ac 2 --target "$TARGET" --vars-file "$WORK/bad-vars.yaml" "$HERE/vars.yaml"
   ;;
 file-changed)
-  # A run loads every case file, validates it, keeps only what planning needs, and loads each
-  # file again when its first test runs (runner/load/model.h, "Released files"). A file edited in
-  # between must not run unvalidated text: its tests are errors naming the file, and the run
-  # fails. The edit is made by a `run` step of the first file, so it lands before the second
-  # file is loaded (-j 1 runs the files in order).
+  # A run reads every case file once. A suite that fits the resident budget keeps its files
+  # parsed for the whole run, so a file edited during the run changes nothing. A larger suite
+  # keeps only what planning needs and loads each file again when its first test runs
+  # (runner/load/model.h, "Resident and released files"): a file edited in between must not run
+  # unvalidated text, its tests are errors naming the file, and the run fails. The edit is made
+  # by a `run` step of the first file, so it lands before the second file is loaded (-j 1 runs
+  # the files in order).
   start_server
   mkdir -p "$WORK/mut/cases"
   cat >"$WORK/mut/suite.yaml" <<'YAML'
@@ -407,6 +409,14 @@ tests:
     request: { path: "${health_path}" }
     expect: { status: 200 }
 YAML
+  # Resident (a small suite): the edit lands, but the run uses the text it validated.
+  cp "$WORK/mut/cases/b.yaml" "$WORK/b.orig"
+  E2E_MUTATE="echo '# edited' >>'$WORK/mut/cases/b.yaml'" "$AC" --suite "$WORK/mut/suite.yaml" --target "$TARGET" \
+    -j 1 --tap "$WORK/mut.tap" >"$WORK/mut.out" 2>&1 || { cat "$WORK/mut.out"; fail "a resident file was read again"; }
+  expect_in "$WORK/mut.tap" '^ok 2 - MUT-AFTER '
+  # Released (over the 512 KiB budget of case text, runner/load/case_source.h): comments make it so.
+  { cat "$WORK/b.orig"; awk 'BEGIN { for (i = 0; i < 15000; i++) print "# padding: too big to keep every file parsed" }'; } \
+    >"$WORK/mut/cases/b.yaml"
   # Unchanged files: both load again and pass (the reload path itself works).
   E2E_MUTATE=true "$AC" --suite "$WORK/mut/suite.yaml" --target "$TARGET" -j 1 --tap "$WORK/mut.tap" \
     >"$WORK/mut.out" 2>&1 || { cat "$WORK/mut.out"; fail "unchanged files did not pass"; }

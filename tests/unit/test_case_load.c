@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "case_load.h"
+#include "case_source.h"
+#include "record.h"
 
 #define INVALID_DIR AC_TESTS_DIR "/invalid"
 #define DATA_DIR AC_TESTS_DIR "/data"
@@ -597,9 +599,31 @@ START_TEST(released_model_reloads)
     ck_assert_int_eq(ac_test_severity(&m.files[0].tests[0], "documented"), AC_SEV_SHOULD);
     ac_model_free(&m);
 
+    /* A run of a small suite keeps its files resident: opening one hands out the model's own
+     * file, nothing is read again, and the suite hash is the one of the bytes read. */
+    ac_load_opts res = { .paths = paths, .n_paths = 1, .release = true };
+    ck_assert_int_eq(ac_load_model(&res, &m, &d), 0);
+    ck_assert(!m.files[0].released);
+    ck_assert_ptr_nonnull(m.files[0].doc);
+    ck_assert(ac_str_startswith(m.suite_hash, "sha256:"));
+    ac_model reread = m;
+    reread.suite_hash[0] = '\0';
+    char h[72];
+    ck_assert_int_eq(ac_model_hash(&reread, h, NULL), 1);   /* read from disk: the same hash */
+    ck_assert_str_eq(h, m.suite_hash);
+    ac_open_file rof;
+    char *rerr = NULL;
+    ck_assert_int_eq(ac_case_source_open_file(&m, &m.files[0], &rof, &rerr), 0);
+    ck_assert_ptr_eq(rof.file, &m.files[0]);
+    ck_assert_ptr_eq(ac_case_source_test(&rof, &m.files[0].tests[1]), &m.files[0].tests[1]);
+    ac_case_source_done(&rof);
+    ck_assert_ptr_nonnull(m.files[0].doc);
+    ac_model_free(&m);
+
     for (int pi = 0; pi < 2; pi++) {
         const char *profile = pi ? "documented" : "rfc";
-        ac_load_opts ro = { .paths = paths, .n_paths = 1, .profile = profile, .release = true };
+        ac_load_opts ro = { .paths = paths, .n_paths = 1, .profile = profile, .release = true,
+                            .resident_max = 1 };
         ck_assert_int_eq(ac_load_model(&ro, &m, &d), 0);
         const ac_suite_file *f = &m.files[0];
         ck_assert(f->released);
@@ -619,31 +643,34 @@ START_TEST(released_model_reloads)
         ac_model_free(&m);
     }
 
-    ac_load_opts ro = { .paths = paths, .n_paths = 1, .profile = "rfc", .release = true };
+    ac_load_opts ro = { .paths = paths, .n_paths = 1, .profile = "rfc", .release = true, .resident_max = 1 };
     ck_assert_int_eq(ac_load_model(&ro, &m, &d), 0);
-    ac_suite_file full;
+    ac_open_file of;
     char *err = NULL;
-    ck_assert_int_eq(ac_reload_file(&m, &m.files[0], &full, &err), 0);
+    ck_assert_int_eq(ac_case_source_open_file(&m, &m.files[0], &of, &err), 0);
+    const ac_suite_file *full = of.file;
     ck_assert_ptr_null(err);
-    ck_assert(!full.released);
-    ck_assert_uint_eq(full.n_tests, 2);
-    ck_assert_uint_eq(full.n_fixtures, 1);
-    ck_assert_str_eq(full.fixtures[0].name, "up");
-    ck_assert_ptr_eq(full.tests[1].file, &full);
-    ck_assert_ptr_nonnull(full.tests[1].steps);
-    ck_assert_ptr_nonnull(full.tests[1].steps[0].request);
-    ck_assert_str_eq(full.tests[1].requires.items[0], "up");
-    ck_assert_int_eq(ac_test_severity(&full.tests[0], "rfc"), AC_SEV_MUST);
-    ac_suite_file_free_contents(&full);
+    ck_assert(!full->released);
+    ck_assert_uint_eq(full->n_tests, 2);
+    ck_assert_uint_eq(full->n_fixtures, 1);
+    ck_assert_str_eq(full->fixtures[0].name, "up");
+    ck_assert_ptr_eq(full->tests[1].file, full);
+    ck_assert_ptr_nonnull(full->tests[1].steps);
+    ck_assert_ptr_nonnull(full->tests[1].steps[0].request);
+    ck_assert_str_eq(full->tests[1].requires.items[0], "up");
+    ck_assert_int_eq(ac_test_severity(&full->tests[0], "rfc"), AC_SEV_MUST);
+    ck_assert_ptr_eq(ac_case_source_test(&of, &m.files[0].tests[1]), &of.file->tests[1]);
+    ac_case_source_done(&of);
 
     /* One byte more (a comment): the file is not the one that was validated. */
     write_text(path, "# edited\n", "a");
-    ck_assert_int_eq(ac_reload_file(&m, &m.files[0], &full, &err), -1);
+    ck_assert_int_eq(ac_case_source_open_file(&m, &m.files[0], &of, &err), -1);
     ck_assert_ptr_nonnull(strstr(err, "rel.yaml changed after the run loaded it"));
     free(err);
-    ck_assert_ptr_null(full.tests);
+    ck_assert_ptr_null(of.file);
+    ck_assert_ptr_null(of.copy.tests);
     remove(path);
-    ck_assert_int_eq(ac_reload_file(&m, &m.files[0], &full, &err), -1);
+    ck_assert_int_eq(ac_case_source_open_file(&m, &m.files[0], &of, &err), -1);
     ck_assert_ptr_nonnull(strstr(err, "rel.yaml cannot be loaded again"));
     free(err);
     ac_model_free(&m);
