@@ -5,7 +5,6 @@
  * anything else is written, or a plain line every 10 s off a terminal. */
 #include "report.h"
 #include "coverage_text.h"
-#include "interrupt.h"
 #include "report_common.h"
 #include "text.h"
 

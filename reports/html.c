@@ -28,19 +28,6 @@ enum { N_OUT = 6 };
 static const ac_outcome ORDER[N_OUT] = { AC_OUT_FAIL, AC_OUT_ERROR, AC_OUT_WARN, AC_OUT_PASS,
                                          AC_OUT_SKIP, AC_OUT_NOTRUN };
 
-static const char *out_key(ac_outcome o)   /* class names and data-outcome values */
-{
-    switch (o) {
-    case AC_OUT_PASS: return "pass";
-    case AC_OUT_FAIL: return "fail";
-    case AC_OUT_WARN: return "warn";
-    case AC_OUT_ERROR: return "error";
-    case AC_OUT_SKIP: return "skip";
-    case AC_OUT_NOTRUN: return "not_run";
-    }
-    return "error";
-}
-
 static int out_index(ac_outcome o)
 {
     for (int i = 0; i < N_OUT; i++)
@@ -63,7 +50,7 @@ typedef struct html_ctx {
     /* Run information, copied at begin() (the run's strings are not ours to keep). */
     char *target, *profile, *tool_version, *suite_name, *suite_version, *suite_hash;
     double start_wall;
-    ac_ref_doc *ref_docs; size_t n_ref_docs;   /* copied too: the refs' links */
+    ac_ref_linker ref_link;  /* the refs' links: its context lives until end() (result.h) */
     size_t n[N_OUT], total;
     size_t failures;         /* tests that count against the run */
     html_area *areas; size_t n_areas, cap_areas;
@@ -222,27 +209,27 @@ static const char *headline(const ac_test_result *t)
 }
 
 /* One ref: a link to the RFC section, the CVE record or the documentation page when there is
- * one (refs.h), with a documentation page's title as the tooltip; else the plain text. */
+ * one (the run's ac_ref_linker), with a documentation page's title as the tooltip; else the
+ * plain text. */
 static void ref_link(const html_ctx *c, ac_buf *b, const char *ref)
 {
-    const ac_ref_doc *doc = NULL;
-    char *url = NULL;
-    ac_ref_classify(ref, c->ref_docs, c->n_ref_docs, &doc, &url);
+    char *url = NULL, *title = NULL;
+    if (c->ref_link.fn) c->ref_link.fn(c->ref_link.ctx, ref, &url, &title);
     if (url) {
         ac_buf_puts(b, "<a class=\"ref\" href=\"");
         ac_html_esc(b, url);
         ac_buf_puts(b, "\"");
-        if (doc) {
+        if (title) {
             ac_buf_puts(b, " title=\"");
-            ac_html_esc(b, doc->title);
+            ac_html_esc(b, title);
             ac_buf_puts(b, "\"");
         }
         ac_buf_puts(b, ">");
         ac_html_esc(b, ref);
         ac_buf_puts(b, "</a>");
-    } else if (doc) {
+    } else if (title) {
         ac_buf_puts(b, "<span title=\"");
-        ac_html_esc(b, doc->title);
+        ac_html_esc(b, title);
         ac_buf_puts(b, "\">");
         ac_html_esc(b, ref);
         ac_buf_puts(b, "</span>");
@@ -250,11 +237,12 @@ static void ref_link(const html_ctx *c, ac_buf *b, const char *ref)
         ac_html_esc(b, ref);
     }
     free(url);
+    free(title);
 }
 
 static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char *area)
 {
-    const char *key = out_key(t->outcome);
+    const char *key = ac_outcome_key(t->outcome);
     ac_buf_printf(b, "<tr id=\"t-");
     ac_html_esc(b, t->id ? t->id : "?");
     ac_buf_printf(b, "\" class=\"r-%s\" data-outcome=\"%s\" data-area=\"", key, key);
@@ -335,12 +323,12 @@ static int html_test(ac_reporter *r, const ac_test_result *t, size_t index, char
     html_area *a = area_for(c, area);
     a->n[oi]++;
     a->total++;
-    if (ac_report_is_failure(t, c->strict)) {
+    if (ac_outcome_is_failure(t->outcome, c->strict || t->strict)) {
         c->failures++;
         if (c->attention.n < HTML_ATTENTION_MAX) {
             ac_buf li;
             ac_buf_init(&li);
-            ac_buf_printf(&li, "<li><span class=\"o o-%s\">%s</span> <a href=\"#t-", out_key(t->outcome),
+            ac_buf_printf(&li, "<li><span class=\"o o-%s\">%s</span> <a href=\"#t-", ac_outcome_key(t->outcome),
                           ac_outcome_name(t->outcome));
             ac_html_esc(&li, t->id ? t->id : "?");
             ac_buf_puts(&li, "\">");
@@ -387,15 +375,7 @@ static int html_begin(ac_reporter *r, const ac_run_info *info, char **err)
     c->suite_version = ac_strdup(info->suite_version);
     c->suite_hash = ac_strdup(info->suite_hash[0] ? info->suite_hash : NULL);
     c->start_wall = info->start_wall;
-    if (info->n_ref_docs) {
-        c->ref_docs = ac_calloc(info->n_ref_docs, sizeof *c->ref_docs);
-        for (size_t i = 0; i < info->n_ref_docs; i++) {
-            c->ref_docs[i].slug = ac_strdup(info->ref_docs[i].slug);
-            c->ref_docs[i].title = ac_strdup(info->ref_docs[i].title);
-            c->ref_docs[i].url = ac_strdup(info->ref_docs[i].url);
-        }
-        c->n_ref_docs = info->n_ref_docs;
-    }
+    c->ref_link = info->ref_link;
     return 0;
 }
 
@@ -514,7 +494,7 @@ static void bar(ac_buf *b, const size_t n[N_OUT], size_t total)
         if (!n[i] || !total) continue;
         double pct = 100.0 * (double)n[i] / (double)total;
         ac_buf_printf(b, "<i class=\"b-%s\" style=\"width:%.3f%%\" title=\"%zu %s\"></i>",
-                      out_key(ORDER[i]), pct, n[i], ac_outcome_name(ORDER[i]));
+                      ac_outcome_key(ORDER[i]), pct, n[i], ac_outcome_name(ORDER[i]));
     }
     ac_buf_puts(b, "</div>");
 }
@@ -585,13 +565,13 @@ static void page_head(html_ctx *c, ac_buf *b, const ac_run_summary *s)
     }
     ac_buf_puts(b, "</div></header>\n<main>\n<section id=\"summary\"");
     ac_buf_printf(b, " data-total=\"%zu\"", c->total);
-    for (int i = 0; i < N_OUT; i++) ac_buf_printf(b, " data-%s=\"%zu\"", out_key(ORDER[i]), c->n[i]);
+    for (int i = 0; i < N_OUT; i++) ac_buf_printf(b, " data-%s=\"%zu\"", ac_outcome_key(ORDER[i]), c->n[i]);
     ac_buf_printf(b, ">\n<div class=\"cards\"><div class=\"card c-total\"><b id=\"count-total\">%zu</b>"
                      "<small>tests</small></div>", c->total);
     for (int i = 0; i < N_OUT; i++) {
         if (ORDER[i] == AC_OUT_NOTRUN && !c->n[i]) continue;
         ac_buf_printf(b, "<div class=\"card c-%s\"><b id=\"count-%s\">%zu</b><small>%s</small></div>",
-                      out_key(ORDER[i]), out_key(ORDER[i]), c->n[i], ac_outcome_name(ORDER[i]));
+                      ac_outcome_key(ORDER[i]), ac_outcome_key(ORDER[i]), c->n[i], ac_outcome_name(ORDER[i]));
     }
     ac_buf_puts(b, "</div>\n");
     ac_html_coverage_line(b, &s->coverage);
@@ -619,7 +599,7 @@ static void page_head(html_ctx *c, ac_buf *b, const ac_run_summary *s)
                    "<div id=\"filters\" hidden><span>show:</span>");
     for (int i = 0; i < N_OUT; i++)
         ac_buf_printf(b, "<label><input type=\"checkbox\" value=\"%s\" checked> %s (%zu)</label>",
-                      out_key(ORDER[i]), ac_outcome_name(ORDER[i]), c->n[i]);
+                      ac_outcome_key(ORDER[i]), ac_outcome_name(ORDER[i]), c->n[i]);
     ac_buf_puts(b, "<label>area: <select id=\"f-area\"><option value=\"\">all</option>");
     for (size_t k = 0; k < c->n_areas; k++) {
         ac_buf_puts(b, "<option value=\"");
@@ -691,8 +671,6 @@ static void html_destroy(ac_reporter *r)
         free(c->suite_name);
         free(c->suite_version);
         free(c->suite_hash);
-        for (size_t i = 0; i < c->n_ref_docs; i++) ac_ref_doc_free_contents(&c->ref_docs[i]);
-        free(c->ref_docs);
         free(c->path);
         free(c->tmp_path);
         free(c);

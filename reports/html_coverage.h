@@ -5,7 +5,6 @@
 
 #include <stddef.h>
 #include "result.h"
-#include "util.h"
 
 /* Appends s made visible (ac_text_visible) and HTML-escaped for text and attribute values
  * alike; _line makes it one line, capped at max bytes first. Defined in html.c. */

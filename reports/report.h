@@ -5,6 +5,7 @@
 #define AC_REPORT_H
 
 #include <stdio.h>
+#include "progress.h"
 #include "result.h"
 
 typedef struct ac_reporter ac_reporter;
@@ -44,9 +45,8 @@ void ac_report_opts_init(ac_report_opts *o);
 ac_reporter *ac_report_tap_new(const char *path, const ac_report_opts *o, char **err);
 ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char **err);
 ac_reporter *ac_report_console_new(FILE *out, const ac_report_opts *o, char **err);
-/* The console writer as the runner's progress listener (runner/app/progress.h), for
+/* The console writer as the runner's progress listener (result/progress.h), for
  * ac_config.progress: valid while r lives. NULL when r is not a console writer. */
-#include "progress.h"
 const ac_progress *ac_report_console_progress(ac_reporter *r);
 /* The run record (docs/run-record.md) and the self-contained HTML report; both need a path and
  * are written to PATH.tmp, renamed to PATH at end(). */
@@ -72,6 +72,11 @@ ac_reporter *ac_report_new(const char *format, const char *path, FILE *out,
                            const ac_report_opts *o, char **err);
 /* Comma-separated names of the known formats, for --help and error messages; static. */
 const char *ac_report_format_names(void);
+
+/* Writers that replace a file write PATH.tmp and rename it. While PATH.tmp exists it is told to
+ * `add` and, once renamed or removed, to `drop`, so that the program can remove it when a second
+ * signal makes it exit at once (main passes interrupt.h's registry). Unset (tests): not told. */
+void ac_report_set_tmpfile_hooks(int (*add)(const char *path), void (*drop)(const char *path));
 
 /* Text hygiene shared by writers (reports/text.c):
  * - ac_text_visible: invalid UTF-8 bytes become \xHH, C0 controls other than \n \t \r become

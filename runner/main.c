@@ -67,6 +67,8 @@ static void install_signal_handlers(void)
     struct sigaction old;
     if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* The report files being written are what the second signal removes. */
+    ac_report_set_tmpfile_hooks(ac_tmpfile_register, ac_tmpfile_unregister);
 }
 
 /* Adds a constructed reporter, or reports why it could not be made. A report that cannot be

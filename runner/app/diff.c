@@ -27,7 +27,7 @@ const char *ac_diff_kind_name(ac_diff_kind k)
 
 static const char *display_outcome(ac_outcome o)
 {
-    return ac_record_outcome_name(o);
+    return ac_outcome_key(o);
 }
 
 /* ---- matching ------------------------------------------------------------------------------- */

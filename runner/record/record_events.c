@@ -61,7 +61,7 @@ static int load_detail(const char *name, const cJSON *jd, ac_record_test *t, cha
         ac_step_result *s = &t->steps[t->n_steps++];
         const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(js, "outcome");
         const cJSON *checks = cJSON_GetObjectItemCaseSensitive(js, "checks"), *jc;
-        if (!cJSON_IsObject(js) || !cJSON_IsString(outcome) || !ac_record_outcome_parse(outcome->valuestring, &s->outcome) ||
+        if (!cJSON_IsObject(js) || !cJSON_IsString(outcome) || !ac_outcome_parse(outcome->valuestring, &s->outcome) ||
             (checks && !cJSON_IsArray(checks))) {
             set_err(err, ac_sprintf("%s: test %.40s: step %zu needs a known \"outcome\" and a \"checks\" array",
                                     name, t->id, t->n_steps));

@@ -19,12 +19,7 @@
 #include <stddef.h>
 #include "result.h"
 
-/* The run record's `coverage` member for *c (docs/run-record.md): counts, `complete`, the gaps
- * with kind, one-line reason, whether accepted and the missing variable, the missing variables
- * and what the user accepted; every string made visible. Written by reports/json.c; `merge`
- * writes the united coverage of the shards with it. The caller owns the result (cJSON_Delete). */
-struct cJSON;
-struct cJSON *ac_json_coverage(const ac_coverage *c);
+#include "record_json.h"   /* ac_json_coverage */
 
 /* Writes OUT (through OUT.tmp and a rename). Returns 0, or -1 with *err (caller frees). *note
  * (caller frees, may be NULL) is something worth telling the user (different targets). */
