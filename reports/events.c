@@ -12,6 +12,7 @@
  * without user-space buffering, so whatever is killed afterwards, the lines written are whole. */
 #include "record_json.h"
 #include "report.h"
+#include "writers.h"
 #include "report_common.h"
 
 #include <cjson/cJSON.h>

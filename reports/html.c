@@ -9,6 +9,7 @@
  * counts per outcome and per area stay in memory. end() writes the page (the summary needs the
  * counts, so it comes first) to PATH.tmp, copies the rows in, and renames it to PATH. */
 #include "report.h"
+#include "writers.h"
 #include "html_coverage.h"
 #include "report_common.h"
 #include "text.h"

@@ -6,6 +6,7 @@
  * so an unwritable path fails before anything is sent) and is renamed to PATH at the end. */
 #include "record_json.h"
 #include "report.h"
+#include "writers.h"
 #include "report_common.h"
 #include "text.h"
 

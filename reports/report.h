@@ -40,23 +40,11 @@ typedef struct ac_report_opts {
 /* Defaults: TAP 14, not strict, no colour, stream_cap 65536, not deterministic. */
 void ac_report_opts_init(ac_report_opts *o);
 
-/* Constructors. `path` NULL or "-" means stdout for TAP; JUnit requires a path.
- * Return NULL and set *err on failure to open. The console writer writes to `out` (stderr). */
-ac_reporter *ac_report_tap_new(const char *path, const ac_report_opts *o, char **err);
-ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char **err);
-ac_reporter *ac_report_console_new(FILE *out, const ac_report_opts *o, char **err);
 /* The console writer as the runner's progress listener (result/progress.h), for
  * ac_config.progress: valid while r lives. NULL when r is not a console writer. */
 const ac_progress *ac_report_console_progress(ac_reporter *r);
-/* The run record (docs/run-record.md) and the self-contained HTML report; both need a path and
- * are written to PATH.tmp, renamed to PATH at end(). */
-ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char **err);
-ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char **err);
-/* The events file (reports/events.c, docs/report-formats.md): one JSON line per reported test,
- * each written at once with one write(2), so a killed run leaves what it had reported. Written
- * in place (no PATH.tmp); needs a path. */
+/* The events file's format version (reports/events.c, docs/report-formats.md). */
 #define AC_EVENTS_VERSION 1
-ac_reporter *ac_report_events_new(const char *path, const ac_report_opts *o, char **err);
 
 /* The fan-out to every reporter, in order: each gets the call even when an earlier one failed
  * (a full disk for one report must not lose the others). Returns 0, or -1 with the first error

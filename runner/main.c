@@ -87,6 +87,28 @@ static void add_report(ac_reporter **reps, size_t *n, ac_reporter *r, char **err
     *local_fail = true;
 }
 
+/* The run's writers, all through the registry (ac_report_new): the reports asked for, in the
+ * order given; the run record at record_tmp (--baseline without --json); last the console, which
+ * is also the run's progress listener. On a terminal the console view is the output: TAP goes to
+ * stdout when stdout is not a terminal (a pipe, a file, a CI log) or when asked (--tap - or --tap
+ * FILE), as prove does. Returns -1 with *err only when the console cannot be made. */
+static int open_reports(ac_cli *cli, const ac_report_opts *ro, const char *record_tmp, ac_reporter **reps,
+                        size_t *n_reps, bool *local_fail, char **err)
+{
+    if (!cli->no_tap && !ac_cli_output_path(cli, "tap") && !isatty(fileno(stdout)))
+        add_report(reps, n_reps, ac_report_new("tap", NULL, NULL, ro, err), err, local_fail);
+    for (size_t i = 0; i < cli->n_outputs; i++) {
+        const ac_cli_output *o = &cli->outputs[i];
+        if (cli->no_tap && strcmp(o->format, "tap") == 0) continue;
+        add_report(reps, n_reps, ac_report_new(o->format, o->path, NULL, ro, err), err, local_fail);
+    }
+    if (record_tmp) add_report(reps, n_reps, ac_report_new("json", record_tmp, NULL, ro, err), err, local_fail);
+    if (!(reps[*n_reps] = ac_report_new("console", NULL, stderr, ro, err))) return -1;
+    cli->cfg.progress = ac_report_console_progress(reps[*n_reps]);
+    (*n_reps)++;
+    return 0;
+}
+
 /* A bundled suite by name (apinizer, oauth2): next to an installed program
  * (PREFIX/share/authconform/suite), or in the source tree this binary was built from. */
 static char *find_bundled_suite(const char *name)
@@ -420,24 +442,12 @@ static int run(ac_cli *cli, const char *argv0)
     ro.live = isatty(fileno(stderr)) && !(term && !strcmp(term, "dumb"));
     ro.jobs = cli->cfg.jobs;
     if (cli->baseline_path && ac_record_load(cli->baseline_path, &baseline, &err) < 0) goto report_error;
-    if (cli->baseline_path && !cli->json_path && !(record_tmp = ac_diff_temp_record(&err))) goto report_error;
+    const char *record_path = ac_cli_output_path(cli, "json");
+    if (cli->baseline_path && !record_path && !(record_tmp = ac_diff_temp_record(&err))) goto report_error;
     if (record_tmp) ac_tmpfile_register(record_tmp);   /* a second signal removes it too */
+    if (!record_path) record_path = record_tmp;
     bool local_fail = false;   /* a report could not be written: exit EXIT_LOCAL */
-    /* On a terminal the console view is the output: TAP goes to stdout when stdout is not a
-     * terminal (a pipe, a file, a CI log) or when asked (--tap - or --tap FILE), as prove does. */
-    if (!cli->no_tap && (cli->tap_path || !isatty(fileno(stdout)))) {
-        const char *tp = cli->tap_path && strcmp(cli->tap_path, "-") ? cli->tap_path : NULL;
-        add_report(reps, &n_reps, ac_report_tap_new(tp, &ro, &err), &err, &local_fail);
-    }
-    if (cli->junit_path) add_report(reps, &n_reps, ac_report_junit_new(cli->junit_path, &ro, &err), &err, &local_fail);
-    const char *record_path = cli->json_path ? cli->json_path : record_tmp;
-    if (record_path) add_report(reps, &n_reps, ac_report_json_new(record_path, &ro, &err), &err, &local_fail);
-    if (cli->html_path) add_report(reps, &n_reps, ac_report_html_new(cli->html_path, &ro, &err), &err, &local_fail);
-    if (cli->events_path)
-        add_report(reps, &n_reps, ac_report_events_new(cli->events_path, &ro, &err), &err, &local_fail);
-    if (!(reps[n_reps] = ac_report_console_new(stderr, &ro, &err))) goto report_error;
-    cli->cfg.progress = ac_report_console_progress(reps[n_reps]);
-    n_reps++;
+    if (open_reports(cli, &ro, record_tmp, reps, &n_reps, &local_fail, &err) < 0) goto report_error;
 
     char *shown = target_for_display(cli->cfg.target);
     free(cli->cfg.target);
@@ -552,6 +562,7 @@ out:
  * input is unusable or the inputs are not the shards of one run. */
 static int merge_shards(const ac_cli *cli)
 {
+    const char *junit_out = ac_cli_output_path(cli, "junit"), *json_out = ac_cli_output_path(cli, "json");
     ac_strlist xml = { 0 }, json = { 0 };
     char *err = NULL;
     int code = EXIT_OK;
@@ -566,17 +577,17 @@ static int merge_shards(const ac_cli *cli)
         else if (c == '{') ac_strlist_push(&json, cli->paths.items[i]);
         else err = ac_sprintf("%s: %s", cli->paths.items[i], f ? "neither a JUnit report nor a run record" : "cannot be read");
     }
-    if (!err && !cli->junit_path && !cli->json_path)
+    if (!err && !junit_out && !json_out)
         err = ac_strdup("merge needs --junit OUT.xml and/or --json OUT.json");
-    if (!err && cli->junit_path && xml.n == 0) err = ac_strdup("merge --junit needs JUnit reports to read");
-    if (!err && cli->json_path && json.n == 0) err = ac_strdup("merge --json needs run records (--json) to read");
-    if (!err && !cli->junit_path && xml.n) err = ac_strdup("JUnit reports given but no --junit OUT.xml");
-    if (!err && !cli->json_path && json.n) err = ac_strdup("run records given but no --json OUT.json");
-    if (!err && cli->junit_path && ac_junit_merge(cli->junit_path, (const char *const *)xml.items, xml.n, &err) == 0)
-        fprintf(stderr, "authconform merge: %zu JUnit report%s -> %s\n", xml.n, xml.n == 1 ? "" : "s", cli->junit_path);
+    if (!err && junit_out && xml.n == 0) err = ac_strdup("merge --junit needs JUnit reports to read");
+    if (!err && json_out && json.n == 0) err = ac_strdup("merge --json needs run records (--json) to read");
+    if (!err && !junit_out && xml.n) err = ac_strdup("JUnit reports given but no --junit OUT.xml");
+    if (!err && !json_out && json.n) err = ac_strdup("run records given but no --json OUT.json");
+    if (!err && junit_out && ac_junit_merge(junit_out, (const char *const *)xml.items, xml.n, &err) == 0)
+        fprintf(stderr, "authconform merge: %zu JUnit report%s -> %s\n", xml.n, xml.n == 1 ? "" : "s", junit_out);
     char *note = NULL;
-    if (!err && cli->json_path && ac_record_merge(cli->json_path, (const char *const *)json.items, json.n, &err, &note) == 0)
-        fprintf(stderr, "authconform merge: %zu run record%s -> %s\n", json.n, json.n == 1 ? "" : "s", cli->json_path);
+    if (!err && json_out && ac_record_merge(json_out, (const char *const *)json.items, json.n, &err, &note) == 0)
+        fprintf(stderr, "authconform merge: %zu run record%s -> %s\n", json.n, json.n == 1 ? "" : "s", json_out);
     if (note) fprintf(stderr, "authconform merge: note: %s\n", note);
     free(note);
     if (err) {
@@ -622,7 +633,8 @@ int main(int argc, char **argv)
             code = EXIT_USAGE;
             break;
         }
-        code = ac_diff_command(cli.paths.items[0], cli.paths.items[1], cli.tap_path, cli.junit_path,
+        code = ac_diff_command(cli.paths.items[0], cli.paths.items[1], ac_cli_output_path(&cli, "tap"),
+                               ac_cli_output_path(&cli, "junit"),
                                cli.tap_version, stdout, stderr);
         break;
     case AC_CMD_MERGE:
@@ -641,8 +653,9 @@ int main(int argc, char **argv)
         ac_report_opts ro;
         ac_report_opts_init(&ro);
         ro.tap_version = cli.tap_version;
-        code = ac_replay_command(cli.paths.n ? cli.paths.items[0] : NULL, cli.no_tap ? NULL : cli.tap_path,
-                                 cli.junit_path, cli.html_path, cli.json_path, &ro, stderr);
+        code = ac_replay_command(cli.paths.n ? cli.paths.items[0] : NULL,
+                                 cli.no_tap ? NULL : ac_cli_output_path(&cli, "tap"), ac_cli_output_path(&cli, "junit"),
+                                 ac_cli_output_path(&cli, "html"), ac_cli_output_path(&cli, "json"), &ro, stderr);
         break;
     }
     case AC_CMD_RUN:

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "text.h"
+#include "version.h"
 
 const char *ac_diff_kind_name(ac_diff_kind k)
 {
@@ -418,6 +419,8 @@ int ac_diff_report(const ac_diff *d, const ac_record *old_r, const ac_record *ne
     ac_run_info info;
     memset(&info, 0, sizeof info);
     info.tool_version = AC_VERSION;
+    info.libcurl_version = ac_version_libcurl();
+    info.tls_version = ac_version_tls();
     info.target = new_r->target;
     info.profile = new_r->profile;
     info.strict = false;   /* the diff's own verdicts: only new failures and lost coverage fail */
@@ -466,8 +469,8 @@ int ac_diff_command(const char *old_path, const char *new_path, const char *tap_
     ro.tap_version = tap_version == 13 ? 13 : 14;
     ac_reporter *reps[2] = { 0 };
     size_t n_reps = 0;
-    if (tap_path && !(reps[n_reps++] = ac_report_tap_new(tap_path, &ro, &err))) goto report_error;
-    if (junit_path && !(reps[n_reps++] = ac_report_junit_new(junit_path, &ro, &err))) goto report_error;
+    if (tap_path && !(reps[n_reps++] = ac_report_new("tap", tap_path, NULL, &ro, &err))) goto report_error;
+    if (junit_path && !(reps[n_reps++] = ac_report_new("junit", junit_path, NULL, &ro, &err))) goto report_error;
 
     ac_diff_print_warnings(&d, errout);
     /* --tap - puts TAP on stdout: the table moves to stderr so the stream stays pure TAP. */

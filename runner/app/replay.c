@@ -6,6 +6,7 @@
 #define _XOPEN_SOURCE 700   /* strptime */
 #include "replay.h"
 #include "interrupt.h"
+#include "version.h"
 
 #include <cjson/cJSON.h>
 #include <signal.h>
@@ -164,6 +165,8 @@ static void replay_results(ac_record *r, const replay_opts *opts, ac_test_result
     memset(sum, 0, sizeof *sum);
     int code = ac_replay_exit_code(r);
     info->tool_version = r->tool_version;
+    info->libcurl_version = ac_version_libcurl();   /* this program's, as a live run records */
+    info->tls_version = ac_version_tls();
     info->target = r->target && *r->target ? r->target : NULL;
     info->profile = r->profile;
     info->strict = r->strict;
