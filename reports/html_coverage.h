@@ -1,5 +1,6 @@
-/* Pieces of the HTML report (reports/html.c) kept in their own file: the escaping both use, the
- * verdict banner and the coverage that goes with it (DESIGN 4.4, 8). */
+/* Pieces of the HTML report (reports/html.c) kept in their own files: the escaping both use, the
+ * verdict banner and the coverage that goes with it (DESIGN 4.4, 8), and the page's style sheet
+ * and script (html_assets.c). */
 #ifndef AC_HTML_COVERAGE_H
 #define AC_HTML_COVERAGE_H
 
@@ -20,5 +21,9 @@ void ac_html_verdict(ac_buf *b, const ac_run_summary *s, size_t failures);
 
 /* The coverage line of the summary (id "coverage"), with data-complete and the counts. */
 void ac_html_coverage_line(ac_buf *b, const ac_coverage *c);
+
+/* The page's <style> and <script> contents (html_assets.c). */
+extern const char AC_HTML_CSS[];
+extern const char AC_HTML_JS[];
 
 #endif

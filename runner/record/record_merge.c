@@ -108,8 +108,9 @@ static void line(ac_buf *b, const char *key, char *value, bool last)
     free(value);
 }
 
-
-static int merge(input *in, size_t n, const char *out_path, char **err, char **note)
+/* The inputs are shards of one run: the same record_version, suite, profile and options but
+ * `shard`, and no test in two of them. Returns 0, or -1 with *err; *note for different targets. */
+static int check_shards(const input *in, size_t n, char **err, char **note)
 {
     const cJSON *first = in[0].root;
     static const char *const same[] = { "record_version", "suite", "profile" };
@@ -148,7 +149,13 @@ static int merge(input *in, size_t n, const char *out_path, char **err, char **n
             return -1;
         }
     free(ids);
+    return 0;
+}
 
+static int merge(input *in, size_t n, const char *out_path, char **err, char **note)
+{
+    if (check_shards(in, n, err, note) < 0) return -1;
+    const cJSON *first = in[0].root;
     ac_buf b;
     ac_buf_init(&b);
     ac_buf_puts(&b, "{\n");
