@@ -17,6 +17,16 @@ const char *ac_severity_name(ac_severity s)
     return "must";
 }
 
+bool ac_severity_parse(const char *s, ac_severity *out)
+{
+    for (ac_severity v = AC_SEV_MUST; v <= AC_SEV_INFO; v++)
+        if (s && strcmp(s, ac_severity_name(v)) == 0) {
+            *out = v;
+            return true;
+        }
+    return false;
+}
+
 /* Every spelling of an outcome, in one place: a new outcome is one row. */
 static const struct {
     ac_outcome o;
@@ -251,4 +261,20 @@ void ac_test_result_free(ac_test_result *t)
 bool ac_test_result_is_failure(const ac_test_result *t)
 {
     return ac_outcome_is_failure(t->outcome, t->strict);
+}
+
+void ac_run_summary_count(ac_run_summary *s, const ac_test_result *t)
+{
+    s->total++;
+    switch (t->outcome) {
+    case AC_OUT_PASS: s->passed++; break;
+    case AC_OUT_FAIL: s->failed++; break;
+    case AC_OUT_WARN:
+        if (t->strict) s->failed++;
+        else s->warned++;
+        break;
+    case AC_OUT_ERROR: s->errored++; break;
+    case AC_OUT_SKIP: s->skipped++; break;
+    case AC_OUT_NOTRUN: s->not_run++; break;
+    }
 }

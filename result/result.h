@@ -12,6 +12,8 @@
  * the result only carries it. */
 typedef enum { AC_SEV_MUST = 0, AC_SEV_SHOULD = 1, AC_SEV_INFO = 2 } ac_severity;
 const char *ac_severity_name(ac_severity s);           /* "must" | "should" | "info" */
+/* The inverse of ac_severity_name; false (and *out untouched) for any other word or NULL. */
+bool ac_severity_parse(const char *s, ac_severity *out);
 
 /* One evaluated expectation. */
 typedef struct ac_check {
@@ -187,5 +189,9 @@ typedef struct ac_run_summary {
     int interrupted;             /* the signal that interrupted the run (SIGINT, SIGTERM), or 0 */
     int exit_code;
 } ac_run_summary;
+
+/* Counts one reported test into s: total and its outcome's count (a warning under its own
+ * strict counts as failed). Coverage is the caller's (ac_coverage_add takes the run's options). */
+void ac_run_summary_count(ac_run_summary *s, const ac_test_result *t);
 
 #endif

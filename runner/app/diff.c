@@ -342,13 +342,6 @@ void ac_diff_print_table(const ac_diff *d, const ac_record *old_r, const ac_reco
 
 /* ---- through the report writers --------------------------------------------------------------- */
 
-static ac_severity severity_of(const char *s)
-{
-    if (s && strcmp(s, "should") == 0) return AC_SEV_SHOULD;
-    if (s && strcmp(s, "info") == 0) return AC_SEV_INFO;
-    return AC_SEV_MUST;
-}
-
 static void entry_result(const ac_diff_entry *e, const ac_record *new_r, ac_test_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -356,7 +349,8 @@ static void entry_result(const ac_diff_entry *e, const ac_record *new_r, ac_test
     res->id = ac_strdup(t->id);
     res->name = ac_strdup(t->name);
     res->suite = ac_strdup(t->area);
-    res->severity = severity_of(t->severity);
+    res->severity = AC_SEV_MUST;   /* unless the record says otherwise */
+    ac_severity_parse(t->severity, &res->severity);
     res->duration_ms = e->new_t ? e->new_t->duration_ms : 0;
     if (e->new_t && e->new_t->n_statuses) {
         res->statuses = ac_malloc(e->new_t->n_statuses * sizeof *res->statuses);

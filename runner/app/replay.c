@@ -14,13 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-static ac_severity severity_of(const char *s)
-{
-    if (s && strcmp(s, "should") == 0) return AC_SEV_SHOULD;
-    if (s && strcmp(s, "info") == 0) return AC_SEV_INFO;
-    return AC_SEV_MUST;
-}
-
 static void copy_list(ac_strlist *to, const ac_strlist *from)
 {
     for (size_t i = 0; i < from->n; i++) ac_strlist_push(to, from->items[i]);
@@ -39,7 +32,8 @@ static void test_result(const ac_record *r, ac_record_test *t, ac_test_result *r
     res->suite = ac_strdup(t->area);
     res->file = dup_or_null(t->file);
     res->line = t->line;
-    res->severity = severity_of(t->severity);
+    res->severity = AC_SEV_MUST;   /* unless the record says otherwise */
+    ac_severity_parse(t->severity, &res->severity);
     res->outcome = t->outcome;
     res->strict = r->strict;
     res->reason = t->outcome == AC_OUT_PASS ? NULL : dup_or_null(t->message);
@@ -196,18 +190,7 @@ static void replay_results(ac_record *r, const replay_opts *opts, ac_test_result
         ac_test_result *t = &(*tests)[i];
         test_result(r, &r->tests[i], t);
         ac_coverage_add(&cov, t, allow, allow_all);
-        sum->total++;
-        switch (t->outcome) {
-        case AC_OUT_PASS: sum->passed++; break;
-        case AC_OUT_FAIL: sum->failed++; break;
-        case AC_OUT_WARN:
-            if (t->strict) sum->failed++;
-            else sum->warned++;
-            break;
-        case AC_OUT_ERROR: sum->errored++; break;
-        case AC_OUT_SKIP: sum->skipped++; break;
-        case AC_OUT_NOTRUN: sum->not_run++; break;
-        }
+        ac_run_summary_count(sum, t);
     }
     sum->duration_ms = r->duration_ms;
     if (r->finished) {
