@@ -19,7 +19,6 @@
 #include "exec.h"
 #include "http.h"
 #include "interrupt.h"
-#include "junit_merge.h"
 #include "record_merge.h"
 #include "plan.h"
 #include "record.h"
@@ -578,47 +577,16 @@ out:
     return code;
 }
 
-/* `merge`: the JUnit reports (--junit OUT) and/or run records (--json OUT) of --shard runs, each
- * into one; inputs are told apart by their first byte ('<' JUnit, '{' record). 0, or 2 when an
- * input is unusable or the inputs are not the shards of one run. */
+/* `merge` (record_merge.h): a refused input is a usage error. */
 static int merge_shards(const ac_cli *cli)
 {
-    const char *junit_out = ac_cli_output_path(cli, "junit"), *json_out = ac_cli_output_path(cli, "json");
-    ac_strlist xml = { 0 }, json = { 0 };
     char *err = NULL;
-    int code = EXIT_OK;
-    for (size_t i = 0; i < cli->paths.n && !err; i++) {
-        FILE *f = fopen(cli->paths.items[i], "rb");
-        int c = EOF;
-        if (f) {
-            while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t') {}
-            fclose(f);
-        }
-        if (c == '<') ac_strlist_push(&xml, cli->paths.items[i]);
-        else if (c == '{') ac_strlist_push(&json, cli->paths.items[i]);
-        else err = ac_sprintf("%s: %s", cli->paths.items[i], f ? "neither a JUnit report nor a run record" : "cannot be read");
-    }
-    if (!err && !junit_out && !json_out)
-        err = ac_strdup("merge needs --junit OUT.xml and/or --json OUT.json");
-    if (!err && junit_out && xml.n == 0) err = ac_strdup("merge --junit needs JUnit reports to read");
-    if (!err && json_out && json.n == 0) err = ac_strdup("merge --json needs run records (--json) to read");
-    if (!err && !junit_out && xml.n) err = ac_strdup("JUnit reports given but no --junit OUT.xml");
-    if (!err && !json_out && json.n) err = ac_strdup("run records given but no --json OUT.json");
-    if (!err && junit_out && ac_junit_merge(junit_out, (const char *const *)xml.items, xml.n, &err) == 0)
-        fprintf(stderr, "authconform merge: %zu JUnit report%s -> %s\n", xml.n, xml.n == 1 ? "" : "s", junit_out);
-    char *note = NULL;
-    if (!err && json_out && ac_record_merge(json_out, (const char *const *)json.items, json.n, &err, &note) == 0)
-        fprintf(stderr, "authconform merge: %zu run record%s -> %s\n", json.n, json.n == 1 ? "" : "s", json_out);
-    if (note) fprintf(stderr, "authconform merge: note: %s\n", note);
-    free(note);
-    if (err) {
-        usage_error(err);
-        free(err);
-        code = EXIT_USAGE;
-    }
-    ac_strlist_free(&xml);
-    ac_strlist_free(&json);
-    return code;
+    if (ac_merge_command((const char *const *)cli->paths.items, cli->paths.n, ac_cli_output_path(cli, "junit"),
+                         ac_cli_output_path(cli, "json"), stderr, &err) == 0)
+        return EXIT_OK;
+    usage_error(err);
+    free(err);
+    return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
