@@ -4,8 +4,8 @@
  * runner's progress interface (progress.h): a live status line on a terminal, erased before
  * anything else is written, or a plain line every 10 s off a terminal. */
 #include "report.h"
+#include "writers.h"
 #include "coverage_text.h"
-#include "interrupt.h"
 #include "report_common.h"
 #include "text.h"
 

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "text.h"
-#include "util.h"
 
 /* Reasons and ids are one line in the text form; a reason longer than this is cut. */
 #define COV_REASON_MAX 500

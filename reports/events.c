@@ -11,10 +11,9 @@
  * happened, written in place. Each line goes to the kernel with one write(2) on a descriptor
  * without user-space buffering, so whatever is killed afterwards, the lines written are whole. */
 #include "record_json.h"
-#include "record_merge.h"
 #include "report.h"
+#include "writers.h"
 #include "report_common.h"
-#include "util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -9,6 +9,7 @@
  * counts per outcome and per area stay in memory. end() writes the page (the summary needs the
  * counts, so it comes first) to PATH.tmp, copies the rows in, and renames it to PATH. */
 #include "report.h"
+#include "writers.h"
 #include "html_coverage.h"
 #include "report_common.h"
 #include "text.h"
@@ -27,19 +28,6 @@ enum { N_OUT = 6 };
 /* Display order: what needs attention first. Indexed by position, mapped from ac_outcome. */
 static const ac_outcome ORDER[N_OUT] = { AC_OUT_FAIL, AC_OUT_ERROR, AC_OUT_WARN, AC_OUT_PASS,
                                          AC_OUT_SKIP, AC_OUT_NOTRUN };
-
-static const char *out_key(ac_outcome o)   /* class names and data-outcome values */
-{
-    switch (o) {
-    case AC_OUT_PASS: return "pass";
-    case AC_OUT_FAIL: return "fail";
-    case AC_OUT_WARN: return "warn";
-    case AC_OUT_ERROR: return "error";
-    case AC_OUT_SKIP: return "skip";
-    case AC_OUT_NOTRUN: return "not_run";
-    }
-    return "error";
-}
 
 static int out_index(ac_outcome o)
 {
@@ -63,7 +51,7 @@ typedef struct html_ctx {
     /* Run information, copied at begin() (the run's strings are not ours to keep). */
     char *target, *profile, *tool_version, *suite_name, *suite_version, *suite_hash;
     double start_wall;
-    ac_ref_doc *ref_docs; size_t n_ref_docs;   /* copied too: the refs' links */
+    ac_ref_linker ref_link;  /* the refs' links: its context lives until end() (result.h) */
     size_t n[N_OUT], total;
     size_t failures;         /* tests that count against the run */
     html_area *areas; size_t n_areas, cap_areas;
@@ -222,27 +210,27 @@ static const char *headline(const ac_test_result *t)
 }
 
 /* One ref: a link to the RFC section, the CVE record or the documentation page when there is
- * one (refs.h), with a documentation page's title as the tooltip; else the plain text. */
+ * one (the run's ac_ref_linker), with a documentation page's title as the tooltip; else the
+ * plain text. */
 static void ref_link(const html_ctx *c, ac_buf *b, const char *ref)
 {
-    const ac_ref_doc *doc = NULL;
-    char *url = NULL;
-    ac_ref_classify(ref, c->ref_docs, c->n_ref_docs, &doc, &url);
+    char *url = NULL, *title = NULL;
+    if (c->ref_link.fn) c->ref_link.fn(c->ref_link.ctx, ref, &url, &title);
     if (url) {
         ac_buf_puts(b, "<a class=\"ref\" href=\"");
         ac_html_esc(b, url);
         ac_buf_puts(b, "\"");
-        if (doc) {
+        if (title) {
             ac_buf_puts(b, " title=\"");
-            ac_html_esc(b, doc->title);
+            ac_html_esc(b, title);
             ac_buf_puts(b, "\"");
         }
         ac_buf_puts(b, ">");
         ac_html_esc(b, ref);
         ac_buf_puts(b, "</a>");
-    } else if (doc) {
+    } else if (title) {
         ac_buf_puts(b, "<span title=\"");
-        ac_html_esc(b, doc->title);
+        ac_html_esc(b, title);
         ac_buf_puts(b, "\">");
         ac_html_esc(b, ref);
         ac_buf_puts(b, "</span>");
@@ -250,11 +238,12 @@ static void ref_link(const html_ctx *c, ac_buf *b, const char *ref)
         ac_html_esc(b, ref);
     }
     free(url);
+    free(title);
 }
 
 static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char *area)
 {
-    const char *key = out_key(t->outcome);
+    const char *key = ac_outcome_key(t->outcome);
     ac_buf_printf(b, "<tr id=\"t-");
     ac_html_esc(b, t->id ? t->id : "?");
     ac_buf_printf(b, "\" class=\"r-%s\" data-outcome=\"%s\" data-area=\"", key, key);
@@ -335,12 +324,12 @@ static int html_test(ac_reporter *r, const ac_test_result *t, size_t index, char
     html_area *a = area_for(c, area);
     a->n[oi]++;
     a->total++;
-    if (ac_report_is_failure(t, c->strict)) {
+    if (ac_outcome_is_failure(t->outcome, c->strict || t->strict)) {
         c->failures++;
         if (c->attention.n < HTML_ATTENTION_MAX) {
             ac_buf li;
             ac_buf_init(&li);
-            ac_buf_printf(&li, "<li><span class=\"o o-%s\">%s</span> <a href=\"#t-", out_key(t->outcome),
+            ac_buf_printf(&li, "<li><span class=\"o o-%s\">%s</span> <a href=\"#t-", ac_outcome_key(t->outcome),
                           ac_outcome_name(t->outcome));
             ac_html_esc(&li, t->id ? t->id : "?");
             ac_buf_puts(&li, "\">");
@@ -387,125 +376,9 @@ static int html_begin(ac_reporter *r, const ac_run_info *info, char **err)
     c->suite_version = ac_strdup(info->suite_version);
     c->suite_hash = ac_strdup(info->suite_hash[0] ? info->suite_hash : NULL);
     c->start_wall = info->start_wall;
-    if (info->n_ref_docs) {
-        c->ref_docs = ac_calloc(info->n_ref_docs, sizeof *c->ref_docs);
-        for (size_t i = 0; i < info->n_ref_docs; i++) {
-            c->ref_docs[i].slug = ac_strdup(info->ref_docs[i].slug);
-            c->ref_docs[i].title = ac_strdup(info->ref_docs[i].title);
-            c->ref_docs[i].url = ac_strdup(info->ref_docs[i].url);
-        }
-        c->n_ref_docs = info->n_ref_docs;
-    }
+    c->ref_link = info->ref_link;
     return 0;
 }
-
-static const char CSS[] =
-    ":root{--pass:#2e7d32;--fail:#c62828;--warn:#b26a00;--error:#6a1b9a;--skip:#8a8a8a;"
-    "--not_run:#5d5d5d;--line:#d9dde3;--bg:#f6f7f9;--ink:#1d232b}\n"
-    "*{box-sizing:border-box}\n"
-    "body{margin:0;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;"
-    "color:var(--ink);background:var(--bg)}\n"
-    "header,main{max-width:1280px;margin:0 auto;padding:16px 24px}\n"
-    "header{background:#fff;border-bottom:1px solid var(--line);max-width:none}\n"
-    "header .in{max-width:1232px;margin:0 auto}\n"
-    "h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:20px 0 8px}\n"
-    ".meta{color:#555;font-size:13px}.meta span{margin-right:18px;white-space:nowrap}\n"
-    ".verdict{display:inline-block;margin:10px 0 0;padding:4px 10px;border-radius:4px;color:#fff;"
-    "font-weight:600}\n"
-    ".v-ok{background:var(--pass)}.v-bad{background:var(--fail)}.v-incomplete{background:var(--warn)}\n"
-    "#gaps{margin:8px 0 0;font-size:13px}#gaps ul{margin:4px 0;padding-left:22px}#gaps li{margin:2px 0}"
-    "#gaps a,#gaps code{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12.5px}#gaps a{white-space:nowrap}"
-    ".hint,.also{margin:4px 0;color:#555}#coverage{margin:4px 0;color:#333}.cov-incomplete{font-weight:600}\n"
-    ".cards{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 4px}\n"
-    ".card{background:#fff;border:1px solid var(--line);border-left:6px solid #999;border-radius:6px;"
-    "padding:8px 14px;min-width:110px}\n"
-    ".card b{display:block;font-size:22px}.card small{color:#555}\n"
-    ".c-total{border-left-color:var(--ink)}.c-pass{border-left-color:var(--pass)}"
-    ".c-fail{border-left-color:var(--fail)}.c-warn{border-left-color:var(--warn)}"
-    ".c-error{border-left-color:var(--error)}.c-skip{border-left-color:var(--skip)}"
-    ".c-not_run{border-left-color:var(--not_run)}\n"
-    "table.areas{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line)}\n"
-    "table.areas td{padding:5px 10px;border-top:1px solid var(--line)}\n"
-    "table.areas td.an{width:190px;font-weight:600}table.areas td.ac{width:330px;color:#444;"
-    "font-size:12px}\n"
-    ".bar{display:flex;height:14px;border-radius:3px;overflow:hidden;background:#eceff3;min-width:200px}\n"
-    ".bar i{display:block;height:100%}\n"
-    ".b-pass{background:var(--pass)}.b-fail{background:var(--fail)}.b-warn{background:var(--warn)}"
-    ".b-error{background:var(--error)}.b-skip{background:var(--skip)}.b-not_run{background:var(--not_run)}\n"
-    "#filters{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 12px;"
-    "margin:8px 0;display:flex;flex-wrap:wrap;gap:14px;align-items:center}\n"
-    "#filters[hidden]{display:none}\n"
-    "#filters label{white-space:nowrap}#filters input[type=search]{min-width:220px;padding:3px 6px}\n"
-    "#f-count{color:#555;margin-left:auto}\n"
-    "table#tests{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line)}\n"
-    "#tests th{position:sticky;top:0;background:#eef1f5;text-align:left;padding:6px 8px;"
-    "border-bottom:1px solid var(--line);font-size:13px}\n"
-    "#tests td{padding:6px 8px;border-top:1px solid var(--line);vertical-align:top}\n"
-    "#tests td.id{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12.5px;"
-    "white-space:nowrap}\n"
-    "#tests td.num,#tests td.st{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
-    "#tests td.area{white-space:nowrap;color:#444}\n"
-    "#tests>tbody>tr.r-fail>td:first-child{box-shadow:inset 4px 0 var(--fail)}"
-    "#tests>tbody>tr.r-error>td:first-child{box-shadow:inset 4px 0 var(--error)}"
-    "#tests>tbody>tr.r-warn>td:first-child{box-shadow:inset 4px 0 var(--warn)}\n"
-    ".o{display:inline-block;min-width:54px;text-align:center;padding:1px 6px;border-radius:3px;"
-    "color:#fff;font-size:12px;font-weight:600;text-transform:uppercase}\n"
-    ".o-pass{background:var(--pass)}.o-fail{background:var(--fail)}.o-warn{background:var(--warn)}"
-    ".o-error{background:var(--error)}.o-skip{background:var(--skip)}.o-not_run{background:var(--not_run)}\n"
-    ".sev-must{font-weight:600}.sev-info{color:#666}\n"
-    ".reason{color:#666;font-size:12.5px;margin-top:2px}\n"
-    "details{margin-top:3px}details summary{cursor:pointer;color:#333;font-size:13px}\n"
-    ".detail{margin:6px 0 2px;padding:8px;background:#fafbfc;border:1px solid var(--line);"
-    "border-radius:4px}\n"
-    "table.checks{border-collapse:collapse;width:100%;font-size:12.5px;margin-bottom:6px}\n"
-    "table.checks th,table.checks td{border:1px solid var(--line);padding:3px 6px;text-align:left;"
-    "vertical-align:top}\n"
-    /* expected/actual: words break only at spaces, so a column is never narrower than its
-     * longest word ("(absent)", not "(absen t)"); only a word over HTML_UNBROKEN_WORD characters
-     * (class long) may break anywhere. The detail box scrolls rather than the page. */
-    "table.checks code{white-space:pre-wrap;word-break:normal;overflow-wrap:normal}"
-    "table.checks code.long{overflow-wrap:anywhere}\n"
-    "table.checks th:nth-child(1){width:1%}table.checks td:nth-child(1){white-space:nowrap}"
-    "table.checks td.at{white-space:nowrap}\n"
-    ".detail{overflow-x:auto}\n"
-    "#failures{background:#fff;border:1px solid var(--line);border-radius:6px;margin:0;padding:8px 12px 8px 30px}\n"
-    "#failures li{margin:3px 0}#failures a{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12.5px}\n"
-    "#tests>tbody>tr:target>td{background:#fff8e1}\n"
-    ".msg{color:#444}.refs,.at{margin:4px 0;color:#555;font-size:12.5px}.notes{margin:4px 0}\n"
-    "pre.transcript{margin:6px 0 0;padding:8px;background:#1f2329;color:#e8eaed;border-radius:4px;"
-    "font-size:12px;line-height:1.35;white-space:pre-wrap;word-break:break-all;max-height:480px;"
-    "overflow:auto}\n"
-    "footer{max-width:1280px;margin:0 auto;padding:8px 24px 24px;color:#777;font-size:12px}\n"
-    "@media print{#filters{display:none}pre.transcript{max-height:none}}\n";
-
-/* Filters: outcome checkboxes, an area choice and a text search; the count of shown rows. Runs
- * only where scripts run; the page is complete without it. */
-static const char JS[] =
-    "(function(){\n"
-    "var f=document.getElementById('filters');if(!f)return;f.hidden=false;\n"
-    "var rows=Array.prototype.slice.call(document.querySelectorAll('#tests>tbody>tr'));\n"
-    "var area=document.getElementById('f-area'),text=document.getElementById('f-text'),"
-    "count=document.getElementById('f-count');\n"
-    "function apply(){var on={};Array.prototype.forEach.call(f.querySelectorAll('input[type=checkbox]'),"
-    "function(c){on[c.value]=c.checked;});\n"
-    "var a=area.value,q=text.value.toLowerCase(),shown=0;\n"
-    "rows.forEach(function(r){var ok=on[r.getAttribute('data-outcome')]&&(!a||r.getAttribute('data-area')===a)"
-    "&&(!q||r.textContent.toLowerCase().indexOf(q)>=0);r.hidden=!ok;if(ok)shown++;});\n"
-    "count.textContent=shown+' of '+rows.length+' tests shown';}\n"
-    "f.addEventListener('input',apply);f.addEventListener('change',apply);\n"
-    "document.getElementById('f-expand').addEventListener('click',function(){"
-    "var ds=document.querySelectorAll('#tests>tbody>tr:not([hidden]) details'),open=false;"
-    "Array.prototype.forEach.call(ds,function(d){if(!d.open)open=true;});"
-    "Array.prototype.forEach.call(ds,function(d){d.open=open;});});\n"
-    "Array.prototype.forEach.call(document.querySelectorAll('tr[data-area-row]'),function(tr){"
-    "tr.style.cursor='pointer';tr.addEventListener('click',function(){"
-    "area.value=tr.getAttribute('data-area-row');apply();"
-    "document.getElementById('tests').scrollIntoView();});});\n"
-    "function openHash(){var id=decodeURIComponent(location.hash.slice(1));"
-    "var r=id&&document.getElementById(id);if(!r)return;r.hidden=false;"
-    "var d=r.querySelector('details');if(d)d.open=true;}\n"
-    "window.addEventListener('hashchange',openHash);\n"
-    "apply();openHash();})();\n";
 
 static void bar(ac_buf *b, const size_t n[N_OUT], size_t total)
 {
@@ -514,7 +387,7 @@ static void bar(ac_buf *b, const size_t n[N_OUT], size_t total)
         if (!n[i] || !total) continue;
         double pct = 100.0 * (double)n[i] / (double)total;
         ac_buf_printf(b, "<i class=\"b-%s\" style=\"width:%.3f%%\" title=\"%zu %s\"></i>",
-                      out_key(ORDER[i]), pct, n[i], ac_outcome_name(ORDER[i]));
+                      ac_outcome_key(ORDER[i]), pct, n[i], ac_outcome_name(ORDER[i]));
     }
     ac_buf_puts(b, "</div>");
 }
@@ -552,7 +425,7 @@ static void page_head(html_ctx *c, ac_buf *b, const ac_run_summary *s)
         ac_buf_puts(b, ": ");
         ac_html_esc(b, c->target);
     }
-    ac_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header><div class=\"in\">\n<h1>", CSS);
+    ac_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header><div class=\"in\">\n<h1>", AC_HTML_CSS);
     ac_html_esc(b, suite);
     if (c->suite_version && *c->suite_version) {
         ac_buf_puts(b, " ");
@@ -585,13 +458,13 @@ static void page_head(html_ctx *c, ac_buf *b, const ac_run_summary *s)
     }
     ac_buf_puts(b, "</div></header>\n<main>\n<section id=\"summary\"");
     ac_buf_printf(b, " data-total=\"%zu\"", c->total);
-    for (int i = 0; i < N_OUT; i++) ac_buf_printf(b, " data-%s=\"%zu\"", out_key(ORDER[i]), c->n[i]);
+    for (int i = 0; i < N_OUT; i++) ac_buf_printf(b, " data-%s=\"%zu\"", ac_outcome_key(ORDER[i]), c->n[i]);
     ac_buf_printf(b, ">\n<div class=\"cards\"><div class=\"card c-total\"><b id=\"count-total\">%zu</b>"
                      "<small>tests</small></div>", c->total);
     for (int i = 0; i < N_OUT; i++) {
         if (ORDER[i] == AC_OUT_NOTRUN && !c->n[i]) continue;
         ac_buf_printf(b, "<div class=\"card c-%s\"><b id=\"count-%s\">%zu</b><small>%s</small></div>",
-                      out_key(ORDER[i]), out_key(ORDER[i]), c->n[i], ac_outcome_name(ORDER[i]));
+                      ac_outcome_key(ORDER[i]), ac_outcome_key(ORDER[i]), c->n[i], ac_outcome_name(ORDER[i]));
     }
     ac_buf_puts(b, "</div>\n");
     ac_html_coverage_line(b, &s->coverage);
@@ -619,7 +492,7 @@ static void page_head(html_ctx *c, ac_buf *b, const ac_run_summary *s)
                    "<div id=\"filters\" hidden><span>show:</span>");
     for (int i = 0; i < N_OUT; i++)
         ac_buf_printf(b, "<label><input type=\"checkbox\" value=\"%s\" checked> %s (%zu)</label>",
-                      out_key(ORDER[i]), ac_outcome_name(ORDER[i]), c->n[i]);
+                      ac_outcome_key(ORDER[i]), ac_outcome_name(ORDER[i]), c->n[i]);
     ac_buf_puts(b, "<label>area: <select id=\"f-area\"><option value=\"\">all</option>");
     for (size_t k = 0; k < c->n_areas; k++) {
         ac_buf_puts(b, "<option value=\"");
@@ -668,7 +541,7 @@ static int html_end(ac_reporter *r, const ac_run_summary *s, char **err)
     ac_buf_puts(&b, "</main>\n<footer>Written by authconform ");
     ac_html_esc(&b, c->tool_version ? c->tool_version : AC_VERSION);
     ac_buf_printf(&b, ". Secrets are redacted; server text is shown, never obeyed (control characters "
-                      "and invalid UTF-8 appear as \\xHH).</footer>\n<script>\n%s</script>\n</body>\n</html>\n", JS);
+                      "and invalid UTF-8 appear as \\xHH).</footer>\n<script>\n%s</script>\n</body>\n</html>\n", AC_HTML_JS);
     ok = ok && fwrite(b.data, 1, b.len, c->out) == b.len;
     int werr = errno;
     ac_buf_free(&b);
@@ -691,8 +564,6 @@ static void html_destroy(ac_reporter *r)
         free(c->suite_name);
         free(c->suite_version);
         free(c->suite_hash);
-        for (size_t i = 0; i < c->n_ref_docs; i++) ac_ref_doc_free_contents(&c->ref_docs[i]);
-        free(c->ref_docs);
         free(c->path);
         free(c->tmp_path);
         free(c);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "coverage_text.h"
-#include "interrupt.h"
 
 #define HTML_REASON_MAX 400
 

@@ -1,11 +1,11 @@
-/* Pieces of the HTML report (reports/html.c) kept in their own file: the escaping both use, the
- * verdict banner and the coverage that goes with it (DESIGN 4.4, 8). */
+/* Pieces of the HTML report (reports/html.c) kept in their own files: the escaping both use, the
+ * verdict banner and the coverage that goes with it (DESIGN 4.4, 8), and the page's style sheet
+ * and script (html_assets.c). */
 #ifndef AC_HTML_COVERAGE_H
 #define AC_HTML_COVERAGE_H
 
 #include <stddef.h>
 #include "result.h"
-#include "util.h"
 
 /* Appends s made visible (ac_text_visible) and HTML-escaped for text and attribute values
  * alike; _line makes it one line, capped at max bytes first. Defined in html.c. */
@@ -21,5 +21,9 @@ void ac_html_verdict(ac_buf *b, const ac_run_summary *s, size_t failures);
 
 /* The coverage line of the summary (id "coverage"), with data-complete and the counts. */
 void ac_html_coverage_line(ac_buf *b, const ac_coverage *c);
+
+/* The page's <style> and <script> contents (html_assets.c). */
+extern const char AC_HTML_CSS[];
+extern const char AC_HTML_JS[];
 
 #endif

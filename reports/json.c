@@ -4,14 +4,11 @@
  * Streamed: the header is written at begin(), each test as one line as it arrives, the summary
  * at end(); nothing is kept per test. The document goes to PATH.tmp (opened by the constructor,
  * so an unwritable path fails before anything is sent) and is renamed to PATH at the end. */
-#include "interrupt.h"
-#include "record.h"
-#include "record_merge.h"
 #include "record_json.h"
 #include "report.h"
+#include "writers.h"
 #include "report_common.h"
 #include "text.h"
-#include "version.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -146,8 +143,8 @@ cJSON *ac_json_record_header(const ac_run_info *info, bool strict, bool det)
     cJSON *tool = cJSON_CreateObject();
     cJSON_AddStringToObject(tool, "name", "authconform");
     cJSON_AddItemToObject(tool, "version", visible_string(info->tool_version ? info->tool_version : AC_VERSION));
-    cJSON_AddStringToObject(tool, "libcurl", det ? "0" : ac_version_libcurl());
-    cJSON_AddStringToObject(tool, "tls", det ? "none" : ac_version_tls());
+    cJSON_AddStringToObject(tool, "libcurl", det ? "0" : info->libcurl_version ? info->libcurl_version : "unknown");
+    cJSON_AddStringToObject(tool, "tls", det ? "none" : info->tls_version ? info->tls_version : "unknown");
     cJSON_AddItemToObject(h, "tool", tool);
 
     cJSON *suite = cJSON_CreateObject();
@@ -219,7 +216,7 @@ cJSON *ac_json_record_test(const ac_test_result *t, bool det)
     cJSON_AddItemToObject(o, "file", string_or_null(t->file));
     cJSON_AddNumberToObject(o, "line", t->line > 0 ? t->line : 0);
     cJSON_AddStringToObject(o, "severity", ac_severity_name(t->severity));
-    cJSON_AddStringToObject(o, "outcome", ac_record_outcome_name(t->outcome));
+    cJSON_AddStringToObject(o, "outcome", ac_outcome_key(t->outcome));
     /* Whether a skip is a gap in coverage or does not apply; the variable it waited for; the
      * positive controls it depended on. Only where they say something. */
     if (t->outcome == AC_OUT_SKIP)
@@ -257,7 +254,7 @@ cJSON *ac_json_record_detail(const ac_test_result *t, size_t cap, bool det)
         const ac_step_result *s = &t->steps[i];
         cJSON *js = cJSON_CreateObject();
         cJSON_AddItemToObject(js, "name", visible_string(s->name ? s->name : ""));
-        cJSON_AddStringToObject(js, "outcome", ac_record_outcome_name(s->outcome));
+        cJSON_AddStringToObject(js, "outcome", ac_outcome_key(s->outcome));
         cJSON_AddItemToObject(js, "reason", string_or_null(s->reason));
         cJSON_AddNumberToObject(js, "status", (double)s->status);
         cJSON_AddNumberToObject(js, "duration_ms", ms3(s->duration_ms, det));

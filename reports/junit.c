@@ -10,6 +10,7 @@
  * writes the document to PATH.tmp (opened by the constructor, so an unwritable path fails early)
  * and renames it to PATH, so no reader ever sees half a file. */
 #include "report.h"
+#include "writers.h"
 #include "coverage_text.h"
 #include "report_common.h"
 #include "text.h"

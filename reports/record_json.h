@@ -10,7 +10,16 @@
 #include <stdbool.h>
 #include "result.h"
 
+/* The run record's format version (docs/run-record.md; the versions: record.h): the writer owns
+ * it, the reader (runner/record/record.c) accepts it and every version before it. */
+#define AC_RECORD_VERSION 2
+
 struct cJSON;
+/* The run record's `coverage` member for *c (docs/run-record.md): counts, `complete`, the gaps
+ * with kind, one-line reason, whether accepted and the missing variable, the missing variables
+ * and what the user accepted; every string made visible. `merge` writes the united coverage of
+ * the shards with it. */
+struct cJSON *ac_json_coverage(const ac_coverage *c);
 /* record_version, tool, suite, target, profile, options, started_at, planned: the members
  * before "tests", in file order. `strict` ORs into options.strict. info may be NULL. */
 struct cJSON *ac_json_record_header(const ac_run_info *info, bool strict, bool det);

@@ -1,5 +1,6 @@
 /* Format name -> writer constructor. Adding a format is one file plus one row here. */
 #include "report.h"
+#include "writers.h"
 #include "report_common.h"
 
 #include <stdlib.h>

@@ -5,6 +5,7 @@
 #define AC_REPORT_H
 
 #include <stdio.h>
+#include "progress.h"
 #include "result.h"
 
 typedef struct ac_reporter ac_reporter;
@@ -39,24 +40,11 @@ typedef struct ac_report_opts {
 /* Defaults: TAP 14, not strict, no colour, stream_cap 65536, not deterministic. */
 void ac_report_opts_init(ac_report_opts *o);
 
-/* Constructors. `path` NULL or "-" means stdout for TAP; JUnit requires a path.
- * Return NULL and set *err on failure to open. The console writer writes to `out` (stderr). */
-ac_reporter *ac_report_tap_new(const char *path, const ac_report_opts *o, char **err);
-ac_reporter *ac_report_junit_new(const char *path, const ac_report_opts *o, char **err);
-ac_reporter *ac_report_console_new(FILE *out, const ac_report_opts *o, char **err);
-/* The console writer as the runner's progress listener (runner/app/progress.h), for
+/* The console writer as the runner's progress listener (result/progress.h), for
  * ac_config.progress: valid while r lives. NULL when r is not a console writer. */
-#include "progress.h"
 const ac_progress *ac_report_console_progress(ac_reporter *r);
-/* The run record (docs/run-record.md) and the self-contained HTML report; both need a path and
- * are written to PATH.tmp, renamed to PATH at end(). */
-ac_reporter *ac_report_json_new(const char *path, const ac_report_opts *o, char **err);
-ac_reporter *ac_report_html_new(const char *path, const ac_report_opts *o, char **err);
-/* The events file (reports/events.c, docs/report-formats.md): one JSON line per reported test,
- * each written at once with one write(2), so a killed run leaves what it had reported. Written
- * in place (no PATH.tmp); needs a path. */
+/* The events file's format version (reports/events.c, docs/report-formats.md). */
 #define AC_EVENTS_VERSION 1
-ac_reporter *ac_report_events_new(const char *path, const ac_report_opts *o, char **err);
 
 /* The fan-out to every reporter, in order: each gets the call even when an earlier one failed
  * (a full disk for one report must not lose the others). Returns 0, or -1 with the first error
@@ -72,6 +60,11 @@ ac_reporter *ac_report_new(const char *format, const char *path, FILE *out,
                            const ac_report_opts *o, char **err);
 /* Comma-separated names of the known formats, for --help and error messages; static. */
 const char *ac_report_format_names(void);
+
+/* Writers that replace a file write PATH.tmp and rename it. While PATH.tmp exists it is told to
+ * `add` and, once renamed or removed, to `drop`, so that the program can remove it when a second
+ * signal makes it exit at once (main passes interrupt.h's registry). Unset (tests): not told. */
+void ac_report_set_tmpfile_hooks(int (*add)(const char *path), void (*drop)(const char *path));
 
 /* Text hygiene shared by writers (reports/text.c):
  * - ac_text_visible: invalid UTF-8 bytes become \xHH, C0 controls other than \n \t \r become

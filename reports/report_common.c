@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interrupt.h"
 #include "text.h"
-#include "util.h"
 
 bool ac_report_deterministic(const ac_report_opts *o)
 {
@@ -64,19 +62,6 @@ size_t ac_report_failed(const ac_test_result *t)
     return n;
 }
 
-static const char *outcome_word(ac_outcome o)
-{
-    switch (o) {
-    case AC_OUT_PASS: return "passed";
-    case AC_OUT_FAIL: return "failed";
-    case AC_OUT_WARN: return "should-level check failed";
-    case AC_OUT_ERROR: return "could not run";
-    case AC_OUT_SKIP: return "skipped";
-    case AC_OUT_NOTRUN: return "not run";
-    }
-    return "unknown outcome";
-}
-
 static bool nonempty(const char *s) { return s && *s; }
 
 static const char *check_message(const ac_check *c)
@@ -103,14 +88,14 @@ const char *ac_report_message(const ac_test_result *t)
 {
     if (nonempty(t->reason)) return t->reason;
     const char *m = check_message(ac_report_primary(t, NULL));
-    return m ? m : outcome_word(t->outcome);
+    return m ? m : ac_outcome_phrase(t->outcome);
 }
 
 const char *ac_report_step_message(const ac_step_result *s)
 {
     if (nonempty(s->reason)) return s->reason;
     const char *m = check_message(ac_report_step_primary(s));
-    return m ? m : outcome_word(s->outcome);
+    return m ? m : ac_outcome_phrase(s->outcome);
 }
 
 const char *ac_report_should_message(const ac_test_result *t)
@@ -143,22 +128,6 @@ const ac_step_result *ac_report_evidence_step(const ac_test_result *t)
     return NULL;
 }
 
-bool ac_report_is_failure(const ac_test_result *t, bool strict)
-{
-    switch (t->outcome) {
-    case AC_OUT_FAIL:
-    case AC_OUT_ERROR:
-    case AC_OUT_NOTRUN:
-        return true;
-    case AC_OUT_WARN:
-        return strict || t->strict;
-    case AC_OUT_PASS:
-    case AC_OUT_SKIP:
-        break;
-    }
-    return false;
-}
-
 void ac_report_seconds(char out[32], double ms, bool deterministic)
 {
     /* NaN, negative or absurd durations would print a sign or an exponent: clamp them. */
@@ -173,13 +142,32 @@ void ac_report_set_err(char **err, char *msg)
     else free(msg);
 }
 
+static int (*g_tmp_add)(const char *path);
+static void (*g_tmp_drop)(const char *path);
+
+void ac_report_set_tmpfile_hooks(int (*add)(const char *path), void (*drop)(const char *path))
+{
+    g_tmp_add = add;
+    g_tmp_drop = drop;
+}
+
+static void tmp_add(const char *path)
+{
+    if (g_tmp_add) g_tmp_add(path);
+}
+
+static void tmp_drop(const char *path)
+{
+    if (g_tmp_drop) g_tmp_drop(path);
+}
+
 FILE *ac_report_open_tmp(const char *path, char **tmp_path, const char *what, char **err)
 {
     *tmp_path = ac_sprintf("%s.tmp", path);
     /* Registered before it exists, so a second signal (which exits at once) finds it. */
-    ac_tmpfile_register(*tmp_path);
+    tmp_add(*tmp_path);
     FILE *f = fopen(*tmp_path, "w");
-    if (!f) ac_tmpfile_unregister(*tmp_path);
+    if (!f) tmp_drop(*tmp_path);
     if (!f) ac_report_set_err(err, ac_sprintf("%s: cannot open the %s: %s", *tmp_path, what, strerror(errno)));
     return f;
 }
@@ -202,16 +190,16 @@ int ac_report_commit_tmp(FILE **out, bool write_ok, int write_errno, const char 
     if (!write_ok) {
         ac_report_set_err(err, ac_sprintf("%s: writing the %s: %s", tmp_path, what, strerror(e)));
         remove(tmp_path);
-        ac_tmpfile_unregister(tmp_path);
+        tmp_drop(tmp_path);
         return -1;
     }
     if (rename(tmp_path, path) != 0) {
         ac_report_set_err(err, ac_sprintf("%s: cannot rename %s: %s", path, tmp_path, strerror(errno)));
         remove(tmp_path);
-        ac_tmpfile_unregister(tmp_path);
+        tmp_drop(tmp_path);
         return -1;
     }
-    ac_tmpfile_unregister(tmp_path);
+    tmp_drop(tmp_path);
     return 0;
 }
 
@@ -221,7 +209,7 @@ void ac_report_discard_tmp(FILE **out, const char *tmp_path)
     fclose(*out);
     *out = NULL;
     remove(tmp_path);
-    ac_tmpfile_unregister(tmp_path);
+    tmp_drop(tmp_path);
 }
 
 ac_reporter *ac_reporter_make(const char *format, void *ctx,

@@ -74,10 +74,6 @@ const char *ac_report_should_message(const ac_test_result *t);
  * the last step that ran and did not pass, else the last step with an excerpt. May be NULL. */
 const ac_step_result *ac_report_evidence_step(const ac_test_result *t);
 
-/* Whether the outcome counts against the run under `strict` (FAIL, ERROR, NOTRUN; WARN only
- * when strict). Same rule as ac_test_result_is_failure, with strict given by the writer's
- * options or the result, whichever is set. */
-bool ac_report_is_failure(const ac_test_result *t, bool strict);
 
 /* Formats milliseconds as seconds with exactly three decimals ("0.012"), never negative, never
  * an exponent: the only form junit-10.xsd accepts. "0.000" when deterministic. */

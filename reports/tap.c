@@ -3,6 +3,7 @@
  * kept to the subset Perl's TAP::Parser::YAMLish reader understands (see
  * shared/docs/reports.md). */
 #include "report.h"
+#include "writers.h"
 #include "coverage_text.h"
 #include "report_common.h"
 #include "text.h"

@@ -7,7 +7,7 @@
 #define AC_REPORT_TEXT_H
 
 #include <stddef.h>
-#include "util.h"
+#include "basics.h"
 
 /* ac_text_visible of a NUL-terminated string (NULL -> ""). Caller frees. */
 char *ac_text_visible_str(const char *s);

@@ -2,20 +2,106 @@
 #include "result.h"
 
 #include <fnmatch.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+const char *ac_severity_name(ac_severity s)
+{
+    switch (s) {
+    case AC_SEV_MUST: return "must";
+    case AC_SEV_SHOULD: return "should";
+    case AC_SEV_INFO: return "info";
+    }
+    return "must";
+}
+
+bool ac_severity_parse(const char *s, ac_severity *out)
+{
+    for (ac_severity v = AC_SEV_MUST; v <= AC_SEV_INFO; v++)
+        if (s && strcmp(s, ac_severity_name(v)) == 0) {
+            *out = v;
+            return true;
+        }
+    return false;
+}
+
+/* Every spelling of an outcome, in one place: a new outcome is one row. */
+static const struct {
+    ac_outcome o;
+    const char *name, *key, *phrase;
+} OUTCOMES[] = {
+    { AC_OUT_PASS, "pass", "pass", "passed" },
+    { AC_OUT_FAIL, "fail", "fail", "failed" },
+    { AC_OUT_WARN, "warn", "warn", "should-level check failed" },
+    { AC_OUT_ERROR, "error", "error", "could not run" },
+    { AC_OUT_SKIP, "skip", "skip", "skipped" },
+    { AC_OUT_NOTRUN, "not run", "not_run", "not run" },
+};
+enum { N_OUTCOMES = sizeof OUTCOMES / sizeof OUTCOMES[0] };
+
+static int outcome_row(ac_outcome o)
+{
+    for (int i = 0; i < N_OUTCOMES; i++)
+        if (OUTCOMES[i].o == o) return i;
+    return -1;
+}
+
 const char *ac_outcome_name(ac_outcome o)
 {
+    int i = outcome_row(o);
+    return i < 0 ? "unknown" : OUTCOMES[i].name;
+}
+
+const char *ac_outcome_key(ac_outcome o)
+{
+    int i = outcome_row(o);
+    return i < 0 ? "error" : OUTCOMES[i].key;
+}
+
+const char *ac_outcome_phrase(ac_outcome o)
+{
+    int i = outcome_row(o);
+    return i < 0 ? "unknown outcome" : OUTCOMES[i].phrase;
+}
+
+bool ac_outcome_parse(const char *s, ac_outcome *out)
+{
+    for (int i = 0; s && i < N_OUTCOMES; i++)
+        if (strcmp(OUTCOMES[i].key, s) == 0) {
+            *out = OUTCOMES[i].o;
+            return true;
+        }
+    return false;
+}
+
+bool ac_outcome_is_failure(ac_outcome o, bool strict)
+{
     switch (o) {
-    case AC_OUT_PASS: return "pass";
-    case AC_OUT_FAIL: return "fail";
-    case AC_OUT_WARN: return "warn";
-    case AC_OUT_ERROR: return "error";
-    case AC_OUT_SKIP: return "skip";
-    case AC_OUT_NOTRUN: return "not run";
+    case AC_OUT_FAIL:
+    case AC_OUT_ERROR:
+    case AC_OUT_NOTRUN:
+        return true;
+    case AC_OUT_WARN:
+        return strict;
+    case AC_OUT_PASS:
+    case AC_OUT_SKIP:
+        break;
     }
-    return "unknown";
+    return false;
+}
+
+const char *ac_signal_name(int signo)
+{
+    static char other[32];   /* only for a signal the runner does not catch */
+    switch (signo) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGKILL: return "SIGKILL";   /* only ever assumed: `report` on a killed run's events */
+    }
+    snprintf(other, sizeof other, "signal %d", signo);
+    return other;
 }
 
 const char *ac_skip_kind_name(ac_skip_kind k)
@@ -174,14 +260,21 @@ void ac_test_result_free(ac_test_result *t)
 
 bool ac_test_result_is_failure(const ac_test_result *t)
 {
+    return ac_outcome_is_failure(t->outcome, t->strict);
+}
+
+void ac_run_summary_count(ac_run_summary *s, const ac_test_result *t)
+{
+    s->total++;
     switch (t->outcome) {
-    case AC_OUT_FAIL:
-    case AC_OUT_ERROR:
-    case AC_OUT_NOTRUN:
-        return true;
+    case AC_OUT_PASS: s->passed++; break;
+    case AC_OUT_FAIL: s->failed++; break;
     case AC_OUT_WARN:
-        return t->strict;
-    default:
-        return false;
+        if (t->strict) s->failed++;
+        else s->warned++;
+        break;
+    case AC_OUT_ERROR: s->errored++; break;
+    case AC_OUT_SKIP: s->skipped++; break;
+    case AC_OUT_NOTRUN: s->not_run++; break;
     }
 }

@@ -6,7 +6,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "model.h"
+#include "basics.h"
+
+/* How much a test or check matters in the chosen profile. The case model (model.h) resolves it;
+ * the result only carries it. */
+typedef enum { AC_SEV_MUST = 0, AC_SEV_SHOULD = 1, AC_SEV_INFO = 2 } ac_severity;
+const char *ac_severity_name(ac_severity s);           /* "must" | "should" | "info" */
+/* The inverse of ac_severity_name; false (and *out untouched) for any other word or NULL. */
+bool ac_severity_parse(const char *s, ac_severity *out);
 
 /* One evaluated expectation. */
 typedef struct ac_check {
@@ -28,7 +35,15 @@ typedef enum {
     AC_OUT_SKIP,        /* requires/when/skip_on/429 */
     AC_OUT_NOTRUN       /* a later step after a failing step, or a test not reached (bail out) */
 } ac_outcome;
-const char *ac_outcome_name(ac_outcome o);  /* "pass" "fail" "warn" "error" "skip" "not run" */
+/* How an outcome is spelt, all from one table (result.c): */
+const char *ac_outcome_name(ac_outcome o);  /* text: "pass" "fail" "warn" "error" "skip" "not run" */
+const char *ac_outcome_key(ac_outcome o);   /* records and HTML classes: ... "not_run" */
+const char *ac_outcome_phrase(ac_outcome o);   /* messages: "passed", "failed", "skipped", ... */
+/* The outcome whose key is s; false (and *out untouched) for anything else. */
+bool ac_outcome_parse(const char *s, ac_outcome *out);
+/* True when the outcome counts against the run: a must failure, an error, a test the run never
+ * reached, and a should-level warning under strict. The one rule every writer and the exit code use. */
+bool ac_outcome_is_failure(ac_outcome o, bool strict);
 
 /* Why a test was skipped. A skip either says the check does not apply to this target (never a
  * gap in coverage), or that it could not be judged: a must-level test skipped that way makes the
@@ -85,11 +100,23 @@ void ac_check_free(ac_check *c);
 void ac_step_result_free(ac_step_result *s);
 void ac_test_result_free(ac_test_result *t);   /* frees members, not t itself */
 
-/* True when the outcome counts against the run (must failure or error; WARN under strict). */
+/* ac_outcome_is_failure for the test, under its own --strict. */
 bool ac_test_result_is_failure(const ac_test_result *t);
+
+/* "SIGINT", "SIGTERM", or "signal N" (static storage): how reports name ac_run_summary.interrupted. */
+const char *ac_signal_name(int signo);
+
+/* Turns a test's reference ("RFC 6750 3.1", "CVE-...", a documentation slug) into a link and,
+ * for a documentation page, its title: each out is set to an owned string or left NULL. The run
+ * sets it from the suite manifest (runner/record/record.c); ctx must live until the writers end. */
+typedef struct ac_ref_linker {
+    void (*fn)(const void *ctx, const char *ref, char **url, char **title);
+    const void *ctx;
+} ac_ref_linker;
 
 typedef struct ac_run_info {
     const char *tool_version;
+    const char *libcurl_version, *tls_version;   /* the libraries the run used; NULL: unknown */
     const char *target;          /* URL without credentials */
     const char *profile;
     bool strict;
@@ -97,7 +124,7 @@ typedef struct ac_run_info {
     double start_wall;           /* seconds since the epoch */
     size_t planned;              /* number of tests that will be reported */
     /* Which suite ran and which options change results: for the run record (reports/json.c)
-     * and the HTML report. Filled by ac_run_info_fill (runner/record/record.h); each may be NULL, 0
+     * and the HTML report. Filled by the runner (ac_run_info_fill); each may be NULL, 0
      * or empty when unknown (hand-made runs in tests). Borrowed for the duration of the run. */
     const char *suite_name, *suite_version;   /* from the suite manifest */
     char suite_hash[72];         /* "sha256:" + 64 hex digits over the manifest and case files */
@@ -112,9 +139,9 @@ typedef struct ac_run_info {
     bool coverage;
     bool fail_fast;
     double run_deadline_s;       /* 0: none */
-    /* The manifest's `references` (slug -> page title and URL), for links in the HTML report;
-     * may be NULL/0. Borrowed like the rest. */
-    const ac_ref_doc *ref_docs; size_t n_ref_docs;
+    /* Links for the refs in the HTML report (the manifest's `references`, RFCs, CVEs); fn NULL:
+     * refs are shown as text. */
+    ac_ref_linker ref_link;
 } ac_run_info;
 
 /* A must-level test that was selected but not judged. */
@@ -162,5 +189,9 @@ typedef struct ac_run_summary {
     int interrupted;             /* the signal that interrupted the run (SIGINT, SIGTERM), or 0 */
     int exit_code;
 } ac_run_summary;
+
+/* Counts one reported test into s: total and its outcome's count (a warning under its own
+ * strict counts as failed). Coverage is the caller's (ac_coverage_add takes the run's options). */
+void ac_run_summary_count(ac_run_summary *s, const ac_test_result *t);
 
 #endif

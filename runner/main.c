@@ -19,7 +19,6 @@
 #include "exec.h"
 #include "http.h"
 #include "interrupt.h"
-#include "junit_merge.h"
 #include "record_merge.h"
 #include "plan.h"
 #include "record.h"
@@ -67,6 +66,8 @@ static void install_signal_handlers(void)
     struct sigaction old;
     if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* The report files being written are what the second signal removes. */
+    ac_report_set_tmpfile_hooks(ac_tmpfile_register, ac_tmpfile_unregister);
 }
 
 /* Adds a constructed reporter, or reports why it could not be made. A report that cannot be
@@ -83,6 +84,28 @@ static void add_report(ac_reporter **reps, size_t *n, ac_reporter *r, char **err
     free(*err);
     *err = NULL;
     *local_fail = true;
+}
+
+/* The run's writers, all through the registry (ac_report_new): the reports asked for, in the
+ * order given; the run record at record_tmp (--baseline without --json); last the console, which
+ * is also the run's progress listener. On a terminal the console view is the output: TAP goes to
+ * stdout when stdout is not a terminal (a pipe, a file, a CI log) or when asked (--tap - or --tap
+ * FILE), as prove does. Returns -1 with *err only when the console cannot be made. */
+static int open_reports(ac_cli *cli, const ac_report_opts *ro, const char *record_tmp, ac_reporter **reps,
+                        size_t *n_reps, bool *local_fail, char **err)
+{
+    if (!cli->no_tap && !ac_cli_output_path(cli, "tap") && !isatty(fileno(stdout)))
+        add_report(reps, n_reps, ac_report_new("tap", NULL, NULL, ro, err), err, local_fail);
+    for (size_t i = 0; i < cli->n_outputs; i++) {
+        const ac_cli_output *o = &cli->outputs[i];
+        if (cli->no_tap && strcmp(o->format, "tap") == 0) continue;
+        add_report(reps, n_reps, ac_report_new(o->format, o->path, NULL, ro, err), err, local_fail);
+    }
+    if (record_tmp) add_report(reps, n_reps, ac_report_new("json", record_tmp, NULL, ro, err), err, local_fail);
+    if (!(reps[*n_reps] = ac_report_new("console", NULL, stderr, ro, err))) return -1;
+    cli->cfg.progress = ac_report_console_progress(reps[*n_reps]);
+    (*n_reps)++;
+    return 0;
 }
 
 /* A bundled suite by name (apinizer, oauth2): next to an installed program
@@ -298,36 +321,111 @@ static char *target_for_display(const char *t)
     return ac_strdup(t);
 }
 
-static int run(ac_cli *cli, const char *argv0)
+/* `authconform lint`: loads and checks every file, sends nothing. Returns the exit code. */
+static int lint(const ac_load_opts *lo, const ac_given_vars *given, const ac_var_uses *uses,
+                const ac_manifest *man, ac_diags *diags)
+{
+    size_t n_files = 0, n_tests = 0;
+    int lrc = ac_lint(lo, diags, &n_files, &n_tests);
+    /* Only after a clean load: a file with errors may not have been read to its end. */
+    if (lrc == 0 && ac_varcheck_given(given, uses, man, diags) > 0) lrc = -1;
+    ac_diags_print(diags, stderr);
+    if (lrc == 0) {
+        fprintf(stderr, "authconform lint: %zu file%s, %zu test%s, no errors\n", n_files,
+                n_files == 1 ? "" : "s", n_tests, n_tests == 1 ? "" : "s");
+        return EXIT_OK;
+    }
+    fprintf(stderr, "authconform lint: %zu error%s\n", diags->n_errors, diags->n_errors == 1 ? "" : "s");
+    return EXIT_USAGE;
+}
+
+/* After loading: every name set is read by something, and the profile exists. Prints what is
+ * wrong; false: nothing may be sent (a usage error). */
+static bool names_known(const ac_cli *cli, const ac_model *model, const ac_given_vars *given,
+                        const ac_var_uses *uses, const ac_manifest *man, ac_diags *diags)
+{
+    /* Names set that nothing reads: a --var is an error, nothing is sent; vars files and the
+     * environment only warn (varcheck.h). */
+    size_t unused_vars = ac_varcheck_given(given, uses, man, diags) +
+                         ac_varcheck_secrets(&cli->secrets, uses, man, diags);
+    ac_varcheck_environ(environ, man, uses, diags);
+    ac_diags_print(diags, stderr);   /* warnings, and the --var errors */
+    if (unused_vars > 0) {
+        fprintf(stderr, "authconform: %zu unknown --var/--secret name%s; nothing was sent\n", unused_vars,
+                unused_vars == 1 ? "" : "s");
+        return false;
+    }
+    if (strcmp(cli->cfg.profile, "documented") && !ac_strlist_contains(&model->manifest.profiles, cli->cfg.profile) &&
+        strcmp(cli->cfg.profile, "rfc")) {
+        char *m = ac_sprintf("unknown profile '%s'", cli->cfg.profile);
+        usage_error(m);
+        free(m);
+        return false;
+    }
+    return true;
+}
+
+static void report_options(const ac_cli *cli, ac_report_opts *ro)
+{
+    ac_report_opts_init(ro);
+    ro->tap_version = cli->tap_version;
+    ro->strict = cli->cfg.strict;
+    ro->verbose = cli->cfg.verbose;
+    ro->color = use_color(cli);
+    ro->quiet = cli->quiet;
+    const char *term = getenv("TERM");   /* a dumb terminal cannot erase a line: plain lines */
+    ro->live = isatty(fileno(stderr)) && !(term && !strcmp(term, "dumb"));
+    ro->jobs = cli->cfg.jobs;
+}
+
+/* The run's exit code from its summary (whose members it frees), after the hints the summary
+ * carries: the verdict, then --baseline's comparison, then a report that could not be written
+ * (local_fail, or exec_failed: writing one failed during the run), then an interruption. */
+static int run_exit_code(ac_run_summary *sum, bool exec_failed, bool local_fail, const ac_record *baseline,
+                         const char *record_path, bool record_is_tmp)
+{
+    local_fail = local_fail || exec_failed;
+    int code = sum->exit_code;
+    if (code == EXIT_FAIL && sum->failed == 0 && sum->errored == 0 && !sum->bailed && !exec_failed)
+        fprintf(stderr, "authconform: no must-level check ran (%zu skipped): set the variables named in the "
+                        "skip reasons (the summary lists them), or widen --tags/--id\n",
+                sum->skipped);
+    if (sum->diagnosis) fprintf(stderr, "authconform: %s\n", sum->diagnosis);
+    if (baseline)
+        code = ac_diff_baseline(baseline, record_path, record_is_tmp ? "this run (not kept; --json FILE keeps it)" : NULL,
+                                code, stderr);
+    /* 2 > 3 > local > 1 > 4 > 0: the published reports are missing or partial, which a job must
+     * fix first whatever the target did (the console still shows every result). */
+    if (local_fail && (code == EXIT_OK || code == EXIT_FAIL || code == EXIT_INCOMPLETE)) code = EXIT_LOCAL;
+    if (sum->interrupted) code = 128 + sum->interrupted;   /* wins over every verdict */
+    free(sum->bail_reason);
+    free(sum->diagnosis);
+    ac_coverage_free(&sum->coverage);
+    return code;
+}
+
+static int run(ac_cli *cli)
 {
     ac_diags diags;
     ac_diags_init(&diags);
-    ac_model model;
-    memset(&model, 0, sizeof model);
+    ac_model model = { 0 };
     ac_scope root;
     ac_strlist known = { 0 };
     ac_given_vars given = { 0 };
     ac_var_uses uses = { 0 };
-    ac_manifest man;           /* kept for the unused-name checks after loading */
-    memset(&man, 0, sizeof man);
+    ac_manifest man = { 0 };   /* kept for the unused-name checks after loading */
     ac_plan plan = { 0 };
     ac_reporter *reps[8] = { 0 };
     size_t n_reps = 0;
-    ac_record baseline;        /* --baseline: loaded before anything is sent */
-    memset(&baseline, 0, sizeof baseline);
+    ac_record baseline = { 0 };   /* --baseline: loaded before anything is sent */
     char *record_tmp = NULL;   /* --baseline without --json: the run's record, removed at the end */
     int code = EXIT_USAGE;
     char *err = NULL;
     char *manifest = choose_manifest(cli, &err);
-    (void)argv0;
+    if (!err && !manifest && cli->paths.n == 0)
+        err = ac_strdup("no case files given and the bundled suite was not found (set AUTHCONFORM_SUITE or --suite)");
     if (err) {
         usage_error(err);
-        ac_scope_init(&root, NULL);
-        goto out;
-    }
-
-    if (!manifest && cli->paths.n == 0) {
-        usage_error("no case files given and the bundled suite was not found (set AUTHCONFORM_SUITE or --suite)");
         ac_scope_init(&root, NULL);
         goto out;
     }
@@ -351,20 +449,8 @@ static int run(ac_cli *cli, const char *argv0)
                         .paths = (const char *const *)cli->paths.items,
                         .n_paths = cli->paths.n, .known_vars = &known, .profile = cli->cfg.profile,
                         .release = true, .uses = &uses };
-    int lrc = cli->command == AC_CMD_LINT ? 0 : 0;
-    size_t n_files = 0, n_tests = 0;
     if (cli->command == AC_CMD_LINT) {
-        lrc = ac_lint(&lo, &diags, &n_files, &n_tests);
-        /* Only after a clean load: a file with errors may not have been read to its end. */
-        if (lrc == 0 && ac_varcheck_given(&given, &uses, &man, &diags) > 0) lrc = -1;
-        ac_diags_print(&diags, stderr);
-        if (lrc == 0) {
-            fprintf(stderr, "authconform lint: %zu file%s, %zu test%s, no errors\n", n_files,
-                    n_files == 1 ? "" : "s", n_tests, n_tests == 1 ? "" : "s");
-            code = EXIT_OK;
-        } else {
-            fprintf(stderr, "authconform lint: %zu error%s\n", diags.n_errors, diags.n_errors == 1 ? "" : "s");
-        }
+        code = lint(&lo, &given, &uses, &man, &diags);
         goto out;
     }
     if (ac_load_model(&lo, &model, &diags) < 0) {
@@ -373,24 +459,7 @@ static int run(ac_cli *cli, const char *argv0)
                 diags.n_errors == 1 ? "" : "s");
         goto out;
     }
-    /* Names set that nothing reads: a --var is an error, nothing is sent; vars files and the
-     * environment only warn (varcheck.h). */
-    size_t unused_vars = ac_varcheck_given(&given, &uses, &man, &diags) +
-                         ac_varcheck_secrets(&cli->secrets, &uses, &man, &diags);
-    ac_varcheck_environ(environ, &man, &uses, &diags);
-    ac_diags_print(&diags, stderr);   /* warnings, and the --var errors */
-    if (unused_vars > 0) {
-        fprintf(stderr, "authconform: %zu unknown --var/--secret name%s; nothing was sent\n", unused_vars,
-                unused_vars == 1 ? "" : "s");
-        goto out;
-    }
-    if (strcmp(cli->cfg.profile, "documented") && !ac_strlist_contains(&model.manifest.profiles, cli->cfg.profile) &&
-        strcmp(cli->cfg.profile, "rfc")) {
-        char *m = ac_sprintf("unknown profile '%s'", cli->cfg.profile);
-        usage_error(m);
-        free(m);
-        goto out;
-    }
+    if (!names_known(cli, &model, &given, &uses, &man, &diags)) goto out;
     if (ac_plan_build(&model, &cli->cfg, &plan, &err) < 0) {
         usage_error(err);
         goto out;
@@ -409,34 +478,14 @@ static int run(ac_cli *cli, const char *argv0)
                         "path can read the credentials this run sends\n");
 
     ac_report_opts ro;
-    ac_report_opts_init(&ro);
-    ro.tap_version = cli->tap_version;
-    ro.strict = cli->cfg.strict;
-    ro.verbose = cli->cfg.verbose;
-    ro.color = use_color(cli);
-    ro.quiet = cli->quiet;
-    const char *term = getenv("TERM");   /* a dumb terminal cannot erase a line: plain lines */
-    ro.live = isatty(fileno(stderr)) && !(term && !strcmp(term, "dumb"));
-    ro.jobs = cli->cfg.jobs;
+    report_options(cli, &ro);
     if (cli->baseline_path && ac_record_load(cli->baseline_path, &baseline, &err) < 0) goto report_error;
-    if (cli->baseline_path && !cli->json_path && !(record_tmp = ac_diff_temp_record(&err))) goto report_error;
+    const char *record_path = ac_cli_output_path(cli, "json");
+    if (cli->baseline_path && !record_path && !(record_tmp = ac_diff_temp_record(&err))) goto report_error;
     if (record_tmp) ac_tmpfile_register(record_tmp);   /* a second signal removes it too */
+    if (!record_path) record_path = record_tmp;
     bool local_fail = false;   /* a report could not be written: exit EXIT_LOCAL */
-    /* On a terminal the console view is the output: TAP goes to stdout when stdout is not a
-     * terminal (a pipe, a file, a CI log) or when asked (--tap - or --tap FILE), as prove does. */
-    if (!cli->no_tap && (cli->tap_path || !isatty(fileno(stdout)))) {
-        const char *tp = cli->tap_path && strcmp(cli->tap_path, "-") ? cli->tap_path : NULL;
-        add_report(reps, &n_reps, ac_report_tap_new(tp, &ro, &err), &err, &local_fail);
-    }
-    if (cli->junit_path) add_report(reps, &n_reps, ac_report_junit_new(cli->junit_path, &ro, &err), &err, &local_fail);
-    const char *record_path = cli->json_path ? cli->json_path : record_tmp;
-    if (record_path) add_report(reps, &n_reps, ac_report_json_new(record_path, &ro, &err), &err, &local_fail);
-    if (cli->html_path) add_report(reps, &n_reps, ac_report_html_new(cli->html_path, &ro, &err), &err, &local_fail);
-    if (cli->events_path)
-        add_report(reps, &n_reps, ac_report_events_new(cli->events_path, &ro, &err), &err, &local_fail);
-    if (!(reps[n_reps] = ac_report_console_new(stderr, &ro, &err))) goto report_error;
-    cli->cfg.progress = ac_report_console_progress(reps[n_reps]);
-    n_reps++;
+    if (open_reports(cli, &ro, record_tmp, reps, &n_reps, &local_fail, &err) < 0) goto report_error;
 
     char *shown = target_for_display(cli->cfg.target);
     free(cli->cfg.target);
@@ -444,26 +493,9 @@ static int run(ac_cli *cli, const char *argv0)
 
     ac_run_summary sum;
     int erc = ac_execute(&model, &plan, &root, &cli->cfg, reps, n_reps, &sum, &err);
-    code = sum.exit_code;
-    if (erc < 0) {
-        fprintf(stderr, "authconform: error: %s\n", err ? err : "writing a report failed");
-        local_fail = true;
-    }
-    if (code == EXIT_FAIL && sum.failed == 0 && sum.errored == 0 && !sum.bailed && !erc)
-        fprintf(stderr, "authconform: no must-level check ran (%zu skipped): set the variables named in the "
-                        "skip reasons (the summary lists them), or widen --tags/--id\n",
-                sum.skipped);
-    if (sum.diagnosis) fprintf(stderr, "authconform: %s\n", sum.diagnosis);
-    if (cli->baseline_path)
-        code = ac_diff_baseline(&baseline, record_path, record_tmp ? "this run (not kept; --json FILE keeps it)" : NULL,
-                                code, stderr);
-    /* 2 > 3 > local > 1 > 4 > 0: the published reports are missing or partial, which a job must
-     * fix first whatever the target did (the console still shows every result). */
-    if (local_fail && (code == EXIT_OK || code == EXIT_FAIL || code == EXIT_INCOMPLETE)) code = EXIT_LOCAL;
-    if (sum.interrupted) code = 128 + sum.interrupted;   /* wins over every verdict */
-    free(sum.bail_reason);
-    free(sum.diagnosis);
-    ac_coverage_free(&sum.coverage);
+    if (erc < 0) fprintf(stderr, "authconform: error: %s\n", err ? err : "writing a report failed");
+    code = run_exit_code(&sum, erc < 0, local_fail, cli->baseline_path ? &baseline : NULL, record_path,
+                         record_tmp != NULL);
     goto out;
 
 report_error:
@@ -547,46 +579,16 @@ out:
     return code;
 }
 
-/* `merge`: the JUnit reports (--junit OUT) and/or run records (--json OUT) of --shard runs, each
- * into one; inputs are told apart by their first byte ('<' JUnit, '{' record). 0, or 2 when an
- * input is unusable or the inputs are not the shards of one run. */
+/* `merge` (record_merge.h): a refused input is a usage error. */
 static int merge_shards(const ac_cli *cli)
 {
-    ac_strlist xml = { 0 }, json = { 0 };
     char *err = NULL;
-    int code = EXIT_OK;
-    for (size_t i = 0; i < cli->paths.n && !err; i++) {
-        FILE *f = fopen(cli->paths.items[i], "rb");
-        int c = EOF;
-        if (f) {
-            while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t') {}
-            fclose(f);
-        }
-        if (c == '<') ac_strlist_push(&xml, cli->paths.items[i]);
-        else if (c == '{') ac_strlist_push(&json, cli->paths.items[i]);
-        else err = ac_sprintf("%s: %s", cli->paths.items[i], f ? "neither a JUnit report nor a run record" : "cannot be read");
-    }
-    if (!err && !cli->junit_path && !cli->json_path)
-        err = ac_strdup("merge needs --junit OUT.xml and/or --json OUT.json");
-    if (!err && cli->junit_path && xml.n == 0) err = ac_strdup("merge --junit needs JUnit reports to read");
-    if (!err && cli->json_path && json.n == 0) err = ac_strdup("merge --json needs run records (--json) to read");
-    if (!err && !cli->junit_path && xml.n) err = ac_strdup("JUnit reports given but no --junit OUT.xml");
-    if (!err && !cli->json_path && json.n) err = ac_strdup("run records given but no --json OUT.json");
-    if (!err && cli->junit_path && ac_junit_merge(cli->junit_path, (const char *const *)xml.items, xml.n, &err) == 0)
-        fprintf(stderr, "authconform merge: %zu JUnit report%s -> %s\n", xml.n, xml.n == 1 ? "" : "s", cli->junit_path);
-    char *note = NULL;
-    if (!err && cli->json_path && ac_record_merge(cli->json_path, (const char *const *)json.items, json.n, &err, &note) == 0)
-        fprintf(stderr, "authconform merge: %zu run record%s -> %s\n", json.n, json.n == 1 ? "" : "s", cli->json_path);
-    if (note) fprintf(stderr, "authconform merge: note: %s\n", note);
-    free(note);
-    if (err) {
-        usage_error(err);
-        free(err);
-        code = EXIT_USAGE;
-    }
-    ac_strlist_free(&xml);
-    ac_strlist_free(&json);
-    return code;
+    if (ac_merge_command((const char *const *)cli->paths.items, cli->paths.n, ac_cli_output_path(cli, "junit"),
+                         ac_cli_output_path(cli, "json"), stderr, &err) == 0)
+        return EXIT_OK;
+    usage_error(err);
+    free(err);
+    return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -622,7 +624,8 @@ int main(int argc, char **argv)
             code = EXIT_USAGE;
             break;
         }
-        code = ac_diff_command(cli.paths.items[0], cli.paths.items[1], cli.tap_path, cli.junit_path,
+        code = ac_diff_command(cli.paths.items[0], cli.paths.items[1], ac_cli_output_path(&cli, "tap"),
+                               ac_cli_output_path(&cli, "junit"),
                                cli.tap_version, stdout, stderr);
         break;
     case AC_CMD_MERGE:
@@ -641,8 +644,9 @@ int main(int argc, char **argv)
         ac_report_opts ro;
         ac_report_opts_init(&ro);
         ro.tap_version = cli.tap_version;
-        code = ac_replay_command(cli.paths.n ? cli.paths.items[0] : NULL, cli.no_tap ? NULL : cli.tap_path,
-                                 cli.junit_path, cli.html_path, cli.json_path, &ro, stderr);
+        code = ac_replay_command(cli.paths.n ? cli.paths.items[0] : NULL,
+                                 cli.no_tap ? NULL : ac_cli_output_path(&cli, "tap"), ac_cli_output_path(&cli, "junit"),
+                                 ac_cli_output_path(&cli, "html"), ac_cli_output_path(&cli, "json"), &ro, stderr);
         break;
     }
     case AC_CMD_RUN:
@@ -653,7 +657,7 @@ int main(int argc, char **argv)
             break;
         }
         if (cli.command == AC_CMD_RUN) install_signal_handlers();
-        code = run(&cli, argv[0]);
+        code = run(&cli);
         ac_http_global_cleanup();
         break;
     }

@@ -12,9 +12,9 @@
 typedef enum {
     O_TARGET, O_VAR, O_VARS_FILE, O_SECRET, O_SUITE, O_LIST, O_TAGS, O_SKIP_TAGS, O_INCLUDE, O_ID,
     O_PROFILE, O_STRICT, O_FAIL_FAST, O_VERBOSE, O_JOBS, O_RUN_DEADLINE, O_TAP, O_TAP_VERSION,
-    O_JUNIT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
-    O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_JSON, O_HTML, O_BASELINE,
-    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST, O_EVENTS,
+    O_REPORT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
+    O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_BASELINE,
+    O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST,
     O_HELP_OPTIONS, O_QUIET, O_LIST_VARS
 } opt_id;
 
@@ -68,10 +68,10 @@ static const opt OPTS[] = {
       "write TAP to FILE ('-': stdout; 'none': no TAP); by default to stdout unless\n"
       "                               it is a terminal: there the console view is the output" },
     { "tap-version", 0, true, O_TAP_VERSION, "13|14", "TAP version line (13 for Debian's prove)" },
-    { "junit", 0, true, O_JUNIT, "FILE", "write JUnit XML to FILE" },
-    { "json", 0, true, O_JSON, "FILE", "write the run record (JSON, docs/run-record.md) to FILE" },
-    { "html", 0, true, O_HTML, "FILE", "write a self-contained HTML report to FILE" },
-    { "events", 0, true, O_EVENTS, "FILE", "write one JSON line per test as it finishes (survives a kill;"
+    { "junit", 0, true, O_REPORT, "FILE", "write JUnit XML to FILE" },
+    { "json", 0, true, O_REPORT, "FILE", "write the run record (JSON, docs/run-record.md) to FILE" },
+    { "html", 0, true, O_REPORT, "FILE", "write a self-contained HTML report to FILE" },
+    { "events", 0, true, O_REPORT, "FILE", "write one JSON line per test as it finishes (survives a kill;"
       " rebuild reports with 'report')" },
     { "baseline", 0, true, O_BASELINE, "OLD.json",
       "after the run, compare with this run record (stderr); can raise the exit status" },
@@ -113,7 +113,8 @@ void ac_cli_usage(FILE *out)
           "metadata (the client secret goes only to the issuer's host). 'lint' checks case files\n"
           "without sending anything. 'vars' lists the variables the suite reads, where each is set\n"
           "and which tests need it, without their values. 'merge' joins the JUnit reports and run\n"
-          "records of --shard runs.\n"
+          "records of --shard runs (records are preferred; JUnit files are read for pipelines that\n"
+          "keep only those).\n"
           "'diff' compares two run records (--json): new failures, lost coverage (must-level tests\n"
           "that passed before and are now skipped, not run or errored), fixed, changed, added,\n"
           "removed; exit 1 on a new failure or errored lost coverage, 4 on lost coverage, 2 when a\n"
@@ -250,6 +251,49 @@ static int parse_number(const char *name, const char *v, double min, double max,
     return 0;
 }
 
+/* --shard K/N: this run is the K-th of N shards of the plan. */
+static int parse_shard(ac_config *cfg, const char *v, char **err)
+{
+    char *end = NULL;
+    errno = 0;
+    long k = strtol(v, &end, 10), n = 0;
+    bool ok = !errno && end != v && *end == '/';
+    if (ok) {
+        const char *ns = end + 1;
+        n = strtol(ns, &end, 10);
+        ok = !errno && end != ns && !*end && k >= 1 && n >= 1 && k <= n && n <= 10000;
+    }
+    if (!ok) {
+        *err = ac_sprintf("--shard expects K/N with 1 <= K <= N (e.g. 2/4), not '%s'", v);
+        return -1;
+    }
+    cfg->shard_k = (int)k;
+    cfg->shard_n = (int)n;
+    free(cfg->shard);
+    cfg->shard = ac_sprintf("%ld/%ld", k, n);
+    return 0;
+}
+
+/* A report format's path; given twice, the last one wins (as for every other option). */
+static void set_output(ac_cli *c, const char *format, const char *path)
+{
+    for (size_t i = 0; i < c->n_outputs; i++)
+        if (strcmp(c->outputs[i].format, format) == 0) {
+            free(c->outputs[i].path);
+            c->outputs[i].path = ac_strdup(path);
+            return;
+        }
+    c->outputs = ac_realloc(c->outputs, (c->n_outputs + 1) * sizeof *c->outputs);
+    c->outputs[c->n_outputs++] = (ac_cli_output){ .format = ac_strdup(format), .path = ac_strdup(path) };
+}
+
+const char *ac_cli_output_path(const ac_cli *c, const char *format)
+{
+    for (size_t i = 0; i < c->n_outputs; i++)
+        if (strcmp(c->outputs[i].format, format) == 0) return c->outputs[i].path;
+    return NULL;
+}
+
 static int apply(ac_cli *c, const opt *o, const char *v, char **err)
 {
     double d = 0;
@@ -284,33 +328,16 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
         if (parse_number(o->name, v, 1, 256, &d, err) < 0) return -1;
         c->cfg.jobs = (int)d;
         break;
-    case O_SHARD: {
-        char *end = NULL;
-        errno = 0;
-        long k = strtol(v, &end, 10), n = 0;
-        bool ok = !errno && end != v && *end == '/';
-        if (ok) {
-            const char *ns = end + 1;
-            n = strtol(ns, &end, 10);
-            ok = !errno && end != ns && !*end && k >= 1 && n >= 1 && k <= n && n <= 10000;
-        }
-        if (!ok) {
-            *err = ac_sprintf("--shard expects K/N with 1 <= K <= N (e.g. 2/4), not '%s'", v);
-            return -1;
-        }
-        c->cfg.shard_k = (int)k;
-        c->cfg.shard_n = (int)n;
-        free(c->cfg.shard);
-        c->cfg.shard = ac_sprintf("%ld/%ld", k, n);
+    case O_SHARD:
+        if (parse_shard(&c->cfg, v, err) < 0) return -1;
         break;
-    }
     case O_RUN_DEADLINE:
         if (parse_number(o->name, v, 0.001, 1e7, &d, err) < 0) return -1;
         c->cfg.run_deadline_s = d;
         break;
     case O_TAP:
         if (strcmp(v, "none") == 0) c->no_tap = true;
-        else set_str(&c->tap_path, v);
+        else set_output(c, "tap", v);
         break;
     case O_TAP_VERSION:
         if (strcmp(v, "13") && strcmp(v, "14")) {
@@ -319,10 +346,7 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
         }
         c->tap_version = atoi(v);
         break;
-    case O_JUNIT: set_str(&c->junit_path, v); break;
-    case O_JSON: set_str(&c->json_path, v); break;
-    case O_HTML: set_str(&c->html_path, v); break;
-    case O_EVENTS: set_str(&c->events_path, v); break;
+    case O_REPORT: set_output(c, o->name, v); break;
     case O_BASELINE: set_str(&c->baseline_path, v); break;
     case O_TIMEOUT:
         if (parse_number(o->name, v, 0.001, 86400, &d, err) < 0) return -1;
@@ -459,10 +483,10 @@ void ac_cli_free(ac_cli *c)
     free(c->suite);
     free(c->issuer);
     ac_strlist_free(&c->endpoint_hosts);
-    free(c->tap_path);
-    free(c->junit_path);
-    free(c->json_path);
-    free(c->html_path);
-    free(c->events_path);
+    for (size_t i = 0; i < c->n_outputs; i++) {
+        free(c->outputs[i].format);
+        free(c->outputs[i].path);
+    }
+    free(c->outputs);
     free(c->baseline_path);
 }

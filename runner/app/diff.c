@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "text.h"
+#include "version.h"
 
 const char *ac_diff_kind_name(ac_diff_kind k)
 {
@@ -27,7 +28,7 @@ const char *ac_diff_kind_name(ac_diff_kind k)
 
 static const char *display_outcome(ac_outcome o)
 {
-    return ac_record_outcome_name(o);
+    return ac_outcome_key(o);
 }
 
 /* ---- matching ------------------------------------------------------------------------------- */
@@ -341,13 +342,6 @@ void ac_diff_print_table(const ac_diff *d, const ac_record *old_r, const ac_reco
 
 /* ---- through the report writers --------------------------------------------------------------- */
 
-static ac_severity severity_of(const char *s)
-{
-    if (s && strcmp(s, "should") == 0) return AC_SEV_SHOULD;
-    if (s && strcmp(s, "info") == 0) return AC_SEV_INFO;
-    return AC_SEV_MUST;
-}
-
 static void entry_result(const ac_diff_entry *e, const ac_record *new_r, ac_test_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -355,7 +349,8 @@ static void entry_result(const ac_diff_entry *e, const ac_record *new_r, ac_test
     res->id = ac_strdup(t->id);
     res->name = ac_strdup(t->name);
     res->suite = ac_strdup(t->area);
-    res->severity = severity_of(t->severity);
+    res->severity = AC_SEV_MUST;   /* unless the record says otherwise */
+    ac_severity_parse(t->severity, &res->severity);
     res->duration_ms = e->new_t ? e->new_t->duration_ms : 0;
     if (e->new_t && e->new_t->n_statuses) {
         res->statuses = ac_malloc(e->new_t->n_statuses * sizeof *res->statuses);
@@ -418,6 +413,8 @@ int ac_diff_report(const ac_diff *d, const ac_record *old_r, const ac_record *ne
     ac_run_info info;
     memset(&info, 0, sizeof info);
     info.tool_version = AC_VERSION;
+    info.libcurl_version = ac_version_libcurl();
+    info.tls_version = ac_version_tls();
     info.target = new_r->target;
     info.profile = new_r->profile;
     info.strict = false;   /* the diff's own verdicts: only new failures and lost coverage fail */
@@ -466,8 +463,8 @@ int ac_diff_command(const char *old_path, const char *new_path, const char *tap_
     ro.tap_version = tap_version == 13 ? 13 : 14;
     ac_reporter *reps[2] = { 0 };
     size_t n_reps = 0;
-    if (tap_path && !(reps[n_reps++] = ac_report_tap_new(tap_path, &ro, &err))) goto report_error;
-    if (junit_path && !(reps[n_reps++] = ac_report_junit_new(junit_path, &ro, &err))) goto report_error;
+    if (tap_path && !(reps[n_reps++] = ac_report_new("tap", tap_path, NULL, &ro, &err))) goto report_error;
+    if (junit_path && !(reps[n_reps++] = ac_report_new("junit", junit_path, NULL, &ro, &err))) goto report_error;
 
     ac_diff_print_warnings(&d, errout);
     /* --tap - puts TAP on stdout: the table moves to stderr so the stream stays pure TAP. */

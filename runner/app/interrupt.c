@@ -36,16 +36,6 @@ double ac_interrupt_at_ms(void)
     return (double)atomic_load(&g_at_us) / 1000.0;
 }
 
-const char *ac_signal_name(int signo)
-{
-    static char other[32];
-    if (signo == SIGINT) return "SIGINT";
-    if (signo == SIGTERM) return "SIGTERM";
-    if (signo == SIGKILL) return "SIGKILL";   /* only ever assumed: `report` on a killed run's events */
-    snprintf(other, sizeof other, "signal %d", signo);
-    return other;
-}
-
 void ac_interrupt_reset(void)
 {
     atomic_store(&g_signo, 0);

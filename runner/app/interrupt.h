@@ -15,8 +15,6 @@ bool ac_interrupt_from_signal(int signo);
 int ac_interrupted(void);
 /* ac_now_ms() when the signal arrived (meaningful when ac_interrupted() != 0). */
 double ac_interrupt_at_ms(void);
-/* "SIGINT", "SIGTERM", or "signal N" (static storage). */
-const char *ac_signal_name(int signo);
 /* For tests: forget a recorded signal. */
 void ac_interrupt_reset(void);
 

@@ -6,19 +6,13 @@
 #define _XOPEN_SOURCE 700   /* strptime */
 #include "replay.h"
 #include "interrupt.h"
+#include "version.h"
 
 #include <cjson/cJSON.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static ac_severity severity_of(const char *s)
-{
-    if (s && strcmp(s, "should") == 0) return AC_SEV_SHOULD;
-    if (s && strcmp(s, "info") == 0) return AC_SEV_INFO;
-    return AC_SEV_MUST;
-}
 
 static void copy_list(ac_strlist *to, const ac_strlist *from)
 {
@@ -38,7 +32,8 @@ static void test_result(const ac_record *r, ac_record_test *t, ac_test_result *r
     res->suite = ac_strdup(t->area);
     res->file = dup_or_null(t->file);
     res->line = t->line;
-    res->severity = severity_of(t->severity);
+    res->severity = AC_SEV_MUST;   /* unless the record says otherwise */
+    ac_severity_parse(t->severity, &res->severity);
     res->outcome = t->outcome;
     res->strict = r->strict;
     res->reason = t->outcome == AC_OUT_PASS ? NULL : dup_or_null(t->message);
@@ -164,6 +159,8 @@ static void replay_results(ac_record *r, const replay_opts *opts, ac_test_result
     memset(sum, 0, sizeof *sum);
     int code = ac_replay_exit_code(r);
     info->tool_version = r->tool_version;
+    info->libcurl_version = ac_version_libcurl();   /* this program's, as a live run records */
+    info->tls_version = ac_version_tls();
     info->target = r->target && *r->target ? r->target : NULL;
     info->profile = r->profile;
     info->strict = r->strict;
@@ -193,18 +190,7 @@ static void replay_results(ac_record *r, const replay_opts *opts, ac_test_result
         ac_test_result *t = &(*tests)[i];
         test_result(r, &r->tests[i], t);
         ac_coverage_add(&cov, t, allow, allow_all);
-        sum->total++;
-        switch (t->outcome) {
-        case AC_OUT_PASS: sum->passed++; break;
-        case AC_OUT_FAIL: sum->failed++; break;
-        case AC_OUT_WARN:
-            if (t->strict) sum->failed++;
-            else sum->warned++;
-            break;
-        case AC_OUT_ERROR: sum->errored++; break;
-        case AC_OUT_SKIP: sum->skipped++; break;
-        case AC_OUT_NOTRUN: sum->not_run++; break;
-        }
+        ac_run_summary_count(sum, t);
     }
     sum->duration_ms = r->duration_ms;
     if (r->finished) {

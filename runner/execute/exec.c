@@ -90,19 +90,8 @@ static int emit(ac_reporter **reps, size_t n, const ac_test_result *r, size_t in
 
 static void tally(ac_run_summary *s, const ac_test_result *r, const ac_config *cfg)
 {
-    s->total++;
+    ac_run_summary_count(s, r);
     ac_coverage_add(&s->coverage, r, &cfg->allow_skip, cfg->allow_incomplete);
-    switch (r->outcome) {
-    case AC_OUT_PASS: s->passed++; break;
-    case AC_OUT_FAIL: s->failed++; break;
-    case AC_OUT_WARN:
-        if (r->strict) s->failed++;
-        else s->warned++;
-        break;
-    case AC_OUT_ERROR: s->errored++; break;
-    case AC_OUT_SKIP: s->skipped++; break;
-    case AC_OUT_NOTRUN: s->not_run++; break;
-    }
 }
 
 /* ---- opening and closing case files -------------------------------------------------------- */

@@ -4,16 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *ac_severity_name(ac_severity s)
-{
-    switch (s) {
-    case AC_SEV_MUST: return "must";
-    case AC_SEV_SHOULD: return "should";
-    case AC_SEV_INFO: return "info";
-    }
-    return "must";
-}
-
 static bool severity_word(const yn_node *n, ac_severity *out)
 {
     if (!yn_is_str(n)) return false;

@@ -22,11 +22,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "refs.h"
+#include "result.h"
 #include "util.h"
 #include "ynode.h"
 
-typedef enum { AC_SEV_MUST = 0, AC_SEV_SHOULD = 1, AC_SEV_INFO = 2 } ac_severity;
-const char *ac_severity_name(ac_severity s);           /* "must" | "should" | "info" */
+/* ac_severity and ac_severity_name: result.h (a result concept the model resolves). */
 
 /* A severity given as one word or as a map profile -> word. */
 typedef struct ac_sevspec {

@@ -1,25 +1,29 @@
-/* Merging JUnit reports of this program (see junit_merge.h). The reader understands exactly the
- * element structure reports/junit.c writes, at the element level: tags and attributes are
- * parsed, character data is copied untouched. That is safe because the writer escapes every
- * '<' in text and attributes, so a tag can never appear inside content. */
-#define _GNU_SOURCE   /* memmem */
+/* Merging JUnit reports (see junit_merge.h), read with libxml2: any well-formed JUnit file of the
+ * shape reports/junit.c writes is accepted, and test cases are copied as libxml2 serialises them
+ * (the same XML; run records are the preferred input to `merge`, docs/report-formats.md). */
 #include "junit_merge.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
 #include "coverage_text.h"
 #include "report_common.h"
+#include "text.h"
 #include "util.h"
 
 #define MERGE_MAX_INPUT ((size_t)1 << 30)
 
 typedef struct attr {
     char *name;
-    char *value;            /* as written: still escaped, re-emitted verbatim */
+    char *value;            /* escaped for an attribute value (ac_xml_attr), re-emitted as is */
 } attr;
 
 typedef struct attrs {
@@ -30,7 +34,7 @@ typedef struct msuite {
     attrs head;             /* the first occurrence's attributes, in order */
     attrs props;            /* merged properties, in order of first appearance */
     double tests, failures, errors, skipped, time_s, should_failures;
-    ac_buf cases;           /* the <testcase> elements, verbatim */
+    ac_buf cases;           /* the <testcase> elements, serialised */
 } msuite;
 
 typedef struct case_key {
@@ -79,60 +83,6 @@ static void attrs_set(attrs *a, const char *name, const char *value)
     a->n++;
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-static const char *skip_space(const char *p, const char *end)
-{
-    while (p < end && is_space(*p)) p++;
-    return p;
-}
-
-static bool starts(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
-}
-
-/* p points at '<' of a start tag named `name`. Parses its attributes into *out and returns the
- * position after '>' (or "/>", *empty set), or NULL when malformed. */
-static const char *parse_start_tag(const char *p, const char *end, const char *name, attrs *out, bool *empty)
-{
-    size_t nl = strlen(name);
-    if (!starts(p, end, "<") || (size_t)(end - p) < nl + 2 || memcmp(p + 1, name, nl) != 0) return NULL;
-    p += 1 + nl;
-    if (p < end && !is_space(*p) && *p != '>' && *p != '/') return NULL;   /* <testsuites vs <testsuite */
-    *empty = false;
-    for (;;) {
-        p = skip_space(p, end);
-        if (p >= end) return NULL;
-        if (*p == '>') return p + 1;
-        if (starts(p, end, "/>")) {
-            *empty = true;
-            return p + 2;
-        }
-        const char *n0 = p;
-        while (p < end && !is_space(*p) && *p != '=' && *p != '>' && *p != '/') p++;
-        if (p == n0) return NULL;
-        const char *n1 = p;
-        p = skip_space(p, end);
-        if (p >= end || *p != '=') return NULL;
-        p = skip_space(p + 1, end);
-        if (p >= end || (*p != '"' && *p != '\'')) return NULL;
-        char q = *p++;
-        const char *v0 = p;
-        while (p < end && *p != q) {
-            if (*p == '<') return NULL;
-            p++;
-        }
-        if (p >= end) return NULL;
-        char *an = ac_strndup(n0, (size_t)(n1 - n0)), *av = ac_strndup(v0, (size_t)(p - v0));
-        attrs_set(out, an, av);
-        free(an);
-        free(av);
-        p++;
-    }
-}
-
 static bool number_attr(const attrs *a, const char *name, double *out, bool required)
 {
     const char *v = attrs_get(a, name);
@@ -151,26 +101,6 @@ static msuite *suite_named(merger *M, const char *name)
     for (size_t i = 0; i < M->n_suites; i++)
         if (strcmp(attrs_get(&M->suites[i].head, "name"), name) == 0) return &M->suites[i];
     return NULL;
-}
-
-/* Records the identity of every test case in a suite body (checked for overlaps at the end). */
-static void note_cases(merger *M, const char *suite, const char *body, const char *body_end, size_t input)
-{
-    for (const char *p = body; (p = memmem(p, (size_t)(body_end - p), "<testcase", 9)); p += 9) {
-        attrs a = { 0 };
-        bool empty;
-        if (parse_start_tag(p, body_end, "testcase", &a, &empty)) {
-            const char *cn = attrs_get(&a, "classname"), *nm = attrs_get(&a, "name");
-            if (M->n_keys == M->cap_keys) {
-                M->cap_keys = M->cap_keys ? M->cap_keys * 2 : 64;
-                M->keys = ac_realloc(M->keys, M->cap_keys * sizeof *M->keys);
-            }
-            M->keys[M->n_keys].key = ac_sprintf("%s\x1f%s\x1f%s", suite, cn ? cn : "", nm ? nm : "");
-            M->keys[M->n_keys].input = input;
-            M->n_keys++;
-        }
-        attrs_free(&a);
-    }
 }
 
 static int by_key(const void *a, const void *b)
@@ -193,36 +123,6 @@ static int check_overlap(merger *M, const char *const *inputs, char **err)
         return -1;
     }
     return 0;
-}
-
-/* Parses <properties> ... </properties> at p (already known to start there) into the suite.
- * Returns the position after it, or NULL. */
-static const char *take_properties(msuite *s, const char *p, const char *end, bool first_time)
-{
-    const char *close = memmem(p, (size_t)(end - p), "</properties>", 13);
-    if (!close) return NULL;
-    p += strlen("<properties>");
-    for (;;) {
-        p = skip_space(p, close);
-        if (p >= close) break;
-        attrs a = { 0 };
-        bool empty;
-        const char *q = parse_start_tag(p, close, "property", &a, &empty);
-        const char *pn = attrs_get(&a, "name"), *pv = attrs_get(&a, "value");
-        if (!q || !empty || !pn || !pv) {
-            attrs_free(&a);
-            return NULL;
-        }
-        if (strcmp(pn, "should_failures") == 0) {
-            s->should_failures += atof(pv);
-            if (!attrs_get(&s->props, pn)) attrs_set(&s->props, pn, "0");
-        } else if (first_time || !attrs_get(&s->props, pn)) {
-            attrs_set(&s->props, pn, pv);
-        }
-        attrs_free(&a);
-        p = q;
-    }
-    return close + 13;
 }
 
 static char *read_all(const char *path, size_t *len, char **err)
@@ -252,129 +152,174 @@ static char *read_all(const char *path, size_t *len, char **err)
     return ac_buf_steal(&b);
 }
 
-/* Character data or an attribute value as written (escaped by reports/junit.c), unescaped:
- * the five entities and numeric references. Caller frees. */
-static char *xml_unescape(const char *s, size_t n)
+/* ---- reading with libxml2 ------------------------------------------------------------------ */
+
+static bool is_elem(const xmlNode *n, const char *name)
 {
-    static const struct { const char *ent; char c; } ENTS[] = {
-        { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' },
-    };
-    ac_buf b;
-    ac_buf_init(&b);
-    for (size_t i = 0; i < n;) {
-        if (s[i] != '&') {
-            ac_buf_putc(&b, s[i++]);
-            continue;
-        }
-        bool done = false;
-        for (size_t k = 0; k < sizeof ENTS / sizeof ENTS[0] && !done; k++) {
-            size_t el = strlen(ENTS[k].ent);
-            if (n - i >= el && memcmp(s + i, ENTS[k].ent, el) == 0) {
-                ac_buf_putc(&b, ENTS[k].c);
-                i += el;
-                done = true;
-            }
-        }
-        if (!done && n - i > 3 && s[i + 1] == '#') {
-            char *e = NULL;
-            bool hex = s[i + 2] == 'x';
-            unsigned long v = strtoul(s + i + (hex ? 3 : 2), &e, hex ? 16 : 10);
-            if (e && (size_t)(e - s) < n && *e == ';' && v > 0 && v < 0x80) {   /* the writer only uses these */
-                ac_buf_putc(&b, (char)v);
-                i = (size_t)(e - s) + 1;
-                done = true;
-            }
-        }
-        if (!done) ac_buf_putc(&b, s[i++]);
-    }
-    return ac_buf_steal(&b);
+    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
-/* The body of the first <elem ...>...</elem> in [p, end), unescaped; NULL when absent. */
-static char *element_text(const char *p, const char *end, const char *elem)
+/* The first child element named `name`, or NULL. */
+static const xmlNode *child(const xmlNode *n, const char *name)
 {
-    char *open = ac_sprintf("<%s", elem), *close = ac_sprintf("</%s>", elem);
-    const char *a = memmem(p, (size_t)(end - p), open, strlen(open));
-    const char *gt = a ? memchr(a, '>', (size_t)(end - a)) : NULL;
-    const char *z = gt ? memmem(gt, (size_t)(end - gt), close, strlen(close)) : NULL;
-    char *text = z && gt[-1] != '/' ? xml_unescape(gt + 1, (size_t)(z - gt - 1)) : NULL;
-    free(open);
-    free(close);
-    return text;
+    for (const xmlNode *c = n ? n->children : NULL; c; c = c->next)
+        if (is_elem(c, name)) return c;
+    return NULL;
+}
+
+/* An attribute's value, unescaped; NULL when absent. Caller frees. */
+static char *attr_text(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    char *s = v ? ac_strdup((const char *)v) : NULL;
+    xmlFree(v);
+    return s;
+}
+
+/* Every attribute of n, in order, escaped again for writing. */
+static void node_attrs(const xmlNode *n, attrs *out)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+        ac_buf b;
+        ac_buf_init(&b);
+        ac_xml_attr(&b, v ? (const char *)v : "");
+        attrs_set(out, (const char *)a->name, ac_buf_str(&b));
+        ac_buf_free(&b);
+        xmlFree(v);
+    }
+}
+
+/* The text of the first child element `elem`, unescaped; NULL when absent. Caller frees. */
+static char *element_text(const xmlNode *n, const char *elem)
+{
+    const xmlNode *e = child(n, elem);
+    if (!e) return NULL;
+    xmlChar *v = xmlNodeGetContent(e);
+    char *s = ac_strdup(v ? (const char *)v : "");
+    xmlFree(v);
+    return s;
+}
+
+/* Records the identity of a test case (checked for overlaps at the end). */
+static void note_case(merger *M, const char *suite, const xmlNode *tc, size_t input)
+{
+    attrs a = { 0 };
+    node_attrs(tc, &a);
+    const char *cn = attrs_get(&a, "classname"), *nm = attrs_get(&a, "name");
+    if (M->n_keys == M->cap_keys) {
+        M->cap_keys = M->cap_keys ? M->cap_keys * 2 : 64;
+        M->keys = ac_realloc(M->keys, M->cap_keys * sizeof *M->keys);
+    }
+    M->keys[M->n_keys].key = ac_sprintf("%s\x1f%s\x1f%s", suite, cn ? cn : "", nm ? nm : "");
+    M->keys[M->n_keys].input = input;
+    M->n_keys++;
+    attrs_free(&a);
+}
+
+/* A test case as XML, in UTF-8, indented by the whitespace that preceded it in its file. */
+static void copy_case(ac_buf *to, const xmlNode *tc)
+{
+    const xmlNode *ws = tc->prev;
+    const char *indent = "    ";
+    xmlChar *wtext = ws && ws->type == XML_TEXT_NODE ? xmlNodeGetContent(ws) : NULL;
+    if (wtext) {
+        const char *nl = strrchr((const char *)wtext, '\n');
+        indent = nl ? nl + 1 : (const char *)wtext;
+    }
+    xmlBufferPtr xb = xmlBufferCreate();
+    xmlSaveCtxtPtr sc = xmlSaveToBuffer(xb, "UTF-8", XML_SAVE_NO_DECL);
+    if (sc) {
+        xmlSaveTree(sc, (xmlNode *)tc);
+        xmlSaveClose(sc);
+    }
+    ac_buf_printf(to, "%s%s\n", indent, xb ? (const char *)xmlBufferContent(xb) : "");
+    xmlBufferFree(xb);
+    xmlFree(wtext);
+}
+
+/* <properties> of a suite into s: should_failures summed, the others from the first to have them. */
+static bool take_properties(msuite *s, const xmlNode *props, bool first_time)
+{
+    for (const xmlNode *p = props->children; p; p = p->next) {
+        if (p->type != XML_ELEMENT_NODE) continue;
+        attrs a = { 0 };
+        if (is_elem(p, "property")) node_attrs(p, &a);
+        const char *pn = attrs_get(&a, "name"), *pv = attrs_get(&a, "value");
+        if (!pn || !pv) {
+            attrs_free(&a);
+            return false;
+        }
+        if (strcmp(pn, "should_failures") == 0) {
+            s->should_failures += atof(pv);
+            if (!attrs_get(&s->props, pn)) attrs_set(&s->props, pn, "0");
+        } else if (first_time || !attrs_get(&s->props, pn)) {
+            attrs_set(&s->props, pn, pv);
+        }
+        attrs_free(&a);
+    }
+    return true;
 }
 
 /* A suite holding the coverage test case (coverage_text.h) is not copied: its counts and gaps
- * join the merged coverage. Returns false when the body is not a coverage suite. */
-static bool take_coverage(merger *M, const attrs *head, const char *body, const char *body_end)
+ * join the merged coverage. Returns false when it is not a coverage suite. */
+static bool take_coverage(merger *M, const xmlNode *suite, const attrs *head)
 {
     const char *name = attrs_get(head, "name");
-    const char *tc = memmem(body, (size_t)(body_end - body), "<testcase", 9);
+    const xmlNode *tc = child(suite, "testcase");
     if (!name || strcmp(name, AC_COV_JUNIT_NAME) != 0 || !tc) return false;
-    attrs a = { 0 };
-    bool empty;
-    bool is_cov = parse_start_tag(tc, body_end, "testcase", &a, &empty) && attrs_get(&a, "classname") &&
-                  strcmp(attrs_get(&a, "classname"), AC_COV_JUNIT_NAME) == 0 && attrs_get(&a, "name") &&
-                  strcmp(attrs_get(&a, "name"), AC_COV_JUNIT_CASE) == 0;
-    attrs_free(&a);
+    char *cn = attr_text(tc, "classname"), *nm = attr_text(tc, "name");
+    bool is_cov = cn && strcmp(cn, AC_COV_JUNIT_NAME) == 0 && nm && strcmp(nm, AC_COV_JUNIT_CASE) == 0;
+    free(cn);
+    free(nm);
     if (!is_cov) return false;
     static const char *const COUNTS[] = { "must_selected", "must_judged", "must_not_applicable" };
     size_t *into[] = { &M->cov.must_selected, &M->cov.must_judged, &M->cov.must_na };
-    for (const char *p = body; (p = memmem(p, (size_t)(tc - p), "<property", 9)); p += 9) {
-        attrs pa = { 0 };
-        if (parse_start_tag(p, tc, "property", &pa, &empty) && attrs_get(&pa, "name") && attrs_get(&pa, "value"))
-            for (size_t k = 0; k < 3; k++)
-                if (strcmp(attrs_get(&pa, "name"), COUNTS[k]) == 0) *into[k] += (size_t)strtoull(attrs_get(&pa, "value"), NULL, 10);
-        attrs_free(&pa);
+    const xmlNode *props = child(suite, "properties");
+    for (const xmlNode *p = props ? props->children : NULL; p; p = p->next) {
+        char *pn = is_elem(p, "property") ? attr_text(p, "name") : NULL, *pv = pn ? attr_text(p, "value") : NULL;
+        for (size_t k = 0; pv && k < 3; k++)
+            if (strcmp(pn, COUNTS[k]) == 0) *into[k] += (size_t)strtoull(pv, NULL, 10);
+        free(pn);
+        free(pv);
     }
-    char *failure = element_text(tc, body_end, "failure"), *out = element_text(tc, body_end, "system-out");
+    char *failure = element_text(tc, "failure"), *out = element_text(tc, "system-out");
     if (failure) M->cov_failed = true;
     ac_cov_parse_text(&M->cov, out ? out : failure);
     free(failure);
     free(out);
     if (!M->have_cov) {
-        const char *st = attrs_get(head, "timestamp"), *h = attrs_get(head, "hostname");
-        M->cov_stamp = xml_unescape(st ? st : "", st ? strlen(st) : 0);
-        M->cov_host = xml_unescape(h ? h : "", h ? strlen(h) : 0);
+        char *st = attr_text(suite, "timestamp"), *h = attr_text(suite, "hostname");
+        M->cov_stamp = st ? st : ac_strdup("");
+        M->cov_host = h ? h : ac_strdup("");
     }
     M->have_cov = true;
     return true;
 }
 
-/* Adds one <testsuite> element (start tag at p) to the merge; returns the position after it. */
-static const char *take_suite(merger *M, const char *path, size_t input, const char *p, const char *end,
-                              char **err)
+/* Adds one <testsuite> element to the merge. Returns 0, or -1 with *err. */
+static int take_suite(merger *M, const char *path, size_t input, const xmlNode *el, char **err)
 {
     attrs a = { 0 };
-    bool empty = false;
-    const char *body = parse_start_tag(p, end, "testsuite", &a, &empty);
+    node_attrs(el, &a);
     const char *name = attrs_get(&a, "name");
     double tests, failures, errors, skipped, time_s;
-    if (!body || !name || !number_attr(&a, "tests", &tests, true) || !number_attr(&a, "failures", &failures, true) ||
+    if (!name || !number_attr(&a, "tests", &tests, true) || !number_attr(&a, "failures", &failures, true) ||
         !number_attr(&a, "errors", &errors, true) || !number_attr(&a, "skipped", &skipped, false) ||
         !number_attr(&a, "time", &time_s, false)) {
         *err = ac_sprintf("%s: a <testsuite> start tag lacks name/tests/failures/errors or has a malformed "
                           "attribute", path);
         attrs_free(&a);
-        return NULL;
+        return -1;
     }
-    const char *body_end = body, *after = body;
-    if (!empty) {
-        body_end = memmem(body, (size_t)(end - body), "</testsuite>", 12);
-        if (!body_end) {
-            *err = ac_sprintf("%s: <testsuite name=\"%s\"> is not closed", path, name);
-            attrs_free(&a);
-            return NULL;
-        }
-        if (memmem(body, (size_t)(body_end - body), "<testsuite", 10)) {
-            *err = ac_sprintf("%s: nested <testsuite> elements are not supported", path);
-            attrs_free(&a);
-            return NULL;
-        }
-        after = body_end + 12;
-    }
-    if (take_coverage(M, &a, body, body_end)) {
+    if (child(el, "testsuite")) {
+        *err = ac_sprintf("%s: nested <testsuite> elements are not supported", path);
         attrs_free(&a);
-        return after;
+        return -1;
+    }
+    if (take_coverage(M, el, &a)) {
+        attrs_free(&a);
+        return 0;
     }
     msuite *s = suite_named(M, name);
     bool first_time = s == NULL;
@@ -393,26 +338,17 @@ static const char *take_suite(merger *M, const char *path, size_t input, const c
     s->time_s += time_s;
     attrs_free(&a);
     name = attrs_get(&s->head, "name");
-
-    const char *q = skip_space(body, body_end);
-    if (starts(q, body_end, "<properties>")) {
-        q = take_properties(s, q, body_end, first_time);
-        if (!q) {
-            *err = ac_sprintf("%s: malformed <properties> in suite %s", path, name);
-            return NULL;
+    const xmlNode *props = child(el, "properties");
+    if (props && !take_properties(s, props, first_time)) {
+        *err = ac_sprintf("%s: malformed <properties> in suite %s", path, name);
+        return -1;
+    }
+    for (const xmlNode *c = el->children; c; c = c->next)
+        if (is_elem(c, "testcase")) {
+            note_case(M, name, c, input);
+            copy_case(&s->cases, c);
         }
-    }
-    note_cases(M, attrs_get(&s->head, "name"), q, body_end, input);
-    /* The test cases, verbatim, from the first <testcase> on (keeps the writer's indentation). */
-    const char *c0 = memmem(q, (size_t)(body_end - q), "<testcase", 9);
-    if (c0) {
-        while (c0 > q && (c0[-1] == ' ' || c0[-1] == '\t')) c0--;
-        const char *c1 = body_end;
-        while (c1 > c0 && (c1[-1] == ' ' || c1[-1] == '\t')) c1--;
-        ac_buf_append(&s->cases, c0, (size_t)(c1 - c0));
-        if (s->cases.len && s->cases.data[s->cases.len - 1] != '\n') ac_buf_putc(&s->cases, '\n');
-    }
-    return after;
+    return 0;
 }
 
 static int take_input(merger *M, const char *path, size_t input, char **err)
@@ -420,51 +356,40 @@ static int take_input(merger *M, const char *path, size_t input, char **err)
     size_t len = 0;
     char *text = read_all(path, &len, err);
     if (!text) return -1;
-    const char *p = text, *end = text + len;
-    int rc = -1;
-    p = skip_space(p, end);
-    if (starts(p, end, "<?xml")) {
-        const char *q = memmem(p, (size_t)(end - p), "?>", 2);
-        if (!q) goto bad;
-        p = skip_space(q + 2, end);
-    }
-    if (starts(p, end, "<testsuites")) {
-        attrs root = { 0 };
-        bool empty;
-        const char *q = parse_start_tag(p, end, "testsuites", &root, &empty);
+    /* No network and no external entities (libxml2's defaults with NONET): the file is data. */
+    xmlDocPtr doc = len <= INT_MAX ? xmlReadMemory(text, (int)len, path, NULL,
+                                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+                                   : NULL;
+    free(text);
+    const xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    int rc = 0;
+    if (is_elem(root, "testsuites")) {
+        attrs ra = { 0 };
+        node_attrs(root, &ra);
         double t = 0;
-        if (!q || !number_attr(&root, "time", &t, false)) {
-            attrs_free(&root);
-            goto bad;
-        }
-        attrs_free(&root);
+        bool ok = number_attr(&ra, "time", &t, false);
+        attrs_free(&ra);
+        if (!ok) goto bad;
         M->root_time_s += t;
-        p = q;
-        if (!empty) {
-            for (;;) {
-                p = skip_space(p, end);
-                if (starts(p, end, "</testsuites>")) break;
-                if (!starts(p, end, "<testsuite")) goto bad;
-                p = take_suite(M, path, input, p, end, err);
-                if (!p) goto out;
-            }
+        for (const xmlNode *c = root->children; c && rc == 0; c = c->next) {
+            if (c->type == XML_TEXT_NODE || c->type == XML_COMMENT_NODE) continue;
+            if (!is_elem(c, "testsuite")) goto bad;
+            rc = take_suite(M, path, input, c, err);
         }
-    } else if (starts(p, end, "<testsuite")) {
+    } else if (is_elem(root, "testsuite")) {
         size_t before = M->n_suites;
-        p = take_suite(M, path, input, p, end, err);
-        if (!p) goto out;
-        for (size_t i = before; i < M->n_suites; i++) M->root_time_s += M->suites[i].time_s;
+        rc = take_suite(M, path, input, root, err);
+        for (size_t i = before; rc == 0 && i < M->n_suites; i++) M->root_time_s += M->suites[i].time_s;
     } else {
         goto bad;
     }
-    rc = 0;
-    goto out;
+    xmlFreeDoc(doc);
+    return rc;
 bad:
+    xmlFreeDoc(doc);
     *err = ac_sprintf("%s: not a JUnit report written by authconform (expected <testsuites> with "
                       "<testsuite> elements)", path);
-out:
-    free(text);
-    return rc;
+    return -1;
 }
 
 static void put_count(ac_buf *b, const char *name, double v)

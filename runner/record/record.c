@@ -3,6 +3,7 @@
 #include "record.h"
 #include "record_read.h"
 #include "suite_hash.h"
+#include "version.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -73,13 +74,23 @@ fail:
     return -1;
 }
 
+/* The HTML report's links for refs (result.h's ac_ref_linker) from the manifest's table. */
+static void ref_link(const void *ctx, const char *ref, char **url, char **title)
+{
+    const ac_manifest *mf = ctx;
+    const ac_ref_doc *doc = NULL;
+    ac_ref_classify(ref, mf->ref_docs, mf->n_ref_docs, &doc, url);
+    if (doc && doc->title) *title = ac_strdup(doc->title);
+}
+
 void ac_run_info_fill(ac_run_info *info, const ac_model *m, const ac_config *cfg)
 {
+    info->libcurl_version = ac_version_libcurl();
+    info->tls_version = ac_version_tls();
     if (m) {
         info->suite_name = m->manifest.name;
         info->suite_version = m->manifest.version;
-        info->ref_docs = m->manifest.ref_docs;
-        info->n_ref_docs = m->manifest.n_ref_docs;
+        info->ref_link = (ac_ref_linker){ .fn = ref_link, .ctx = &m->manifest };
         int n = ac_model_hash(m, info->suite_hash, NULL);
         info->suite_files = n > 0 ? (size_t)n : 0;
     }
@@ -99,40 +110,9 @@ void ac_run_info_fill(ac_run_info *info, const ac_model *m, const ac_config *cfg
 
 /* ---- outcomes ------------------------------------------------------------------------------- */
 
-static const struct { ac_outcome o; const char *name; } OUTCOMES[] = {
-    { AC_OUT_PASS, "pass" }, { AC_OUT_FAIL, "fail" }, { AC_OUT_WARN, "warn" },
-    { AC_OUT_ERROR, "error" }, { AC_OUT_SKIP, "skip" }, { AC_OUT_NOTRUN, "not_run" },
-};
-
-const char *ac_record_outcome_name(ac_outcome o)
-{
-    for (size_t i = 0; i < sizeof OUTCOMES / sizeof OUTCOMES[0]; i++)
-        if (OUTCOMES[i].o == o) return OUTCOMES[i].name;
-    return "error";
-}
-
-bool ac_record_outcome_parse(const char *s, ac_outcome *out)
-{
-    for (size_t i = 0; s && i < sizeof OUTCOMES / sizeof OUTCOMES[0]; i++)
-        if (strcmp(OUTCOMES[i].name, s) == 0) {
-            *out = OUTCOMES[i].o;
-            return true;
-        }
-    return false;
-}
-
 bool ac_record_test_failing(const ac_record *r, const ac_record_test *t)
 {
-    switch (t->outcome) {
-    case AC_OUT_FAIL:
-    case AC_OUT_ERROR:
-    case AC_OUT_NOTRUN:
-        return true;
-    case AC_OUT_WARN:
-        return r->strict;
-    default:
-        return false;
-    }
+    return ac_outcome_is_failure(t->outcome, r->strict);
 }
 
 /* ---- reading -------------------------------------------------------------------------------- */
@@ -254,7 +234,7 @@ int ac_record_load_test(const char *name, const cJSON *jt, size_t index, ac_reco
         get_str(name, jt, "severity", where, true, &t->severity, err) < 0 ||
         get_str(name, jt, "outcome", where, true, &outcome, err) < 0)
         goto fail;
-    if (!ac_record_outcome_parse(outcome, &t->outcome)) {
+    if (!ac_outcome_parse(outcome, &t->outcome)) {
         set_err(err, ac_sprintf("%s: %s: unknown outcome \"%s\" (expected pass, fail, warn, error, "
                                 "skip or not_run)", name, where, outcome));
         goto fail;

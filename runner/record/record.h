@@ -8,12 +8,12 @@
 #include <stddef.h>
 #include "config.h"
 #include "model.h"
+#include "record_json.h"
 #include "result.h"
 
-/* The record_version this program writes and the newest it reads; it reads every older one.
- * 2: exit_code 4 (incomplete), a top-level `coverage`, per test `skip_kind`, `missing_var` and
- * `controls`, options `allow_skip` and `allow_incomplete`. */
-#define AC_RECORD_VERSION 2
+/* AC_RECORD_VERSION (record_json.h): the record_version this program writes and the newest it
+ * reads; it reads every older one. 2: exit_code 4 (incomplete), a top-level `coverage`, per test
+ * `skip_kind`, `missing_var` and `controls`, options `allow_skip` and `allow_incomplete`. */
 /* The newest events_version (docs/report-formats.md) this program reads. */
 #define AC_EVENTS_READ_VERSION 1
 
@@ -30,10 +30,7 @@ void ac_run_info_fill(ac_run_info *info, const ac_model *m, const ac_config *cfg
 
 /* ---- reading records ----------------------------------------------------------------------- */
 
-/* The outcomes as written in a record: "pass" "fail" "warn" "error" "skip" "not_run". */
-const char *ac_record_outcome_name(ac_outcome o);
-/* The inverse; false for an unknown word. */
-bool ac_record_outcome_parse(const char *s, ac_outcome *out);
+/* The outcomes as written in a record: ac_outcome_key and ac_outcome_parse (result.h). */
 
 typedef struct ac_record_test {
     char *id, *name, *area, *severity;   /* owned; severity "must"|"should"|"info" */

@@ -30,16 +30,6 @@ static double opt_num(const cJSON *o, const char *key)
                ? v->valuedouble : 0;
 }
 
-static ac_severity severity_word(const char *s, bool *ok)
-{
-    *ok = true;
-    if (s && strcmp(s, "must") == 0) return AC_SEV_MUST;
-    if (s && strcmp(s, "should") == 0) return AC_SEV_SHOULD;
-    if (s && strcmp(s, "info") == 0) return AC_SEV_INFO;
-    *ok = false;
-    return AC_SEV_MUST;
-}
-
 /* The "detail" of an events line (reports/json.c ac_json_record_detail): checked for shape
  * (objects, arrays, known outcomes and severities); other members are taken when they have
  * the right type. */
@@ -61,7 +51,7 @@ static int load_detail(const char *name, const cJSON *jd, ac_record_test *t, cha
         ac_step_result *s = &t->steps[t->n_steps++];
         const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(js, "outcome");
         const cJSON *checks = cJSON_GetObjectItemCaseSensitive(js, "checks"), *jc;
-        if (!cJSON_IsObject(js) || !cJSON_IsString(outcome) || !ac_record_outcome_parse(outcome->valuestring, &s->outcome) ||
+        if (!cJSON_IsObject(js) || !cJSON_IsString(outcome) || !ac_outcome_parse(outcome->valuestring, &s->outcome) ||
             (checks && !cJSON_IsArray(checks))) {
             set_err(err, ac_sprintf("%s: test %.40s: step %zu needs a known \"outcome\" and a \"checks\" array",
                                     name, t->id, t->n_steps));
@@ -80,7 +70,7 @@ static int load_detail(const char *name, const cJSON *jd, ac_record_test *t, cha
             ac_check *c = &s->checks[s->n_checks++];
             const cJSON *sev = cJSON_GetObjectItemCaseSensitive(jc, "severity");
             bool ok = cJSON_IsObject(jc) && cJSON_IsString(sev);
-            if (ok) c->severity = severity_word(sev->valuestring, &ok);
+            ok = ok && ac_severity_parse(sev->valuestring, &c->severity);
             if (!ok) {
                 set_err(err, ac_sprintf("%s: test %.40s: a check needs a \"severity\" (must, should or info)", name, t->id));
                 return -1;

@@ -1,6 +1,7 @@
 /* Merging the run records of the shards of one run (see record_merge.h). The output has the
  * layout reports/json.c writes: one top-level member per line, one test per line. */
 #include "record_merge.h"
+#include "junit_merge.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -108,8 +109,9 @@ static void line(ac_buf *b, const char *key, char *value, bool last)
     free(value);
 }
 
-
-static int merge(input *in, size_t n, const char *out_path, char **err, char **note)
+/* The inputs are shards of one run: the same record_version, suite, profile and options but
+ * `shard`, and no test in two of them. Returns 0, or -1 with *err; *note for different targets. */
+static int check_shards(const input *in, size_t n, char **err, char **note)
 {
     const cJSON *first = in[0].root;
     static const char *const same[] = { "record_version", "suite", "profile" };
@@ -148,7 +150,13 @@ static int merge(input *in, size_t n, const char *out_path, char **err, char **n
             return -1;
         }
     free(ids);
+    return 0;
+}
 
+static int merge(input *in, size_t n, const char *out_path, char **err, char **note)
+{
+    if (check_shards(in, n, err, note) < 0) return -1;
+    const cJSON *first = in[0].root;
     ac_buf b;
     ac_buf_init(&b);
     ac_buf_puts(&b, "{\n");
@@ -284,4 +292,39 @@ int ac_record_merge(const char *out_path, const char *const *inputs, size_t n_in
     }
     free(in);
     return rc;
+}
+
+/* The inputs are told apart by their first byte ('<' JUnit, '{' record). */
+int ac_merge_command(const char *const *inputs, size_t n, const char *junit_out, const char *json_out, FILE *info,
+                     char **err)
+{
+    ac_strlist xml = { 0 }, json = { 0 };
+    *err = NULL;
+    for (size_t i = 0; i < n && !*err; i++) {
+        FILE *f = fopen(inputs[i], "rb");
+        int c = EOF;
+        if (f) {
+            while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t') {}
+            fclose(f);
+        }
+        if (c == '<') ac_strlist_push(&xml, inputs[i]);
+        else if (c == '{') ac_strlist_push(&json, inputs[i]);
+        else *err = ac_sprintf("%s: %s", inputs[i], f ? "neither a JUnit report nor a run record" : "cannot be read");
+    }
+    if (!*err && !junit_out && !json_out)
+        *err = ac_strdup("merge needs --junit OUT.xml and/or --json OUT.json");
+    if (!*err && junit_out && xml.n == 0) *err = ac_strdup("merge --junit needs JUnit reports to read");
+    if (!*err && json_out && json.n == 0) *err = ac_strdup("merge --json needs run records (--json) to read");
+    if (!*err && !junit_out && xml.n) *err = ac_strdup("JUnit reports given but no --junit OUT.xml");
+    if (!*err && !json_out && json.n) *err = ac_strdup("run records given but no --json OUT.json");
+    if (!*err && junit_out && ac_junit_merge(junit_out, (const char *const *)xml.items, xml.n, err) == 0)
+        fprintf(info, "authconform merge: %zu JUnit report%s -> %s\n", xml.n, xml.n == 1 ? "" : "s", junit_out);
+    char *note = NULL;
+    if (!*err && json_out && ac_record_merge(json_out, (const char *const *)json.items, json.n, err, &note) == 0)
+        fprintf(info, "authconform merge: %zu run record%s -> %s\n", json.n, json.n == 1 ? "" : "s", json_out);
+    if (note) fprintf(info, "authconform merge: note: %s\n", note);
+    free(note);
+    ac_strlist_free(&xml);
+    ac_strlist_free(&json);
+    return *err ? -1 : 0;
 }

@@ -17,17 +17,20 @@
 #define AC_RECORD_MERGE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "result.h"
 
-/* The run record's `coverage` member for *c (docs/run-record.md): counts, `complete`, the gaps
- * with kind, one-line reason, whether accepted and the missing variable, the missing variables
- * and what the user accepted; every string made visible. Written by reports/json.c; `merge`
- * writes the united coverage of the shards with it. The caller owns the result (cJSON_Delete). */
-struct cJSON;
-struct cJSON *ac_json_coverage(const ac_coverage *c);
+#include "record_json.h"   /* ac_json_coverage */
 
 /* Writes OUT (through OUT.tmp and a rename). Returns 0, or -1 with *err (caller frees). *note
  * (caller frees, may be NULL) is something worth telling the user (different targets). */
 int ac_record_merge(const char *out_path, const char *const *inputs, size_t n_inputs, char **err, char **note);
+
+/* `authconform merge`: the JUnit reports among inputs into junit_out and the run records into
+ * json_out (either may be NULL, not both), each through the merge above or ac_junit_merge. What
+ * was written, and a note worth telling, go to `info`. Returns 0, or -1 with *err (caller frees):
+ * an input that is neither, a missing output or inputs for it, or a refused merge. */
+int ac_merge_command(const char *const *inputs, size_t n, const char *junit_out, const char *json_out, FILE *info,
+                     char **err);
 
 #endif

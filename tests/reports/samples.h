@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "writers.h"   /* the writers are driven one by one */
 #include "result.h"
 #include "util.h"
 

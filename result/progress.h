@@ -1,6 +1,8 @@
 /* Progress of long work, told as it happens: a wait step, an `until` poll, a test finished. The
  * runner only calls this interface; the console side implements it (reports/console.c), so no
- * terminal code lives in the runner. Nothing told here reaches a report. */
+ * terminal code lives in the runner. It is the live side of the result model (result/), which is
+ * why it lives here: the writers depend on result/ and nothing in runner/. Nothing told here
+ * reaches a report. */
 #ifndef AC_PROGRESS_H
 #define AC_PROGRESS_H
 
