@@ -1,7 +1,7 @@
 #!/bin/sh
 # proof: runs the bundled suite against authconform-refserver and proves that it passes a correct
 # server (documented and rfc flavours) and catches every deliberate deviation with the test and at
-# the level the deviation table (refserver/deviations.c, --list-deviations) names.
+# the level the deviation table (refserver/deviations.def, --list-deviations) names.
 #
 #   proof.sh MODE AUTHCONFORM REFSERVER SOURCE_DIR WORK_DIR
 #
