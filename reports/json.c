@@ -171,6 +171,13 @@ cJSON *ac_json_record_header(const ac_run_info *info, bool strict, bool det)
     if (info->run_deadline_s > 0) cJSON_AddNumberToObject(opts, "run_deadline_s", info->run_deadline_s);
     else cJSON_AddNullToObject(opts, "run_deadline_s");
     cJSON_AddItemToObject(h, "options", opts);
+    if (info && info->merged_shards) {
+        cJSON *ms = cJSON_AddArrayToObject(h, "merged_shards");
+        for (size_t i = 0; i < info->merged_shards->n; i++) {
+            const char *k = info->merged_shards->items[i];
+            cJSON_AddItemToArray(ms, *k ? visible_string(k) : cJSON_CreateNull());
+        }
+    }
 
     char stamp[32];
     iso_time(stamp, info->start_wall, det);
@@ -293,6 +300,9 @@ static int json_test(ac_reporter *r, const ac_test_result *t, size_t index, char
     (void)index;
     json_ctx *c = r->ctx;
     cJSON *o = ac_json_record_test(t, c->det);
+    /* Since version 3 the record keeps what every writer shows, so reports rebuilt from it
+     * (`report`, `merge`) carry the evidence too. */
+    cJSON_AddItemToObject(o, "detail", ac_json_record_detail(t, ac_report_cap(&c->o), c->det));
     char *v = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     puts_(c, c->n_tests ? ",\n    " : "\n    ");

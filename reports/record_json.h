@@ -12,7 +12,7 @@
 
 /* The run record's format version (docs/run-record.md; the versions: record.h): the writer owns
  * it, the reader (runner/record/record.c) accepts it and every version before it. */
-#define AC_RECORD_VERSION 2
+#define AC_RECORD_VERSION 3
 
 struct cJSON;
 /* The run record's `coverage` member for *c (docs/run-record.md): counts, `complete`, the gaps

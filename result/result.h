@@ -131,6 +131,9 @@ typedef struct ac_run_info {
     size_t suite_files;          /* case files in the hash */
     const ac_strlist *tags, *skip_tags, *include, *ids;   /* filters as given; may be NULL */
     const char *shard;           /* "K/N" when the run is one shard of a split run, else NULL */
+    /* A run merged from shards (`authconform merge`): each input's shard ("K/N", or "" for an
+     * unsharded input), in input order; NULL for any other run. */
+    const ac_strlist *merged_shards;
     const ac_strlist *allow_skip;   /* --allow-skip patterns (ids or tags); may be NULL */
     bool allow_incomplete;
     /* The summary's coverage is this run's, so TAP and JUnit end with the coverage test. Set by

@@ -19,7 +19,7 @@
 #include "exec.h"
 #include "http.h"
 #include "interrupt.h"
-#include "record_merge.h"
+#include "merge.h"
 #include "plan.h"
 #include "record.h"
 #include "redact.h"
@@ -579,12 +579,16 @@ out:
     return code;
 }
 
-/* `merge` (record_merge.h): a refused input is a usage error. */
+/* `merge` (merge.h): a refused input is a usage error. */
 static int merge_shards(const ac_cli *cli)
 {
     char *err = NULL;
-    if (ac_merge_command((const char *const *)cli->paths.items, cli->paths.n, ac_cli_output_path(cli, "junit"),
-                         ac_cli_output_path(cli, "json"), stderr, &err) == 0)
+    ac_merge_outputs out = {
+        .tap = cli->no_tap ? NULL : ac_cli_output_path(cli, "tap"), .junit = ac_cli_output_path(cli, "junit"),
+        .json = ac_cli_output_path(cli, "json"), .html = ac_cli_output_path(cli, "html"),
+        .tap_version = cli->tap_version,
+    };
+    if (ac_merge_command((const char *const *)cli->paths.items, cli->paths.n, &out, stderr, &err) == 0)
         return EXIT_OK;
     usage_error(err);
     free(err);

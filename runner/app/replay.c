@@ -1,8 +1,9 @@
 /* Rebuilding reports from what a run left: an events file or a run record, read by the one
  * record reader (record.c), turned back into the result model and fed to the same writers as a
- * live run. An events file keeps every step, check and excerpt ("detail"), so the rebuilt
- * reports equal the live ones; a run record keeps one message per test, so reports rebuilt from
- * it show the outcome, message, statuses, notes, refs and controls, without the evidence. */
+ * live run. An events file and a run record of version 3 keep every step, check and excerpt
+ * ("detail"), so the rebuilt reports equal the live ones; an older record keeps one message per
+ * test, so reports rebuilt from it show the outcome, message, statuses, notes, refs and
+ * controls, without the evidence. */
 #define _XOPEN_SOURCE 700   /* strptime */
 #include "replay.h"
 #include "interrupt.h"
@@ -176,6 +177,7 @@ static void replay_results(ac_record *r, const replay_opts *opts, ac_test_result
     info->include = &opts->include;
     info->ids = &opts->ids;
     info->shard = opts->shard;
+    info->merged_shards = r->has_merged_shards ? &r->merged_shards : NULL;
     info->allow_skip = &opts->allow_skip;
     info->allow_incomplete = opts->allow_incomplete;
     info->fail_fast = opts->fail_fast;

@@ -485,6 +485,10 @@ int ac_record_from_json(const char *name, const cJSON *root, ac_record *out, cha
             out->strict = cJSON_IsTrue(o);
         }
     }
+    const cJSON *ms = cJSON_GetObjectItemCaseSensitive(root, "merged_shards"), *m;
+    out->has_merged_shards = cJSON_IsArray(ms);
+    if (out->has_merged_shards)
+        cJSON_ArrayForEach(m, ms) ac_strlist_push(&out->merged_shards, cJSON_IsString(m) ? m->valuestring : "");
     double planned = 0;
     if (ac_record_get_number(name, root, "planned", "record", false, &planned, err) < 0) goto out;
     out->planned = planned < 1e12 ? (size_t)planned : 0;
@@ -500,6 +504,7 @@ int ac_record_from_json(const char *name, const cJSON *root, ac_record *out, cha
     cJSON_ArrayForEach(jt, tests) {
         ac_record_test *t = &out->tests[out->n_tests++];
         if (ac_record_load_test(name, jt, out->n_tests - 1, t, err) < 0) goto out;
+        if (ac_record_load_detail(name, cJSON_GetObjectItemCaseSensitive(jt, "detail"), t, err) < 0) goto out;
     }
     if (ac_record_check_unique(name, out, err) < 0) goto out;
     /* Version 1 predates coverage; from version 2 on it is part of the verdict, so required. */
@@ -585,6 +590,7 @@ void ac_record_free(ac_record *r)
     free(r->stop_reason);
     free(r->interrupted);
     ac_strlist_free(&r->option_names);
+    ac_strlist_free(&r->merged_shards);
     ac_strlist_free(&r->option_values);
     for (size_t i = 0; i < r->n_tests; i++) record_test_free(&r->tests[i]);
     free(r->tests);

@@ -13,7 +13,8 @@
 
 /* AC_RECORD_VERSION (record_json.h): the record_version this program writes and the newest it
  * reads; it reads every older one. 2: exit_code 4 (incomplete), a top-level `coverage`, per test
- * `skip_kind`, `missing_var` and `controls`, options `allow_skip` and `allow_incomplete`. */
+ * `skip_kind`, `missing_var` and `controls`, options `allow_skip` and `allow_incomplete`. 3: per test `detail` (steps, checks with expected and
+ * actual, request and response excerpts, transcript), as the events file has it. */
 /* The newest events_version (docs/report-formats.md) this program reads. */
 #define AC_EVENTS_READ_VERSION 1
 
@@ -62,6 +63,8 @@ typedef struct ac_record {
     bool strict;                         /* options.strict: a warn counts as a failure */
     ac_strlist option_names;             /* every member of "options", in file order */
     ac_strlist option_values;            /* ... and its value as compact JSON */
+    bool has_merged_shards;              /* a merged record: "merged_shards" */
+    ac_strlist merged_shards;            /* its items, "" for null */
     double duration_ms;
     size_t planned;                      /* "planned"; 0 when absent */
     bool has_summary;                    /* the record has a `summary` object */

@@ -30,10 +30,10 @@ static double opt_num(const cJSON *o, const char *key)
                ? v->valuedouble : 0;
 }
 
-/* The "detail" of an events line (reports/json.c ac_json_record_detail): checked for shape
- * (objects, arrays, known outcomes and severities); other members are taken when they have
- * the right type. */
-static int load_detail(const char *name, const cJSON *jd, ac_record_test *t, char **err)
+/* The "detail" of an events line or of a record's test (reports/json.c ac_json_record_detail):
+ * checked for shape (objects, arrays, known outcomes and severities); other members are taken
+ * when they have the right type. */
+int ac_record_load_detail(const char *name, const cJSON *jd, ac_record_test *t, char **err)
 {
     if (!jd || cJSON_IsNull(jd)) return 0;
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(jd, "steps"), *js;
@@ -176,7 +176,7 @@ static int events_parse(const char *path, const char *text, size_t len, cJSON *s
             memset(t, 0, sizeof *t);
             out->n_tests++;
             int trc = ac_record_load_test(name, jt, out->n_tests - 1, t, err);
-            if (trc == 0) trc = load_detail(name, cJSON_GetObjectItemCaseSensitive(o, "detail"), t, err);
+            if (trc == 0) trc = ac_record_load_detail(name, cJSON_GetObjectItemCaseSensitive(o, "detail"), t, err);
             cJSON_Delete(o);
             if (trc < 0) goto out;
         } else if (kind && strcmp(kind, "end") == 0) {

@@ -18,6 +18,9 @@ int ac_record_get_number(const char *name, const struct cJSON *obj, const char *
                          bool required, double *out, char **err);
 /* One element of "tests" (index for messages) into *t (zeroed by the caller). */
 int ac_record_load_test(const char *name, const struct cJSON *jt, size_t index, ac_record_test *t, char **err);
+/* A test's "detail" (steps, checks with expected and actual, excerpts, transcript) into *t;
+ * absent or null is fine (t->has_detail stays false). */
+int ac_record_load_detail(const char *name, const struct cJSON *jd, ac_record_test *t, char **err);
 /* The "coverage" member into *c. */
 int ac_record_load_coverage(const char *name, const struct cJSON *jc, ac_coverage *c, char **err);
 /* The "summary" member into *out (members of the wrong type are ignored). */

@@ -312,6 +312,12 @@ merge)
   "$AC" merge --junit "$WORK/merged.xml" --json "$WORK/merged.json" "$WORK"/s[123].xml "$WORK"/s[123].json \
     2>"$WORK/merge.err" || { cat "$WORK/merge.err"; fail "merge failed"; }
   validate_junit "$WORK/merged.xml"
+  # records give every report through the writers: the merged HTML holds every test and the
+  # evidence (the run records' details) of the shards
+  "$AC" merge --html "$WORK/merged.html" "$WORK"/s[123].json 2>"$WORK/mh.err" || { cat "$WORK/mh.err"; fail "merge --html"; }
+  for id in ISSUE-OK BEARER-OK HEALTH-OK; do expect_in "$WORK/merged.html" "$id"; done
+  "$AC" merge --html "$WORK/x.html" "$WORK"/s[123].xml 2>"$WORK/mx.err"; [ $? = 2 ] || fail "merge --html from JUnit only"
+  expect_in "$WORK/mx.err" 'need run records'
   # the merged record: valid, the same tests and counts as the unsharded run's
   if python3 -c 'import jsonschema' 2>/dev/null; then
     python3 - "$TOP/docs/run-record.schema.json" "$WORK/merged.json" "$WORK/whole.json" <<'PY' || fail "merged run record"

@@ -135,7 +135,7 @@ START_TEST(test_round_trip)
     ck_assert(r.from_events && r.finished && !r.torn_tail);
     ck_assert_uint_eq(samples_count(text, "\n"), r.n_tests + 2);
     ck_assert_uint_eq(samples_count(text, "{\"event\":\"test\","), r.n_tests);
-    ck_assert_ptr_nonnull(strstr(text, "{\"event\":\"start\",\"events_version\":1,\"record_version\":2,"));
+    ck_assert_ptr_nonnull(strstr(text, "{\"event\":\"start\",\"events_version\":1,\"record_version\":3,"));
     ck_assert_ptr_nonnull(strstr(text, "{\"event\":\"end\",\"coverage\":"));
     ac_record_free(&r);
     free(text);
@@ -270,7 +270,7 @@ END_TEST
 
 /* ---- the reader: bad files ---------------------------------------------------------------- */
 
-#define START "{\"event\":\"start\",\"events_version\":1,\"record_version\":2,\"tool\":{\"version\":\"1\"},"   \
+#define START "{\"event\":\"start\",\"events_version\":1,\"record_version\":3,\"tool\":{\"version\":\"1\"},"   \
               "\"suite\":{},\"target\":null,\"profile\":\"documented\",\"options\":{\"strict\":false},"       \
               "\"started_at\":\"2026-01-01T00:00:00Z\",\"planned\":3}\n"
 #define T(ID) "{\"event\":\"test\",\"index\":1,\"test\":{\"id\":\"" ID "\",\"name\":\"n\",\"area\":\"a\","      \

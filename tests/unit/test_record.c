@@ -11,7 +11,7 @@
 
 #include "../reports/samples.h"
 #include "record.h"
-#include "record_merge.h"
+#include "merge.h"
 #include "report.h"
 #include "util.h"
 
@@ -274,7 +274,7 @@ static const bad_case BAD[] = {
     { "[1,2]", "top level must be an object" },
     { "{\"tests\":[]}", "no \"record_version\"" },
     { "{\"record_version\":\"1\"}", "positive integer" },
-    { "{\"record_version\":3,\"tests\":[]}", "newer than this authconform reads" },
+    { "{\"record_version\":4,\"tests\":[]}", "newer than this authconform reads" },
     /* From version 2 on, coverage is part of the verdict: required and checked. */
     { HEAD2 "\"tests\":[]}", "\"coverage\" is missing" },
     { HEAD2 "\"tests\":[]," COV("false", "{\"id\":\"A\",\"kind\":\"not-applicable\",\"reason\":\"r\",\"allowed\":false}") "}",
@@ -414,6 +414,49 @@ START_TEST(test_record_coverage)
 }
 END_TEST
 
+/* Version 3: a record keeps what every writer shows, the checks' expected and actual and the
+ * excerpts included (the full sample run, whose failures carry them). */
+START_TEST(test_record_detail)
+{
+    char *dir = make_tmpdir();
+    sample_file f = { "full.json", 'r', 14, false, false, 'f' };
+    char *path = ac_sprintf("%s/full.json", dir), *err = NULL;
+    ck_assert_msg(samples_write_part(path, &f, 0, 3, &err) == 0, "%s", err ? err : "");
+    ac_record rec;
+    ck_assert_msg(ac_record_load(path, &rec, &err) == 0, "%s", err ? err : "");
+    size_t expected = 0, actual = 0, excerpts = 0;
+    for (size_t i = 0; i < rec.n_tests; i++) {
+        ck_assert(rec.tests[i].has_detail);
+        for (size_t k = 0; k < rec.tests[i].n_steps; k++) {
+            const ac_step_result *st = &rec.tests[i].steps[k];
+            excerpts += st->request_excerpt != NULL;
+            for (size_t j = 0; j < st->n_checks; j++) {
+                expected += st->checks[j].expected != NULL;
+                actual += st->checks[j].actual != NULL;
+            }
+        }
+    }
+    ck_assert_uint_gt(expected, 0);
+    ck_assert_uint_gt(actual, 0);
+    ck_assert_uint_gt(excerpts, 0);
+    ac_record_free(&rec);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* `merge` as the command runs it: the records into the reports named (NULL: not written). */
+static int merge_to(const char *json_out, const char *html_out, const char *const *inputs, size_t n, char **err)
+{
+    ac_merge_outputs o = { .json = json_out, .html = html_out };
+    FILE *info = tmpfile();
+    ck_assert_ptr_nonnull(info);
+    int rc = ac_merge_command(inputs, n, &o, info, err);
+    fclose(info);
+    return rc;
+}
+
 /* `merge` unites the shards' gaps and sums their counts: the incomplete sample split in two. */
 START_TEST(test_record_merge_coverage)
 {
@@ -421,9 +464,9 @@ START_TEST(test_record_merge_coverage)
     char *a = write_shard(dir, "a.json", 0, 4), *b = write_shard(dir, "b.json", 4, 5);
     char *out = ac_sprintf("%s/merged.json", dir);
     const char *inputs[] = { a, b };
-    char *err = NULL, *note = NULL;
-    ck_assert_msg(ac_record_merge(out, inputs, 2, &err, &note) == 0, "%s", err ? err : "");
-    free(note);
+    char *html = ac_sprintf("%s/merged.html", dir);
+    char *err = NULL;
+    ck_assert_msg(merge_to(out, html, inputs, 2, &err) == 0, "%s", err ? err : "");
     ac_record rec;
     ck_assert_msg(ac_record_load(out, &rec, &err) == 0, "%s", err ? err : "");
     const ac_coverage *c = &rec.coverage;
@@ -438,7 +481,17 @@ START_TEST(test_record_merge_coverage)
     ck_assert(c->incomplete);
     ck_assert_uint_eq(c->missing.n, 2);   /* username is in both shards: named once */
     ck_assert_int_eq(rec.exit_code, 4);
+    ck_assert(rec.has_merged_shards);
+    ck_assert_uint_eq(rec.merged_shards.n, 2);
+    /* Version 3: the merged record keeps each test's detail. */
+    for (size_t i = 0; i < rec.n_tests; i++) ck_assert_msg(rec.tests[i].has_detail, "%s has no detail", rec.tests[i].id);
     ac_record_free(&rec);
+    /* ... and the merged HTML report is written by the HTML writer from it. */
+    char *page = slurp(html, NULL);
+    ck_assert_ptr_nonnull(strstr(page, "<!DOCTYPE html>"));
+    ck_assert_ptr_nonnull(strstr(page, "BEARER-OK"));
+    free(page);
+    free(html);
 
     /* A shard that failed outranks an incomplete one (2 > 3 > 1 > 4 > 0). */
     char *text = slurp(b, NULL);
@@ -447,8 +500,7 @@ START_TEST(test_record_merge_coverage)
     at[strlen("\"exit_code\":")] = '1';
     write_text(b, text);
     free(text);
-    ck_assert_int_eq(ac_record_merge(out, inputs, 2, &err, &note), 0);
-    free(note);
+    ck_assert_int_eq(merge_to(out, NULL, inputs, 2, &err), 0);
     ck_assert_int_eq(ac_record_load(out, &rec, &err), 0);
     ck_assert_int_eq(rec.exit_code, 1);
     ac_record_free(&rec);
@@ -660,6 +712,7 @@ static Suite *record_suite(void)
     tcase_add_test(tc, test_record_unknown_members);
     tcase_add_test(tc, test_record_coverage);
     tcase_add_test(tc, test_record_merge_coverage);
+    tcase_add_test(tc, test_record_detail);
     suite_add_tcase(s, tc);
     tc = tcase_create("hash");
     tcase_add_test(tc, test_suite_hash);
