@@ -6,10 +6,11 @@
 #include <pthread.h>
 #include <stdint.h>
 
-/* A bound on what the cache keeps, so that a stream of ever-new texts (the fuzz target, a huge
- * suite) cannot grow it without end; beyond it a template is parsed for the one use. */
+/* Bounds on what the cache keeps, so that a stream of ever-new texts (the fuzz target, a huge
+ * suite) cannot grow it without end; beyond them a template is parsed for the one use. */
 #define CACHE_MAX_ENTRIES 16384u
-#define CACHE_MAX_TEXT (64u * 1024)
+#define CACHE_MAX_TEXT (64u * 1024)           /* one template's text */
+#define CACHE_MAX_BYTES (16u * 1024 * 1024)   /* all the texts kept */
 
 typedef struct entry {
     char *text;          /* owned copy of the key */
@@ -24,6 +25,7 @@ static struct {
     pthread_mutex_t lock;
     entry **slots;
     size_t cap, n;
+    size_t bytes;        /* text bytes kept */
 } cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static uint64_t hash_text(const char *s, size_t len)
@@ -72,12 +74,13 @@ static const tmpl *insert(entry *e)
 {
     const tmpl *t = NULL;
     pthread_mutex_lock(&cache.lock);
-    if (cache.n < CACHE_MAX_ENTRIES) {
+    if (cache.n < CACHE_MAX_ENTRIES && cache.bytes + e->len <= CACHE_MAX_BYTES) {
         if ((cache.n + 1) * 2 > cache.cap) grow();
         entry **slot = find_slot(e->text, e->len, e->hash);
         if (!*slot) {
             *slot = e;
             cache.n++;
+            cache.bytes += e->len;
             e = NULL;
         }
         t = &(*slot)->compiled;
