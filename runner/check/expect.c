@@ -10,7 +10,7 @@
  * value holds; a header check holds when any value holds. Negative operators (not_*) must hold
  * for every value, and hold when there is no value at all. Everything shown is redacted first and
  * capped afterwards, so a cut never leaves a fragment of a secret. */
-#include "expect.h"
+#include "expect_impl.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -28,50 +28,7 @@
 
 #define MAX_HEADER_VALUES 64
 
-/* ---- responses and check lists ----------------------------------------------------------- */
-
-void ac_response_free(ac_response *r)
-{
-    if (!r) return;
-    free(r->http_version);
-    for (size_t i = 0; i < r->n_headers; i++) {
-        free(r->headers[i].name);
-        free(r->headers[i].value);
-    }
-    free(r->headers);
-    free(r->body);
-    free(r->body_incomplete);
-    cJSON_Delete(r->json);
-    memset(r, 0, sizeof *r);
-}
-
-size_t ac_response_header_values(const ac_response *r, const char *name, const char **vals, size_t max)
-{
-    size_t n = 0;
-    for (size_t i = 0; r && i < r->n_headers && n < max; i++)
-        if (r->headers[i].name && strcasecmp(r->headers[i].name, name) == 0) vals[n++] = r->headers[i].value;
-    return n;
-}
-
-char *ac_response_body_unjudgeable(const ac_response *r)
-{
-    if (!r || !r->body_incomplete) return NULL;
-    return ac_sprintf("the connection was closed after the headers (curl: %s); the body cannot be judged",
-                      r->body_incomplete);
-}
-
-const cJSON *ac_response_json(ac_response *r)
-{
-    if (!r) return NULL;
-    if (!r->json_tried && !r->body_incomplete) {
-        r->json_tried = true;
-        /* The whole body must be one JSON value; an embedded NUL makes it not JSON. */
-        if (r->body && r->body_len > 0 && strlen(r->body) == r->body_len)
-            r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len + 1, NULL, 1);
-        if (r->json) ac_redact_scan_json(r->json);
-    }
-    return r->json;
-}
+/* ---- check lists ------------------------------------------------------------------------ */
 
 static void check_free_members(ac_check *c)
 {
@@ -100,16 +57,9 @@ void ac_checks_push(ac_checks *c, ac_check chk)
     c->items[c->n++] = chk;
 }
 
-/* ---- evaluation state -------------------------------------------------------------------- */
+/* ---- evaluation helpers ------------------------------------------------------------------ */
 
-typedef struct ev {
-    const ac_eval_ctx *ctx;
-    ac_response *resp;
-    ac_checks *out;
-    char **err;
-} ev;
-
-static ac_severity sev_of(const ev *E, const yn_node *map, ac_severity dflt)
+ac_severity ac_expect_sev(const ev *E, const yn_node *map, ac_severity dflt)
 {
     const yn_node *s = map && map->kind == YN_MAP ? yn_get(map, "severity") : NULL;
     if (!s) return dflt;
@@ -118,7 +68,7 @@ static ac_severity sev_of(const ev *E, const yn_node *map, ac_severity dflt)
 }
 
 /* Fails the evaluation with an error of the test that points at the YAML. */
-static int eval_error(const ev *E, const yn_node *where, const char *what, char *msg)
+int ac_expect_error(const ev *E, const yn_node *where, const char *what, char *msg)
 {
     char *red = ac_redact(msg, strlen(msg), NULL);
     if (where && where->file)
@@ -135,11 +85,11 @@ static int eval_error(const ev *E, const yn_node *where, const char *what, char 
 static int need_body(const ev *E, const yn_node *where, const char *what)
 {
     char *why = ac_response_body_unjudgeable(E->resp);
-    return why ? eval_error(E, where, what, why) : 0;
+    return why ? ac_expect_error(E, where, what, why) : 0;
 }
 
-static void push_check(ev *E, char *name, char *expected, char *actual, char *message, bool passed,
-                       ac_severity sev, const yn_node *where)
+void ac_expect_push(ev *E, char *name, char *expected, char *actual, char *message, bool passed,
+                    ac_severity sev, const yn_node *where)
 {
     ac_check c = { 0 };
     c.check = name;
@@ -161,15 +111,6 @@ static void push_check(ev *E, char *name, char *expected, char *actual, char *me
     ac_checks_push(E->out, c);
 }
 
-/* What an expectation is tested against: zero or more values of one thing. */
-typedef struct subject {
-    const char *name;      /* "json $.error", "header Cache-Control" */
-    const ac_op_value *vals;
-    size_t n;
-    bool any;              /* positive operators hold when any value holds (repeated headers) */
-    const char *absent;    /* how "no value" reads: "no value", "absent" */
-    const char *failure;   /* set when nothing could be evaluated ("body is not JSON") */
-} subject;
 
 /* The `actual` text: one value as it is (JSON for typed values), several joined. */
 static char *subject_actual(const subject *s)
@@ -203,9 +144,6 @@ static char *expected_display(const cJSON *e)
     return r;
 }
 
-static int eval_op(ev *E, const subject *sub, const char *opname, const yn_node *exp_node,
-                   const yn_node *where, ac_severity sev, const char *check_name);
-
 /* length: the length of each value, checked by a number (equals) or an operator map. */
 static int eval_length(ev *E, const subject *sub, const yn_node *exp_node, const yn_node *where, ac_severity sev)
 {
@@ -225,20 +163,20 @@ static int eval_length(ev *E, const subject *sub, const yn_node *exp_node, const
         char *d = bad ? ac_op_display(bad) : NULL;
         char *m = bad ? ac_sprintf("%s: %s has no length", sub->name, d) : ac_sprintf("%s: %s", sub->name, sub->failure);
         free(d);
-        push_check(E, name, ac_strdup("a string, array or object"), subject_actual(sub), m, false,
-                   sev_of(E, exp_node, sev), where);
+        ac_expect_push(E, name, ac_strdup("a string, array or object"), subject_actual(sub), m, false,
+                   ac_expect_sev(E, exp_node, sev), where);
         goto done;
     }
     subject ls = { .name = name, .vals = vals, .n = sub->n, .any = sub->any, .absent = sub->absent };
     if (exp_node->kind == YN_MAP) {
-        ac_severity s2 = sev_of(E, exp_node, sev);
+        ac_severity s2 = ac_expect_sev(E, exp_node, sev);
         for (size_t i = 0; i < exp_node->n_pairs && rc == 0; i++) {
             const char *op = exp_node->pairs[i].key->str;
             if (strcmp(op, "severity") == 0) continue;
-            rc = eval_op(E, &ls, op, exp_node->pairs[i].value, exp_node->pairs[i].key, s2, NULL);
+            rc = ac_expect_op(E, &ls, op, exp_node->pairs[i].value, exp_node->pairs[i].key, s2, NULL);
         }
     } else {
-        rc = eval_op(E, &ls, "equals", exp_node, where, sev, name);
+        rc = ac_expect_op(E, &ls, "equals", exp_node, where, sev, name);
     }
     free(name);
 done:
@@ -247,38 +185,96 @@ done:
     return rc;
 }
 
+/* exists / absent (with true or false): one check on whether the subject has a value. */
+static void eval_presence(ev *E, const subject *sub, const ac_op *op, const yn_node *exp_node,
+                          const yn_node *where, ac_severity sev, char *name)
+{
+    bool flag = !(exp_node && exp_node->kind == YN_SCALAR && exp_node->stype == YN_BOOL && !exp_node->b);
+    bool want_present = (op->kind == AC_OP_EXISTS) == flag;
+    bool present = sub->n > 0;
+    char *m;
+    if (sub->failure) m = ac_sprintf("%s: %s", sub->name, sub->failure);
+    else if (present) {
+        char *d = ac_op_display(&sub->vals[0]);
+        m = ac_sprintf("%s: present (%s)%s", sub->name, d, want_present ? "" : ", expected absent");
+        free(d);
+    } else {
+        m = ac_sprintf("%s: %s%s", sub->name, sub->absent, want_present ? ", expected present" : "");
+    }
+    /* A body that is not JSON has no value at any path: `absent` holds. HTTP layers reject
+     * oversized or malformed requests with their own HTML pages, and "no token in the
+     * answer" must not turn into a false alarm there. */
+    bool passed = sub->failure ? !want_present : present == want_present;
+    ac_expect_push(E, name, ac_strdup(want_present ? "present" : "absent"), subject_actual(sub), m,
+                   passed, sev, where);
+}
+
+/* Tests op against each of the subject's values (there is at least one): all must hold, or any
+ * for a positive operator on a repeated header. Sets *passed; returns the message (owned). */
+static char *judge_values(const subject *sub, const ac_op *op, const cJSON *e, const regex_t *re,
+                          const char *edisp, bool *passed)
+{
+    char *message;
+    bool any_mode = sub->any && !op->negative;
+    size_t first_fail = (size_t)-1, first_pass = (size_t)-1;
+    ac_op_verdict fail_v = { 0 };
+    for (size_t i = 0; i < sub->n; i++) {
+        ac_op_verdict v = ac_op_test(op, &sub->vals[i], e, re);
+        if (v.holds) {
+            if (first_pass == (size_t)-1) first_pass = i;
+            ac_op_verdict_free(&v);
+            if (any_mode) break;
+        } else if (first_fail == (size_t)-1) {
+            first_fail = i;
+            fail_v = v;
+            if (!any_mode) break;
+        } else {
+            ac_op_verdict_free(&v);
+        }
+    }
+    *passed = any_mode ? first_pass != (size_t)-1 : first_fail == (size_t)-1;
+    if (*passed) {
+        char *a = ac_op_display(&sub->vals[any_mode ? first_pass : 0]);
+        char *p = ac_op_phrase(op->pass, a, edisp);
+        message = sub->n > 1 && !any_mode ? ac_sprintf("%s: %s (all %zu values)", sub->name, p, sub->n)
+                                           : ac_sprintf("%s: %s", sub->name, p);
+        free(p);
+        free(a);
+    } else {
+        char *a = ac_op_display(&sub->vals[first_fail]);
+        char *cul = fail_v.culprit ? expected_display(fail_v.culprit) : NULL;
+        char *tpl = fail_v.why ? ac_strdup(fail_v.why) : ac_strdup(op->fail);
+        char *p = ac_op_phrase(tpl, a, cul ? cul : edisp);
+        if (sub->n > 1 && any_mode)
+            message = ac_sprintf("%s: %s (and %zu other value%s)", sub->name, p, sub->n - 1, sub->n == 2 ? "" : "s");
+        else if (sub->n > 1)
+            message = ac_sprintf("%s: %s (value %zu of %zu)", sub->name, p, first_fail + 1, sub->n);
+        else
+            message = ac_sprintf("%s: %s", sub->name, p);
+        free(p);
+        free(tpl);
+        free(cul);
+        free(a);
+    }
+    ac_op_verdict_free(&fail_v);
+    return message;
+}
+
 /* Evaluates one operator over a subject and pushes one check. check_name overrides the default
  * "SUBJECT OP". Returns -1 only for errors of the test (bad template, bad regex). */
-static int eval_op(ev *E, const subject *sub, const char *opname, const yn_node *exp_node,
-                   const yn_node *where, ac_severity sev, const char *check_name)
+int ac_expect_op(ev *E, const subject *sub, const char *opname, const yn_node *exp_node,
+                 const yn_node *where, ac_severity sev, const char *check_name)
 {
     const ac_op *op = ac_op_find(opname);
     char *name = check_name ? ac_strdup(check_name) : ac_sprintf("%s %s", sub->name, opname);
     if (!op) {
-        int rc = eval_error(E, where, name, ac_sprintf("unknown operator '%s'", opname));
+        int rc = ac_expect_error(E, where, name, ac_sprintf("unknown operator '%s'", opname));
         free(name);
         return rc;
     }
 
     if (op->kind == AC_OP_EXISTS || op->kind == AC_OP_ABSENT) {
-        bool flag = !(exp_node && exp_node->kind == YN_SCALAR && exp_node->stype == YN_BOOL && !exp_node->b);
-        bool want_present = (op->kind == AC_OP_EXISTS) == flag;
-        bool present = sub->n > 0;
-        char *m;
-        if (sub->failure) m = ac_sprintf("%s: %s", sub->name, sub->failure);
-        else if (present) {
-            char *d = ac_op_display(&sub->vals[0]);
-            m = ac_sprintf("%s: present (%s)%s", sub->name, d, want_present ? "" : ", expected absent");
-            free(d);
-        } else {
-            m = ac_sprintf("%s: %s%s", sub->name, sub->absent, want_present ? ", expected present" : "");
-        }
-        /* A body that is not JSON has no value at any path: `absent` holds. HTTP layers reject
-         * oversized or malformed requests with their own HTML pages, and "no token in the
-         * answer" must not turn into a false alarm there. */
-        bool passed = sub->failure ? !want_present : present == want_present;
-        push_check(E, name, ac_strdup(want_present ? "present" : "absent"), subject_actual(sub), m,
-                   passed, sev, where);
+        eval_presence(E, sub, op, exp_node, where, sev, name);
         return 0;
     }
     if (op->kind == AC_OP_LENGTH) {
@@ -289,7 +285,7 @@ static int eval_op(ev *E, const subject *sub, const char *opname, const yn_node 
     char *err = NULL;
     cJSON *e = ac_op_expected(exp_node, E->ctx->scope, &err);
     if (!e) {
-        int rc = eval_error(E, where, name, err);
+        int rc = ac_expect_error(E, where, name, err);
         free(name);
         return rc;
     }
@@ -299,7 +295,7 @@ static int eval_op(ev *E, const subject *sub, const char *opname, const yn_node 
     if (ac_op_is_regex(op)) {
         char *rerr = NULL;
         if (ac_op_regcomp(op, e, &re, &rerr) < 0) {
-            int rc = eval_error(E, where, name, rerr);
+            int rc = ac_expect_error(E, where, name, rerr);
             free(name);
             cJSON_Delete(e);
             return rc;
@@ -319,53 +315,12 @@ static int eval_op(ev *E, const subject *sub, const char *opname, const yn_node 
         message = passed ? ac_sprintf("%s: %s", sub->name, sub->absent)
                          : ac_sprintf("%s: %s, expected %s %s", sub->name, sub->absent, opname, edisp);
     } else {
-        bool any_mode = sub->any && !op->negative;
-        size_t first_fail = (size_t)-1, first_pass = (size_t)-1;
-        ac_op_verdict fail_v = { 0 };
-        for (size_t i = 0; i < sub->n; i++) {
-            ac_op_verdict v = ac_op_test(op, &sub->vals[i], e, have_re ? &re : NULL);
-            if (v.holds) {
-                if (first_pass == (size_t)-1) first_pass = i;
-                ac_op_verdict_free(&v);
-                if (any_mode) break;
-            } else if (first_fail == (size_t)-1) {
-                first_fail = i;
-                fail_v = v;
-                if (!any_mode) break;
-            } else {
-                ac_op_verdict_free(&v);
-            }
-        }
-        passed = any_mode ? first_pass != (size_t)-1 : first_fail == (size_t)-1;
-        if (passed) {
-            char *a = ac_op_display(&sub->vals[any_mode ? first_pass : 0]);
-            char *p = ac_op_phrase(op->pass, a, edisp);
-            message = sub->n > 1 && !any_mode ? ac_sprintf("%s: %s (all %zu values)", sub->name, p, sub->n)
-                                               : ac_sprintf("%s: %s", sub->name, p);
-            free(p);
-            free(a);
-        } else {
-            char *a = ac_op_display(&sub->vals[first_fail]);
-            char *cul = fail_v.culprit ? expected_display(fail_v.culprit) : NULL;
-            char *tpl = fail_v.why ? ac_strdup(fail_v.why) : ac_strdup(op->fail);
-            char *p = ac_op_phrase(tpl, a, cul ? cul : edisp);
-            if (sub->n > 1 && any_mode)
-                message = ac_sprintf("%s: %s (and %zu other value%s)", sub->name, p, sub->n - 1, sub->n == 2 ? "" : "s");
-            else if (sub->n > 1)
-                message = ac_sprintf("%s: %s (value %zu of %zu)", sub->name, p, first_fail + 1, sub->n);
-            else
-                message = ac_sprintf("%s: %s", sub->name, p);
-            free(p);
-            free(tpl);
-            free(cul);
-            free(a);
-        }
-        ac_op_verdict_free(&fail_v);
+        message = judge_values(sub, op, e, have_re ? &re : NULL, edisp, &passed);
     }
     char *expected = ac_op_flow(e);
     char *exp_shown = ac_op_shown(expected, strlen(expected), AC_OP_ACTUAL_CAP);
     free(expected);
-    push_check(E, name, exp_shown, subject_actual(sub), message, passed, sev, where);
+    ac_expect_push(E, name, exp_shown, subject_actual(sub), message, passed, sev, where);
     free(edisp);
     if (have_re) regfree(&re);
     cJSON_Delete(e);
@@ -373,20 +328,20 @@ static int eval_op(ev *E, const subject *sub, const char *opname, const yn_node 
 }
 
 /* A spec is a scalar (equals), an operator map (with an optional severity), or a list of maps. */
-static int eval_spec(ev *E, const subject *sub, const yn_node *spec, const yn_node *key, ac_severity dflt)
+int ac_expect_spec(ev *E, const subject *sub, const yn_node *spec, const yn_node *key, ac_severity dflt)
 {
     /* A list of operator maps: several checks on one value, each with its own severity. */
     if (spec->kind == YN_SEQ) {
         for (size_t i = 0; i < spec->n_items; i++)
-            if (eval_spec(E, sub, spec->items[i], key, dflt) < 0) return -1;
+            if (ac_expect_spec(E, sub, spec->items[i], key, dflt) < 0) return -1;
         return 0;
     }
-    if (spec->kind != YN_MAP) return eval_op(E, sub, "equals", spec, key, dflt, NULL);
-    ac_severity sev = sev_of(E, spec, dflt);
+    if (spec->kind != YN_MAP) return ac_expect_op(E, sub, "equals", spec, key, dflt, NULL);
+    ac_severity sev = ac_expect_sev(E, spec, dflt);
     for (size_t i = 0; i < spec->n_pairs; i++) {
         const char *op = spec->pairs[i].key->str;
         if (strcmp(op, "severity") == 0) continue;
-        if (eval_op(E, sub, op, spec->pairs[i].value, spec->pairs[i].key, sev, NULL) < 0) return -1;
+        if (ac_expect_op(E, sub, op, spec->pairs[i].value, spec->pairs[i].key, sev, NULL) < 0) return -1;
     }
     return 0;
 }
@@ -460,14 +415,14 @@ static char *status_expected(const yn_node *m)
 
 static int eval_status(ev *E, const yn_node *key, const yn_node *m, ac_severity dflt)
 {
-    ac_severity sev = sev_of(E, m, dflt);
+    ac_severity sev = ac_expect_sev(E, m, dflt);
     long st = E->resp ? E->resp->status : 0;
     bool passed = st > 0 && ac_status_matches(m, st);
     char *exp = status_expected(m);
     char *msg = st <= 0 ? ac_sprintf("no response, expected status %s", exp)
               : passed ? ac_sprintf("status %ld", st)
                        : ac_sprintf("status %ld, expected %s", st, exp);
-    push_check(E, ac_strdup("status"), exp, st > 0 ? ac_sprintf("%ld", st) : ac_strdup("(no response)"), msg,
+    ac_expect_push(E, ac_strdup("status"), exp, st > 0 ? ac_sprintf("%ld", st) : ac_strdup("(no response)"), msg,
                passed, sev, key);
     return 0;
 }
@@ -484,7 +439,7 @@ static int eval_headers(ev *E, const yn_node *map, ac_severity dflt)
         for (size_t k = 0; k < n; k++) avs[k] = ac_op_text_value(vals[k], vals[k] ? strlen(vals[k]) : 0, false);
         char *name = ac_sprintf("header %s", hname);
         subject sub = { .name = name, .vals = avs, .n = n, .any = true, .absent = "absent" };
-        int rc = eval_spec(E, &sub, map->pairs[i].value, map->pairs[i].key, dflt);
+        int rc = ac_expect_spec(E, &sub, map->pairs[i].value, map->pairs[i].key, dflt);
         free(name);
         if (rc < 0) return -1;
     }
@@ -492,11 +447,11 @@ static int eval_headers(ev *E, const yn_node *map, ac_severity dflt)
 }
 
 /* Evaluates a JSON path against root into an ac_op_value array (caller frees *vals). */
-static int path_values(ev *E, const cJSON *root, const char *path, const yn_node *where, ac_op_value **vals, size_t *n)
+int ac_expect_path_values(ev *E, const cJSON *root, const char *path, const yn_node *where, ac_op_value **vals, size_t *n)
 {
     ac_jp_result r;
     char *err = NULL;
-    if (ac_jsonpath_eval(root, path, &r, &err) < 0) return eval_error(E, where, "json path", err);
+    if (ac_jsonpath_eval(root, path, &r, &err) < 0) return ac_expect_error(E, where, "json path", err);
     *vals = ac_calloc(r.n ? r.n : 1, sizeof **vals);
     for (size_t i = 0; i < r.n; i++) (*vals)[i] = ac_op_json_value(r.items[i]);
     *n = r.n;
@@ -511,11 +466,11 @@ static int eval_json(ev *E, const yn_node *map, ac_severity dflt)
         const char *path = map->pairs[i].key->str;
         ac_op_value *vals = NULL;
         size_t n = 0;
-        if (root && path_values(E, root, path, map->pairs[i].key, &vals, &n) < 0) return -1;
+        if (root && ac_expect_path_values(E, root, path, map->pairs[i].key, &vals, &n) < 0) return -1;
         char *name = ac_sprintf("json %s", path);
         subject sub = { .name = name, .vals = vals, .n = n, .absent = "no value",
                         .failure = root ? NULL : "body is not JSON" };
-        int rc = eval_spec(E, &sub, map->pairs[i].value, map->pairs[i].key, dflt);
+        int rc = ac_expect_spec(E, &sub, map->pairs[i].value, map->pairs[i].key, dflt);
         free(name);
         free(vals);
         if (rc < 0) return -1;
@@ -527,7 +482,7 @@ static int eval_body(ev *E, const yn_node *key, const yn_node *spec, ac_severity
 {
     ac_op_value body = ac_op_text_value(E->resp ? E->resp->body : "", E->resp ? E->resp->body_len : 0, false);
     subject sub = { .name = "body", .vals = &body, .n = 1, .absent = "empty" };
-    return eval_spec(E, &sub, spec, key, dflt);
+    return ac_expect_spec(E, &sub, spec, key, dflt);
 }
 
 static int eval_duration(ev *E, const yn_node *key, const yn_node *spec, ac_severity dflt)
@@ -535,7 +490,7 @@ static int eval_duration(ev *E, const yn_node *key, const yn_node *spec, ac_seve
     cJSON *d = cJSON_CreateNumber(round(E->resp ? E->resp->duration_ms : 0));
     ac_op_value v = ac_op_json_value(d);
     subject sub = { .name = "duration_ms", .vals = &v, .n = 1, .absent = "unknown" };
-    int rc = spec->kind == YN_MAP ? eval_spec(E, &sub, spec, key, dflt) : eval_op(E, &sub, "le", spec, key, dflt, NULL);
+    int rc = spec->kind == YN_MAP ? ac_expect_spec(E, &sub, spec, key, dflt) : ac_expect_op(E, &sub, "le", spec, key, dflt, NULL);
     cJSON_Delete(d);
     return rc;
 }
@@ -550,228 +505,22 @@ static int eval_values(ev *E, const yn_node *list, ac_severity dflt)
         ac_ival iv;
         char *err = NULL;
         if (ac_interpolate(E->ctx->scope, value->str, value->len, &iv, &err) < 0)
-            return eval_error(E, value, "value", err);
+            return ac_expect_error(E, value, "value", err);
         ac_op_value v = ac_op_text_value(iv.str, iv.len, true);
         char *name = ac_sprintf("value %s", value->str);
         subject sub = { .name = name, .vals = &v, .n = 1, .absent = "empty" };
-        ac_severity sev = sev_of(E, item, dflt);
+        ac_severity sev = ac_expect_sev(E, item, dflt);
         int rc = 0;
         for (size_t k = 0; k < item->n_pairs && rc == 0; k++) {
             const char *op = item->pairs[k].key->str;
             if (!strcmp(op, "value") || !strcmp(op, "severity")) continue;
-            rc = eval_op(E, &sub, op, item->pairs[k].value, item->pairs[k].key, sev, NULL);
+            rc = ac_expect_op(E, &sub, op, item->pairs[k].value, item->pairs[k].key, sev, NULL);
         }
         free(name);
         ac_ival_free(&iv);
         if (rc < 0) return -1;
     }
     return 0;
-}
-
-/* ---- jwt --------------------------------------------------------------------------------- */
-
-/* Evaluates `TERM (+|- TERM)*` (terms: claim names, numbers, now) over the claims. On a claim
- * that is missing or not a number, *problem (owned) says so and the result is meaningless. */
-static int jwt_expr(const char *s, const cJSON *claims, double now, double *out, char **problem, char **err)
-{
-    double acc = 0;
-    int sign = 1;
-    const char *p = s;
-    bool need_term = true;
-    *problem = NULL;
-    for (;;) {
-        while (*p == ' ' || *p == '\t') p++;
-        if (need_term) {
-            double v = 0;
-            if (isdigit((unsigned char)*p) || *p == '.') {
-                char *end;
-                v = strtod(p, &end);
-                p = end;
-            } else if (isalpha((unsigned char)*p) || *p == '_') {
-                const char *st = p;
-                while (isalnum((unsigned char)*p) || *p == '_') p++;
-                char *name = ac_strndup(st, (size_t)(p - st));
-                const cJSON *c = cJSON_GetObjectItemCaseSensitive(claims, name);
-                ac_op_value a = ac_op_json_value(c);
-                if (strcmp(name, "now") == 0 && !c) v = now;
-                else if (!c) { if (!*problem) *problem = ac_sprintf("claim '%s' is absent", name); }
-                else if (!ac_op_number(&a, &v)) { if (!*problem) *problem = ac_sprintf("claim '%s' is not a number", name); }
-                free(name);
-            } else {
-                *err = ac_sprintf("expression '%s': expected a claim name, a number or now at column %zu", s,
-                                  (size_t)(p - s) + 1);
-                free(*problem);
-                *problem = NULL;
-                return -1;
-            }
-            acc += sign * v;
-            need_term = false;
-            continue;
-        }
-        if (*p == '\0') break;
-        if (*p == '+' || *p == '-') {
-            sign = *p == '+' ? 1 : -1;
-            p++;
-            need_term = true;
-            continue;
-        }
-        *err = ac_sprintf("expression '%s': expected + or - at column %zu", s, (size_t)(p - s) + 1);
-        free(*problem);
-        *problem = NULL;
-        return -1;
-    }
-    *out = acc;
-    return 0;
-}
-
-static int eval_jwt_assert(ev *E, const yn_node *item, const cJSON *claims, ac_severity dflt)
-{
-    const yn_node *expr_node = yn_get(item, "expr");
-    ac_severity sev = sev_of(E, item, dflt);
-    if (!expr_node) return 0;
-    ac_ival iv;
-    char *err = NULL;
-    if (ac_interpolate(E->ctx->scope, expr_node->str, expr_node->len, &iv, &err) < 0)
-        return eval_error(E, expr_node, "jwt assert", err);
-    double value = 0;
-    char *problem = NULL;
-    char *name = ac_sprintf("jwt assert %s", expr_node->str);
-    if (jwt_expr(iv.str, claims, E->ctx->now, &value, &problem, &err) < 0) {
-        ac_ival_free(&iv);
-        int rc = eval_error(E, expr_node, name, err);
-        free(name);
-        return rc;
-    }
-    ac_ival_free(&iv);
-    const yn_node *tol_node = yn_get(item, "tolerance");
-    double tol = tol_node && yn_is_number(tol_node) ? tol_node->f : 0;
-    cJSON *num = cJSON_CreateNumber(value);
-    ac_op_value v = ac_op_json_value(num);
-    subject sub = { .name = name, .vals = &v, .n = 1, .absent = "no value", .failure = problem };
-    int rc = 0;
-    for (size_t i = 0; i < item->n_pairs && rc == 0; i++) {
-        const char *op = item->pairs[i].key->str;
-        const yn_node *key = item->pairs[i].key, *val = item->pairs[i].value;
-        if (!strcmp(op, "expr") || !strcmp(op, "tolerance") || !strcmp(op, "severity")) continue;
-        if (tol > 0 && (!strcmp(op, "equals") || !strcmp(op, "not_equals"))) {
-            /* equals within a tolerance: |value - expected| <= tolerance. */
-            cJSON *e = ac_op_expected(val, E->ctx->scope, &err);
-            if (!e) { rc = eval_error(E, key, name, err); break; }
-            e = ac_op_numeric_form(e);
-            ac_op_value ea = ac_op_json_value(e);
-            double x;
-            char *cname = ac_sprintf("%s %s", name, op);
-            char *vt = ac_number_text(value), *et = ac_op_flow(e), *tt = ac_number_text(tol);
-            bool want_eq = !strcmp(op, "equals");
-            char *m;
-            bool passed = false;
-            if (problem) m = ac_sprintf("%s: %s", name, problem);
-            else if (!ac_op_number(&ea, &x)) m = ac_sprintf("%s: expected value %s is not a number", name, et);
-            else {
-                passed = (fabs(value - x) <= tol) == want_eq;
-                m = passed ? ac_sprintf("%s: %s is %swithin %s ± %s", name, vt, want_eq ? "" : "not ", et, tt)
-                           : ac_sprintf("%s: %s, expected %s%s ± %s", name, vt, want_eq ? "" : "anything but ", et, tt);
-            }
-            push_check(E, cname, ac_sprintf("%s ± %s", et, tt), problem ? ac_strdup(problem) : ac_strdup(vt), m,
-                       passed, sev, key);
-            free(vt);
-            free(et);
-            free(tt);
-            cJSON_Delete(e);
-            continue;
-        }
-        rc = eval_op(E, &sub, op, val, key, sev, NULL);
-    }
-    free(problem);
-    free(name);
-    cJSON_Delete(num);
-    return rc;
-}
-
-/* header: / claims: maps keyed by a top-level name or a JSON path starting with $. */
-static int eval_jwt_part(ev *E, const char *part, const yn_node *map, const cJSON *obj, ac_severity dflt)
-{
-    for (size_t i = 0; map && i < map->n_pairs; i++) {
-        const char *key = map->pairs[i].key->str;
-        ac_op_value *vals = NULL;
-        size_t n = 0;
-        if (key[0] == '$') {
-            if (path_values(E, obj, key, map->pairs[i].key, &vals, &n) < 0) return -1;
-        } else {
-            vals = ac_calloc(1, sizeof *vals);
-            const cJSON *c = cJSON_GetObjectItemCaseSensitive(obj, key);
-            if (c) vals[n++] = ac_op_json_value(c);
-        }
-        char *name = ac_sprintf("jwt %s %s", part, key);
-        subject sub = { .name = name, .vals = vals, .n = n, .absent = "absent" };
-        int rc = eval_spec(E, &sub, map->pairs[i].value, map->pairs[i].key, dflt);
-        free(name);
-        free(vals);
-        if (rc < 0) return -1;
-    }
-    return 0;
-}
-
-static int eval_jwt(ev *E, const yn_node *key, const yn_node *spec, ac_severity dflt)
-{
-    ac_severity sev = sev_of(E, spec, dflt);
-    const yn_node *from = yn_get(spec, "from"), *jpath = yn_get(spec, "json");
-    char *token = NULL, *problem = NULL, *source = NULL, *err = NULL;
-    if (from) {
-        ac_ival iv;
-        if (ac_interpolate(E->ctx->scope, from->str, from->len, &iv, &err) < 0)
-            return eval_error(E, from, "jwt from", err);
-        token = iv.str;   /* taken from iv */
-        source = ac_sprintf("from %s", from->str);
-    } else if (jpath) {
-        source = ac_sprintf("at json %s", jpath->str);
-        const cJSON *root = ac_response_json(E->resp);
-        if (!root) {
-            problem = ac_strdup("body is not JSON");
-        } else {
-            ac_op_value *vals = NULL;
-            size_t n = 0;
-            if (path_values(E, root, jpath->str, jpath, &vals, &n) < 0) {
-                free(source);
-                return -1;
-            }
-            if (n == 0) problem = ac_sprintf("no value at %s", jpath->str);
-            else if (!cJSON_IsString(vals[0].j)) problem = ac_sprintf("the value at %s is not a string", jpath->str);
-            else token = ac_strdup(vals[0].j->valuestring);
-            free(vals);
-        }
-    } else {
-        problem = ac_strdup("no token: give from or json");
-    }
-    ac_jwt jwt;
-    bool decoded = false;
-    if (token && !problem) {
-        if (ac_jwt_decode(token, &jwt, &err) == 0) decoded = true;
-        else problem = err;
-    }
-    char *msg;
-    if (decoded) {
-        const cJSON *alg = cJSON_GetObjectItemCaseSensitive(jwt.header, "alg");
-        msg = ac_sprintf("jwt %s: a JWT with alg %s", source ? source : "",
-                         cJSON_IsString(alg) ? alg->valuestring : "(none given)");
-    } else {
-        msg = ac_sprintf("jwt %s: %s", source ? source : "", problem ? problem : "not a JWT");
-    }
-    push_check(E, ac_strdup("jwt"), ac_strdup("a JWT"),
-               token ? ac_op_shown(token, strlen(token), AC_OP_ACTUAL_CAP) : ac_strdup("(none)"), msg, decoded, sev, key);
-    int rc = 0;
-    if (decoded) {
-        rc = eval_jwt_part(E, "header", yn_get(spec, "header"), jwt.header, sev);
-        if (rc == 0) rc = eval_jwt_part(E, "claims", yn_get(spec, "claims"), jwt.claims, sev);
-        const yn_node *asserts = yn_get(spec, "assert");
-        for (size_t i = 0; rc == 0 && asserts && i < asserts->n_items; i++)
-            rc = eval_jwt_assert(E, asserts->items[i], jwt.claims, sev);
-        ac_jwt_free(&jwt);
-    }
-    free(token);
-    free(problem);
-    free(source);
-    return rc;
 }
 
 /* ---- expect blocks and any_of -------------------------------------------------------------- */
@@ -809,7 +558,7 @@ static int eval_any_of(ev *E, const yn_node *key, const yn_node *list, ac_severi
     }
     char *msg = held ? ac_sprintf("any_of: block %zu of %zu held", held, n)
                      : ac_sprintf("any_of: no block held: %s", ac_buf_str(&summary));
-    push_check(E, ac_strdup("any_of"), ac_sprintf("one of %zu blocks holds", n), ac_buf_steal(&actual), msg,
+    ac_expect_push(E, ac_strdup("any_of"), ac_sprintf("one of %zu blocks holds", n), ac_buf_steal(&actual), msg,
                held > 0, sev, key);
     ac_buf_free(&summary);
     return 0;
@@ -837,7 +586,7 @@ static int eval_block(const yn_node *expect, ac_response *resp, const ac_eval_ct
 {
     if (!expect || expect->kind != YN_MAP) return 0;
     ev E = { .ctx = ctx, .resp = resp, .out = out, .err = err };
-    ac_severity dflt = sev_of(&E, expect, ctx->default_sev);
+    ac_severity dflt = ac_expect_sev(&E, expect, ctx->default_sev);
     for (size_t i = 0; i < expect->n_pairs; i++) {
         const char *k = expect->pairs[i].key->str;
         const yn_node *key = expect->pairs[i].key, *v = expect->pairs[i].value;
@@ -853,7 +602,7 @@ static int eval_block(const yn_node *expect, ac_response *resp, const ac_eval_ct
         else if (!strcmp(k, "headers")) rc = eval_headers(&E, v, dflt);
         else if (!strcmp(k, "json")) rc = eval_json(&E, v, dflt);
         else if (!strcmp(k, "body")) rc = eval_body(&E, key, v, dflt);
-        else if (!strcmp(k, "jwt")) rc = eval_jwt(&E, key, v, dflt);
+        else if (!strcmp(k, "jwt")) rc = ac_expect_jwt(&E, key, v, dflt);
         else if (!strcmp(k, "duration_ms")) rc = eval_duration(&E, key, v, dflt);
         else if (!strcmp(k, "any_of")) rc = eval_any_of(&E, key, v, dflt);
         else if (!strcmp(k, "values")) rc = eval_values(&E, v, dflt);

@@ -218,32 +218,69 @@ static ac_http_status classify(CURLcode rc)
     }
 }
 
-ac_http_status ac_http_send(ac_http *c, const ac_http_req *req, ac_response *resp,
-                            bool *got_response, char **err)
+/* The request's method on the handle: HEAD without a body, a body by POSTFIELDS, and libcurl's
+ * own POST/GET choice overridden only when the method differs. */
+static void set_method(CURL *h, const ac_http_req *req)
 {
-    CURL *h = c->h;
-    const ac_http_opts *o = &c->opts;
-    memset(resp, 0, sizeof *resp);
-    *got_response = false;
-    *err = NULL;
-
-    c->errbuf[0] = '\0';
-    xfer x = { .resp = resp, .max_body = o->max_body, .max_headers = o->max_headers,
-               .following = req->follow_redirects };
-    ac_buf_init(&x.body);
-
-    double timeout = req->timeout_s > 0 ? req->timeout_s : o->timeout_s;
-    request_signature(&c->sig, req);
-    if (c->primed && c->sig.len == c->last_sig.len && memcmp(c->sig.data, c->last_sig.data, c->sig.len) == 0) {
-        /* The same request again: only the pointers that are not copied by libcurl change. */
-        if (req->has_body) curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-        goto options_set;
+    const char *method = req->method && *req->method ? req->method : "GET";
+    if (strcmp(method, "HEAD") == 0) {
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else if (req->has_body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        if (strcmp(method, "POST") != 0) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    } else if (strcmp(method, "GET") != 0) {
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+        if (strcmp(method, "POST") == 0) {
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+        }
     }
+}
+
+/* The request's header lines, plus the ones that stop libcurl adding its own. */
+static struct curl_slist *header_list(const ac_http_req *req)
+{
+    struct curl_slist *hl = NULL;
+    bool has_ct = false, has_ua = false;
+    for (size_t i = 0; i < req->n_headers; i++) {
+        const ac_header *hd = &req->headers[i];
+        char *line = *hd->value ? ac_sprintf("%s: %s", hd->name, hd->value)
+                                : ac_sprintf("%s;", hd->name);  /* "Name;" sends an empty value */
+        if (strcasecmp(hd->name, "Content-Type") == 0) has_ct = true;
+        if (strcasecmp(hd->name, "User-Agent") == 0) has_ua = true;
+        struct curl_slist *nl = curl_slist_append(hl, line);
+        free(line);
+        if (nl) hl = nl;
+    }
+    /* libcurl would otherwise add a form Content-Type to every POST body. */
+    if (req->has_body && !has_ct) hl = curl_slist_append(hl, "Content-Type:");
+    hl = curl_slist_append(hl, "Expect:");
+    /* Our User-Agent as a plain header line: CURLOPT_USERAGENT costs a formatted copy per
+     * request (a tenth of libcurl's work on a small request, in the profile). */
+    if (!has_ua) hl = curl_slist_append(hl, "User-Agent: authconform/" AC_VERSION);
+    return hl;
+}
+
+/* True when req's options are already on the handle (the previous request was the same);
+ * otherwise remembers req's signature as the handle's from now on. */
+static bool options_unchanged(ac_http *c, const ac_http_req *req)
+{
+    request_signature(&c->sig, req);
+    if (c->primed && c->sig.len == c->last_sig.len && memcmp(c->sig.data, c->last_sig.data, c->sig.len) == 0)
+        return true;
     ac_buf tmp = c->last_sig;
     c->last_sig = c->sig;
     c->sig = tmp;
     c->primed = true;
+    return false;
+}
 
+/* Every option of the handle for req, from a reset handle. */
+static void set_options(ac_http *c, const ac_http_req *req, double timeout)
+{
+    CURL *h = c->h;
+    const ac_http_opts *o = &c->opts;
     /* curl_easy_reset keeps the connection cache, DNS cache and TLS session cache. */
     curl_easy_reset(h);
     int version = req->http_version ? req->http_version : o->http_version;
@@ -275,45 +312,72 @@ ac_http_status ac_http_send(ac_http *c, const ac_http_req *req, ac_response *res
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-
-    const char *method = req->method && *req->method ? req->method : "GET";
-    if (strcmp(method, "HEAD") == 0) {
-        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-    } else if (req->has_body) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-        if (strcmp(method, "POST") != 0) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    } else if (strcmp(method, "GET") != 0) {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-        if (strcmp(method, "POST") == 0) {
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-        }
-    }
-
-    struct curl_slist *hl = NULL;
-    bool has_ct = false, has_ua = false;
-    for (size_t i = 0; i < req->n_headers; i++) {
-        const ac_header *hd = &req->headers[i];
-        char *line = *hd->value ? ac_sprintf("%s: %s", hd->name, hd->value)
-                                : ac_sprintf("%s;", hd->name);  /* "Name;" sends an empty value */
-        if (strcasecmp(hd->name, "Content-Type") == 0) has_ct = true;
-        if (strcasecmp(hd->name, "User-Agent") == 0) has_ua = true;
-        struct curl_slist *nl = curl_slist_append(hl, line);
-        free(line);
-        if (nl) hl = nl;
-    }
-    /* libcurl would otherwise add a form Content-Type to every POST body. */
-    if (req->has_body && !has_ct) hl = curl_slist_append(hl, "Content-Type:");
-    hl = curl_slist_append(hl, "Expect:");
-    /* Our User-Agent as a plain header line: CURLOPT_USERAGENT costs a formatted copy per
-     * request (a tenth of libcurl's work on a small request, in the profile). */
-    if (!has_ua) hl = curl_slist_append(hl, "User-Agent: authconform/" AC_VERSION);
+    set_method(h, req);
+    struct curl_slist *hl = header_list(req);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
     curl_slist_free_all(c->hl);
     c->hl = hl;
+}
 
-options_set:
+/* What a failed transfer (rc, no complete header block) was, with its one-line reason in *err
+ * (caller frees). */
+static ac_http_status failure(ac_http *c, CURLcode rc, const xfer *x, bool got_response, double timeout,
+                              char **err)
+{
+    ac_http_status st = classify(rc);
+    if (st == AC_HTTP_ERR_OTHER && got_response) st = AC_HTTP_ERR_PROTOCOL;
+    /* A request went out but no status line came back: nothing, a close, or not HTTP. */
+    long sent = 0;
+    curl_easy_getinfo(c->h, CURLINFO_REQUEST_SIZE, &sent);
+    if (st == AC_HTTP_ERR_OTHER && sent > 0) st = AC_HTTP_ERR_NO_RESPONSE;
+    /* libcurl refuses a single header line over 100 KiB itself, as "out of memory": that is
+     * our header limit too (a line that long is over it). */
+    if (rc == CURLE_OUT_OF_MEMORY && x->saw_status && x->body.len == 0) {
+        *err = ac_sprintf("response headers larger than the limit of %zu bytes (one line over 100 KiB)",
+                          c->opts.max_headers);
+        return AC_HTTP_ERR_LIMIT;
+    }
+    const char *detail = c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc);
+    switch (st) {
+    case AC_HTTP_ERR_NO_RESPONSE:
+        if (rc == CURLE_GOT_NOTHING)
+            *err = ac_strdup("no HTTP response: the server closed the connection without answering");
+        else if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_WEIRD_SERVER_REPLY)
+            *err = ac_sprintf("no HTTP response: the server answered something that is not HTTP (%s)", detail);
+        else
+            *err = ac_sprintf("no HTTP response: %s", detail);
+        break;
+    case AC_HTTP_ERR_CONNECT: *err = ac_sprintf("connection failed: %s", detail); break;
+    case AC_HTTP_ERR_DNS: *err = ac_sprintf("cannot resolve host: %s", detail); break;
+    case AC_HTTP_ERR_TLS: *err = ac_sprintf("TLS failure: %s", detail); break;
+    case AC_HTTP_ERR_TIMEOUT: *err = ac_sprintf("timed out after %.3g s: %s", timeout, detail); break;
+    case AC_HTTP_ERR_CANCELLED: *err = ac_strdup("cut off: the run is stopping"); break;
+    default: *err = ac_sprintf("transfer failed: %s", detail); break;
+    }
+    return st;
+}
+
+ac_http_status ac_http_send(ac_http *c, const ac_http_req *req, ac_response *resp,
+                            bool *got_response, char **err)
+{
+    CURL *h = c->h;
+    const ac_http_opts *o = &c->opts;
+    memset(resp, 0, sizeof *resp);
+    *got_response = false;
+    *err = NULL;
+
+    c->errbuf[0] = '\0';
+    xfer x = { .resp = resp, .max_body = o->max_body, .max_headers = o->max_headers,
+               .following = req->follow_redirects };
+    ac_buf_init(&x.body);
+
+    double timeout = req->timeout_s > 0 ? req->timeout_s : o->timeout_s;
+    if (options_unchanged(c, req)) {
+        /* The same request again: only the pointers that are not copied by libcurl change. */
+        if (req->has_body) curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+    } else {
+        set_options(c, req, timeout);
+    }
     /* Set every time: the signature does not cover it, and it costs nothing when NULL. */
     if (req->cancel) {
         x.cancel = req->cancel;
@@ -334,6 +398,8 @@ options_set:
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     *got_response = x.saw_status || code > 0;
 
+    /* Whatever the outcome, what arrived is kept (status and headers help the report); on an
+     * error the caller never judges it, so a truncated body is never taken as complete. */
     ac_http_status st = AC_HTTP_OK;
     if (x.over_limit) {
         st = AC_HTTP_ERR_LIMIT;
@@ -347,46 +413,12 @@ options_set:
          * nothing judges it (expect.h). A timeout stays a timeout: the run may have cut it. */
         resp->body_incomplete = ac_strdup(c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
     } else if (rc != CURLE_OK) {
-        st = classify(rc);
-        if (st == AC_HTTP_ERR_OTHER && *got_response) st = AC_HTTP_ERR_PROTOCOL;
-        /* A request went out but no status line came back: nothing, a close, or not HTTP. */
-        long sent = 0;
-        curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent);
-        if (st == AC_HTTP_ERR_OTHER && sent > 0) st = AC_HTTP_ERR_NO_RESPONSE;
-        /* libcurl refuses a single header line over 100 KiB itself, as "out of memory": that is
-         * our header limit too (a line that long is over it). */
-        if (rc == CURLE_OUT_OF_MEMORY && x.saw_status && x.body.len == 0) {
-            st = AC_HTTP_ERR_LIMIT;
-            *err = ac_sprintf("response headers larger than the limit of %zu bytes (one line over 100 KiB)",
-                              o->max_headers);
-        }
-        const char *detail = c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc);
-        switch (st) {
-        case AC_HTTP_ERR_LIMIT: break;
-        case AC_HTTP_ERR_NO_RESPONSE:
-            if (rc == CURLE_GOT_NOTHING)
-                *err = ac_strdup("no HTTP response: the server closed the connection without answering");
-            else if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_WEIRD_SERVER_REPLY)
-                *err = ac_sprintf("no HTTP response: the server answered something that is not HTTP (%s)", detail);
-            else
-                *err = ac_sprintf("no HTTP response: %s", detail);
-            break;
-        case AC_HTTP_ERR_CONNECT: *err = ac_sprintf("connection failed: %s", detail); break;
-        case AC_HTTP_ERR_DNS: *err = ac_sprintf("cannot resolve host: %s", detail); break;
-        case AC_HTTP_ERR_TLS: *err = ac_sprintf("TLS failure: %s", detail); break;
-        case AC_HTTP_ERR_TIMEOUT: *err = ac_sprintf("timed out after %.3g s: %s", timeout, detail); break;
-        case AC_HTTP_ERR_CANCELLED: *err = ac_strdup("cut off: the run is stopping"); break;
-        default: *err = ac_sprintf("transfer failed: %s", detail); break;
-        }
+        st = failure(c, rc, &x, *got_response, timeout, err);
     }
     resp->status = code;
     resp->body_len = x.body.len;
     resp->body = x.body.data ? ac_buf_steal(&x.body) : ac_strdup("");
     ac_buf_free(&x.body);
     if (!resp->http_version) resp->http_version = ac_strdup("HTTP/1.1");
-    if (st != AC_HTTP_OK) {
-        /* Keep what arrived (status and headers help the report), but the caller treats it as
-         * an error: a truncated body must never be judged as if it were complete. */
-    }
     return st;
 }

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "expect.h"
+#include "response.h"
 
 typedef struct ac_http_opts {
     double timeout_s;          /* total time for one request, connect to last byte (default 30) */

@@ -93,7 +93,9 @@ typedef struct ac_ival {
 void ac_ival_free(ac_ival *v);
 
 /* Interpolates a template. Returns 0, or -1 with *err (caller frees) such as
- * "undefined variable 'password'" or "repeat(): n must be a non-negative integer". */
+ * "undefined variable 'password'" or "repeat(): n must be a non-negative integer". Each distinct
+ * template text is parsed once per process and the parse shared by every thread (cache.c);
+ * ac_template_vars/refs share it too. */
 int ac_interpolate(const ac_scope *s, const char *tmpl, size_t len, ac_ival *out, char **err);
 
 /* Static check for lint/load: syntax errors and the variable names a template reads

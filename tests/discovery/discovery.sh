@@ -9,6 +9,8 @@ AC=$1
 SCENARIO=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
+# shellcheck source=../lib/server.sh
+. "$HERE/../lib/server.sh"
 PID=
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
@@ -31,14 +33,8 @@ command -v python3 >/dev/null || {
 serve() {
   printf '%s\n' "$1" >"$WORK/routes.json"
   : >"$WORK/requests"
-  python3 "$HERE/static_server.py" "$WORK/routes.json" "$WORK/requests" >"$WORK/server.out" 2>&1 &
-  PID=$!
-  n=0
-  until BASE=$(sed -n 's/^listening on //p' "$WORK/server.out") && [ -n "$BASE" ]; do
-    n=$((n + 1))
-    [ $n -gt 100 ] && fail "the test server did not start: $(cat "$WORK/server.out")"
-    sleep 0.1
-  done
+  start_server BASE PID --out "$WORK/server.out" --err "$WORK/server.out" -- \
+    python3 "$HERE/static_server.py" "$WORK/routes.json" "$WORK/requests" || fail "the test server did not start"
 }
 
 # run ARGS...: authconform with a client configured; sets RC.

@@ -45,19 +45,17 @@ awk -v dir="$WORK" '
 grep -q prove "$WORK/help.server.sh" || fail "--help has no prove example"
 echo "$WORK/help.server.sh" >>"$WORK/order"
 
+# shellcheck source=../lib/server.sh
+. "$SRC/tests/lib/server.sh"
 SERVER_PID=""
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; }
-trap cleanup EXIT
+trap stop_servers EXIT
 pw() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
 MAIN_PW=$(pw) SHORT_PW=$(pw) THROW_PW=$(pw) LIMITED_PW=$(pw)
 # The permission checks' limited account: no roles (a users file: no password in argv).
 printf -- '- { username: ci-limited, password: "%s", roles: [] }\n' "$LIMITED_PW" >"$WORK/limited.yaml"
-"$REF" --port 0 --admin --user "ci:$MAIN_PW" --user "ci-expiry:$SHORT_PW:3" --user "ci-throwaway:$THROW_PW" \
-  --users "$WORK/limited.yaml" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do grep -q '^listening on' "$WORK/server.log" && break; sleep 0.05; done
-base=$(sed -n 's/^listening on \(http[^ ]*\).*/\1/p' "$WORK/server.log")
-[ -n "$base" ] || fail "the reference server did not start: $(cat "$WORK/server.log")"
+start_server base SERVER_PID --out "$WORK/server.log" --err "$WORK/server.log" -- \
+  "$REF" --port 0 --admin --user "ci:$MAIN_PW" --user "ci-expiry:$SHORT_PW:3" --user "ci-throwaway:$THROW_PW" \
+  --users "$WORK/limited.yaml" || fail "the reference server did not start"
 server_env=(URL="$base/apiops" APINIZER_USERNAME=ci APINIZER_PASSWORD="$MAIN_PW"
   APINIZER_EXPIRY_USERNAME=ci-expiry APINIZER_EXPIRY_PASSWORD="$SHORT_PW"
   APINIZER_THROWAWAY_USERNAME=ci-throwaway APINIZER_THROWAWAY_PASSWORD="$THROW_PW"

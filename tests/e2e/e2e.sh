@@ -8,9 +8,11 @@ AC=$1 REF=$2 SCENARIO=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d)
+# shellcheck source=../lib/server.sh
+. "$HERE/../lib/server.sh"
 SERVER_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  stop_servers
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -23,21 +25,15 @@ PASSWORD="e2e-Secret-Passw0rd-$$"
 # a scenario with its own --users file adds LIMITED_USER_YAML to it.
 LIMITED_PW="e2e-Limited-Passw0rd-$$"
 LIMITED_USER_YAML="- { username: limited, password: \"$LIMITED_PW\", roles: [] }"
-start_server() {
+start_refserver() {
   local -a users=()
   case " $* " in
   *" --users "*) ;;
   *) printf '%s\n' "$LIMITED_USER_YAML" >"$WORK/limited.yaml"; users=(--users "$WORK/limited.yaml") ;;
   esac
-  "$REF" --port 0 --admin --user "alice:$PASSWORD" "${users[@]}" --log "$WORK/server.log" "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    PORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.out")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-  done
-  [ -n "${PORT:-}" ] || fail "refserver did not start: $(cat "$WORK/server.err")"
-  TARGET="http://127.0.0.1:$PORT"
+  start_server TARGET SERVER_PID --out "$WORK/server.out" --err "$WORK/server.err" -- \
+    "$REF" --port 0 --admin --user "alice:$PASSWORD" "${users[@]}" --log "$WORK/server.log" "$@" ||
+    fail "refserver did not start"
 }
 
 # run_ac EXPECTED_EXIT ARGS... : runs authconform with TAP/JUnit into $WORK, checks the exit code
@@ -178,7 +174,7 @@ validate_reports() {
 
 case "$SCENARIO" in
 pass)
-  start_server
+  start_refserver
   # E2E-SKIP is a must-level test whose variable is not set: not judged, so the run is
   # incomplete (exit 4) until the gap is accepted by name.
   run_ac 4 --target "$TARGET" "$HERE/cases"
@@ -202,14 +198,14 @@ pass)
   expect_in "$WORK/server.log" '_refserver/revoke'
   ;;
 strict)
-  start_server
+  start_refserver
   run_ac 1 --target "$TARGET" --strict --id E2E-SHOULD "$HERE/cases"
   validate_reports
   expect_in "$WORK/out.tap" '^not ok 1 - E2E-SHOULD '
   expect_not_in "$WORK/out.tap" 'TODO'
   ;;
 must-fail)
-  start_server
+  start_refserver
   run_ac 1 --target "$TARGET" "$HERE/fail.yaml"
   validate_reports
   expect_in "$WORK/out.tap" '^not ok 1 - E2E-MUST-FAIL '
@@ -218,7 +214,7 @@ must-fail)
   expect_in "$WORK/out.xml" '<failure '
   ;;
 fail-fast)
-  start_server
+  start_refserver
   run_ac 1 --target "$TARGET" --fail-fast "$HERE/fail.yaml"
   validate_reports
   expect_in "$WORK/out.tap" '^not ok 1 - E2E-MUST-FAIL '
@@ -226,7 +222,7 @@ fail-fast)
   expect_not_in "$WORK/out.tap" 'E2E-AFTER'
   ;;
 bad-fixture)
-  start_server
+  start_refserver
   run_ac 1 --target "$TARGET" "$HERE/badfix.yaml"
   validate_reports
   expect_in "$WORK/out.tap" '^not ok 1 - E2E-NEEDS-FIXTURE '
@@ -234,7 +230,7 @@ bad-fixture)
   expect_in "$WORK/out.xml" '<error '
   ;;
 usage)
-  start_server
+  start_refserver
   run_ac 2 --target "$TARGET" "$HERE/broken.yaml"
   expect_in "$WORK/stderr" 'broken.yaml:6:5: error: unknown key .expct'
   expect_in "$WORK/stderr" 'broken.yaml:7:.*E2E-BROKEN'
@@ -248,7 +244,7 @@ usage)
   ;;
 unreachable)
   # A port that was free a moment ago: nothing listens there.
-  start_server
+  start_refserver
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
   run_ac 3 --target "$TARGET" "$HERE/cases"
   validate_reports
@@ -257,7 +253,7 @@ unreachable)
 coverage-missing)
   # No credentials: everything that ran passed, but most must-level tests could not be judged.
   # Exit 4, and every report says so and names what to set, once.
-  start_server
+  start_refserver
   run_unconfigured 4 "$WORK/none"
   summary_of "$WORK/none.stderr" >"$WORK/none.summary"
   cat "$WORK/none.summary"
@@ -298,7 +294,7 @@ coverage-missing)
   ;;
 coverage-allowed)
   # Accepted gaps: the run is complete (exit 0) and every report still lists them.
-  start_server
+  start_refserver
   run_unconfigured 4 "$WORK/none"
   run_unconfigured 0 "$WORK/all" -- --allow-incomplete
   expect_in "$WORK/all.stderr" '^allowed to be missing \(--allow-incomplete\):$'
@@ -329,7 +325,7 @@ coverage-allowed)
   ;;
 coverage-merge)
   # The shards of an unconfigured run: each is incomplete; merged, the gaps are the union.
-  start_server
+  start_refserver
   run_unconfigured 4 "$WORK/s1" -- --shard 1/2
   run_unconfigured 4 "$WORK/s2" -- --shard 2/2
   "$AC" merge --junit "$WORK/m.xml" --json "$WORK/m.json" "$WORK/s1.xml" "$WORK/s2.xml" "$WORK/s1.json" "$WORK/s2.json" \
@@ -347,12 +343,12 @@ coverage-merge)
   validate_files "$WORK/s1.tap" "$WORK/m.xml"
   ;;
 nothing-ran)
-  start_server
+  start_refserver
   run_ac 1 --target "$TARGET" --id E2E-SKIP,E2E-WHEN "$HERE/cases"
   expect_in "$WORK/stderr" 'no must-level check ran'
   ;;
 precedence)
-  start_server
+  start_refserver
   run_ac 0 --target "$TARGET" --var expected_greeting=from-default "$HERE/vars.yaml"
   E2E_GREETING=from-env run_ac 0 --target "$TARGET" --var expected_greeting=from-env "$HERE/vars.yaml"
   printf 'greeting: from-file\nexpected_greeting: from-file\n' >"$WORK/vars.yaml"
@@ -371,7 +367,7 @@ file-changed)
   # unvalidated text, its tests are errors naming the file, and the run fails. The edit is made
   # by a `run` step of the first file, so it lands before the second file is loaded (-j 1 runs
   # the files in order).
-  start_server
+  start_refserver
   mkdir -p "$WORK/mut/cases"
   cat >"$WORK/mut/suite.yaml" <<'YAML'
 name: mut
@@ -433,7 +429,7 @@ YAML
 diff)
   # A conformant run, then one against a server with a deliberate defect: the comparison lists
   # the defect's test as a new failure and exits 1; the reverse lists it as fixed and exits 0.
-  start_server
+  start_refserver
   run_bundled 0 "$WORK/good" --json "$WORK/good.json"
   # Everything a loopback target can have is configured: a complete run.
   [ "$(tap_coverage "$WORK/good.tap")" = ok ] || fail "coverage of the configured run: $(tap_coverage "$WORK/good.tap")"
@@ -441,7 +437,7 @@ diff)
   [ "$(record_field "$WORK/good.json" 'r["coverage"]["complete"] and [g["id"] for g in r["coverage"]["gaps"]] == ["ISSUE-DISTINCT-CLIENTS"] and all(g["allowed"] for g in r["coverage"]["gaps"])')" = True ] ||
     fail "the configured run has gaps other than the accepted ISSUE-DISTINCT-CLIENTS"
   stop_server
-  start_server --deviate bearer-alg-none
+  start_refserver --deviate bearer-alg-none
   run_bundled 1 "$WORK/bad" --json "$WORK/bad.json" --baseline "$WORK/good.json"
   expect_in "$WORK/bad.stderr" '^new failure +BEARER-ALG-NONE +bearer-format +must +pass +fail +401 -> 200$' "--baseline output"
   # Without --json the run's record is a temporary file removed at the end: the table names the
@@ -471,7 +467,7 @@ diff)
   expect_in "$WORK/same.out" '^no differences: '
   # Runs that are not comparable like for like are flagged.
   stop_server
-  start_server
+  start_refserver
   run_bundled any "$WORK/rfc" --json "$WORK/rfc.json" --profile rfc --tags bearer
   "$AC" diff "$WORK/good.json" "$WORK/rfc.json" >"$WORK/rfc.out" 2>"$WORK/rfc.err"
   [ $? != 2 ] || fail "diff of valid records exited 2"
@@ -499,7 +495,7 @@ lost-coverage)
   # them as lost coverage; --baseline raises the run's exit status the same way.
   printf -- '- username: carol\n  password: %s\n  roles: []\n%s\n' "$PASSWORD" "$LIMITED_USER_YAML" \
     >"$WORK/users.yaml"
-  start_server --users "$WORK/users.yaml"
+  start_refserver --users "$WORK/users.yaml"
   run_bundled 0 "$WORK/good" --json "$WORK/good.json"
   # How many tests lost coverage, computed from the two records independently of the C code:
   # must-level in NEW, pass or warn (not strict here) in OLD, skip, not_run or error in NEW.
@@ -563,7 +559,7 @@ PY
   done
   ;;
 html)
-  start_server --deviate bearer-alg-none
+  start_refserver --deviate bearer-alg-none
   run_bundled 1 "$WORK/run" --html "$WORK/report.html" --json "$WORK/run.json"
   f=$WORK/report.html
   expect_in "$f" '^<!DOCTYPE html>'
@@ -583,12 +579,12 @@ html)
 junit-shape)
   # What GitLab reads: unique classname+name over the whole bundled suite, failure text in the
   # element body, system-out inside test cases.
-  start_server --deviate bearer-alg-none
+  start_refserver --deviate bearer-alg-none
   run_bundled 1 "$WORK/run" --junit "$WORK/out.xml" --include slow,intrusive --var max_wait=3
   /usr/bin/python3 "$HERE/check_junit_shape.py" "$WORK/out.xml" || fail "JUnit shape"
   ;;
 profiles)
-  start_server
+  start_refserver
   run_ac 0 --target "$TARGET" "$HERE/profiles.yaml"
   expect_in "$WORK/out.tap" '^    ok 1 - health$'
   run_ac 1 --target "$TARGET" --profile rfc "$HERE/profiles.yaml"
@@ -600,7 +596,7 @@ profiles)
 var-typo)
   # A misspelt --var is a usage error found before anything is sent: exit 2, a did-you-mean,
   # and the value (here the password) is never echoed.
-  start_server
+  start_refserver
   run_bundled 2 "$WORK/pw" --var "pasword=$PASSWORD"
   expect_in "$WORK/pw.stderr" "^error: --var pasword: .*\(did you mean 'password'\?\)"
   expect_in "$WORK/pw.stderr" 'nothing was sent'
@@ -621,7 +617,7 @@ var-used)
   # revocation tests read), and, with --suite none, names only the user's own case file reads:
   # in a fixture's requires and form, inside nested function calls, in a when value, as a run
   # step's command and in its env.
-  start_server
+  start_refserver
   run_bundled 0 "$WORK/ok" --tags health --var revoke_wait=3
   expect_not_in "$WORK/ok.stderr" 'warning: |error: '
   cat >"$WORK/own.yaml" <<'YAML'
@@ -663,7 +659,7 @@ YAML
 varsfile-typo)
   # A vars file may serve several suites: an entry nothing reads is a warning naming it (file
   # and line, never the value), and the run goes on with its usual exit code.
-  start_server
+  start_refserver
   printf 'username: alice\npasword: %s\n' "$PASSWORD" >"$WORK/shared-vars.yaml"
   run_ac 0 --target "$TARGET" --allow-skip E2E-SKIP --vars-file "$WORK/shared-vars.yaml" "$HERE/cases"
   expect_in "$WORK/stderr" "shared-vars\.yaml:2: warning: 'pasword' is set but no loaded case file uses it.*\(did you mean 'password'\?\)"
@@ -674,7 +670,7 @@ env-typo)
   # An environment variable with the suite's prefix that nothing reads gets one warning naming
   # it: APINIZER_ for the bundled suite, E2E_ for the e2e suite's own fallbacks, and always
   # AUTHCONFORM_. The exit code stays what the run decides.
-  start_server
+  start_refserver
   APINIZER_PASWORD=env-$PASSWORD run_bundled 0 "$WORK/env" --tags health
   expect_in "$WORK/env.stderr" "^warning: environment variable APINIZER_PASWORD \(did you mean 'APINIZER_PASSWORD'\?\) is set, but neither the suite nor authconform reads it"
   [ "$(grep -c 'warning: environment' "$WORK/env.stderr")" = 1 ] || fail "more than one environment warning"
@@ -691,7 +687,7 @@ readme-recipes)
   # APINIZER_* ones nothing reads). The names come from the README itself: export lines, YAML
   # env:/variables: keys, a Jenkins environment block and credential bindings. Then the recipes'
   # command runs with exactly those set, the target taken from the recipes' variable.
-  start_server
+  start_refserver
   readme=$TOP/README.md
   set_names=$( { grep -oE '^ *export [A-Z][A-Z0-9_]*=' "$readme" | sed -E 's/^ *export //; s/=$//'
                  grep -oE '^ +[A-Z][A-Z0-9_]*: ' "$readme" | sed -E 's/^ +//; s/: $//'
@@ -753,7 +749,7 @@ terminal)
   # (no TAP on a terminal unless --tap asks), one summary line last, -q, colours, and the live
   # status line of waits and polls, which is erased and never reaches a report.
   command -v script >/dev/null || { echo "SKIP: script (util-linux) is not installed"; exit 77; }
-  start_server
+  start_refserver
   cat >"$WORK/term.yaml" <<'EOF'
 suite: term
 tests:
@@ -843,7 +839,7 @@ EOF
 progress-plain)
   # Off a terminal a long wait is told as a plain line once it has lasted 10 s, and never in a
   # report.
-  start_server
+  start_refserver
   cat >"$WORK/long.yaml" <<'EOF'
 suite: long
 tests:
@@ -906,7 +902,7 @@ skip-words)
   # A false `when` reads as its own `reason` in words; in a list, the first false condition's
   # reason counts; without one the operator detail stays. The bundled X-HTTPS against a
   # loopback target says why HTTPS is not required.
-  start_server
+  start_refserver
   cat >"$WORK/words.yaml" <<'EOF'
 suite: words
 tests:
@@ -942,7 +938,7 @@ EOF
 hello-name)
   # hello_path's default reads hello_name, so setting the name alone changes the path requested;
   # a full hello_path is still used as given, and with neither the default path stays.
-  start_server
+  start_refserver
   run_bundled 0 "$WORK/default" --tags bearer
   expect_in "$WORK/server.log" '/apiops/test/hello/authconform'
   run_bundled 0 "$WORK/name" --tags bearer --var hello_name=zed

@@ -5,28 +5,21 @@
 fail() { echo "FAIL [$NAME]: $*" >&2; exit 1; }
 note() { echo "# $*"; }
 
+# shellcheck source=../lib/server.sh
+. "$TOP/tests/lib/server.sh"
 SERVER_PIDS=()
 cleanup() {
-  local p
-  for p in "${SERVER_PIDS[@]}"; do
-    kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-  done
+  stop_servers
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 
 # start_listener NAME CMD... : starts a server that prints "listening on SCHEME://127.0.0.1:PORT"
-# on stdout; sets PORT and URL (scheme://127.0.0.1:PORT). Output goes to $WORK/NAME.out/.err.
+# on stdout; sets PORT and URL (scheme://127.0.0.1:PORT) and appends its pid to SERVER_PIDS.
+# Output goes to $WORK/NAME.out/.err.
 start_listener() {
-  local name=$1; shift
-  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  SERVER_PIDS+=($!)
-  PORT="" URL=""
-  for _ in $(seq 1 200); do
-    URL=$(sed -n 's/^listening on \(https\{0,1\}:\/\/127\.0\.0\.1:[0-9][0-9]*\).*/\1/p' "$WORK/$name.out")
-    [ -n "$URL" ] && break
-    sleep 0.05
-  done
-  [ -n "$URL" ] || fail "$name did not start: $(cat "$WORK/$name.err")"
+  local name=$1 pid; shift
+  start_server URL pid --out "$WORK/$name.out" --err "$WORK/$name.err" -- "$@" || fail "$name did not start"
+  SERVER_PIDS+=("$pid")
   PORT=${URL##*:}
 }
 

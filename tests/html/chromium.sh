@@ -28,17 +28,13 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# shellcheck source=../lib/server.sh
+. "$(dirname "$0")/../lib/server.sh"
 
 PASSWORD="html-Secret-Passw0rd-$$"
-"$REF" --port 0 --user "alice:$PASSWORD" --deviate bearer-alg-none >"$WORK/server.out" 2>&1 &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-  PORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.out")
-  [ -n "$PORT" ] && break
-  sleep 0.05
-done
-[ -n "$PORT" ] || fail "refserver did not start: $(cat "$WORK/server.out")"
+start_server SERVER_URL SERVER_PID --out "$WORK/server.out" --err "$WORK/server.out" -- \
+  "$REF" --port 0 --user "alice:$PASSWORD" --deviate bearer-alg-none || fail "refserver did not start"
+PORT=${SERVER_URL##*:}
 APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD "$AC" --target "http://127.0.0.1:$PORT/apiops" \
   --tap none --html "$OUT/report.html" --json "$WORK/run.json" 2>"$WORK/run.err"
 rc=$?

@@ -17,17 +17,14 @@ no_tmp() {
 
 PASSWORD="Interrupt-Passw0rd-$$"
 SERVER_PID=""
-start_server() {
-  "$REF" --port 0 --user "alice:$PASSWORD" "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
-  # shellcheck disable=SC2034  # the caller's cleanup stops it
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 100); do
-    PORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.out")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-  done
-  [ -n "$PORT" ] || fail "refserver did not start: $(cat "$WORK/server.err")"
+# shellcheck source=../lib/server.sh
+. "$TOP/tests/lib/server.sh"
+# start_refserver ARGS...: sets SERVER_PID (the caller's cleanup stops it) and PORT.
+start_refserver() {
+  local url
+  start_server url SERVER_PID --out "$WORK/server.out" --err "$WORK/server.err" -- \
+    "$REF" --port 0 --user "alice:$PASSWORD" "$@" || fail "refserver did not start"
+  PORT=${url##*:}
 }
 
 # validate_tap FILE: tap-parser --strict (TAP 14 or 13), and prove (as TAP 13; after a Bail out!

@@ -104,7 +104,7 @@ case "$SCENARIO" in
 sigterm-j1 | sigterm-j8 | sigint-j1 | sigint-j8)
   sig=SIG$(echo "${SCENARIO%-j*}" | sed 's/^sig//' | tr '[:lower:]' '[:upper:]')
   jobs=${SCENARIO#*-j}
-  start_server --latency-ms 300
+  start_refserver --latency-ms 300
   # The SIGINT runs use TAP 13, the version `prove` reads.
   tv=(); [ "$sig" = SIGINT ] && tv=(--tap-version 13)
   start_run "$OUT" -j "$jobs" "${tv[@]}"
@@ -117,7 +117,7 @@ sigterm-j1 | sigterm-j8 | sigint-j1 | sigint-j8)
   ;;
 double)
   # Requests take 4 s: one signal would wait for them (grace up to 5 s); a second one leaves now.
-  start_server --latency-ms 4000
+  start_refserver --latency-ms 4000
   start_run "$OUT" -j 4
   sleep 1
   [ -n "$(find "$OUT" -name '*.tmp')" ] || fail "no temporary report files while the run goes on"
@@ -131,7 +131,7 @@ double)
 grace)
   # Requests take 20 s (the timeout is 30): after a signal they get min(--timeout, 5 s), then are
   # cut off; the reports are still complete and the cut requests say why.
-  start_server --latency-ms 20000
+  start_refserver --latency-ms 20000
   start_run "$OUT" -j 2
   sleep 1
   t=$(date +%s.%N)

@@ -94,7 +94,7 @@ PY
 case "$SCENARIO" in
 kill-j1 | kill-j8)
   command -v /usr/bin/python3 >/dev/null || { missing python3; exit 77; }
-  start_server --latency-ms 200
+  start_refserver --latency-ms 200
   start_run -j "${SCENARIO#kill-j}"
   wait_events 4
   kill -KILL "$AC_PID"
@@ -143,7 +143,7 @@ sigterm)
   # A handled signal writes the end line; with golden-file times the rebuilt reports are the
   # run's own, byte for byte.
   export AC_REPORT_DETERMINISTIC=1
-  start_server --latency-ms 200
+  start_refserver --latency-ms 200
   start_run -j 2
   wait_events 3
   kill -TERM "$AC_PID"
@@ -164,7 +164,7 @@ sigterm)
   same_results "$OUT/ev.jsonl" "$OUT/re.tap" "$OUT/re.xml" "$OUT/re.json"
   ;;
 bad-line)
-  start_server
+  start_refserver
   start_run --tags bearer
   wait "$AC_PID"
   AC_PID=""

@@ -53,7 +53,7 @@ check() {
 }
 
 # shellcheck disable=SC2119  # no server options needed
-start_server
+start_refserver
 case "$SCENARIO" in
 full-disk)
   mount_tmpfs size=16k

@@ -44,6 +44,8 @@ fi
 [ -x "$ref" ] || { echo "load: no reference server at $ref (build first)" >&2; exit 2; }
 
 work=$(mktemp -d)
+# shellcheck source=../lib/server.sh
+. "$here/../lib/server.sh"
 server=""
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
@@ -52,17 +54,9 @@ cleanup() {
 trap cleanup EXIT
 
 pass=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-"$ref" --port 0 --user "load:$pass" >"$work/server.log" 2>&1 &
-server=$!
-port=""
-for _ in $(seq 1 200); do
-  port=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log")
-  [ -n "$port" ] && break
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.05
-done
-[ -n "$port" ] || { echo "load: the reference server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-base="http://127.0.0.1:$port"
+start_server base server --out "$work/server.log" --err "$work/server.log" -- \
+  "$ref" --port 0 --user "load:$pass" || { echo "load: the reference server did not start" >&2; server=""; exit 1; }
+port=${base##*:}
 
 # One HTTP/1.1 exchange over bash's /dev/tcp (no curl needed): http METHOD PATH [BODY]; prints
 # the raw answer.

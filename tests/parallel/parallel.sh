@@ -9,9 +9,11 @@ AC=$1 REF=$2 SCENARIO=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d)
+# shellcheck source=../lib/server.sh
+. "$HERE/../lib/server.sh"
 SERVER_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  stop_servers
   [ -n "${KEEP:-}" ] || rm -rf "$WORK"; [ -n "${KEEP:-}" ] && echo "kept $WORK"
 }
 trap cleanup EXIT
@@ -21,22 +23,14 @@ fail() { echo "FAIL [$SCENARIO]: $*" >&2; exit 1; }
 PASSWORD="par-Secret-Passw0rd-$$"
 THROW_PASSWORD="par-Throwaway-Passw0rd-$$"
 LIMITED_PASSWORD="par-Limited-Passw0rd-$$"   # the permission checks' account (no roles)
-# start_server [refserver options...]: sets PORT, TARGET (the server root) and API (/apiops)
-start_server() {
+# start_refserver [refserver options...]: sets PORT, TARGET (the server root) and API (/apiops)
+start_refserver() {
   printf '%s\n' "- { username: limited, password: \"$LIMITED_PASSWORD\", roles: [] }" >"$WORK/users.yaml"
-  "$REF" --port 0 --admin --signing-key "parallel-test-signing-key-0123456789" \
+  start_server TARGET SERVER_PID --out "$WORK/server.out" --err "$WORK/server.err" -- \
+    "$REF" --port 0 --admin --signing-key "parallel-test-signing-key-0123456789" \
     --user "alice:$PASSWORD" --user "throwaway:$THROW_PASSWORD" --users "$WORK/users.yaml" \
-    --log "$WORK/server.log" "$@" \
-    >"$WORK/server.out" 2>"$WORK/server.err" &
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 100); do
-    PORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.out")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-  done
-  [ -n "$PORT" ] || fail "refserver did not start: $(cat "$WORK/server.err")"
-  TARGET="http://127.0.0.1:$PORT"
+    --log "$WORK/server.log" "$@" || fail "refserver did not start"
+  PORT=${TARGET##*:}
   API="$TARGET/apiops"
 }
 
@@ -131,7 +125,7 @@ case "$SCENARIO" in
 same-reports)
   # The bundled suite at -j 1 and -j 8 against one server: the same TAP and JUnit apart from
   # times and run-specific values (AC_REPORT_DETERMINISTIC=1 zeroes the report times).
-  start_server
+  start_refserver
   export AC_REPORT_DETERMINISTIC=1
   ac_bundled j1 0 --include intrusive --skip-tags slow -j 1
   ac_bundled j8 0 --include intrusive --skip-tags slow -j 8
@@ -151,7 +145,7 @@ same-reports)
 fixture-once)
   # 40 tests need one fixture; with 8 workers and a slow server they all ask for it at once.
   # It must run exactly once, and every test must see its capture.
-  start_server --latency-ms 100
+  start_refserver --latency-ms 100
   f="$WORK/fx.yaml"
   gen_header "$f" fx yes
   for i in $(seq 1 40); do
@@ -184,7 +178,7 @@ EOF
 captures)
   # 40 multi-step tests capture a variable of the same name with different values at the same
   # time; each must see only its own (steps stay in order inside one worker).
-  start_server --latency-ms 20
+  start_refserver --latency-ms 20
   f="$WORK/cap.yaml"
   gen_header "$f" cap yes
   for i in $(seq 1 40); do
@@ -217,7 +211,7 @@ EOF
 fail-fast)
   # Test 3 of 30 fails; with 4 workers on a slow server, scheduling stops, running tests finish,
   # every started test is reported in plan order (1..k, no gap), then Bail out!.
-  start_server --latency-ms 100
+  start_refserver --latency-ms 100
   f="$WORK/ff.yaml"
   gen_header "$f" ff
   for i in $(seq 1 30); do
@@ -242,7 +236,7 @@ fail-fast)
   tail -n 1 "$WORK/ff1.tap" | grep -q '^Bail out! ' || fail "-j 1 --fail-fast: Bail out! is not last"
   ;;
 unreachable)
-  start_server
+  start_refserver
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
   f="$WORK/un.yaml"
   gen_header "$f" un
@@ -256,7 +250,7 @@ unreachable)
   expect_not_in "$WORK/un.tap" '^ok [0-9]+ - UN-'
   ;;
 deadline)
-  start_server --latency-ms 200
+  start_refserver --latency-ms 200
   f="$WORK/dl.yaml"
   gen_header "$f" dl
   for i in $(seq 1 40); do
@@ -302,7 +296,7 @@ shard)
 merge)
   # Shards of the bundled suite run separately, then merged: the merged JUnit validates and holds
   # exactly the test cases of an unsharded run, with re-summed counts.
-  start_server
+  start_refserver
   export AC_REPORT_DETERMINISTIC=1
   ac_bundled whole 0 --include intrusive --skip-tags slow --json "$WORK/whole.json"
   for k in 1 2 3; do
@@ -357,7 +351,7 @@ throttle)
   # A 429 is a skip quoting Retry-After, never a pass or a failure: lock the throwaway account
   # out (refserver --throttle 1: one failed login locks a client_id for 60 s), then run the
   # bundled load cases, which use that account.
-  start_server --throttle 1
+  start_refserver --throttle 1
   f="$WORK/lock.yaml"; gen_header "$f" lock
   printf '  - id: LOCK\n    name: one failed login\n    request: { method: POST, path: "${token_path}", form: { grant_type: client_credentials, client_id: throwaway, client_secret: wrong-password-123 } }\n    expect: { status: 401 }\n' >>"$f"
   ac lock 0 --suite "$HERE/suite.yaml" --target "$TARGET" "$f"

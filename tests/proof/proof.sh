@@ -89,6 +89,8 @@ MAX_MAIN_FAILED_LOGINS=2
 # How the throwaway account is added: the locked mode makes it --locked-user.
 THROWAWAY_AS=--user
 
+# shellcheck source=../lib/server.sh
+. "$SRC/tests/lib/server.sh"
 SERVER_PID=
 stop_server() {
   if [ -n "$SERVER_PID" ]; then
@@ -100,29 +102,17 @@ stop_server() {
 trap 'stop_server' EXIT
 trap 'stop_server; exit 130' INT TERM
 
-# start_server DIR [ARGS...]: starts a server, sets URL. Returns 1 when it does not come up.
-start_server() {
+# start_refserver DIR [ARGS...]: starts a server, sets URL. Returns 1 when it does not come up.
+start_refserver() {
   sdir=$1
   shift
-  : >"$sdir/server.out" # the server's shell opens it later: do not race its first read
   printf '%s\n' "- { username: limited, password: \"$LIMITED_PW\", roles: [] }" >"$sdir/users.yaml"
-  "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:$SHORTY_LIFETIME" \
+  start_server URL SERVER_PID --out "$sdir/server.out" --err "$sdir/server.err" -- \
+    "$RS" --port 0 --admin --user "alice:$ALICE_PW" --user "shorty:$SHORTY_PW:$SHORTY_LIFETIME" \
     "$THROWAWAY_AS" "throwaway:$THROWAWAY_PW" --user "carol:$CAROL_PW:$CAROL_LIFETIME" \
-    --users "$sdir/users.yaml" --throttle 10 "$@" >"$sdir/server.out" \
-    2>"$sdir/server.err" &
-  SERVER_PID=$!
-  URL=
-  n=0
-  while [ $n -lt 100 ]; do
-    URL=$(sed -n 's/^listening on //p' "$sdir/server.out")
-    [ -n "$URL" ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-    n=$((n + 1))
-  done
-  echo "proof: the server did not start ($*):" >&2
-  cat "$sdir/server.err" >&2
-  stop_server
+    --users "$sdir/users.yaml" --throttle 10 "$@" && return 0
+  echo "proof: the server did not start ($*)" >&2
+  SERVER_PID=
   return 1
 }
 
@@ -136,7 +126,7 @@ run_suite() {
   rm -rf "$rdir"
   mkdir -p "$rdir"
   # shellcheck disable=SC2086 # sargs holds words without blanks inside them
-  start_server "$rdir" $sargs || {
+  start_refserver "$rdir" $sargs || {
     echo 99 >"$rdir/rc"
     return 1
   }

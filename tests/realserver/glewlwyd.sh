@@ -20,6 +20,8 @@ GLEWLWYD_TOKEN_SECONDS=${GLEWLWYD_TOKEN_SECONDS:-10}   # several seconds: 2 busy
 GLEWLWYD_PBKDF2_ITERATIONS=1000   # written into the client module's parameters and used below
 
 gl_err() { echo "glewlwyd.sh: $*" >&2; }
+# shellcheck source=../lib/server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/server.sh"
 
 # gl_missing: names the first missing tool on stdout, nothing when all are there.
 gl_missing() {
@@ -224,21 +226,15 @@ glewlwyd_start() {
   local resource_url=""
   rpid=""
   if [ -n "$resource_bin" ]; then
-    AC_RESOURCE_SECRET=$CLIENT_SECRET "$resource_bin" --port 0 \
-      --introspect "$issuer/introspect" --client-id client1 --client-secret-env AC_RESOURCE_SECRET \
-      </dev/null >"$work/resource.out" 2>"$work/resource.log" &
-    rpid=$!
-    echo "$rpid" >>"$work/pids"
-    for _ in $(seq 1 100); do
-      resource_url=$(sed -n 's/^listening on \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$work/resource.out")
-      [ -n "$resource_url" ] && break
-      kill -0 "$rpid" 2>/dev/null || break
-      sleep 0.05
-    done
-    if [ -z "$resource_url" ]; then
-      gl_err "the resource server did not start: $(cat "$work/resource.log")"
+    # The resource outlives this script (`stop` is another invocation): its pid goes to the
+    # pids file, not to stop_servers.
+    if ! start_server resource_url rpid --out "$work/resource.out" --err "$work/resource.log" -- \
+      env AC_RESOURCE_SECRET="$CLIENT_SECRET" "$resource_bin" --port 0 \
+      --introspect "$issuer/introspect" --client-id client1 --client-secret-env AC_RESOURCE_SECRET; then
+      gl_err "the resource server did not start"
       glewlwyd_stop "$work"; return 1
     fi
+    echo "$rpid" >>"$work/pids"
     resource_url="$resource_url/resource"
   fi
 

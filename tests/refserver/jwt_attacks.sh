@@ -18,6 +18,8 @@ RS=$3
 SRC=$4
 WORK=$(mktemp -d)
 trap 'stop; rm -rf "$WORK"' EXIT
+# shellcheck source=../lib/server.sh
+. "$SRC/tests/lib/server.sh"
 PID=
 stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -25,17 +27,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # start ARGS...: a server with --log $WORK/log; sets URL.
 start() {
   : >"$WORK/log"
-  : >"$WORK/out"
-  "$RS" --port 0 --user alice:Alice-Pw-1 --log "$WORK/log" "$@" >"$WORK/out" 2>"$WORK/err" &
-  PID=$!
-  n=0
-  URL=
-  while [ $n -lt 100 ] && [ -z "$URL" ]; do
-    URL=$(sed -n 's/^listening on //p' "$WORK/out")
-    [ -n "$URL" ] || sleep 0.1
-    n=$((n + 1))
-  done
-  [ -n "$URL" ] || fail "the server did not start ($*): $(cat "$WORK/err")"
+  start_server URL PID --out "$WORK/out" --err "$WORK/err" -- \
+    "$RS" --port 0 --user alice:Alice-Pw-1 --log "$WORK/log" "$@" || fail "the server did not start ($*)"
 }
 
 # run ID [ARGS...]: the check alone; the exit status in $RC, outputs in $WORK/run.*

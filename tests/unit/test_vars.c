@@ -3,6 +3,8 @@
  * used by lint. */
 #include <check.h>
 #include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -481,6 +483,75 @@ START_TEST(test_template_vars_errors)
 }
 END_TEST
 
+/* A template is compiled once and shared (cache.c): the compiled form holds no value, so the same
+ * text gives each scope its own result, and a syntax error is reported again every time. */
+START_TEST(test_compiled_once)
+{
+    ac_scope a, b;
+    ac_scope_init(&a, NULL);
+    ac_scope_init(&b, NULL);
+    ac_scope_set(&a, "x", "one", 3, false, AC_VSRC_CLI);
+    ac_scope_set(&b, "x", "two", 3, false, AC_VSRC_CLI);
+    const char *t = "<${upper(x)}>";
+    for (int round = 0; round < 3; round++) {
+        ac_ival v;
+        char *err = NULL;
+        ck_assert_int_eq(ac_interpolate(&a, t, strlen(t), &v, &err), 0);
+        ck_assert_str_eq(v.str, "<ONE>");
+        ac_ival_free(&v);
+        ck_assert_int_eq(ac_interpolate(&b, t, strlen(t), &v, &err), 0);
+        ck_assert_str_eq(v.str, "<TWO>");
+        ac_ival_free(&v);
+        ck_assert_int_eq(ac_interpolate(&a, "${upper(x", 9, &v, &err), -1);
+        ck_assert_ptr_nonnull(strstr(err, "template error"));
+        free(err);
+    }
+    ac_scope_free(&a);
+    ac_scope_free(&b);
+}
+END_TEST
+
+/* Worker threads interpolate the same texts at once (the runner's -j N): each gets its own
+ * scope's value. Run under the sanitizers, a race in the cache shows here. */
+typedef struct worker { int id; int failures; } worker;
+
+static void *interpolate_many(void *arg)
+{
+    worker *w = arg;
+    ac_scope s;
+    ac_scope_init(&s, NULL);
+    char id[16];
+    snprintf(id, sizeof id, "w%d", w->id);
+    ac_scope_set(&s, "me", id, strlen(id), false, AC_VSRC_CLI);
+    for (int i = 0; i < 2000; i++) {
+        char t[64], want[64];
+        snprintf(t, sizeof t, "${concat(me, '-%d')}", i % 50);
+        snprintf(want, sizeof want, "%s-%d", id, i % 50);
+        ac_ival v;
+        char *err = NULL;
+        if (ac_interpolate(&s, t, strlen(t), &v, &err) != 0 || strcmp(v.str, want) != 0) w->failures++;
+        ac_ival_free(&v);
+        free(err);
+    }
+    ac_scope_free(&s);
+    return NULL;
+}
+
+START_TEST(test_compiled_shared_by_threads)
+{
+    pthread_t th[4];
+    worker w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker){ .id = i };
+        ck_assert_int_eq(pthread_create(&th[i], NULL, interpolate_many, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(w[i].failures, 0);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vars");
@@ -495,6 +566,8 @@ int main(void)
     tcase_add_loop_test(tc, test_template_vars, 0, (int)(sizeof NAMES / sizeof *NAMES));
     tcase_add_test(tc, test_template_vars_errors);
     tcase_add_test(tc, test_template_env_refs);
+    tcase_add_test(tc, test_compiled_once);
+    tcase_add_test(tc, test_compiled_shared_by_threads);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

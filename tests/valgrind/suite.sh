@@ -13,6 +13,8 @@
 set -uo pipefail
 ac=$1 ref=$2
 src=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../lib/server.sh
+. "$src/tests/lib/server.sh"
 
 if [ -z "${VALGRIND_CMD+x}" ]; then
   if ! command -v valgrind >/dev/null 2>&1; then
@@ -48,22 +50,15 @@ MAIN_PW=$(pw) SHORT_PW=$(pw) THROW_PW=$(pw) LIMITED_PW=$(pw)
 # The permission checks' account (no roles), from a users file.
 printf '%s\n' "- { username: ci-limited, password: \"$LIMITED_PW\", roles: [] }" >"$work/users.yaml"
 
-"${vg_ref[@]}" "$ref" --port 0 --admin --user "ci:$MAIN_PW" --user "ci-expiry:$SHORT_PW:3" \
-  --user "ci-throwaway:$THROW_PW" --users "$work/users.yaml" >"$work/server.log" 2>&1 &
-server=$!
-port=""
-for _ in $(seq 1 600); do
-  port=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log")
-  [ -n "$port" ] && break
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.05
-done
-if [ -z "$port" ]; then
-  echo "valgrind.suite: the reference server did not start:" >&2
-  cat "$work/server.log" "$work"/vg-*.log >&2 2>/dev/null
+# Under memcheck the server takes seconds to come up: 30 s.
+if ! start_server url server --out "$work/server.log" --err "$work/server.log" --timeout 30 -- \
+  "${vg_ref[@]}" "$ref" --port 0 --admin --user "ci:$MAIN_PW" --user "ci-expiry:$SHORT_PW:3" \
+  --user "ci-throwaway:$THROW_PW" --users "$work/users.yaml"; then
+  echo "valgrind.suite: the reference server did not start" >&2
+  cat "$work"/vg-*.log >&2 2>/dev/null
+  server=""
   exit 1
 fi
-url="http://127.0.0.1:$port"
 
 export APINIZER_USERNAME=ci APINIZER_PASSWORD=$MAIN_PW
 export APINIZER_EXPIRY_USERNAME=ci-expiry APINIZER_EXPIRY_PASSWORD=$SHORT_PW

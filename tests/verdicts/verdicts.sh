@@ -34,7 +34,7 @@ case "$SCENARIO" in
 no-credentials)
   # Seen: with APINIZER_USERNAME/PASSWORD unset (GitLab drops protected variables on unprotected
   # branches) the suite printed 26 passed, 41 skipped, and exited 0.
-  start_server
+  start_refserver
   unset APINIZER_USERNAME APINIZER_PASSWORD
   bundled 4 "$WORK/run" --target "$URL/apiops"
   # Each missing variable is named with its environment fallback.
@@ -65,7 +65,7 @@ tests:
     name: a request that nothing is asserted about
     request: { path: test/healthcheck }
 EOF
-  start_server
+  start_refserver
   "$AC" lint --suite none "$WORK/cases" >"$WORK/lint.out" 2>&1 && fail "lint accepted a test without checks"
   expect_in "$WORK/lint.out" 'nocheck.yaml:3:5: error: test NO-CHECK checks nothing'
   "$AC" --suite none --target "$URL/apiops" "$WORK/cases" >"$WORK/run.out" 2>&1
@@ -75,7 +75,7 @@ EOF
 wrong-base-path)
   # Seen: with --target missing /apiops every request got 404, and five CRED-HOSTILE-* tests,
   # BEARER-HUGE-16K and X-NO-LEAK still passed; nothing said the base path was wrong.
-  start_server
+  start_refserver
   APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD bundled 1 "$WORK/run" --target "$URL"
   for id in CRED-HOSTILE-QUOTES CRED-HOSTILE-LDAP CRED-HOSTILE-LONG CRED-HOSTILE-UTF8 \
             CRED-HOSTILE-PERCENT BEARER-HUGE-16K BEARER-HUGE-64K X-NO-LEAK; do
@@ -90,7 +90,7 @@ wrong-base-path)
   ;;
 controls-under-id)
   # Controls run whenever a dependent test runs: alone under --id, and in every shard.
-  start_server
+  start_refserver
   # With the account: its token opens the protected endpoint first (the control), then the check.
   APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD bundled 0 "$WORK/one" --target "$URL/apiops" \
     --id BEARER-HUGE-16K
@@ -117,10 +117,10 @@ wrong-password|locked-account)
   # again: at least 11 failed logins on the real account. Now the first refused login stops
   # every later use of the credentials, at any -j; a locked account likewise.
   if [ "$SCENARIO" = wrong-password ]; then
-    start_server --throttle 3
+    start_refserver --throttle 3
     pw="wrong-$PASSWORD"
   else
-    start_server --locked-user "carol:$PASSWORD"
+    start_refserver --locked-user "carol:$PASSWORD"
     pw=$PASSWORD
   fi
   user=alice; [ "$SCENARIO" = locked-account ] && user=carol
@@ -143,7 +143,7 @@ revoke-noop)
   # made REVOKE-LIVE pass: the token simply expired within revoke_wait. Now a token that would
   # expire within the wait is not judged (a gap), and with a token that outlives it a no-op
   # revocation fails.
-  start_server --user "shorty:$PASSWORD:2"
+  start_refserver --user "shorty:$PASSWORD:2"
   APINIZER_USERNAME=shorty APINIZER_PASSWORD=$PASSWORD APINIZER_REVOKE_COMMAND=true \
     bundled 4 "$WORK/short" --target "$URL/apiops" --id REVOKE-LIVE --var revoke_wait=3
   [ "$(tap_outcome "$WORK/short.tap" REVOKE-LIVE)" = skip ] || fail "REVOKE-LIVE is not a skip with 2-second tokens"
@@ -156,7 +156,7 @@ skip-kinds)
   # What each kind of skip does to the verdict: a false `when` is not applicable unless it says
   # kind: not-configured; a skip_on status is not applicable; a 429 leaves the test unjudged;
   # should-level gaps never make a run incomplete.
-  start_server --throttle 1
+  start_refserver --throttle 1
   mkdir -p "$WORK/c"
   printf 'suite: base\ntests:\n  - id: K-RUNS\n    name: something is judged\n    request: { path: apiops/test/healthcheck }\n    expect: { status: 200 }\n' >"$WORK/c/base.yaml"
   kind_case() {   # FILE ID WHEN-KIND-OR-EMPTY [SEVERITY]
@@ -201,7 +201,7 @@ YAML
 wrong-password-budget)
   # With the right password, the two deliberate wrong-password checks run, after a successful
   # login, and a run never makes more than 2 failed logins for the account, at any -j.
-  start_server --user "throwaway:Throw-Away-Passw0rd-9"
+  start_refserver --user "throwaway:Throw-Away-Passw0rd-9"
   APINIZER_USERNAME=alice APINIZER_PASSWORD=$PASSWORD APINIZER_THROWAWAY_USERNAME=throwaway \
     APINIZER_THROWAWAY_PASSWORD=Throw-Away-Passw0rd-9 bundled any "$WORK/run" --target "$URL/apiops" -j 8 \
     --include intrusive
