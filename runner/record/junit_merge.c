@@ -127,29 +127,7 @@ static int check_overlap(merger *M, const char *const *inputs, char **err)
 
 static char *read_all(const char *path, size_t *len, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = ac_sprintf("%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    ac_buf b;
-    ac_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        ac_buf_append(&b, chunk, n);
-        if (b.len > MERGE_MAX_INPUT) break;
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (bad || b.len > MERGE_MAX_INPUT) {
-        *err = ac_sprintf("%s: %s", path, bad ? "read error" : "larger than 1 GiB");
-        ac_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    if (!b.data) return ac_strdup("");
-    return ac_buf_steal(&b);
+    return ac_read_file_capped(path, MERGE_MAX_INPUT, "a JUnit report", len, err);
 }
 
 /* ---- reading with libxml2 ------------------------------------------------------------------ */

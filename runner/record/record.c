@@ -119,41 +119,9 @@ bool ac_record_test_failing(const ac_record *r, const ac_record_test *t)
 
 char *ac_record_read_capped(const char *path, size_t *len, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        set_err(err, ac_sprintf("%s: cannot open: %s", path, strerror(errno)));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        set_err(err, ac_sprintf("%s: is a directory, not a run record", path));
-        return NULL;
-    }
-    ac_buf b;
-    ac_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        ac_buf_append(&b, chunk, n);
-        if (b.len > RECORD_MAX_BYTES) {
-            fclose(f);
-            ac_buf_free(&b);
-            set_err(err, ac_sprintf("%s: larger than %zu MiB: not a run record", path,
-                                    RECORD_MAX_BYTES >> 20));
-            return NULL;
-        }
-    }
-    if (ferror(f)) {
-        set_err(err, ac_sprintf("%s: cannot read: %s", path, strerror(errno)));
-        fclose(f);
-        ac_buf_free(&b);
-        return NULL;
-    }
-    fclose(f);
-    *len = b.len;
-    if (!b.data) return ac_strdup("");
-    return ac_buf_steal(&b);
+    char *e = NULL, *text = ac_read_file_capped(path, RECORD_MAX_BYTES, "a run record", len, &e);
+    if (!text) set_err(err, e);
+    return text;
 }
 
 /* A string member: required ones fail when absent or not a string; optional ones may be absent

@@ -11,33 +11,41 @@
 #include <sys/stat.h>
 #include <time.h>
 
-char *ac_read_file(const char *path, size_t *len_out, char **err)
+char *ac_read_file_capped(const char *path, size_t max, const char *what, size_t *len_out, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = ac_sprintf("cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        *err = ac_sprintf("%s is a directory", path);
-        return NULL;
-    }
+    char *e = NULL;
     ac_buf b;
     ac_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) ac_buf_append(&b, chunk, n);
-    if (ferror(f)) {
-        *err = ac_sprintf("cannot read %s: %s", path, strerror(errno));
-        fclose(f);
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f) {
+        e = ac_sprintf("%s: cannot open: %s", path, strerror(errno));
+    } else if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        e = what ? ac_sprintf("%s: is a directory, not %s", path, what) : ac_sprintf("%s: is a directory", path);
+    } else {
+        char chunk[65536];
+        size_t n;
+        while (!e && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+            ac_buf_append(&b, chunk, n);
+            if (b.len > max)
+                e = ac_sprintf("%s: larger than %zu MiB%s%s", path, max >> 20, what ? ": not " : "", what ? what : "");
+        }
+        if (!e && ferror(f)) e = ac_sprintf("%s: cannot read: %s", path, strerror(errno));
+    }
+    if (f) fclose(f);
+    if (e) {
         ac_buf_free(&b);
+        if (err) *err = e;
+        else free(e);
         return NULL;
     }
-    fclose(f);
     if (len_out) *len_out = b.len;
-    return ac_buf_steal(&b);
+    return b.data ? ac_buf_steal(&b) : ac_strdup("");
+}
+
+char *ac_read_file(const char *path, size_t *len_out, char **err)
+{
+    return ac_read_file_capped(path, SIZE_MAX, NULL, len_out, err);
 }
 
 double ac_wall_time(void)

@@ -8,8 +8,12 @@
 #include <stdarg.h>
 #include "basics.h"
 
-/* Reads a whole file; returns NULL and sets *err (caller frees) on failure. */
+/* Reads a whole file; returns NULL and sets *err (caller frees; "PATH: cannot open: ...") on
+ * failure. */
 char *ac_read_file(const char *path, size_t *len_out, char **err);
+/* The same with a limit: more than max bytes is an error ("PATH: larger than N MiB: not WHAT"),
+ * as is a directory ("PATH: is a directory, not WHAT"); what may be NULL. err may be NULL. */
+char *ac_read_file_capped(const char *path, size_t max, const char *what, size_t *len_out, char **err);
 
 /* Wall clock in seconds since the epoch (the monotonic ac_now_ms: basics.h). */
 double ac_wall_time(void);

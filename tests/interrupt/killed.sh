@@ -85,9 +85,12 @@ for i, o in want:
     exp = 'skip' if o == 'skip' else 'bad' if o in ('fail', 'error', 'not_run') else 'ok'
     assert cases[i] == exp, ('junit', i, o, cases[i])
 
-# The rebuilt run record: the same test objects as the events lines.
+# The rebuilt run record: the same test objects as the events lines, each with the line's
+# detail (record version 3 keeps it).
 r = json.load(open(rec))
-assert r['tests'] == tests, 'record tests differ from the events lines'
+details = [l['detail'] for l in lines if l['event'] == 'test']
+assert [{k: v for k, v in t.items() if k != 'detail'} for t in r['tests']] == tests, 'record tests differ from the events lines'
+assert [t.get('detail') for t in r['tests']] == details, 'record details differ from the events lines'
 PY
 }
 
