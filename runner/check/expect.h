@@ -1,8 +1,9 @@
 /* Evaluating expectations, captures and conditions against one HTTP response.
  *
- * The expect block was validated by case_load.c; this file only evaluates. Every expectation
- * yields one ac_check (passed or not) with expected/actual text, its severity (the test's unless
- * the expectation overrides it) and the source position of the YAML that declared it. */
+ * The expect block was validated by the loader (load/check_values.c); this file only
+ * evaluates. Every expectation yields one ac_check (passed or not) with expected/actual text,
+ * its severity (the test's unless the expectation overrides it) and the source position of the
+ * YAML that declared it. */
 #ifndef AC_EXPECT_H
 #define AC_EXPECT_H
 

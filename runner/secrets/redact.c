@@ -6,7 +6,7 @@
  * every test. A literal written in a case file is a secret only inside the test that sent it:
  * it lives in the test scope of the worker thread running that test (ac_redact_test_begin), which
  * every ac_redact() on that thread consults too. A test runs, and its results are redacted, on
- * one thread (exec.c), so under -j N one test's literals never touch another test's output.
+ * one thread (execute/test_run.c), so under -j N one test's literals never touch another test's output.
  *
  * Design: registering a secret computes its search patterns once (raw, percent-encoded,
  * JSON-escaped, base64/base64url at three alignments). ac_redact() works on an immutable,
