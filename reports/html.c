@@ -68,32 +68,6 @@ typedef struct html_ctx {
 
 /* Appends s made visible (ac_text_visible: invalid UTF-8 and control characters become \xHH)
  * and HTML-escaped for text and attribute values alike (html_coverage.h). */
-void ac_html_esc(ac_buf *b, const char *s)
-{
-    char *v = ac_text_visible_str(s);
-    for (const char *p = v; *p; p++) {
-        switch (*p) {
-        case '&': ac_buf_puts(b, "&amp;"); break;
-        case '<': ac_buf_puts(b, "&lt;"); break;
-        case '>': ac_buf_puts(b, "&gt;"); break;
-        case '"': ac_buf_puts(b, "&quot;"); break;
-        case '\'': ac_buf_puts(b, "&#39;"); break;
-        case '\r':   /* CR LF is a line end; a lone CR is shown */
-            if (p[1] != '\n') ac_buf_puts(b, "\\r");
-            break;
-        default: ac_buf_putc(b, *p);
-        }
-    }
-    free(v);
-}
-
-void ac_html_esc_line(ac_buf *b, const char *s, size_t max)
-{
-    char *l = ac_text_one_line(s, max);
-    ac_html_esc(b, l);
-    free(l);
-}
-
 /* Capped (head and tail) and escaped, for <pre>. */
 static void esc_capped(ac_buf *b, const char *s, size_t cap)
 {

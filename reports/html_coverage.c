@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "coverage_text.h"
+#include "text.h"
 
 #define HTML_REASON_MAX 400
 

@@ -7,10 +7,6 @@
 #include <stddef.h>
 #include "result.h"
 
-/* Appends s made visible (ac_text_visible) and HTML-escaped for text and attribute values
- * alike; _line makes it one line, capped at max bytes first. Defined in html.c. */
-void ac_html_esc(ac_buf *b, const char *s);
-void ac_html_esc_line(ac_buf *b, const char *s, size_t max);
 
 /* The verdict banner (id "verdict"): PASSED, FAILED (failures: the tests that count against
  * the run), or INCOMPLETE when everything that ran passed but selected must-level tests were

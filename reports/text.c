@@ -228,6 +228,32 @@ void ac_yaml_block(ac_buf *b, int indent, const char *key, const char *s)
     free(v);
 }
 
+void ac_html_esc(ac_buf *b, const char *s)
+{
+    char *v = ac_text_visible_str(s);
+    for (const char *p = v; *p; p++) {
+        switch (*p) {
+        case '&': ac_buf_puts(b, "&amp;"); break;
+        case '<': ac_buf_puts(b, "&lt;"); break;
+        case '>': ac_buf_puts(b, "&gt;"); break;
+        case '"': ac_buf_puts(b, "&quot;"); break;
+        case '\'': ac_buf_puts(b, "&#39;"); break;
+        case '\r':   /* CR LF is a line end; a lone CR is shown */
+            if (p[1] != '\n') ac_buf_puts(b, "\\r");
+            break;
+        default: ac_buf_putc(b, *p);
+        }
+    }
+    free(v);
+}
+
+void ac_html_esc_line(ac_buf *b, const char *s, size_t max)
+{
+    char *l = ac_text_one_line(s, max);
+    ac_html_esc(b, l);
+    free(l);
+}
+
 static void xml_escape(ac_buf *b, const char *s, bool attr)
 {
     char *v = ac_text_visible_str(s);

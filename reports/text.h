@@ -43,6 +43,11 @@ void ac_yaml_block(ac_buf *b, int indent, const char *key, const char *s);
 void ac_xml_text(ac_buf *b, const char *s);
 void ac_xml_attr(ac_buf *b, const char *s);
 
+/* Appends s made visible (ac_text_visible) and HTML-escaped for text and attribute values
+ * alike; _line makes it one line, capped at max bytes first. */
+void ac_html_esc(ac_buf *b, const char *s);
+void ac_html_esc_line(ac_buf *b, const char *s, size_t max);
+
 /* Appends n spaces. */
 void ac_buf_indent(ac_buf *b, int n);
 

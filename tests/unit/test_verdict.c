@@ -61,7 +61,7 @@ START_TEST(test_checks_outcome)
     ac_buf_init(&T.transcript);
     ac_checks checks = { 0 };
     for (int i = 0; i < OUTCOMES[_i].n; i++) {
-        char msg[8];
+        char msg[16];
         snprintf(msg, sizeof msg, "m%d", i);
         ac_checks_push(&checks, chk(OUTCOMES[_i].sev[i], OUTCOMES[_i].passed[i], msg));
     }
