@@ -1,6 +1,6 @@
 # The one way a test script starts a server (the reference server, the hostile server, the test
-# resource, a Python stub): on 127.0.0.1 with a port the server picks (give it --port 0 or its
-# equivalent), announced by a line "listening on URL" on its stdout. POSIX sh, so that the sh
+# resource, a small Python server): on 127.0.0.1 with a port the server picks (give it --port 0
+# or its equivalent), announced by a line "listening on URL" on its stdout. POSIX sh, so that the sh
 # scripts (proof.sh, jwt_attacks.sh, discovery.sh) source it as well as the bash ones.
 #
 #   start_server VAR_URL VAR_PID [--out FILE] [--err FILE] [--timeout SECONDS] -- COMMAND ARGS...
