@@ -3,6 +3,7 @@
  * expired tokens) and read what its audit log would show (failed logins per account). */
 #include "admin.h"
 
+#include "cluster.h"
 #include "form.h"
 #include "issuer.h"
 #include "logins.h"
@@ -107,6 +108,9 @@ int rs_admin_handle(const rs_app *app, const rs_request *rq, rs_reply *out)
   const char *what = rs_rq_path(rq) + strlen(ADMIN_PREFIX);
   if (strcmp(what, "failed-logins") == 0)
     return strcmp(rs_rq_method(rq), "GET") == 0 ? failed_logins(app, rq, out)
+                                              : rs_reply_method_not_allowed(out, "GET", "GET");
+  if (strcmp(what, "nodes") == 0) /* --cluster: requests per node; no nodes for one server */
+    return strcmp(rs_rq_method(rq), "GET") == 0 ? rs_reply_take(out, 200, CT_JSON, rs_cluster_json(app->cluster))
                                               : rs_reply_method_not_allowed(out, "GET", "GET");
   bool is_revoke = strcmp(what, "revoke") == 0;
   if (!is_revoke && strcmp(what, "mint") != 0)

@@ -1,4 +1,4 @@
-/* admin: the test-only endpoints under /_refserver/ (revoke, mint, failed-logins), enabled by
+/* admin: the test-only endpoints under /_refserver/ (revoke, mint, failed-logins, nodes), enabled by
  * --admin. */
 #ifndef RS_ADMIN_H
 #define RS_ADMIN_H

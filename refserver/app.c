@@ -1,5 +1,6 @@
 /* app: the shared state of a running server, built once at start-up. */
 #include "app.h"
+#include "cluster.h"
 
 #include "deviations.h"
 #include "logins.h"
@@ -86,6 +87,13 @@ int rs_app_init(rs_app *app, const rs_config *cfg, char *err, size_t err_len,
       goto fail;
     }
   }
+  if (cfg->cluster > 0) {
+    app->cluster = rs_cluster_new(cfg->cluster);
+    if (!app->cluster) {
+      snprintf(err, err_len, "out of memory");
+      goto fail;
+    }
+  }
   if (cfg->throttle > 0) {
     app->throttle = rs_throttle_new(cfg->throttle, 60);
     if (!app->throttle) {
@@ -108,6 +116,7 @@ void rs_app_free(rs_app *app)
   rs_reqlog_close(app->log);
   rs_throttle_free(app->throttle);
   rs_logins_free(app->logins);
+  rs_cluster_free(app->cluster);
   if (app->key_storage)
     OPENSSL_cleanse(app->key_storage, app->key.len);
   free(app->key_storage);

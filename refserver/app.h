@@ -16,6 +16,7 @@ typedef struct rs_token_store rs_token_store;
 typedef struct rs_reqlog rs_reqlog;
 typedef struct rs_throttle rs_throttle;
 typedef struct rs_logins rs_logins;
+typedef struct rs_cluster rs_cluster;
 
 typedef struct rs_app {
   const rs_config *cfg; /* borrowed from main() */
@@ -26,6 +27,7 @@ typedef struct rs_app {
   rs_reqlog *log;         /* mutable; NULL when --log is not given */
   rs_throttle *throttle;  /* mutable; NULL when --throttle is 0 */
   rs_logins *logins;      /* mutable: failed logins per account */
+  rs_cluster *cluster;    /* mutable; NULL unless --cluster N */
 } rs_app;
 
 /* Builds the app from cfg: users, signing key, token store, log. On failure returns -1 with a

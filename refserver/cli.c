@@ -1,5 +1,6 @@
 /* cli: the command line of authconform-refserver, parsed into a configuration it owns. */
 #include "cli.h"
+#include "cluster.h"
 
 #include "deviations.h"
 
@@ -8,7 +9,7 @@
 #include <string.h>
 
 enum opt_id {
-  OPT_ADMIN, OPT_ALG, OPT_BIND, OPT_CERT, OPT_DEVIATE, OPT_FLAVOR, OPT_HELP, OPT_KEY, OPT_LATENCY,
+  OPT_ADMIN, OPT_ALG, OPT_BIND, OPT_CERT, OPT_CLUSTER, OPT_DEVIATE, OPT_FLAVOR, OPT_HELP, OPT_KEY, OPT_LATENCY,
   OPT_LIST_DEVIATIONS, OPT_LOCKED_USER, OPT_LOG, OPT_LOG_TOKENS, OPT_PORT, OPT_PREFIX,
   OPT_SIGNING_KEY,
   OPT_THROTTLE, OPT_USER, OPT_USERS, OPT_VERSION
@@ -29,6 +30,7 @@ static const struct opt options[] = {
   {"alg", ARG_REQUIRED, OPT_ALG},
   {"bind", ARG_REQUIRED, OPT_BIND},
   {"cert", ARG_REQUIRED, OPT_CERT},
+  {"cluster", ARG_REQUIRED, OPT_CLUSTER},
   {"deviate", ARG_REQUIRED, OPT_DEVIATE},
   {"flavor", ARG_REQUIRED, OPT_FLAVOR},
   {"help", ARG_NONE, OPT_HELP},
@@ -124,6 +126,12 @@ void rs_cli_help(FILE *out)
     "  --bind ADDR          listen address (default 127.0.0.1; IPv6 allowed)\n"
     "  --port N             listen port; 0 picks a free one (default 8080). After listening, prints\n"
     "                       one line 'listening on http://ADDR:PORT' to stdout\n"
+    "  --cluster N          serve N nodes (1..16) and a round-robin balancer from one process, as\n"
+    "                       replicas behind a load balancer: users, keys, tokens and revocations\n"
+    "                       are shared. The balancer listens on --port, each node on a free port;\n"
+    "                       prints 'listening on URL (balancer)', then 'listening on URL (node K)'\n"
+    "                       for K = 1..N. With --admin, GET /_refserver/nodes counts each node's\n"
+    "                       requests\n"
     "  --prefix PATH        where the API lives (default /apiops; '/' for the root)\n"
     "  --flavor documented|rfc\n"
     "                       documented (default): follow the Apinizer documentation.\n"
@@ -334,6 +342,13 @@ static rs_cli_action apply(rs_config *cfg, const struct opt *o, const char *arg,
       return CLI_USAGE_ERROR;
     }
     cfg->latency_ms = n;
+    return CLI_SERVE;
+  case OPT_CLUSTER:
+    if (parse_ulong(arg, RS_CLUSTER_MAX, &n) != 0 || n < 1) {
+      fprintf(err, "authconform-refserver: --cluster must be a number of nodes, 1..%d\n", RS_CLUSTER_MAX);
+      return CLI_USAGE_ERROR;
+    }
+    cfg->cluster = (unsigned)n;
     return CLI_SERVE;
   case OPT_THROTTLE:
     if (parse_ulong(arg, 1000000, &n) != 0) {

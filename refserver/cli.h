@@ -44,6 +44,7 @@ typedef struct rs_config {
   char *log_file;
   bool log_tokens;
   unsigned throttle; /* 0: off; else failed logins per name before 429 */
+  unsigned cluster;  /* 0: one server; else --cluster N: N nodes and a balancer */
   int *deviations;   /* rs_dev_id values from --deviate */
   size_t n_deviations;
   int admin_index;   /* for CLI_ADMIN */

@@ -2,6 +2,7 @@
 #include "admin_client.h"
 #include "app.h"
 #include "cli.h"
+#include "cluster.h"
 #include "deviations.h"
 #include "server.h"
 
@@ -40,20 +41,38 @@ static int serve(const rs_config *cfg)
     fprintf(stderr, "authconform-refserver: %s\n", err);
     return code;
   }
-  rs_server *server = rs_server_start(&app, err, sizeof err);
-  if (!server) {
-    fprintf(stderr, "authconform-refserver: %s\n", err);
-    rs_app_free(&app);
-    return 1;
+  /* One server, or with --cluster N the balancer and N nodes sharing the app. */
+  rs_server *servers[1 + RS_CLUSTER_MAX] = {0};
+  size_t n = cfg->cluster ? 1 + (size_t)cfg->cluster : 1;
+  for (size_t i = 0; i < n; i++) {
+    int role = !cfg->cluster ? RS_SERVER_SINGLE : i == 0 ? RS_SERVER_BALANCER : (int)i - 1;
+    servers[i] = rs_server_start(&app, role, err, sizeof err);
+    if (!servers[i]) {
+      fprintf(stderr, "authconform-refserver: %s\n", err);
+      for (size_t k = 0; k < i; k++)
+        rs_server_stop(servers[k]);
+      rs_app_free(&app);
+      return 1;
+    }
   }
-  char url[160];
-  rs_server_url(server, url, sizeof url);
-  printf("listening on %s\n", url);
+  /* Printed once every listener is up: a script that reads the first line may use it at once.
+   * The balancer comes first, so a script that knows no clusters gets the deployment's URL. */
+  for (size_t i = 0; i < n; i++) {
+    char url[160];
+    rs_server_url(servers[i], url, sizeof url);
+    if (!cfg->cluster)
+      printf("listening on %s\n", url);
+    else if (i == 0)
+      printf("listening on %s (balancer)\n", url);
+    else
+      printf("listening on %s (node %zu)\n", url, i);
+  }
   fflush(stdout);
 
   int sig = 0;
   code = sigwait(&stop, &sig) == 0 ? 0 : 1;
-  rs_server_stop(server);
+  for (size_t i = 0; i < n; i++)
+    rs_server_stop(servers[i]);
   rs_app_free(&app);
   return code;
 }

@@ -16,10 +16,13 @@ struct rs_request {
   size_t len;
   size_t cap;
   bool too_large;
+  int node; /* --cluster: the node (0-based) that answers; -1 otherwise */
 };
 
 const char *rs_rq_method(const rs_request *rq) { return rq->method; }
 const char *rs_rq_path(const rs_request *rq) { return rq->path; }
+int rs_rq_node(const rs_request *rq) { return rq->node; }
+void rs_rq_set_node(rs_request *rq, int node) { rq->node = node; }
 
 const char *rs_rq_header(const rs_request *rq, const char *name)
 {
@@ -73,6 +76,7 @@ rs_request *rs_rq_new(struct MHD_Connection *conn, const char *method, const cha
   rq->conn = conn;
   rq->method = method;
   rq->path = path;
+  rq->node = -1;
   return rq;
 }
 

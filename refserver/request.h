@@ -34,6 +34,9 @@ const char *rs_rq_body(const rs_request *rq, size_t *len);
 /* True for GET and HEAD, the methods of the read-only endpoints. */
 bool rs_rq_is_get(const rs_request *rq);
 
+/* With --cluster: the node (0-based) that answers the request; -1 for a single server. */
+int rs_rq_node(const rs_request *rq);
+
 /* ---- for server.c: the request's life ---- */
 
 /* A request of conn; method and path are borrowed and must outlive it. NULL when out of memory.
@@ -49,5 +52,8 @@ void rs_rq_append_body(rs_request *rq, const char *data, size_t size);
 
 /* True when the body exceeded RQ_MAX_BODY (or memory): the request is answered 413. */
 bool rs_rq_too_large(const rs_request *rq);
+
+/* Which node answers (--cluster); requests start with -1. */
+void rs_rq_set_node(rs_request *rq, int node);
 
 #endif

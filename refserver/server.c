@@ -2,6 +2,7 @@
  * rs_handle_request(). The only file that includes microhttpd.h. */
 #include "server.h"
 
+#include "cluster.h"
 #include "deviations.h"
 #include "handlers.h"
 #include "reqlog.h"
@@ -31,6 +32,7 @@
 struct rs_server {
   struct MHD_Daemon *daemon;
   rs_app *app;
+  int role; /* RS_SERVER_SINGLE, RS_SERVER_BALANCER or a node */
   char *cert_pem; /* owned; libmicrohttpd reads them while it runs */
   char *key_pem;
   char url[128];
@@ -95,6 +97,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!rq)
       return MHD_NO;
     *req_cls = rq;
+    if (s->role != RS_SERVER_SINGLE) {
+      unsigned node = s->role == RS_SERVER_BALANCER ? rs_cluster_next(s->app->cluster) : (unsigned)s->role;
+      rs_rq_set_node(rq, (int)node);
+      rs_cluster_count(s->app->cluster, node);
+    }
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > RQ_MAX_BODY)
       return send_error(s, rq, 413, "invalid_request", "Request body too large");
@@ -201,7 +208,7 @@ static void server_free(rs_server *s)
   free(s);
 }
 
-rs_server *rs_server_start(rs_app *app, char *err, size_t err_len)
+rs_server *rs_server_start(rs_app *app, int role, char *err, size_t err_len)
 {
   const rs_config *cfg = app->cfg;
   rs_server *s = calloc(1, sizeof *s);
@@ -210,6 +217,8 @@ rs_server *rs_server_start(rs_app *app, char *err, size_t err_len)
     return NULL;
   }
   s->app = app;
+  s->role = role;
+  unsigned port = role >= 0 ? 0 : cfg->port; /* nodes pick free ports */
   bool tls = cfg->cert_file != NULL;
   if (tls && load_tls(s, cfg, err, err_len) != 0) {
     server_free(s);
@@ -224,11 +233,11 @@ rs_server *rs_server_start(rs_app *app, char *err, size_t err_len)
   bool v6 = false;
   if (inet_pton(AF_INET, cfg->bind, &sin.sin_addr) == 1) {
     sin.sin_family = AF_INET;
-    sin.sin_port = htons((uint16_t)cfg->port);
+    sin.sin_port = htons((uint16_t)port);
     addr = (struct sockaddr *)&sin;
   } else if (inet_pton(AF_INET6, cfg->bind, &sin6.sin6_addr) == 1) {
     sin6.sin6_family = AF_INET6;
-    sin6.sin6_port = htons((uint16_t)cfg->port);
+    sin6.sin6_port = htons((uint16_t)port);
     addr = (struct sockaddr *)&sin6;
     flags |= MHD_USE_IPv6;
     v6 = true;
@@ -254,17 +263,17 @@ rs_server *rs_server_start(rs_app *app, char *err, size_t err_len)
     {MHD_OPTION_END, 0, NULL},
   };
   errno = 0;
-  s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+  s->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
                                MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
   if (!s->daemon) {
     int e = errno;
-    snprintf(err, err_len, "cannot listen on %s port %u%s%s", cfg->bind, cfg->port,
+    snprintf(err, err_len, "cannot listen on %s port %u%s%s", cfg->bind, port,
              e ? ": " : "", e ? strerror(e) : "");
     server_free(s);
     return NULL;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-  unsigned port = info ? info->port : cfg->port;
+  port = info ? info->port : port;
   snprintf(s->url, sizeof s->url, "%s://%s%s%s:%u", tls ? "https" : "http", v6 ? "[" : "",
            cfg->bind, v6 ? "]" : "", port);
   return s;
