@@ -4,14 +4,12 @@
 #include "junit_merge.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "record.h"
-#include "record_read.h"
 #include "replay.h"
 #include "report.h"
 #include "report_common.h"
@@ -19,28 +17,47 @@
 
 typedef struct input {
     const char *path;
-    cJSON *root;
-    ac_record rec;      /* as the reader validated it: its coverage is what merge unites */
+    ac_record rec;      /* as the reader validated it: what merge compares, unites and moves */
 } input;
 
-static bool same_member(const cJSON *a, const cJSON *b, const char *key)
+static bool same_str(const char *a, const char *b)
 {
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, key), *y = cJSON_GetObjectItemCaseSensitive(b, key);
-    if (!x || !y) return x == y;
-    return cJSON_Compare(x, y, true);
+    return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
-/* The options without shard: equal for shards of one run. */
-static bool same_options(const cJSON *a, const cJSON *b)
+/* An option's value as the record wrote it (compact JSON); NULL when absent. */
+static const char *option_value(const ac_record *r, const char *name)
 {
-    cJSON *x = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(a, "options"), true);
-    cJSON *y = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(b, "options"), true);
-    cJSON_DeleteItemFromObjectCaseSensitive(x, "shard");
-    cJSON_DeleteItemFromObjectCaseSensitive(y, "shard");
-    bool same = (!x && !y) || (x && y && cJSON_Compare(x, y, true));
-    cJSON_Delete(x);
-    cJSON_Delete(y);
-    return same;
+    for (size_t i = 0; i < r->option_names.n; i++)
+        if (strcmp(r->option_names.items[i], name) == 0) return r->option_values.items[i];
+    return NULL;
+}
+
+/* The options without shard: equal for shards of one run (the values as the records wrote
+ * them, compact JSON, so equal values are equal text). */
+static bool same_options(const ac_record *a, const ac_record *b)
+{
+    size_t na = 0, nb = 0;
+    for (size_t i = 0; i < a->option_names.n; i++) {
+        const char *name = a->option_names.items[i];
+        if (strcmp(name, "shard") == 0) continue;
+        na++;
+        const char *v = option_value(b, name);
+        if (!v || strcmp(v, a->option_values.items[i]) != 0) return false;
+    }
+    for (size_t i = 0; i < b->option_names.n; i++) nb += strcmp(b->option_names.items[i], "shard") != 0;
+    return na == nb;
+}
+
+/* Which member of "suite" etc. differs between two shards' records; NULL when none. */
+static const char *differing_member(const ac_record *a, const ac_record *b)
+{
+    if (a->record_version != b->record_version) return "record_version";
+    if (!same_str(a->suite_name, b->suite_name) || !same_str(a->suite_version, b->suite_version) ||
+        !same_str(a->suite_hash, b->suite_hash) || a->suite_files != b->suite_files)
+        return "suite";
+    if (!same_str(a->profile, b->profile)) return "profile";
+    return NULL;
 }
 
 /* The run's precedence, 2 > 3 > 1 > 4 > 0. */
@@ -94,19 +111,18 @@ static int cmp_str(const void *a, const void *b)
  * `shard`, and no test in two of them. Returns 0, or -1 with *err; *note for different targets. */
 static int check_shards(const input *in, size_t n, char **err, char **note)
 {
-    const cJSON *first = in[0].root;
-    static const char *const same[] = { "record_version", "suite", "profile" };
+    const ac_record *first = &in[0].rec;
     for (size_t i = 1; i < n; i++) {
-        if (!*note && !same_member(first, in[i].root, "target"))
+        if (!*note && !same_str(first->target, in[i].rec.target))
             *note = ac_sprintf("%s and %s ran against different targets; the merged record names the first",
                                in[0].path, in[i].path);
-        for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
-            if (!same_member(first, in[i].root, same[k])) {
-                *err = ac_sprintf("%s and %s differ in \"%s\": they are not shards of one run", in[0].path,
-                                  in[i].path, same[k]);
-                return -1;
-            }
-        if (!same_options(first, in[i].root)) {
+        const char *member = differing_member(first, &in[i].rec);
+        if (member) {
+            *err = ac_sprintf("%s and %s differ in \"%s\": they are not shards of one run", in[0].path,
+                              in[i].path, member);
+            return -1;
+        }
+        if (!same_options(first, &in[i].rec)) {
             *err = ac_sprintf("%s and %s were run with different options: they are not shards of one run",
                               in[0].path, in[i].path);
             return -1;
@@ -114,14 +130,11 @@ static int check_shards(const input *in, size_t n, char **err, char **note)
     }
     /* Overlap: an id in two inputs. */
     size_t n_ids = 0;
-    for (size_t i = 0; i < n; i++) n_ids += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(in[i].root, "tests"));
+    for (size_t i = 0; i < n; i++) n_ids += in[i].rec.n_tests;
     const char **ids = ac_calloc(n_ids + 1, sizeof *ids);
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const cJSON *t;
-        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(in[i].root, "tests"))
-            ids[k++] = cJSON_GetObjectItemCaseSensitive(t, "id")->valuestring;
-    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t t = 0; t < in[i].rec.n_tests; t++) ids[k++] = in[i].rec.tests[t].id;
     qsort(ids, n_ids, sizeof *ids, cmp_str);
     for (size_t i = 1; i < n_ids; i++)
         if (strcmp(ids[i - 1], ids[i]) == 0) {
@@ -165,9 +178,9 @@ static void combine(input *in, size_t n, ac_record *out)
     out->tests = ac_calloc(n_tests + 1, sizeof *out->tests);
     for (size_t i = 0; i < n; i++) {
         ac_record *r = &in[i].rec;
-        const cJSON *o = cJSON_GetObjectItemCaseSensitive(in[i].root, "options");
-        const cJSON *sh = cJSON_GetObjectItemCaseSensitive(o, "shard");
+        cJSON *sh = option_value(r, "shard") ? cJSON_Parse(option_value(r, "shard")) : NULL;
         ac_strlist_push(&out->merged_shards, cJSON_IsString(sh) ? sh->valuestring : "");
+        cJSON_Delete(sh);
         if (r->started_at && *r->started_at && (!out->started_at || strcmp(r->started_at, out->started_at) < 0)) {
             free(out->started_at);
             out->started_at = ac_strdup(r->started_at);
@@ -197,26 +210,6 @@ static void combine(input *in, size_t n, ac_record *out)
     if (out->exit_code == 0 && out->has_coverage && out->coverage.incomplete) out->exit_code = 4;
 }
 
-/* The readers of every input, in order: records validated by the record reader, then read once
- * more as plain JSON for the comparisons of check_shards. */
-static int read_inputs(input *in, const char *const *inputs, size_t n_inputs, char **err)
-{
-    for (size_t i = 0; i < n_inputs; i++) {
-        in[i].path = inputs[i];
-        if (ac_record_load(inputs[i], &in[i].rec, err) < 0) return -1;
-        size_t len = 0;
-        char *text = ac_record_read_capped(inputs[i], &len, err);
-        if (!text) return -1;
-        in[i].root = cJSON_ParseWithLength(text, len);
-        free(text);
-        if (!cJSON_IsObject(in[i].root)) {
-            *err = ac_sprintf("%s: cannot be read again", inputs[i]);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 int ac_record_merge_read(const char *const *inputs, size_t n_inputs, ac_record *out, char **err, char **note)
 {
     *err = NULL;
@@ -227,11 +220,14 @@ int ac_record_merge_read(const char *const *inputs, size_t n_inputs, ac_record *
         return -1;
     }
     input *in = ac_calloc(n_inputs, sizeof *in);
-    int rc = read_inputs(in, inputs, n_inputs, err);
+    int rc = 0;
+    for (size_t i = 0; i < n_inputs && rc == 0; i++) {   /* each read once, by the record reader */
+        in[i].path = inputs[i];
+        rc = ac_record_load(inputs[i], &in[i].rec, err);
+    }
     if (rc == 0) rc = check_shards(in, n_inputs, err, note);
     if (rc == 0) combine(in, n_inputs, out);
     for (size_t i = 0; i < n_inputs; i++) {
-        cJSON_Delete(in[i].root);
         ac_record_free(&in[i].rec);
     }
     free(in);

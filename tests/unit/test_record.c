@@ -512,6 +512,45 @@ START_TEST(test_record_merge_coverage)
 }
 END_TEST
 
+/* `merge` refuses records that are not shards of one run, naming what differs, and notes a
+ * different target (the checks read the validated records, not the files again). */
+static void replace_in(const char *path, const char *from, const char *to)
+{
+    char *text = slurp(path, NULL);
+    char *at = strstr(text, from);
+    ck_assert_ptr_nonnull(at);
+    char *changed = ac_sprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    write_text(path, changed);
+    free(changed);
+    free(text);
+}
+
+START_TEST(test_record_merge_refusals)
+{
+    static const struct { const char *from, *to, *want; } CASES[] = {
+        { "\"profile\": \"documented\"", "\"profile\": \"rfc\"", "differ in \"profile\"" },
+        { "\"fail_fast\":false", "\"fail_fast\":true", "were run with different options" },
+        { "\"record_version\": 3", "\"record_version\": 2", "differ in \"record_version\"" },
+    };
+    for (size_t c = 0; c < sizeof CASES / sizeof CASES[0]; c++) {
+        char *dir = make_tmpdir();
+        char *a = write_shard(dir, "a.json", 0, 4), *b = write_shard(dir, "b.json", 4, 5);
+        char *out = ac_sprintf("%s/merged.json", dir);
+        const char *inputs[] = { a, b };
+        replace_in(b, CASES[c].from, CASES[c].to);
+        char *err = NULL;
+        ck_assert_int_eq(merge_to(out, NULL, inputs, 2, &err), -1);
+        ck_assert_msg(err && strstr(err, CASES[c].want), "case %zu: %s", c, err ? err : "(none)");
+        free(err);
+        free(a);
+        free(b);
+        free(out);
+        remove_tree(dir);
+        free(dir);
+    }
+}
+END_TEST
+
 /* ---- the suite hash ------------------------------------------------------------------------- */
 
 static void hash_of(const char *manifest, const char *a, const char *b, char out[72])
@@ -713,6 +752,7 @@ static Suite *record_suite(void)
     tcase_add_test(tc, test_record_coverage);
     tcase_add_test(tc, test_record_merge_coverage);
     tcase_add_test(tc, test_record_detail);
+    tcase_add_test(tc, test_record_merge_refusals);
     suite_add_tcase(s, tc);
     tc = tcase_create("hash");
     tcase_add_test(tc, test_suite_hash);
