@@ -237,6 +237,8 @@ void ac_step_result_free(ac_step_result *s)
     free(s->checks);
     free(s->request_excerpt);
     free(s->response_excerpt);
+    free(s->node);
+    free(s->for_node);
 }
 
 void ac_test_result_free(ac_test_result *t)

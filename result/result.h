@@ -71,6 +71,12 @@ typedef struct ac_step_result {
     int attempts;            /* `until`: how many times the step ran */
     char *request_excerpt;   /* redacted, capped: "POST http://.../auth/token\nHeader: v\n\nbody" */
     char *response_excerpt;  /* redacted, capped: "HTTP/1.1 401\nHeader: v\n\nbody" */
+    /* Cluster tests (--node): the node this step's request was pinned to, and the node of the
+     * test's `for_each_node` round it belongs to (the node a token was issued through); each
+     * NULL when there is none. Names are the user's (--node NAME=...). Reports group a test's
+     * steps by node (reports/report_common.h ac_node_sections). */
+    char *node;
+    char *for_node;
 } ac_step_result;
 
 typedef struct ac_test_result {
@@ -135,6 +141,9 @@ typedef struct ac_run_info {
      * unsharded input), in input order; NULL for any other run. */
     const ac_strlist *merged_shards;
     const ac_strlist *allow_skip;   /* --allow-skip patterns (ids or tags); may be NULL */
+    /* The nodes of the run (--node NAME=ADDR, or the `nodes` variable), each "NAME=ADDR" in the
+     * order given; NULL or empty when requests were not pinned. */
+    const ac_strlist *nodes;
     bool allow_incomplete;
     /* The summary's coverage is this run's, so TAP and JUnit end with the coverage test. Set by
      * ac_run_info_fill; false for reports that are not a run of the suite (`authconform diff
