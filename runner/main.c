@@ -365,6 +365,23 @@ static bool names_known(const ac_cli *cli, const ac_model *model, const ac_given
     return true;
 }
 
+/* The deployment's nodes: --node, or else the `nodes` variable (a suite declares it with its
+ * environment fallback). 0, or -1 with *err (a usage error: nothing was sent). */
+static int resolve_nodes(ac_config *cfg, const ac_scope *root, char **err)
+{
+    ac_strlist *specs = &cfg->node_specs;
+    const ac_var *v = ac_scope_get(root, "nodes");
+    if (specs->n == 0 && v && v->len) {
+        char *value = ac_strndup(v->value, v->len);
+        size_t n = 0;
+        char **items = ac_nodes_split(value, &n);
+        for (size_t i = 0; i < n; i++) ac_strlist_push_owned(specs, items[i]);
+        free(items);
+        free(value);
+    }
+    return ac_nodes_parse((const char *const *)specs->items, specs->n, &cfg->nodes, &cfg->n_nodes, err);
+}
+
 static void report_options(const ac_cli *cli, ac_report_opts *ro)
 {
     ac_report_opts_init(ro);
@@ -473,6 +490,7 @@ static int run(ac_cli *cli)
         usage_error("--target URL is required (for example --target https://apinizer.example.com/apiops)");
         goto out;
     }
+    if (resolve_nodes(&cli->cfg, &root, &err) < 0) goto report_error;
     if (cli->cfg.http.insecure)
         fprintf(stderr, "authconform: WARNING: --insecure: TLS certificates are NOT verified; anyone on the "
                         "path can read the credentials this run sends\n");

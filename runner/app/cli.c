@@ -15,7 +15,7 @@ typedef enum {
     O_REPORT, O_TIMEOUT, O_HTTP_VERSION, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_PROXY,
     O_MAX_BODY, O_COLOR, O_NO_COLOR, O_HELP, O_VERSION, O_SHARD, O_BASELINE,
     O_ALLOW_SKIP, O_ALLOW_INCOMPLETE, O_ISSUER, O_ALLOW_ENDPOINT_HOST,
-    O_HELP_OPTIONS, O_QUIET, O_LIST_VARS
+    O_HELP_OPTIONS, O_QUIET, O_LIST_VARS, O_NODE
 } opt_id;
 
 typedef struct opt {
@@ -40,6 +40,10 @@ static const opt OPTS[] = {
       "OAuth2 authorization server: read its metadata (RFC 8414, OpenID discovery) and run the generic suite" },
     { "allow-endpoint-host", 0, true, O_ALLOW_ENDPOINT_HOST, "HOST",
       "let metadata name an endpoint on HOST (the client secret goes only to the issuer's host)" },
+    { "node", 0, true, O_NODE, "NAME=ADDR",
+      "a replica of the deployment: HOST:PORT (URL, Host and TLS name kept; only the\n"
+      "                               connection goes there) or its own URL; repeatable. The cluster\n"
+      "                               tests check every node; nothing else is pinned (variable nodes)" },
     { "var", 0, true, O_VAR, "NAME=VALUE", "set a variable (highest precedence); repeatable" },
     { "vars-file", 0, true, O_VARS_FILE, "FILE", "YAML map of variables (name: value or name: {value, secret})" },
     { "secret", 0, true, O_SECRET, "NAME", "treat variable NAME as a secret (never printed)" },
@@ -321,6 +325,7 @@ static int apply(ac_cli *c, const opt *o, const char *v, char **err)
     case O_ID: ac_strlist_split(&c->cfg.ids, v); break;
     case O_ALLOW_SKIP: ac_strlist_split(&c->cfg.allow_skip, v); break;
     case O_ALLOW_INCOMPLETE: c->cfg.allow_incomplete = true; break;
+    case O_NODE: ac_strlist_push(&c->cfg.node_specs, v); break;
     case O_PROFILE: set_str(&c->cfg.profile, v); break;
     case O_STRICT: c->cfg.strict = true; break;
     case O_FAIL_FAST: c->cfg.fail_fast = true; break;

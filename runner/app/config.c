@@ -23,6 +23,8 @@ void ac_config_free(ac_config *c)
     ac_strlist_free(&c->ids);
     ac_strlist_free(&c->allow_skip);
     free(c->shard);
+    ac_strlist_free(&c->node_specs);
+    ac_nodes_free(c->nodes, c->n_nodes);
     free(c->cacert);
     free(c->cert);
     free(c->key);

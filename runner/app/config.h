@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include "http.h"
+#include "node.h"
 #include "progress.h"
 #include "util.h"
 
@@ -24,6 +25,11 @@ typedef struct ac_config {
     ac_strlist allow_skip;      /* --allow-skip, AUTHCONFORM_ALLOW_SKIP, vars file allow_skip: ids
                                    (globs) or tags whose must-level gaps are accepted */
     bool allow_incomplete;      /* --allow-incomplete: every gap is accepted (still reported) */
+    /* The deployment's nodes (node.h): --node as given ("NAME=ADDR", in order), or the `nodes`
+     * variable's items; parsed into nodes before the run (main.c). Empty: nothing is pinned and
+     * the tests that need nodes are not applicable. */
+    ac_strlist node_specs;
+    ac_node *nodes; size_t n_nodes;
     ac_http_opts http;          /* strings borrowed from the owned copies below */
     char *cacert, *cert, *key, *proxy;
     const ac_progress *progress; /* borrowed, or NULL: told about long waits and finished tests */

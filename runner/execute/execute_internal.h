@@ -9,6 +9,7 @@
  *   send.c       building and sending one request: the guard, the run's stop point, transport
  *                errors, rate limiting; waits that end at the stop point
  *   verdict.c    recording a step's checks and the outcome rules of steps and tests
+ *   nodes.c      cluster tests: a step pinned to a node or sent to every node, rounds per node
  *
  * Functions shared between these files carry the prefix ex_: not public, but not static either. */
 #ifndef AC_EXECUTE_INTERNAL_H
@@ -81,6 +82,10 @@ typedef struct test_run {
     bool saw_unreachable;      /* this test hit the transport error that made the target unreachable */
     bool stop;                 /* a step ended the test (fail, error, skip) */
     bool control_passed;       /* a `control: true` step of this test passed */
+    const ac_node *pin;        /* the node the current step's requests go to, or NULL */
+    const ac_node *round;      /* the for_each_node round's node, or NULL */
+    double until_from;         /* ac_now_ms() an `until` bound counts from (every node of an
+                                  each_node step from the step's start); 0: the poll's own start */
 } test_run;
 
 /* What the run loop needs to know of a test besides its result. */
@@ -143,6 +148,28 @@ void ex_wait_over(const test_run *T);
 char *ex_response_excerpt(ac_response *resp);
 /* ac_redact of a C string; NULL stays NULL. Caller frees. */
 char *ex_redacted(const char *s);
+
+/* ---- nodes.c ---- */
+/* Pins a built request to T->pin (a no-op without one): 0, or -1 with *err (br freed). */
+int ex_pin_request(const test_run *T, ac_built_req *br, char **err);
+/* The request's excerpt, with the node it was pinned to named above it (owned). */
+char *ex_request_excerpt(const test_run *T, const ac_built_req *br);
+/* "[a] name (node c)" for a step of round a sent to node c (owned). */
+char *ex_step_label(const test_run *T, const ac_step *st);
+/* A new step result for st, labelled and carrying T->pin and T->round's names. */
+ac_step_result *ex_new_node_step(test_run *T, const ac_step *st);
+/* Runs one step of a test that needs nodes: on the node `node:` names, or on every node
+ * (`each_node`), each with its own result; run_one runs the step kind into a result. */
+typedef void (*ex_step_fn)(test_run *T, size_t si, ac_step_result *sr);
+void ex_run_node_step(test_run *T, size_t si, ex_step_fn run_one);
+/* `for_each_node`: steps(T) once per node, with ${node} and ${node_addr} set and captures kept
+ * within the round. */
+void ex_run_rounds(test_run *T, void (*steps)(test_run *));
+/* True when outcome o must not replace the test's current one: in a test that needs nodes the
+ * worst node decides (fail > error > warning > skip). */
+bool ex_keep_worse(const test_run *T, ac_outcome o);
+/* The outcome of a test that needs nodes from its explicit end and every node's step. */
+void ex_nodes_outcome(ac_test_result *res);
 
 /* ---- verdict.c ---- */
 void ex_push_status(ac_test_result *r, long status);

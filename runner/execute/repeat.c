@@ -68,7 +68,7 @@ static void rep_loop(rep_shared *S, ac_http *http, const char *http_err)
         S->durs[i] = ac_now_ms() - t0;
         ex_note_answered(S->R, got);
         if (st != AC_HTTP_OK) {
-            if (ex_note_transport_error(S->R, st, e)) atomic_store(&S->hit_unreachable, true);
+            if (!S->br->pinned && ex_note_transport_error(S->R, st, e)) atomic_store(&S->hit_unreachable, true);
             S->errs[i] = e ? e : ac_strdup("error");
         } else {
             free(e);
@@ -338,11 +338,12 @@ void ex_run_repeated_step(test_run *T, size_t si, ac_step_result *sr)
     long c = st->repeat > 0 ? 1 : T->t->concurrency > 0 ? T->t->concurrency : 1;
     char *err = NULL;
     ac_built_req br;
-    if (ex_build_request(R, ex_step_request(T, st), &T->scope, &br, &err) < 0) {
+    if (ex_build_request(R, ex_step_request(T, st), &T->scope, &br, &err) < 0 ||
+        ex_pin_request(T, &br, &err) < 0) {
         ex_step_error(T, sr, err);
         return;
     }
-    sr->request_excerpt = ac_request_excerpt(&br, EXCERPT_CAP);
+    sr->request_excerpt = ex_request_excerpt(T, &br);
     ac_guard_ticket gt;
     char *gwhy = rep_guard_enter(R, &br, expect, &gt);
     if (gwhy) {

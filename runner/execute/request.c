@@ -32,6 +32,7 @@ void ac_built_req_free(ac_built_req *r)
     }
     free(r->headers);
     free(r->body);
+    free(r->connect_to);
     memset(r, 0, sizeof *r);
 }
 
@@ -41,7 +42,7 @@ ac_http_req ac_built_req_view(const ac_built_req *r)
         .method = r->method, .url = r->url, .headers = r->headers, .n_headers = r->n_headers,
         .body = r->body, .body_len = r->body_len, .has_body = r->has_body,
         .follow_redirects = r->follow_redirects, .timeout_s = r->timeout_s,
-        .http_version = r->http_version,
+        .http_version = r->http_version, .connect_to = r->connect_to,
     };
     return v;
 }

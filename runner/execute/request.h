@@ -16,6 +16,10 @@ typedef struct ac_built_req {
     bool follow_redirects;
     double timeout_s;           /* 0 = default */
     int http_version;           /* 0 = default */
+    /* Pinned to a node (node.h): the CURLOPT_CONNECT_TO entry (owned, or NULL when the URL was
+     * rewritten instead); pinned: a transport error is that node's, not the target's. */
+    char *connect_to;
+    bool pinned;
 } ac_built_req;
 
 /* Builds the request. Secrets met on the way (Authorization values, form fields named like

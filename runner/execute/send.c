@@ -238,7 +238,9 @@ static int send_once(runner *R, ac_http *http, const ac_built_req *br, const yn_
         *err = cut_off_reason(R);
         return -1;
     }
-    if (ex_note_transport_error(R, st, *err) && hit_unreachable) *hit_unreachable = true;
+    /* A node that is down is that node's error; the target is unreachable only when the
+     * deployment's own address is. */
+    if (!br->pinned && ex_note_transport_error(R, st, *err) && hit_unreachable) *hit_unreachable = true;
     return -1;
 }
 

@@ -136,6 +136,14 @@ static bool request_attempt(test_run *T, size_t si, const ac_built_req *br, cons
         ex_end_rate_limited(T, sr, err);
         return false;
     }
+    if (st->error_on && ac_status_matches(st->error_on, resp->status)) {
+        /* The endpoint is not there (a node that is down behind its proxy, a 404): whatever the
+         * step asserts cannot be judged, and a refusal must never pass on it. */
+        sr->response_excerpt = ex_response_excerpt(resp);
+        ex_step_error(T, sr, ac_sprintf("status %ld: the endpoint did not answer as a working one (error_on)",
+                                        resp->status));
+        return false;
+    }
     char *skip = ex_skip_on_reason(st->skip_on ? st->skip_on : T->t->skip_on, resp->status);
     if (skip) {
         sr->outcome = AC_OUT_SKIP;
@@ -185,11 +193,12 @@ void ex_run_request_step(test_run *T, size_t si, ac_step_result *sr)
     const yn_node *expect = ex_step_expect(T, st);
     char *err = NULL;
     ac_built_req br;
-    if (ex_build_request(T->R, ex_step_request(T, st), &T->scope, &br, &err) < 0) {
+    if (ex_build_request(T->R, ex_step_request(T, st), &T->scope, &br, &err) < 0 ||
+        ex_pin_request(T, &br, &err) < 0) {
         ex_step_error(T, sr, err);
         return;
     }
-    sr->request_excerpt = ac_request_excerpt(&br, EXCERPT_CAP);
+    sr->request_excerpt = ex_request_excerpt(T, &br);
     ex_transcript_add(T, "> %s\n", sr->request_excerpt);
 
     double every = 0, within = 0;
@@ -205,7 +214,7 @@ void ex_run_request_step(test_run *T, size_t si, ac_step_result *sr)
     for (;;) {
         judged = request_attempt(T, si, &br, expect, &checks, sr, t0);
         if (!judged || !st->until || ex_all_checks_pass(&checks)) break;
-        double elapsed = (ac_now_ms() - t0) / 1000.0;
+        double elapsed = (ac_now_ms() - (T->until_from > 0 ? T->until_from : t0)) / 1000.0;
         if (elapsed + every > within) break;
         if (!*what) snprintf(what, sizeof what, "polling step %s", st->name ? st->name : "?");
         ex_nap_told(T, every * 1000, what, t0, within, sr->attempts);

@@ -108,14 +108,14 @@ static bool step_not_run(test_run *T, const ac_step *st)
 {
     ac_test_result *res = T->res;
     if (T->stop) {
-        ac_step_result *sr = ex_new_step(res, st->name);
+        ac_step_result *sr = ex_new_node_step(T, st);
         sr->outcome = AC_OUT_NOTRUN;
         sr->reason = ac_strdup("not run: an earlier step did not pass");
         return true;
     }
     if (atomic_load(&T->R->unreachable)) {
         /* Another worker found the target unreachable: send nothing more. */
-        ac_step_result *sr = ex_new_step(res, st->name);
+        ac_step_result *sr = ex_new_node_step(T, st);
         sr->outcome = AC_OUT_NOTRUN;
         sr->reason = ac_strdup("not run: the target is unreachable");
         ex_end_test(T, AC_OUT_ERROR, ac_strdup("not run: the target is unreachable"));
@@ -126,11 +126,26 @@ static bool step_not_run(test_run *T, const ac_step *st)
     ac_outcome w = check_when(st->when, &T->scope, &why, &wkind);
     if (w == AC_OUT_SKIP) res->skip_kind = wkind;
     if (w == AC_OUT_PASS) return false;
-    ac_step_result *sr = ex_new_step(res, st->name);
+    ac_step_result *sr = ex_new_node_step(T, st);
     sr->outcome = w;
     sr->reason = ex_redacted(why);
     ex_end_test(T, w, why);
     return true;
+}
+
+/* Runs step si into sr by its kind; a control step that did not pass ends the test. */
+static void run_one(test_run *T, size_t si, ac_step_result *sr)
+{
+    const ac_step *st = &T->steps[si];
+    switch (st->kind) {
+    case AC_STEP_REQUEST:
+        if (T->t->repeat > 1 || st->repeat > 0) ex_run_repeated_step(T, si, sr);
+        else ex_run_request_step(T, si, sr);
+        break;
+    case AC_STEP_RUN: ex_run_command_step(T, st, sr); break;
+    case AC_STEP_WAIT: ex_run_wait_step(T, st, sr); break;
+    }
+    if (st->control) control_step_done(T, sr);
 }
 
 static void run_steps(test_run *T)
@@ -140,16 +155,8 @@ static void run_steps(test_run *T)
         T->ectx.now = ac_wall_time();
         if (step_not_run(T, st)) continue;
         if (T->t->multi_step) ex_transcript_add(T, "== step %s ==\n", st->name);
-        ac_step_result *sr = ex_new_step(T->res, st->name);
-        switch (st->kind) {
-        case AC_STEP_REQUEST:
-            if (T->t->repeat > 1 || st->repeat > 0) ex_run_repeated_step(T, i, sr);
-            else ex_run_request_step(T, i, sr);
-            break;
-        case AC_STEP_RUN: ex_run_command_step(T, st, sr); break;
-        case AC_STEP_WAIT: ex_run_wait_step(T, st, sr); break;
-        }
-        if (st->control) control_step_done(T, sr);
+        if (T->t->needs_nodes) ex_run_node_step(T, i, run_one);
+        else run_one(T, i, ex_new_step(T->res, st->name));
     }
 }
 
@@ -192,7 +199,18 @@ test_info ex_run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, a
 
     char *reason = NULL;
     for (size_t i = 0; i < t->controls.n; i++) ac_strlist_push(&res->controls, t->controls.items[i]);
-    ac_outcome pre = test_preconditions(&T, &reason);
+    ac_outcome pre;
+    if (t->needs_nodes && R->cfg->n_nodes == 0) {
+        /* Nothing to compare across replicas: not applicable, never a gap, and no request (no
+         * login either) is sent for it. */
+        pre = AC_OUT_SKIP;
+        res->skip_kind = AC_SKIP_NOT_APPLICABLE;
+        reason = ac_strdup("checks every node of the deployment: give them with --node NAME=HOST:PORT "
+                           "(or the nodes variable)");
+        ac_scope_init(&T.scope, NULL);
+    } else {
+        pre = test_preconditions(&T, &reason);
+    }
     if (pre != AC_OUT_PASS) {
         res->outcome = pre;
         res->reason = ex_redacted(reason);
@@ -205,8 +223,10 @@ test_info ex_run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, a
         }
     } else {
         res->outcome = AC_OUT_PASS;
-        run_steps(&T);
-        steps_outcome(t, res);
+        if (t->for_each_node) ex_run_rounds(&T, run_steps);
+        else run_steps(&T);
+        if (t->needs_nodes) ex_nodes_outcome(res);
+        else steps_outcome(t, res);
         ex_settle_by_severity(res);
     }
     res->duration_ms = ac_now_ms() - t0;

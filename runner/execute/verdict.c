@@ -124,6 +124,11 @@ void ex_judge_step(test_run *T, ac_step_result *sr, ac_checks *checks)
 
 void ex_end_test(test_run *T, ac_outcome o, char *reason)
 {
+    if (ex_keep_worse(T, o)) {   /* another node's worse outcome stands */
+        free(reason);
+        T->stop = true;
+        return;
+    }
     T->res->outcome = o;
     free(T->res->reason);
     T->res->reason = ex_redacted(reason);

@@ -1,5 +1,5 @@
-/* HTTP execution with libcurl. The only file that includes curl: the rest of the runner sees
- * ac_http_req / ac_response. One easy handle per client, reset between requests, so libcurl's
+/* HTTP execution with libcurl. With node.c (which parses URLs with libcurl's URL API) the only
+ * file that includes curl: the rest of the runner sees ac_http_req / ac_response. One easy handle per client, reset between requests, so libcurl's
  * connection cache keeps connections alive across a run. */
 #include "http.h"
 
@@ -20,6 +20,7 @@ struct ac_http {
      * setopt calls, the largest cost of ours per request in the profile (bench/RESULTS.md). */
     ac_buf sig, last_sig;      /* what the options were made from (request_signature) */
     struct curl_slist *hl;     /* the header list the handle uses; owned */
+    struct curl_slist *conn_to; /* the CURLOPT_CONNECT_TO list the handle uses; owned */
     bool primed;               /* last_sig describes the options on the handle */
     CURLU *url;                /* the URL, parsed once per distinct request (CURLOPT_CURLU) */
 };
@@ -64,6 +65,7 @@ void ac_http_free(ac_http *c)
     curl_easy_cleanup(c->h);
     curl_url_cleanup(c->url);
     curl_slist_free_all(c->hl);
+    curl_slist_free_all(c->conn_to);
     ac_buf_free(&c->sig);
     ac_buf_free(&c->last_sig);
     free(c);
@@ -90,6 +92,8 @@ static void request_signature(ac_buf *b, const ac_http_req *req)
     const char *m = req->method ? req->method : "", *u = req->url ? req->url : "";
     ac_buf_append(b, m, strlen(m) + 1);
     ac_buf_append(b, u, strlen(u) + 1);
+    const char *ct = req->connect_to ? req->connect_to : "";
+    ac_buf_append(b, ct, strlen(ct) + 1);
     for (size_t i = 0; i < req->n_headers; i++) {
         ac_buf_append(b, req->headers[i].name, strlen(req->headers[i].name) + 1);
         ac_buf_append(b, req->headers[i].value, strlen(req->headers[i].value) + 1);
@@ -317,6 +321,10 @@ static void set_options(ac_http *c, const ac_http_req *req, double timeout)
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
     curl_slist_free_all(c->hl);
     c->hl = hl;
+    struct curl_slist *ct = req->connect_to ? curl_slist_append(NULL, req->connect_to) : NULL;
+    if (ct) curl_easy_setopt(h, CURLOPT_CONNECT_TO, ct);
+    curl_slist_free_all(c->conn_to);
+    c->conn_to = ct;
 }
 
 /* What a failed transfer (rc, no complete header block) was, with its one-line reason in *err

@@ -1,5 +1,5 @@
-/* HTTP execution: the only file that includes curl. One ac_http per worker keeps its libcurl
- * easy handle (and so its connection pool: keep-alive and TLS sessions are reused). */
+/* HTTP execution: with node.c, the only code that includes curl. One ac_http per worker keeps
+ * its libcurl easy handle (and so its connection pool: keep-alive and TLS sessions are reused). */
 #ifndef AC_HTTP_H
 #define AC_HTTP_H
 
@@ -29,6 +29,9 @@ typedef struct ac_http_req {
     bool follow_redirects;
     double timeout_s;          /* 0: the default */
     int http_version;          /* 0: the default */
+    /* "HOST:PORT:CONNECTHOST:CONNECTPORT" (CURLOPT_CONNECT_TO): the connection goes to another
+     * address while URL, Host and SNI stay (node.h); NULL: where the URL says. */
+    const char *connect_to;
     /* Polled while the transfer runs (at least once a second); true cuts it off with
      * AC_HTTP_ERR_CANCELLED. NULL: never. For an interrupted run's grace period. */
     bool (*cancel)(void *arg);

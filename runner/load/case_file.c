@@ -12,7 +12,7 @@
 static const char *const FILE_KEYS[] = { "suite", "description", "tags", "fixtures", "tests", NULL };
 static const char *const TEST_KEYS[] = { "id", "name", "description", "severity", "refs", "tags",
     "requires", "control", "when", "skip_on", "request", "expect", "capture", "steps", "repeat",
-    "concurrency", "expect_all", "profiles", NULL };
+    "concurrency", "expect_all", "profiles", "for_each_node", NULL };
 static const char *const FIXTURE_KEYS[] = { "description", "shared", "requires", "request", "expect", "capture",
     NULL };
 static const char *const OVERRIDE_KEYS[] = { "request", "expect", "severity", "steps", NULL };
@@ -405,12 +405,28 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
     if ((t->when = yn_get(tn, "when"))) ld_check_when(L, &V, t->when);
     if ((t->skip_on = yn_get(tn, "skip_on"))) ld_check_skip_on(L, t->skip_on);
 
+    if ((t->for_each_node = yn_get(tn, "for_each_node"))) {
+        if (ld_want_text(L, t->for_each_node, "for_each_node") &&
+            (!*t->for_each_node->str || strchr(t->for_each_node->str, '\n') || ld_has_template(t->for_each_node)))
+            ld_err(L, t->for_each_node, "for_each_node is one line of plain text: what the round's node "
+                   "did, such as 'issued by'");
+        if (!yn_get(tn, "steps"))
+            ld_err(L, ld_key_of(tn, "for_each_node"), "for_each_node needs steps (it runs them once per node)");
+        ac_strlist_push(&V.caps, "node");        /* the round's node: its name and address */
+        ac_strlist_push(&V.caps, "node_addr");
+    }
     bool runs = load_test_requests(L, t, tn, &V, owner);
     if (!t->multi_step) load_test_repeat(L, t, tn);
     if (!t->multi_step) load_test_expect_all(L, t, tn);
     load_test_overrides(L, t, tn, &V);
     for (size_t i = 0; i < t->n_steps; i++)
         if (t->steps[i].control) ac_strlist_push(&t->controls, t->steps[i].name);
+    t->needs_nodes = t->for_each_node != NULL;
+    for (size_t i = 0; i < t->n_steps; i++)
+        if (t->steps[i].pin || t->steps[i].each_node) t->needs_nodes = true;
+    for (size_t o = 0; o < t->n_overrides; o++)
+        for (size_t i = 0; i < t->overrides[o].n_steps; i++)
+            if (t->overrides[o].steps[i].pin || t->overrides[o].steps[i].each_node) t->needs_nodes = true;
     /* Only for a test that is otherwise valid: one with errors does not run anyway, and its
      * missing check is usually one of those errors (a misspelt expect). */
     if (runs && L->diags->n_errors == errors_before && !test_has_check(t))

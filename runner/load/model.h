@@ -58,6 +58,10 @@ typedef struct ac_step {
     long repeat;                /* AC_STEP_REQUEST in a multi-step test: `repeat: N`; 0 when absent */
     bool control;               /* `control: true`: a positive control; its failure makes the test
                                    an error ("control failed"), never a failure or a pass */
+    /* Cluster keys of a request step (section "Nodes" of docs/case-format.md), each NULL when
+     * absent: `node` (template naming one node), `each_node` (plain text: what a failure on a
+     * node means), `compare_nodes` ({same, ignore_headers}), `error_on` (status matcher). */
+    const yn_node *pin, *each_node, *compare_nodes, *error_on;
 } ac_step;
 
 typedef struct ac_profile_override {
@@ -85,6 +89,11 @@ typedef struct ac_test {
     const yn_node *expect_all;  /* map or NULL */
     bool multi_step;            /* written with steps: (reported as subtests) */
     ac_step *steps; size_t n_steps;
+    /* `for_each_node: PHRASE`: the steps run once per node with ${node} and ${node_addr} set;
+     * the phrase says what the round's node did ("issued by"). NULL when absent. */
+    const yn_node *for_each_node;
+    bool needs_nodes;           /* for_each_node, or a step with node or each_node (in any
+                                   profile): not applicable when the run has no nodes */
     ac_profile_override *overrides; size_t n_overrides;
     struct ac_suite_file *file; /* back pointer, borrowed */
     ac_severity plan_severity;  /* in the profile the model was loaded for, overrides applied:

@@ -14,15 +14,18 @@
 #define MAX_TOLERANCE_S 60.0
 
 static const char *const STEP_KEYS[] = { "name", "request", "expect", "capture", "until",
-    "compare", "run", "wait", "when", "skip_on", "repeat", "control", NULL };
+    "compare", "run", "wait", "when", "skip_on", "repeat", "control", "node", "each_node", "error_on",
+    "compare_nodes", NULL };
 static const char *const REQUEST_STEP_KEYS[] = { "name", "request", "expect", "capture", "until",
-    "compare", "when", "skip_on", "repeat", "control", NULL };
+    "compare", "when", "skip_on", "repeat", "control", "node", "each_node", "error_on", "compare_nodes",
+    NULL };
 static const char *const RUN_STEP_KEYS[] = { "name", "run", "expect", "when", "control", NULL };
 /* A wait step may carry checks computed in the run (expect: values only): `wait: 0s` checks
  * without a request (the offline weak-secret check). */
 static const char *const WAIT_STEP_KEYS[] = { "name", "wait", "when", "expect", NULL };
 static const char *const UNTIL_KEYS[] = { "every", "within", NULL };
 static const char *const COMPARE_KEYS[] = { "with", "same", "differ", "ignore_headers", NULL };
+static const char *const COMPARE_NODES_KEYS[] = { "same", "ignore_headers", NULL };
 static const char *const COMPARE_ITEM_KEYS[] = { "what", "severity", "tolerance", NULL };
 static const char *const COMPARE_WORDS[] = { "status", "body", "header_names", NULL };
 
@@ -190,6 +193,49 @@ static ac_step_kind step_kind(loader *L, const yn_node *s)
     return kind;
 }
 
+/* The cluster keys of a request step (docs/case-format.md, "Nodes"): `node` pins it to one
+ * node, `each_node` sends it to every node (its value is what a failure on a node means:
+ * "refused by"), `compare_nodes` compares every node's answer with the first node's, and
+ * `error_on` names statuses that mean the endpoint is not there (an error, never a verdict). */
+static void load_node_keys(loader *L, ac_step *st)
+{
+    const yn_node *s = st->node;
+    if ((st->pin = yn_get(s, "node"))) ld_want_text(L, st->pin, "node");
+    if ((st->each_node = yn_get(s, "each_node")) && ld_want_text(L, st->each_node, "each_node") &&
+        (!*st->each_node->str || strchr(st->each_node->str, '\n') || ld_has_template(st->each_node)))
+        ld_err(L, st->each_node, "each_node is one line of plain text: what a failure on a node means, "
+               "such as 'refused by'");
+    if (st->pin && st->each_node)
+        ld_err(L, ld_key_of(s, "each_node"), "a step takes node (one node) or each_node (every node), not both");
+    if (st->each_node && st->capture)
+        ld_err(L, ld_key_of(s, "capture"), "capture cannot be used with each_node (which node's answer?); "
+               "pin the step to one node instead");
+    if (st->each_node && st->compare)
+        ld_err(L, ld_key_of(s, "compare"), "compare cannot be used with each_node; compare_nodes compares "
+               "the nodes' answers");
+    if ((st->error_on = yn_get(s, "error_on"))) {
+        ld_check_status(L, st->error_on, "error_on", true);
+        if (st->repeat) ld_err(L, ld_key_of(s, "error_on"), "error_on cannot be used on a step with repeat");
+    }
+    const yn_node *c = yn_get(s, "compare_nodes");
+    if (!c) return;
+    st->compare_nodes = c;
+    if (!st->each_node) ld_err(L, ld_key_of(s, "compare_nodes"), "compare_nodes needs each_node on the step");
+    if (!ld_want_map(L, c, "compare_nodes")) return;
+    ld_check_keys(L, c, "compare_nodes", COMPARE_NODES_KEYS);
+    const yn_node *same = yn_get(c, "same");
+    if (!same || !ld_want_list(L, same, "same", true)) {
+        if (!same) ld_err(L, c, "compare_nodes needs same (a list of items)");
+        return;
+    }
+    for (size_t j = 0; j < same->n_items; j++) check_compare_item(L, same->items[j], true, 0, NULL);
+    const yn_node *ig = yn_get(c, "ignore_headers");
+    if (ig && ld_want_list(L, ig, "ignore_headers", false))
+        for (size_t j = 0; j < ig->n_items; j++)
+            if (ld_want_str(L, ig->items[j], "ignore_headers item") && !ld_is_token(ig->items[j]->str))
+                ld_err(L, ig->items[j], "'%s' is not a valid header name", ig->items[j]->str);
+}
+
 /* A request step's own keys: request, expect, capture (into new_caps), skip_on, until, repeat,
  * compare (against out[0..i), the steps before it). */
 static void load_request_step(loader *L, const vctx *V, ac_step *st, const ac_step *out, size_t n,
@@ -222,6 +268,7 @@ static void load_request_step(loader *L, const vctx *V, ac_step *st, const ac_st
     }
     if ((st->compare = yn_get(s, "compare")))
         check_compare(L, st->compare, out, n, steps, i, st->repeat);
+    load_node_keys(L, st);
 }
 
 /* A wait step: a bounded pause, and checks of values computed in the run (no response). */

@@ -102,6 +102,7 @@ void ac_run_info_fill(ac_run_info *info, const ac_model *m, const ac_config *cfg
         info->shard = cfg->shard;
         info->allow_skip = &cfg->allow_skip;
         info->allow_incomplete = cfg->allow_incomplete;
+        info->nodes = &cfg->node_specs;
         info->coverage = true;
         info->fail_fast = cfg->fail_fast;
         info->run_deadline_s = cfg->run_deadline_s;
