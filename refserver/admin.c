@@ -54,7 +54,8 @@ static int revoke(const rs_app *app, const rs_form *form, rs_reply *out)
 }
 
 /* POST /_refserver/mint, form username=U&kind=expired|revoked. In the rfc flavour the token is
- * an RFC 9068 one naming the issuer this request saw, like the token endpoint's. */
+ * an RFC 9068 one naming the issuer this request saw, like the token endpoint's. It is signed with
+ * the key of the node that answers (node-own-key: the last node's own), on the true clock. */
 static int mint(const rs_app *app, const rs_request *rq, const rs_form *form,
                 rs_reply *out)
 {
