@@ -7,6 +7,7 @@
 #include "form.h"
 #include "issuer.h"
 #include "logins.h"
+#include "node_faults.h"
 #include "tokens.h"
 #include "users.h"
 
@@ -35,12 +36,15 @@ static int read_form(const rs_request *rq, rs_form *form, rs_reply *out)
   }
 }
 
-/* POST /_refserver/revoke, form token=T: T must be a token this server signed. */
+/* POST /_refserver/revoke, form token=T: T must be a token this server signed. Under node-own-key
+ * that is either key: the operator revokes through any node what any node issued. */
 static int revoke(const rs_app *app, const rs_form *form, rs_reply *out)
 {
   const char *token = rs_form_get(form, "token");
   rs_jwt_claims c;
-  if (!token || rs_jwt_verify(token, &app->key, rs_tokens_verify_flags(), &c) != JWT_OK)
+  unsigned flags = rs_tokens_verify_flags();
+  if (!token || (rs_jwt_verify(token, &app->key, flags, &c) != JWT_OK &&
+                 (!app->node_key || rs_jwt_verify(token, app->node_key, flags, &c) != JWT_OK)))
     return rs_reply_error(out, 400, "invalid_request", "Not a token issued by this server");
   int rc = rs_token_store_revoke(app->tokens, c.jti, c.sub, time(NULL));
   rs_jwt_claims_free(&c);
@@ -50,7 +54,8 @@ static int revoke(const rs_app *app, const rs_form *form, rs_reply *out)
 }
 
 /* POST /_refserver/mint, form username=U&kind=expired|revoked. In the rfc flavour the token is
- * an RFC 9068 one naming the issuer this request saw, like the token endpoint's. */
+ * an RFC 9068 one naming the issuer this request saw, like the token endpoint's. It is signed with
+ * the key of the node that answers (node-own-key: the last node's own), on the true clock. */
 static int mint(const rs_app *app, const rs_request *rq, const rs_form *form,
                 rs_reply *out)
 {
@@ -68,7 +73,7 @@ static int mint(const rs_app *app, const rs_request *rq, const rs_form *form,
   char *issuer = NULL;
   if (app->cfg->flavor == FLAVOR_RFC && !(issuer = rs_issuer_of(app, rq)))
     return -1;
-  char *token = rs_tokens_mint(&app->key, u->name, u->roles, u->n_roles, iat, iat + u->lifetime,
+  char *token = rs_tokens_mint(rs_node_key(app, rq), u->name, u->roles, u->n_roles, iat, iat + u->lifetime,
                                issuer, NULL, &jti);
   free(issuer);
   if (!token)

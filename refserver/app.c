@@ -19,6 +19,39 @@
 
 #define RANDOM_KEY_LEN 32
 
+/* Fills key: HS256 with the bytes of given, or RANDOM_KEY_LEN random bytes when given is NULL (a
+ * fresh key per start: tokens of an earlier run are never accepted), stored in *storage; RS256
+ * and ES256 with a fresh key pair named kid. 0, or -1 with a message in err (what was taken is
+ * left in key and *storage for rs_app_free). */
+static int make_key(rs_jwt_key *key, unsigned char **storage, rs_alg alg, const char *given,
+                    const char *kid, char *err, size_t err_len)
+{
+  key->len = given ? strlen(given) : RANDOM_KEY_LEN; /* --signing-key is never empty */
+  *storage = malloc(key->len);
+  if (!*storage) {
+    snprintf(err, err_len, "out of memory");
+    return -1;
+  }
+  if (given) {
+    memcpy(*storage, given, key->len);
+  } else if (RAND_bytes(*storage, RANDOM_KEY_LEN) != 1) {
+    snprintf(err, err_len, "cannot create a signing key");
+    return -1;
+  }
+  key->bytes = *storage;
+  key->alg = alg == ALG_RS256 ? JWT_RS256 : alg == ALG_ES256 ? JWT_ES256 : JWT_HS256;
+  if (key->alg != JWT_HS256) {
+    key->pkey = key->alg == JWT_RS256 ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
+                                      : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    key->kid = kid;
+    if (!key->pkey) {
+      snprintf(err, err_len, "cannot create a %s key pair", rs_jwt_alg_name(key));
+      return -1;
+    }
+  }
+  return 0;
+}
+
 int rs_app_init(rs_app *app, const rs_config *cfg, char *err, size_t err_len,
                 int *exit_code)
 {
@@ -50,34 +83,20 @@ int rs_app_init(rs_app *app, const rs_config *cfg, char *err, size_t err_len,
   /* jwt-weak-secret: a documentation example kept as the key (unless --signing-key says). */
   const char *given = cfg->signing_key ? cfg->signing_key
                       : rs_dev_on(DEV_JWT_WEAK_SECRET) ? "changeme" : NULL;
-  if (given) {
-    app->key.len = strlen(given);
-    app->key_storage = malloc(app->key.len);
-    if (!app->key_storage) {
+  if (make_key(&app->key, &app->key_storage, cfg->alg, given, "refserver-1", err, err_len) != 0)
+    goto fail;
+  /* node-own-key: the last node's key is made like the shared one, but always fresh and random,
+   * even with --signing-key: a node configured apart from the others. */
+  if (cfg->cluster > 0 && rs_dev_on(DEV_NODE_OWN_KEY)) {
+    app->node_key = calloc(1, sizeof *app->node_key);
+    if (!app->node_key) {
       snprintf(err, err_len, "out of memory");
       goto fail;
     }
-    memcpy(app->key_storage, given, app->key.len);
-  } else {
-    /* A fresh key per start: tokens of an earlier run are never accepted. */
-    app->key.len = RANDOM_KEY_LEN;
-    app->key_storage = malloc(RANDOM_KEY_LEN);
-    if (!app->key_storage || RAND_bytes(app->key_storage, RANDOM_KEY_LEN) != 1) {
-      snprintf(err, err_len, "cannot create a signing key");
+    if (make_key(app->node_key, &app->node_key_storage, cfg->alg, NULL, "refserver-node", err,
+                 err_len) != 0)
       goto fail;
-    }
-  }
-  app->key.bytes = app->key_storage;
-  /* RS256 and ES256: a fresh key pair per start, published under one kid. */
-  app->key.alg = cfg->alg == ALG_RS256 ? JWT_RS256 : cfg->alg == ALG_ES256 ? JWT_ES256 : JWT_HS256;
-  if (app->key.alg != JWT_HS256) {
-    app->key.pkey = app->key.alg == JWT_RS256 ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
-                                              : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    app->key.kid = "refserver-1";
-    if (!app->key.pkey) {
-      snprintf(err, err_len, "cannot create a %s key pair", rs_jwt_alg_name(&app->key));
-      goto fail;
-    }
+    app->node_key->header_only = rs_dev_on(DEV_BEARER_PAYLOAD_UNSIGNED);
   }
   app->key.header_only = rs_dev_on(DEV_BEARER_PAYLOAD_UNSIGNED);
   if (cfg->log_file) {
@@ -96,7 +115,11 @@ int rs_app_init(rs_app *app, const rs_config *cfg, char *err, size_t err_len,
   }
   if (cfg->throttle > 0) {
     app->throttle = rs_throttle_new(cfg->throttle, 60);
-    if (!app->throttle) {
+    /* node-throttle-local: the last node counts on its own (node_faults.h). */
+    if (app->throttle && cfg->cluster > 0 && rs_dev_on(DEV_NODE_THROTTLE_LOCAL))
+      app->node_throttle = rs_throttle_new(cfg->throttle, 60);
+    if (!app->throttle || (cfg->cluster > 0 && rs_dev_on(DEV_NODE_THROTTLE_LOCAL) &&
+                           !app->node_throttle)) {
       snprintf(err, err_len, "out of memory");
       goto fail;
     }
@@ -121,5 +144,13 @@ void rs_app_free(rs_app *app)
     OPENSSL_cleanse(app->key_storage, app->key.len);
   free(app->key_storage);
   EVP_PKEY_free(app->key.pkey);
+  rs_throttle_free(app->node_throttle);
+  if (app->node_key) {
+    if (app->node_key_storage)
+      OPENSSL_cleanse(app->node_key_storage, app->node_key->len);
+    EVP_PKEY_free(app->node_key->pkey);
+    free(app->node_key);
+  }
+  free(app->node_key_storage);
   memset(app, 0, sizeof *app);
 }

@@ -28,6 +28,10 @@ typedef struct rs_app {
   rs_throttle *throttle;  /* mutable; NULL when --throttle is 0 */
   rs_logins *logins;      /* mutable: failed logins per account */
   rs_cluster *cluster;    /* mutable; NULL unless --cluster N */
+  /* The last node's own state under the cluster deviations (node_faults.h); NULL otherwise. */
+  rs_jwt_key *node_key;        /* node-own-key; its bytes point at node_key_storage */
+  unsigned char *node_key_storage; /* owned */
+  rs_throttle *node_throttle;  /* mutable; node-throttle-local with --throttle */
 } rs_app;
 
 /* Builds the app from cfg: users, signing key, token store, log. On failure returns -1 with a

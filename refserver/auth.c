@@ -3,6 +3,7 @@
 
 #include "b64.h"
 #include "deviations.h"
+#include "node_faults.h"
 #include "tokens.h"
 #include "users.h"
 
@@ -119,8 +120,10 @@ static rs_auth_result basic_user(const rs_app *app, const char *value,
   return r;
 }
 
-rs_auth_result rs_auth_token(const rs_app *app, const char *token, rs_jwt_claims *who)
+rs_auth_result rs_auth_token(const rs_app *app, const rs_request *rq, const char *token,
+                             rs_jwt_claims *who)
 {
+  const rs_jwt_key *key = rs_node_key(app, rq); /* node-own-key: the last node's own */
   unsigned flags = rs_tokens_verify_flags();
   if (rs_dev_on(DEV_BEARER_ALG_NONE))
     flags |= JWT_ACCEPT_ALG_NONE;
@@ -148,18 +151,18 @@ rs_auth_result rs_auth_token(const rs_app *app, const char *token, rs_jwt_claims
     flags |= JWT_PREFIX_SIGNATURE;
   if (rs_dev_on(DEV_BEARER_APPENDED_ACCEPTED))
     flags |= JWT_TRAILING_IGNORED;
-  rs_jwt_status st = rs_jwt_verify(token, &app->key, flags, who);
+  rs_jwt_status st = rs_jwt_verify(token, key, flags, who);
   if (st != JWT_OK && st != JWT_NOMEM && rs_dev_on(DEV_BEARER_CASE_INSENSITIVE)) {
     /* As if tokens were looked up in a store with a case-insensitive collation. */
     char *stored = rs_token_store_issued_find_ci(app->tokens, token);
     if (stored) {
-      st = rs_jwt_verify(stored, &app->key, flags, who);
+      st = rs_jwt_verify(stored, key, flags, who);
       free(stored);
     }
   }
   if (st == JWT_BAD_SIGNATURE && rs_dev_on(DEV_BEARER_UNKNOWN_SUBJECT_UNVERIFIED)) {
     /* As if the verification key were looked up per subject, and an unknown one skipped it. */
-    if (rs_jwt_verify(token, &app->key, flags | JWT_SKIP_SIGNATURE, who) == JWT_OK) {
+    if (rs_jwt_verify(token, key, flags | JWT_SKIP_SIGNATURE, who) == JWT_OK) {
       if (!rs_users_find(app->users, who->sub))
         return AUTH_OK;
       rs_jwt_claims_free(who);
@@ -179,6 +182,7 @@ rs_auth_result rs_auth_token(const rs_app *app, const char *token, rs_jwt_claims
   /* A token outlives neither its user nor the user's access. */
   const rs_user *u = rs_users_find(app->users, who->sub);
   time_t now = time(NULL);
+  time_t expiry_now = rs_node_expiry_now(app, rq, now); /* node-clock-slow: behind */
   time_t revoked_at = 0;
   rs_auth_result r = AUTH_OK;
   if (!u || u->disabled) {
@@ -190,22 +194,24 @@ rs_auth_result rs_auth_token(const rs_app *app, const char *token, rs_jwt_claims
     if (rs_dev_on(DEV_TOKEN_EXPIRES_EARLY))
       deadline = who->iat + (who->exp - who->iat) / 2;
     /* exp is the first second at which the token is no longer accepted (RFC 7519 4.1.4). */
-    if ((long long)now >= deadline && !rs_dev_on(DEV_EXPIRY_IGNORED))
+    if ((long long)expiry_now >= deadline && !rs_dev_on(DEV_EXPIRY_IGNORED))
       r = AUTH_EXPIRED;
     else if (rs_dev_on(DEV_BEARER_NOT_YET_VALID) && (long long)now < who->iat + NOT_YET_VALID_SKEW)
       r = AUTH_INVALID;
     else if (!rs_dev_on(DEV_REVOCATION_IGNORED) &&
              rs_token_store_revoked(app->tokens, who->jti, &revoked_at) &&
-             (!rs_dev_on(DEV_REVOCATION_DELAYED) || now >= revoked_at + REVOCATION_DELAY))
+             (!rs_dev_on(DEV_REVOCATION_DELAYED) || now >= revoked_at + REVOCATION_DELAY) &&
+             rs_node_knows_revocation(app, rq, revoked_at, now))
       r = AUTH_REVOKED;
     else if (rs_dev_on(DEV_REVOCATION_REVOKES_USER) &&
-             rs_token_store_user_revoked(app->tokens, who->sub, &revoked_at))
+             rs_token_store_user_revoked(app->tokens, who->sub, &revoked_at) &&
+             rs_node_knows_revocation(app, rq, revoked_at, now))
       r = AUTH_REVOKED;
     /* As if a revocation set a per-user "tokens issued before now are void" mark (iat has whole
      * seconds, so a token of the revocation's second counts as issued before it). */
     else if (rs_dev_on(DEV_REVOKE_ALL_OF_USER) &&
              rs_token_store_user_revoked(app->tokens, who->sub, &revoked_at) &&
-             who->iat <= (long long)revoked_at)
+             who->iat <= (long long)revoked_at && rs_node_knows_revocation(app, rq, revoked_at, now))
       r = AUTH_REVOKED;
     else if (rs_dev_on(DEV_BEARER_USE_QUOTA) &&
              rs_token_store_count_use(app->tokens, who->jti) > USE_QUOTA)
@@ -227,7 +233,7 @@ rs_auth_result rs_auth_bearer(const rs_app *app, const rs_request *rq,
     if (q && *q && rs_dev_on(DEV_BEARER_QUERY_TOKEN))
       return anonymous(who);
     if (q && *q && rs_dev_on(DEV_BEARER_QUERY_TOKEN_VERIFIED))
-      return rs_auth_token(app, q, who);
+      return rs_auth_token(app, rq, q, who);
     if (rs_dev_on(DEV_BEARER_NO_HEADER_200))
       return anonymous(who);
     return AUTH_MISSING;
@@ -249,7 +255,7 @@ rs_auth_result rs_auth_bearer(const rs_app *app, const rs_request *rq,
   rs_auth_result r = find_token(app, value, &token);
   if (r != AUTH_OK)
     return r;
-  return rs_auth_token(app, token, who);
+  return rs_auth_token(app, rq, token, who);
 }
 
 /* Adds the RFC 6750 3 challenge: error= only when a token was presented (3.1), and the RFC 9728

@@ -30,11 +30,12 @@ typedef enum rs_auth_result {
 rs_auth_result rs_auth_bearer(const rs_app *app, const rs_request *rq,
                               rs_jwt_claims *who);
 
-/* Verifies token as the protected endpoints do: signature, claims, expiry, revocation and the state
- * of its user, with every enabled deviation of those checks. On AUTH_OK *who holds the claims
- * (caller frees with rs_jwt_claims_free); otherwise *who is empty. Introspection answers with
- * it. */
-rs_auth_result rs_auth_token(const rs_app *app, const char *token, rs_jwt_claims *who);
+/* Verifies token as the protected endpoints of rq's node do: signature, claims, expiry,
+ * revocation and the state of its user, with every enabled deviation of those checks (the
+ * cluster's included: rq says which node answers). On AUTH_OK *who holds the claims (caller frees
+ * with rs_jwt_claims_free); otherwise *who is empty. Introspection answers with it. */
+rs_auth_result rs_auth_token(const rs_app *app, const rs_request *rq, const char *token,
+                             rs_jwt_claims *who);
 
 /* Fills out with the refusal for result (anything but AUTH_OK and AUTH_NOMEM). resource_metadata,
  * when not NULL, is the URL of the RFC 9728 protected resource metadata, which the Bearer

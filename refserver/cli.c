@@ -179,13 +179,15 @@ void rs_cli_help(FILE *out)
     "  --log-tokens         also log every issued token (test use only: tokens are secrets)\n"
     "  --throttle N         after N failed logins for one client_id within 60 s answer 429\n"
     "                       rate_limit_exceeded for 60 s (default 0: off)\n"
-    "  --deviate NAME       switch on a deliberate defect; repeatable\n"
+    "  --deviate NAME       switch on a deliberate defect; repeatable. The node-* deviations\n"
+    "                       change the last node of --cluster N and need it\n"
     "  --list-deviations    print one line per deviation:\n"
     "                       NAME<TAB>CHECK_ID<TAB>PROFILE<TAB>DESCRIPTION<TAB>LEVEL\n"
     "                       CHECK_ID is the bundled suite's test that catches it when the server\n"
     "                       runs with --flavor PROFILE and authconform with --profile PROFILE\n"
     "                       (PROFILE oauth2: the server runs with --flavor rfc, and the generic\n"
-    "                       suite suite/oauth2.yaml catches it);\n"
+    "                       suite suite/oauth2.yaml catches it; PROFILE cluster: the server runs\n"
+    "                       with --cluster 3 and the last node deviates);\n"
     "                       LEVEL is must (the run fails, exit 1) or should (a warning: TAP\n"
     "                       'not ok ... # TODO'). docs/deviations.md has the table\n"
     "  --list-deviations=markdown\n"
@@ -420,6 +422,14 @@ rs_cli_action rs_cli_parse(int argc, char **argv, rs_config *cfg, FILE *err)
   if (result == CLI_SERVE && (!cfg->cert_file) != (!cfg->key_file)) {
     fprintf(err, "authconform-refserver: --cert and --key go together\n");
     return CLI_USAGE_ERROR;
+  }
+  /* A deviation of the cluster's last node would silently do nothing on a single server. */
+  for (size_t i = 0; result == CLI_SERVE && !cfg->cluster && i < cfg->n_deviations; i++) {
+    if (rs_dev_needs_cluster((rs_dev_id)cfg->deviations[i])) {
+      fprintf(err, "authconform-refserver: --deviate %s needs --cluster N (it changes the last node)\n",
+              rs_dev_name((rs_dev_id)cfg->deviations[i]));
+      return CLI_USAGE_ERROR;
+    }
   }
   return result;
 }

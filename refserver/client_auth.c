@@ -4,6 +4,7 @@
 #include "b64.h"
 #include "deviations.h"
 #include "logins.h"
+#include "node_faults.h"
 #include "reqlog.h"
 #include "throttle.h"
 
@@ -58,12 +59,13 @@ int rs_client_auth_refuse(const rs_app *app, const rs_client_auth *c, const char
   return rc;
 }
 
-int rs_client_auth_throttled(const rs_app *app, const char *id, time_t now,
+int rs_client_auth_throttled(const rs_app *app, const rs_request *rq, const char *id, time_t now,
                              rs_reply *out)
 {
   long retry_after = 0;
-  if (!app->throttle || rs_dev_on(DEV_THROTTLE_IGNORED) ||
-      !rs_throttle_locked(app->throttle, id, now, &retry_after))
+  rs_throttle *throttle = rs_node_throttle(app, rq);
+  if (!throttle || rs_dev_on(DEV_THROTTLE_IGNORED) ||
+      !rs_throttle_locked(throttle, id, now, &retry_after))
     return 0;
   char secs[32];
   snprintf(secs, sizeof secs, "%ld", retry_after);
@@ -159,17 +161,18 @@ int rs_client_auth_verify(const rs_app *app, const rs_request *rq,
   if (!c->secret || !c->secret[0])
     return rs_client_auth_refuse(app, c, c->id, false, out) == 0 ? 1 : -1;
   time_t now = time(NULL);
-  rc = rs_client_auth_throttled(app, c->id, now, out);
+  rc = rs_client_auth_throttled(app, rq, c->id, now, out);
   if (rc != 0)
     return rc;
   rs_users_auth verdict = rs_users_authenticate(app->users, c->id, c->secret, who);
+  rs_throttle *throttle = rs_node_throttle(app, rq);
   if (verdict != USERS_OK) {
-    if (app->throttle)
-      rs_throttle_failure(app->throttle, c->id, now);
+    if (throttle)
+      rs_throttle_failure(throttle, c->id, now);
     return rs_client_auth_refuse(app, c, c->id, verdict == USERS_UNKNOWN, out) == 0 ? 1 : -1;
   }
-  if (app->throttle)
-    rs_throttle_success(app->throttle, c->id);
+  if (throttle)
+    rs_throttle_success(throttle, c->id);
   return 0;
 }
 

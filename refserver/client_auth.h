@@ -42,9 +42,9 @@ int rs_client_auth_read(const rs_app *app, const rs_request *rq,
 int rs_client_auth_refuse(const rs_app *app, const rs_client_auth *c, const char *id,
                           bool unknown_user, rs_reply *out);
 
-/* When --throttle has locked id out at now, fills out with 429 and Retry-After and returns 1;
- * 0 when the request may go on; -1 when out of memory. */
-int rs_client_auth_throttled(const rs_app *app, const char *id, time_t now,
+/* When --throttle has locked id out at now (as rq's node counts: node_faults.h), fills out with
+ * 429 and Retry-After and returns 1; 0 when the request may go on; -1 when out of memory. */
+int rs_client_auth_throttled(const rs_app *app, const rs_request *rq, const char *id, time_t now,
                              rs_reply *out);
 
 /* The whole check of the revocation and introspection endpoints: rs_client_auth_read(), then the

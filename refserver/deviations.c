@@ -7,6 +7,7 @@
 #define DOC "documented"
 #define RFC "rfc"
 #define OAUTH2 "oauth2" /* server --flavor rfc, caught by the generic suite suite/oauth2.yaml */
+#define CLUSTER "cluster" /* server --cluster 3; the last node deviates (node_faults.h) */
 #define MUST "must"
 #define SHOULD "should"
 
@@ -33,6 +34,10 @@ int rs_dev_lookup(const char *name)
 void rs_dev_enable(rs_dev_id id) { enabled[id] = true; }
 
 bool rs_dev_on(rs_dev_id id) { return enabled[id]; }
+
+bool rs_dev_needs_cluster(rs_dev_id id) { return strcmp(table[id].profile, CLUSTER) == 0; }
+
+const char *rs_dev_name(rs_dev_id id) { return table[id].name; }
 
 void rs_dev_list(FILE *out)
 {

@@ -19,7 +19,7 @@ typedef enum rs_dev_id {
 typedef struct rs_dev_info {
   const char *name;        /* the --deviate argument */
   const char *check;       /* the id of the bundled suite's test that catches it (cases/) */
-  const char *profile;     /* "documented", "rfc" or "oauth2" (deviations.def) */
+  const char *profile;     /* "documented", "rfc", "oauth2" or "cluster" (deviations.def) */
   const char *level;       /* "must" (the run fails) or "should" (a warning: TAP "not ok # TODO") */
   const char *description; /* one line */
 } rs_dev_info;
@@ -33,6 +33,13 @@ void rs_dev_enable(rs_dev_id id);
 
 /* True when the deviation was switched on. */
 bool rs_dev_on(rs_dev_id id);
+
+/* True for the deviations of the last node of --cluster N (PROFILE CLUSTER): without --cluster
+ * they would change nothing, so the command line refuses them there. */
+bool rs_dev_needs_cluster(rs_dev_id id);
+
+/* The --deviate name of id (static). */
+const char *rs_dev_name(rs_dev_id id);
 
 /* Prints NAME<TAB>CHECK_ID<TAB>PROFILE<TAB>DESCRIPTION<TAB>LEVEL, one line per deviation, in table
  * order. LEVEL is last so that readers of the older four-column format keep working. */

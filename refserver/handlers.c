@@ -8,6 +8,7 @@
 #include "introspection.h"
 #include "issuer.h"
 #include "metadata.h"
+#include "node_faults.h"
 #include "revocation.h"
 #include "token_endpoint.h"
 
@@ -63,6 +64,9 @@ static int health(const rs_app *app, const rs_request *rq, rs_reply *out)
   int rc = rs_dev_on(DEV_HEALTH_REQUIRES_AUTH) ? authenticate_roles(app, rq, &n_roles, out) : 1;
   if (rc <= 0)
     return rc;
+  /* node-health-down: the last node reports itself unavailable (a balancer would drop it). */
+  if (rs_node_fault(app, rq, DEV_NODE_HEALTH_DOWN))
+    return rs_reply_text(out, 503, CT_TEXT, "Service Unavailable");
   if (rs_dev_on(DEV_HEALTH_JSON))
     return rs_reply_text(out, 200, CT_JSON, "{\"status\":\"UP\"}");
   return rs_reply_text(out, 200, CT_TEXT,
@@ -191,10 +195,11 @@ static int projects(const rs_app *app, const rs_request *rq, rs_reply *out)
   return rs_reply_text(out, 200, CT_JSON, body);
 }
 
-/* The JWK Set of an RS256 or ES256 key; 404 for HS256, whose key is never published. */
-static int jwks(const rs_app *app, rs_reply *out)
+/* The JWK Set of an RS256 or ES256 key; 404 for HS256, whose key is never published. Each node
+ * publishes the key it signs with (node-own-key: the last node its own). */
+static int jwks(const rs_app *app, const rs_request *rq, rs_reply *out)
 {
-  char *text = rs_jwt_jwks_json(&app->key);
+  char *text = rs_jwt_jwks_json(rs_node_key(app, rq));
   if (!text)
     return app->key.alg == JWT_HS256 ? not_found(out) : -1;
   int rc = rs_reply_text(out, 200, CT_JSON, text);
@@ -228,7 +233,7 @@ static int api(const rs_app *app, const rs_request *rq, const char *rest,
   if (rfc && strcmp(rest, "/test/scoped") == 0)
     return rs_rq_is_get(rq) ? scoped(app, rq, out) : rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
   if (strcmp(rest, JWKS_PATH) == 0)
-    return rs_rq_is_get(rq) ? jwks(app, out) : rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
+    return rs_rq_is_get(rq) ? jwks(app, rq, out) : rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
   if (strcmp(rest, "/test/healthcheck") == 0)
     return rs_rq_is_get(rq) ? health(app, rq, out) : rs_reply_method_not_allowed(out, "GET", "GET, HEAD");
   if (strncmp(rest, hello_path, sizeof hello_path - 1) == 0 && rest[sizeof hello_path - 1])

@@ -6,6 +6,7 @@
 #include "client_request.h"
 #include "deviations.h"
 #include "issuer.h"
+#include "node_faults.h"
 #include "tokens.h"
 
 #include <cjson/cJSON.h>
@@ -46,12 +47,12 @@ static int introspect(const rs_app *app, const rs_request *rq, const char *token
                       rs_reply *out)
 {
   rs_jwt_claims who;
-  rs_auth_result r = rs_auth_token(app, token, &who);
+  rs_auth_result r = rs_auth_token(app, rq, token, &who);
   if (r == AUTH_NOMEM)
     return -1;
   if (r == AUTH_REVOKED && rs_dev_on(DEV_INTROSPECT_REVOKED_ACTIVE)) {
     /* As if introspection checked the signature and exp, but not the revocation list. */
-    rs_jwt_status st = rs_jwt_verify(token, &app->key, rs_tokens_verify_flags(), &who);
+    rs_jwt_status st = rs_jwt_verify(token, rs_node_key(app, rq), rs_tokens_verify_flags(), &who);
     if (st == JWT_NOMEM)
       return -1;
     if (st == JWT_OK)

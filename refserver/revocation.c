@@ -5,6 +5,7 @@
 
 #include "client_request.h"
 #include "deviations.h"
+#include "node_faults.h"
 #include "tokens.h"
 
 #include <stdbool.h>
@@ -15,12 +16,13 @@
 /* RFC 7009 2.2: 200 with an empty body; nothing in it to label, so no Content-Type. */
 static int revoked(rs_reply *out) { return rs_reply_take(out, 200, NULL, strdup("")); }
 
-static int revoke(const rs_app *app, const rs_client_request *cr, rs_reply *out)
+static int revoke(const rs_app *app, const rs_request *rq, const rs_client_request *cr,
+                  rs_reply *out)
 {
   if (rs_dev_on(DEV_REVOKE_NOOP))
     return revoked(out);
   rs_jwt_claims c;
-  rs_jwt_status st = rs_jwt_verify(cr->token, &app->key, rs_tokens_verify_flags(), &c);
+  rs_jwt_status st = rs_jwt_verify(cr->token, rs_node_key(app, rq), rs_tokens_verify_flags(), &c);
   if (st == JWT_NOMEM)
     return -1;
   if (st != JWT_OK) {
@@ -54,7 +56,7 @@ int rs_revocation_endpoint(const rs_app *app, const rs_request *rq, rs_reply *ou
   int rc = rs_client_request_read(app, rq, CA_REVOCATION, !rs_dev_on(DEV_REVOKE_NO_CLIENT_AUTH),
                                   &cr, out);
   if (rc == 0)
-    rc = revoke(app, &cr, out);
+    rc = revoke(app, rq, &cr, out);
   rs_client_request_free(&cr);
   if (rc >= 0 && rs_client_request_no_store(out) != 0)
     rc = -1;

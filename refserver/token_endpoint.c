@@ -6,6 +6,7 @@
 #include "form.h"
 #include "issuer.h"
 #include "near_secret.h"
+#include "node_faults.h"
 #include "reqlog.h"
 #include "throttle.h"
 #include "tokens.h"
@@ -76,9 +77,10 @@ struct grant_info {
   bool state_scope;
 };
 
-/* Issues a token for sub and builds the 200 answer (RFC 6749 4.4.3, 5.1). issuer is NULL in the
- * documented flavour, and the issuer the request saw in the rfc flavour (rs_tokens_mint()). */
-static int issue_granted(const rs_app *app, const char *issuer, const char *sub,
+/* Issues a token for sub and builds the 200 answer (RFC 6749 4.4.3, 5.1), signed with the key of
+ * rq's node. issuer is NULL in the documented flavour, and the issuer the request saw in the rfc
+ * flavour (rs_tokens_mint()). */
+static int issue_granted(const rs_app *app, const rs_request *rq, const char *issuer, const char *sub,
                          const struct grant_info *g, rs_reply *out)
 {
   char *const *roles = g->roles;
@@ -99,7 +101,7 @@ static int issue_granted(const rs_app *app, const char *issuer, const char *sub,
   if (!t.token) {
     t.exp = exp;
     t.minted = monotonic_seconds();
-    t.token = rs_tokens_mint(&app->key, sub, roles, n_roles, now, exp, issuer, g->scope, &t.jti);
+    t.token = rs_tokens_mint(rs_node_key(app, rq), sub, roles, n_roles, now, exp, issuer, g->scope, &t.jti);
     if (!t.token || (key && rs_token_store_cache_put(app->tokens, key, &t) != 0)) {
       rs_token_store_cached_free(&t);
       return -1;
@@ -147,11 +149,11 @@ static int issue_granted(const rs_app *app, const char *issuer, const char *sub,
 }
 
 /* issue_granted() without a scope. */
-static int issue(const rs_app *app, const char *issuer, const char *sub,
+static int issue(const rs_app *app, const rs_request *rq, const char *issuer, const char *sub,
                  char *const *roles, size_t n_roles, long long lifetime, rs_reply *out)
 {
   struct grant_info g = {roles, n_roles, lifetime, NULL, false};
-  return issue_granted(app, issuer, sub, &g, out);
+  return issue_granted(app, rq, issuer, sub, &g, out);
 }
 
 /* True when the space-separated list has the scope token name[0..len). */
@@ -368,11 +370,11 @@ static int grant(const rs_app *app, const char *issuer, const rs_request *rq,
   if (rc != 0)
     goto out;
   if (bound) {
-    rc = issue(app, issuer, bound->name, bound->roles, bound->n_roles, bound->lifetime, out);
+    rc = issue(app, rq, issuer, bound->name, bound->roles, bound->n_roles, bound->lifetime, out);
     goto out;
   }
   if (c.secret && !c.secret[0]) { /* only reached through token-empty-secret-accepted */
-    rc = issue(app, issuer, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+    rc = issue(app, rq, issuer, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
   }
   if (rs_dev_on(DEV_TOKEN_HOSTILE_500) && strchr(c.id, '"')) {
@@ -387,11 +389,11 @@ static int grant(const rs_app *app, const char *issuer, const rs_request *rq,
   }
   if (rs_dev_on(DEV_TOKEN_LDAP_WILDCARD) && strchr(c.id, '*') && strchr(c.secret, '*')) {
     /* As if "(&(uid=ID)(userPassword=SECRET))" were sent to a directory unescaped. */
-    rc = issue(app, issuer, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+    rc = issue(app, rq, issuer, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
   }
   time_t now = time(NULL);
-  rc = rs_client_auth_throttled(app, c.id, now, out);
+  rc = rs_client_auth_throttled(app, rq, c.id, now, out);
   if (rc != 0)
     goto out;
   const rs_user *u = NULL;
@@ -401,7 +403,7 @@ static int grant(const rs_app *app, const char *issuer, const rs_request *rq,
   if (verdict == USERS_BAD_PASSWORD && rs_near_secret_accepted(app->users, u, c.secret))
     verdict = USERS_OK;
   if (verdict == USERS_UNKNOWN && rs_dev_on(DEV_CRED_UNKNOWN_USER_ACCEPTED)) {
-    rc = issue(app, issuer, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
+    rc = issue(app, rq, issuer, c.id, no_roles, 0, USERS_DEFAULT_LIFETIME, out);
     goto out;
   }
   if (verdict == USERS_BAD_PASSWORD && rs_dev_on(DEV_CRED_TIMING_LEAK)) {
@@ -411,20 +413,26 @@ static int grant(const rs_app *app, const char *issuer, const rs_request *rq,
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
   }
+  rs_throttle *throttle = rs_node_throttle(app, rq); /* node-throttle-local: the node's own */
   if (verdict != USERS_OK) {
-    if (app->throttle)
-      rs_throttle_failure(app->throttle, c.id, now);
-    rc = rs_client_auth_refuse(app, &c, c.id, verdict == USERS_UNKNOWN, out);
+    if (throttle)
+      rs_throttle_failure(throttle, c.id, now);
+    /* node-bad-credentials: as if the last node ran an older release that maps "no such
+     * account" to a request error. The failure still counts. */
+    if (verdict == USERS_UNKNOWN && rs_node_fault(app, rq, DEV_NODE_BAD_CREDENTIALS))
+      rc = invalid_request(out, "Unknown client_id");
+    else
+      rc = rs_client_auth_refuse(app, &c, c.id, verdict == USERS_UNKNOWN, out);
     goto out;
   }
-  if (app->throttle)
-    rs_throttle_success(app->throttle, c.id);
+  if (throttle)
+    rs_throttle_success(throttle, c.id);
   struct grant_info g = {u->roles, u->n_roles, u->lifetime, NULL, false};
   char *scope = NULL;
   rc = grant_scope(app, form, u, &scope, &g.state_scope, out);
   if (rc == 0) {
     g.scope = scope;
-    rc = issue_granted(app, issuer, u->name, &g, out);
+    rc = issue_granted(app, rq, issuer, u->name, &g, out);
   }
   free(scope);
 out:
@@ -453,7 +461,7 @@ static int get_any(const rs_app *app, const char *issuer, const rs_request *rq,
 {
   static char *const no_roles[] = {NULL};
   const char *id = rs_rq_query(rq, "client_id");
-  return issue(app, issuer, id && *id ? id : "anonymous", no_roles, 0, USERS_DEFAULT_LIFETIME,
+  return issue(app, rq, issuer, id && *id ? id : "anonymous", no_roles, 0, USERS_DEFAULT_LIFETIME,
                out);
 }
 

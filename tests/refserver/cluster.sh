@@ -1,7 +1,8 @@
 #!/bin/bash
 # refserver.cluster: --cluster N serves N nodes and a round-robin balancer from one process, with
 # shared users, keys, tokens and revocations, and counts each node's requests (issue 15's
-# reference cluster). Usage: cluster.sh REFSERVER SOURCE_DIR
+# reference cluster), and refuses the last node's deviations without --cluster.
+# Usage: cluster.sh REFSERVER SOURCE_DIR
 set -u
 REF=${1:?usage: cluster.sh REFSERVER SOURCE_DIR}
 SRC=${2:?usage: cluster.sh REFSERVER SOURCE_DIR}
@@ -16,6 +17,17 @@ for bad in 0 17 x; do
   "$REF" --port 0 --cluster "$bad" >/dev/null 2>"$WORK/bad.err" && fail "--cluster $bad accepted"
   [ $? = 2 ] || fail "--cluster $bad: not exit 2"
   grep -q -- '--cluster must be a number of nodes, 1..16' "$WORK/bad.err" || fail "--cluster $bad: $(cat "$WORK/bad.err")"
+done
+
+# A deviation of the last node (profile cluster) would do nothing on one server: refused, exit 2,
+# one line naming it; every such deviation, as --list-deviations names them.
+cluster_devs=$("$REF" --list-deviations | awk -F '\t' '$3 == "cluster" { print $1 }')
+[ "$(echo "$cluster_devs" | wc -w)" -ge 7 ] || fail "fewer than 7 cluster deviations listed: $cluster_devs"
+for dev in $cluster_devs; do
+  "$REF" --port 0 --deviate "$dev" >/dev/null 2>"$WORK/dev.err" && fail "--deviate $dev without --cluster accepted"
+  [ $? = 2 ] || fail "--deviate $dev without --cluster: not exit 2"
+  [ "$(wc -l <"$WORK/dev.err")" = 1 ] && grep -q -- "--deviate $dev needs --cluster N" "$WORK/dev.err" ||
+    fail "--deviate $dev without --cluster: $(cat "$WORK/dev.err")"
 done
 
 PASSWORD='Cl-pass-4821'
@@ -85,4 +97,4 @@ for n in (1, 3):
     st, _ = call(urls[n], '/apiops/test/hello/cluster', token=token)
     assert st == 401, ('revoked token on node %d' % n, st)
 PY
-echo "ok: refserver --cluster 3: 4 listeners, round robin, per-node counts, shared keys and revocations"
+echo "ok: refserver --cluster 3: 4 listeners, round robin, per-node counts, shared keys and revocations; node deviations refused without --cluster"

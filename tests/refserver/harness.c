@@ -166,6 +166,8 @@ static int read_line(int fd, char *buf, size_t len, int timeout_ms)
   return -1;
 }
 
+static int read_nodes(struct srv *s, const char *const *args);
+
 int srv_start(struct srv *s, const char *const *args)
 {
   const char *argv[64];
@@ -199,9 +201,50 @@ int srv_start(struct srv *s, const char *const *args)
     srv_stop(s);
     return -1;
   }
-  snprintf(s->base, sizeof s->base, "%s", line + strlen(tag));
+  /* The URL ends at the first space: a cluster's lines go on with " (balancer)", " (node K)". */
+  snprintf(s->base, sizeof s->base, "%.*s", (int)strcspn(line + strlen(tag), " "), line + strlen(tag));
   snprintf(s->api, sizeof s->api, "%s/apiops", s->base);
+  return read_nodes(s, args);
+}
+
+/* With "--cluster N" in args: reads the N node lines into s->nodes. 0, or -1 (server stopped). */
+static int read_nodes(struct srv *s, const char *const *args)
+{
+  unsigned n = 0;
+  for (size_t i = 0; args && args[i] && args[i + 1]; i++)
+    if (strcmp(args[i], "--cluster") == 0)
+      n = (unsigned)strtoul(args[i + 1], NULL, 10);
+  if (n > SRV_MAX_NODES) {
+    diag("the harness reads at most %d nodes", SRV_MAX_NODES);
+    srv_stop(s);
+    return -1;
+  }
+  for (unsigned k = 0; k < n; k++) {
+    char line[256], url[128], want[32];
+    unsigned node = 0;
+    snprintf(want, sizeof want, "(node %u)", k + 1);
+    if (read_line(s->out_fd, line, sizeof line, 10000) != 0 ||
+        sscanf(line, "listening on %127s (node %u)", url, &node) != 2 || node != k + 1) {
+      diag("no line 'listening on URL %s' from the cluster", want);
+      srv_stop(s);
+      return -1;
+    }
+    snprintf(s->nodes[k], sizeof s->nodes[k], "%s", url);
+  }
+  s->n_nodes = n;
   return 0;
+}
+
+struct srv srv_node(const struct srv *s, unsigned k)
+{
+  struct srv node = *s;
+  node.pid = 0;
+  node.out_fd = -1;
+  if (k < s->n_nodes) {
+    snprintf(node.base, sizeof node.base, "%s", s->nodes[k]);
+    snprintf(node.api, sizeof node.api, "%s/apiops", node.base);
+  }
+  return node;
 }
 
 int srv_stop(struct srv *s)

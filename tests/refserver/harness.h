@@ -10,17 +10,29 @@
 /* The server binary under test (argv[1] of the test program). */
 extern const char *h_binary;
 
+/* The most nodes a test starts with --cluster. */
+#define SRV_MAX_NODES 4
+
 /* A running server. */
 struct srv {
   pid_t pid;
   int out_fd;       /* read end of its stdout */
-  char base[256];   /* "http://127.0.0.1:PORT" */
+  char base[256];   /* "http://127.0.0.1:PORT"; with --cluster the balancer's */
   char api[320];    /* base + "/apiops" */
+  unsigned n_nodes; /* --cluster N: N; 0 for one server */
+  char nodes[SRV_MAX_NODES][128]; /* --cluster: node K+1's "http://127.0.0.1:PORT" */
 };
 
-/* Starts the server with --port 0 plus args (NULL-terminated) and reads its listening line.
- * 0, or -1 (diagnostic printed). Every started server is killed at exit if still running. */
+/* Starts the server with --port 0 plus args (NULL-terminated) and reads its listening line; with
+ * "--cluster N" among args (N <= SRV_MAX_NODES), the balancer's line and then the N lines
+ * "listening on URL (node K)", which fill nodes. 0, or -1 (diagnostic printed). Every started
+ * server is killed at exit if still running. */
 int srv_start(struct srv *s, const char *const *args);
+
+/* A copy of cluster s whose base and api are node k's (0-based; k < s->n_nodes), so every helper
+ * that takes a server talks to that node alone. For requests only: it owns no process, so never
+ * pass it to srv_stop(). */
+struct srv srv_node(const struct srv *s, unsigned k);
 
 /* SIGTERMs the server and waits up to 5 s. Returns its exit status, or -1 when it had to be
  * killed or died of a signal. */

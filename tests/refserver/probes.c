@@ -7,6 +7,7 @@
 
 #include "harness.h"
 #include "probes_bearer.h"
+#include "probes_cluster.h"
 #include "probes_health.h"
 #include "probes_jwt.h"
 #include "probes_near.h"
@@ -379,6 +380,8 @@ static const char *const EARLY[] = {"--user", EARLY_USER, NULL};
 static const char *const OAUTH2[] = {OAUTH2_EXTRA_ARGS, NULL};
 static const char *const RS256[] = {"--alg", "RS256", NULL};
 static const char *const ES256[] = {"--alg", "ES256", NULL};
+static const char *const CLUSTER[] = {CLUSTER_ARGS, NULL};
+static const char *const CLUSTER_THROTTLE[] = {CLUSTER_ARGS, "--throttle", "3", NULL};
 
 /* Indexed by the deviation's enum value (refserver/deviations.def): grep DEV_<ID> finds the entry,
  * the behaviour (dev_on) and its probe. The name comes from the same entry. */
@@ -521,6 +524,13 @@ static const struct probe {
   [DEV_INTROSPECT_LIVE_INACTIVE] = {p_introspect_live_inactive, OAUTH2, 0},
   [DEV_AT_JWT_NO_JTI] = {p_at_jwt_no_jti, OAUTH2, 0},
   [DEV_AT_JWT_WRONG_ISS] = {p_at_jwt_wrong_iss, OAUTH2, 0},
+  [DEV_NODE_OWN_KEY] = {p_node_own_key, CLUSTER, 0},
+  [DEV_NODE_NO_REVOCATION] = {p_node_no_revocation, CLUSTER, 0},
+  [DEV_NODE_REVOCATION_LATE] = {p_node_revocation_late, CLUSTER, 0},
+  [DEV_NODE_BAD_CREDENTIALS] = {p_node_bad_credentials, CLUSTER, 0},
+  [DEV_NODE_THROTTLE_LOCAL] = {p_node_throttle_local, CLUSTER_THROTTLE, 0},
+  [DEV_NODE_CLOCK_SLOW] = {p_node_clock_slow, CLUSTER, 0},
+  [DEV_NODE_HEALTH_DOWN] = {p_node_health_down, CLUSTER, 0},
 };
 
 /* The --deviate names, in enum order. */

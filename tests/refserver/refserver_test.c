@@ -56,7 +56,7 @@ static void group_cli(void)
     if (sscanf(line, "%63[^\t]\t%63[^\t]\t%31[^\t]\t%n", name, check, profile, &desc) == 3 &&
         desc > 0 && line[desc] &&
         (!strcmp(profile, "documented") || !strcmp(profile, "rfc") ||
-         !strcmp(profile, "oauth2")) &&
+         !strcmp(profile, "oauth2") || !strcmp(profile, "cluster")) &&
         strspn(check, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(check)) {
       well_formed++;
       for (int i = 0; i < lines && i < 256; i++)
@@ -70,7 +70,7 @@ static void group_cli(void)
   }
   ok(lines >= 30, "--list-deviations lists at least 30 deviations (%d)", lines);
   is_long(well_formed, lines,
-          "every line is NAME<TAB>CHECK<TAB>documented|rfc|oauth2<TAB>description");
+          "every line is NAME<TAB>CHECK<TAB>documented|rfc|oauth2|cluster<TAB>description");
   ok(unique, "deviation names are unique");
   free(out);
 }
