@@ -126,23 +126,23 @@ static ac_check duration_check(const yn_node *item, ac_durations cur_d, ac_durat
     else if (tol_node && tol_node->str && ac_parse_duration(tol_node->str, &tol, &terr) < 0) tol = 0;
     free(terr);
     double tol_ms = tol * 1000;
-    c.check = ac_sprintf("compare duration_median same as step %s (tolerance %.0f ms)", other_name, tol_ms);
+    c.check = ac_sprintf("compare duration_median same as %s (tolerance %.0f ms)", other_name, tol_ms);
     if (cur_d.n == 0 || other_d.n == 0) {
         c.expected = ac_sprintf("response durations of both steps (repeat)");
         c.actual = ac_sprintf("%zu and %zu durations", cur_d.n, other_d.n);
-        c.message = ac_sprintf("duration_median: step %s has no repeated responses to compare with",
+        c.message = ac_sprintf("duration_median: %s has no repeated responses to compare with",
                                other_d.n == 0 ? other_name : "this");
         return c;
     }
     double a = ac_durations_median(cur_d.ms, cur_d.n), b = ac_durations_median(other_d.ms, other_d.n);
     double diff = fabs(a - b);
-    c.expected = ac_sprintf("median %.1f ms (step %s, %zu responses) within %.0f ms", b, other_name,
+    c.expected = ac_sprintf("median %.1f ms (%s, %zu responses) within %.0f ms", b, other_name,
                             other_d.n, tol_ms);
     c.actual = ac_sprintf("median %.1f ms (%zu responses), difference %.1f ms", a, cur_d.n, diff);
     c.passed = diff <= tol_ms;
-    c.message = c.passed ? ac_sprintf("median response time within %.0f ms of step %s (%.1f vs %.1f ms)",
+    c.message = c.passed ? ac_sprintf("median response time within %.0f ms of %s (%.1f vs %.1f ms)",
                                       tol_ms, other_name, a, b)
-                         : ac_sprintf("median response time differs from step %s by %.1f ms (%.1f vs "
+                         : ac_sprintf("median response time differs from %s by %.1f ms (%.1f vs "
                                       "%.1f ms; tolerance %.0f ms)", other_name, diff, a, b, tol_ms);
     return c;
 }
@@ -181,7 +181,7 @@ static int eval_list(const yn_node *list, bool want_same, ac_response *cur, ac_r
         char *a = aspect(what, cur, ignore), *b = aspect(what, other, ignore);
         bool equal = (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
         ac_check c = { 0 };
-        c.check = ac_sprintf("compare %s %s step %s", what, want_same ? "same as" : "differs from", other_name);
+        c.check = ac_sprintf("compare %s %s %s", what, want_same ? "same as" : "differs from", other_name);
         c.expected = shown(b);
         if (!want_same) {   /* the other value is quoted here too: redacted like the actual */
             char *sb = c.expected;
@@ -193,10 +193,10 @@ static int eval_list(const yn_node *list, bool want_same, ac_response *cur, ac_r
         ac_sevspec sp = { sev_node };
         c.severity = sev_node ? ac_sevspec_resolve(sp, ctx->profile, ctx->default_sev) : ctx->default_sev;
         if (!c.passed)
-            c.message = want_same ? ac_sprintf("%s differs from step %s", what, other_name)
-                                  : ac_sprintf("%s is the same as in step %s", what, other_name);
+            c.message = want_same ? ac_sprintf("%s differs from %s", what, other_name)
+                                  : ac_sprintf("%s is the same as in %s", what, other_name);
         else
-            c.message = ac_sprintf("%s %s step %s", what, want_same ? "matches" : "differs from", other_name);
+            c.message = ac_sprintf("%s %s %s", what, want_same ? "matches" : "differs from", other_name);
         c.file = ac_strdup(item->file);
         c.line = item->line;
         c.col = item->col;

@@ -98,6 +98,9 @@ typedef struct test_info {
 /* Runs one test on a worker's client, with its file's fixtures. */
 test_info ex_run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, ac_test_result *res);
 
+/* A `control: true` step that did not pass makes the test an error. */
+void ex_control_step_done(test_run *T, ac_step_result *sr);
+
 /* ---- fixtures.c ---- */
 /* `requires`: runs the fixtures it names and chains read-only views of their scopes under the
  * test; *top is the scope the test's own scope hangs from. PASS, or SKIP/ERROR with *reason. */

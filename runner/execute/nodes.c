@@ -112,11 +112,10 @@ static char *answer_summary(ac_response *resp)
     return ac_sprintf("%ld", resp->status);
 }
 
-/* Rewrites a not-passing node step's reason to name the nodes: "issued by node a, refused by node
- * c: 401 invalid_token (status 401, expected 200)". resp: the step's last answer, or NULL. */
-static void name_the_nodes(const test_run *T, const ac_step *st, ac_step_result *sr, ac_response *resp)
+/* "issued by node a, refused by node c": what the round's node did and where the step failed;
+ * NULL when the step concerns no node beyond the round's own. Caller frees. */
+static char *node_phrase(const test_run *T, const ac_step *st)
 {
-    if (sr->outcome == AC_OUT_PASS || sr->outcome == AC_OUT_NOTRUN || !sr->reason) return;
     ac_buf b;
     ac_buf_init(&b);
     if (T->round) ac_buf_printf(&b, "%s node %s", T->t->for_each_node->str, T->round->name);
@@ -126,19 +125,42 @@ static void name_the_nodes(const test_run *T, const ac_step *st, ac_step_result 
         ac_buf_printf(&b, "%snode %s", T->round ? ", " : "", T->pin->name);
     if (!b.len) {
         ac_buf_free(&b);
-        return;
+        return NULL;
     }
+    return ac_buf_steal(&b);
+}
+
+/* "PHRASE: 401 invalid_token (MSG)", or "PHRASE: MSG" without an answer. Redacted, owned. */
+static char *named(const char *phrase, const char *summary, const char *msg)
+{
+    char *m = summary ? ac_sprintf("%s: %s (%s)", phrase, summary, msg) : ac_sprintf("%s: %s", phrase, msg);
+    char *r = ex_redacted(m);
+    free(m);
+    return r;
+}
+
+/* Rewrites a not-passing node step's reason, and its failed checks' messages (what every report
+ * shows first), to name the nodes: "issued by node a, refused by node c: 401 invalid_token
+ * (status 401, expected 200)". resp: the step's last answer, or NULL. */
+static void name_the_nodes(const test_run *T, const ac_step *st, ac_step_result *sr, ac_response *resp)
+{
+    if (sr->outcome == AC_OUT_PASS || sr->outcome == AC_OUT_NOTRUN || !sr->reason) return;
+    char *phrase = node_phrase(T, st);
+    if (!phrase) return;
     bool judged = sr->outcome == AC_OUT_FAIL || sr->outcome == AC_OUT_WARN;
-    if (judged && resp && resp->status) {
-        char *sum = answer_summary(resp);
-        ac_buf_printf(&b, ": %s (%s)", sum, sr->reason);
-        free(sum);
-    } else {
-        ac_buf_printf(&b, ": %s", sr->reason);
+    char *sum = judged && resp && resp->status ? answer_summary(resp) : NULL;
+    for (size_t i = 0; judged && i < sr->n_checks; i++) {
+        ac_check *k = &sr->checks[i];
+        if (k->passed || k->severity == AC_SEV_INFO) continue;
+        char *m = named(phrase, sum, k->message ? k->message : k->check);
+        free(k->message);
+        k->message = m;
     }
+    char *r = named(phrase, sum, sr->reason);
     free(sr->reason);
-    sr->reason = ex_redacted(b.data);
-    ac_buf_free(&b);
+    sr->reason = r;
+    free(sum);
+    free(phrase);
 }
 
 /* ---- one step, on its node or on every node -------------------------------------------------- */
@@ -159,24 +181,32 @@ static void compare_nodes(test_run *T, const ac_step *st, ac_response *got, cons
         ac_checks checks = { 0 };
         char *err = NULL;
         ac_durations none = { 0 };
-        if (ac_compare_eval(st->compare_nodes, &got[k], &got[base], other, none, none, &T->ectx, &checks, &err) < 0) {
+        if (ac_compare_eval(st->compare_nodes, &got[k], &got[base], other, none, none, &T->ectx, &checks,
+                            &err) < 0) {
             ac_checks_free(&checks);
             ex_step_error(T, sr, err);
             continue;
         }
+        /* A failed comparison names both nodes and both answers, in every report. */
+        char *sum = answer_summary(&got[k]), *bsum = answer_summary(&got[base]);
+        for (size_t c = 0; c < checks.n; c++) {
+            ac_check *ck = &checks.items[c];
+            if (ck->passed) continue;
+            char *m = ac_sprintf("node %s answered %s, node %s %s: %s", T->R->cfg->nodes[k].name, sum, base_name,
+                                 bsum, ck->message ? ck->message : ck->check);
+            free(ck->message);
+            ck->message = ex_redacted(m);
+            free(m);
+        }
+        free(sum);
+        free(bsum);
         ex_adopt_checks(T, sr, &checks);
         const char *msg;
         ac_outcome o = ex_checks_outcome(sr, &msg);
         if (o == AC_OUT_PASS || o == sr->outcome) continue;
         sr->outcome = o;
         free(sr->reason);
-        char *sum = answer_summary(&got[k]), *bsum = answer_summary(&got[base]);
-        char *r = ac_sprintf("node %s answered %s, node %s %s (%s)", T->R->cfg->nodes[k].name, sum, base_name,
-                             bsum, msg ? msg : "differs");
-        sr->reason = ex_redacted(r);
-        free(r);
-        free(sum);
-        free(bsum);
+        sr->reason = ac_strdup(msg);
         if (o == AC_OUT_FAIL) T->stop = true;
     }
     free(other);
@@ -202,6 +232,7 @@ static void run_each_node(test_run *T, size_t si, ex_step_fn run_one)
         run_one(T, si, sr);
         sr = &T->res->steps[idx[k]];
         name_the_nodes(T, st, sr, T->resps[si].status ? &T->resps[si] : NULL);
+        if (st->control) ex_control_step_done(T, sr);
         got[k] = T->resps[si];   /* moved: the step's slot is the next node's */
         memset(&T->resps[si], 0, sizeof T->resps[si]);
         stop = stop || T->stop;
@@ -236,6 +267,7 @@ void ex_run_node_step(test_run *T, size_t si, ex_step_fn run_one)
     size_t i = T->res->n_steps - 1;
     run_one(T, si, sr);
     name_the_nodes(T, st, &T->res->steps[i], T->resps[si].status ? &T->resps[si] : NULL);
+    if (st->control) ex_control_step_done(T, &T->res->steps[i]);
     T->pin = NULL;
 }
 
@@ -284,7 +316,8 @@ static int rank(ac_outcome o)
 
 bool ex_keep_worse(const test_run *T, ac_outcome o)
 {
-    return T->t->needs_nodes && rank(T->res->outcome) > rank(o);
+    /* Equal: the first node's account stands (the report lists the others). */
+    return T->t->needs_nodes && rank(T->res->outcome) >= rank(o);
 }
 
 void ex_nodes_outcome(ac_test_result *res)

@@ -74,8 +74,10 @@ int ex_step_compare(test_run *T, size_t si, ac_response *resp, ac_durations cur,
         return -1;
     }
     ac_durations other = { T->durs[oi], T->n_durs[oi] };
-    if (ac_compare_eval(st->compare, resp, &T->resps[oi], T->steps[oi].name, cur, other, &T->ectx, checks,
-                        &err) < 0) {
+    char *other_name = ac_sprintf("step %s", T->steps[oi].name);
+    int rc = ac_compare_eval(st->compare, resp, &T->resps[oi], other_name, cur, other, &T->ectx, checks, &err);
+    free(other_name);
+    if (rc < 0) {
         ac_checks_free(checks);
         if (show_resp) sr->response_excerpt = ex_response_excerpt(resp);
         ex_step_error(T, sr, err);
