@@ -193,6 +193,8 @@ typedef struct sched {
     bool emitting;             /* a worker is handing results to the reporters */
     slot *window;              /* ring of `width` slots: plan index i lives in window[i % width] */
     size_t width;
+    size_t running;            /* tests started and not finished */
+    bool exclusive_running;    /* an `exclusive` test runs: nothing else starts */
     size_t failures;
     size_t must_checks;
     char *stop_reason;         /* owned: the first reason scheduling stopped */
@@ -284,7 +286,16 @@ static void *work(void *arg)
             stop_scheduling(S, ac_sprintf("run deadline of %g s reached", cfg->run_deadline_s));
             break;
         }
+        /* An exclusive test runs alone: it waits for every test started before it, and the
+         * tests after it wait for it (plan order is kept either way). */
+        bool exclusive = S->plan->items[S->next_start].test->exclusive;
+        if (S->exclusive_running || (exclusive && S->running > 0)) {
+            pthread_cond_wait(&S->space, &S->mu);
+            continue;
+        }
         size_t i = S->next_start++;
+        S->running++;
+        if (exclusive) S->exclusive_running = true;
         pthread_mutex_unlock(&S->mu);
 
         const ac_plan_item *it = &S->plan->items[i];
@@ -299,6 +310,9 @@ static void *work(void *arg)
         bool failed = ac_test_result_is_failure(&res);
 
         pthread_mutex_lock(&S->mu);
+        S->running--;
+        if (exclusive) S->exclusive_running = false;
+        pthread_cond_broadcast(&S->space);   /* an exclusive test may be waiting for this one */
         slot *sl = &S->window[i % S->width];
         sl->res = res;
         sl->info = info;

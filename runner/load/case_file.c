@@ -12,7 +12,7 @@
 static const char *const FILE_KEYS[] = { "suite", "description", "tags", "fixtures", "tests", NULL };
 static const char *const TEST_KEYS[] = { "id", "name", "description", "severity", "refs", "tags",
     "requires", "control", "when", "skip_on", "request", "expect", "capture", "steps", "repeat",
-    "concurrency", "expect_all", "profiles", "for_each_node", NULL };
+    "concurrency", "expect_all", "profiles", "for_each_node", "exclusive", NULL };
 static const char *const FIXTURE_KEYS[] = { "description", "shared", "requires", "request", "expect", "capture",
     NULL };
 static const char *const OVERRIDE_KEYS[] = { "request", "expect", "severity", "steps", NULL };
@@ -405,6 +405,8 @@ static void load_test(loader *L, ac_suite_file *sf, ac_test *t, const yn_node *t
     if ((t->when = yn_get(tn, "when"))) ld_check_when(L, &V, t->when);
     if ((t->skip_on = yn_get(tn, "skip_on"))) ld_check_skip_on(L, t->skip_on);
 
+    const yn_node *ex = yn_get(tn, "exclusive");
+    if (ex && ld_want_bool(L, ex, "exclusive")) t->exclusive = ex->b;
     if ((t->for_each_node = yn_get(tn, "for_each_node"))) {
         if (ld_want_text(L, t->for_each_node, "for_each_node") &&
             (!*t->for_each_node->str || strchr(t->for_each_node->str, '\n') || ld_has_template(t->for_each_node)))

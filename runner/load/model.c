@@ -82,7 +82,8 @@ static void test_free_body(ac_test *t)
     free(t->overrides);
     ac_test keep = { .id = t->id, .name = t->name, .tags = t->tags, .controls = t->controls, .file = t->file,
                      .line = t->line, .plan_severity = t->plan_severity, .repeat = 1, .concurrency = 1,
-                     .plan_requests = t->plan_requests, .plan_requests_open = t->plan_requests_open };
+                     .plan_requests = t->plan_requests, .plan_requests_open = t->plan_requests_open,
+                     .exclusive = t->exclusive };
     *t = keep;
 }
 

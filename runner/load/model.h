@@ -101,6 +101,10 @@ typedef struct ac_test {
     long plan_requests;         /* the requests the test sends itself (not fixtures or controls) in
                                    that profile: an upper bound, what --list shows; kept */
     bool plan_requests_open;    /* a step repeats `until`: plan_requests is a lower bound */
+    bool exclusive;             /* `exclusive: true`: under -j it starts after every test before
+                                   it has finished, and nothing starts while it runs (it changes
+                                   what other tests depend on, such as locking out an account);
+                                   kept when released: the scheduler reads it */
 } ac_test;
 
 typedef struct ac_fixture {

@@ -14,6 +14,9 @@
 #   oauth2      the generic suite (suite/oauth2.yaml, read through --issuer) against --flavor rfc
 #               --alg ES256: exit 0, no must-level failure, nothing skipped but O2-JWT-WEAK-SECRET
 #               (HS* only), every must-level test judged
+#   cluster     the same against a conformant --cluster 3 with one --node per node, so the
+#               cluster checks (cases/cluster.yaml, CLUSTER-THROTTLE-SHARED) run too; once at -j 1
+#               and once at -j 8: exit 0 and no cluster test skipped either time
 #   deviations  one fresh server per deviation; the named catcher must fail at the named level
 #               (must: plain "not ok" and exit 1; should: "not ok ... # TODO"). Prints a matrix.
 #               The whole suite runs each time, with --include intrusive, without the slow tests
@@ -65,6 +68,12 @@ ALG_ROWS=$SRC/tests/proof/alg-rows.txt
 # exempts). Anything else skipped means a variable or fixture stopped working.
 # The default server signs HS256: the checks for public-key tokens do not apply.
 EXPECTED_SKIPS="X-HTTPS JWT-ALG-CONFUSION JWT-PSYCHIC-SIGNATURE"
+# The cluster checks need --node: against one server they are not applicable (never a gap).
+CLUSTER_IDS="CLUSTER-HEALTH-EVERY-NODE CLUSTER-VERSION-HEADERS CLUSTER-TOKEN-EVERY-NODE CLUSTER-REVOKE-EVERY-NODE
+CLUSTER-EXPIRED-EVERY-NODE CLUSTER-BAD-CREDENTIALS-AGREE CLUSTER-THROTTLE-SHARED"
+# Deviations of profile cluster: the server runs --cluster 3 (the last node deviates) and the
+# suite gets one --node per node (run_suite reads them from the server's listening lines).
+CLUSTER_NODES=3
 # The accounts every server gets. EXPIRY-WAIT sees a token refused at half its lifetime only when
 # that lifetime exceeds 2 * (expiry_leeway + 1): shorty lives 6 s and every run sets
 # expiry_leeway=1 (the refserver's clock is the runner's), so token-expires-early (refused from
@@ -137,6 +146,8 @@ run_suite() {
     echo 99 >"$rdir/rc"
     return 1
   fi
+  # With --cluster the server prints one line per node: each becomes a --node (n1, n2, ...).
+  node_args=$(sed -n 's|^listening on http://\([^ ]*\) (node \([0-9]*\))$|--node n\2=\1|p' "$rdir/server.out" | tr '\n' ' ')
   if [ -n "$O2" ]; then
     (
       export AUTHCONFORM_CLIENT_ID=carol AUTHCONFORM_CLIENT_SECRET="$CAROL_PW"
@@ -154,12 +165,14 @@ run_suite() {
     export APINIZER_THROWAWAY_USERNAME=throwaway APINIZER_THROWAWAY_PASSWORD="$THROWAWAY_PW"
     export APINIZER_LIMITED_USERNAME=limited APINIZER_LIMITED_PASSWORD="$LIMITED_PW"
     export APINIZER_EXPIRED_TOKEN="$expired" APINIZER_REVOKED_TOKEN="$revoked"
-    export APINIZER_REVOKE_COMMAND="'$RS' admin revoke --url $URL"
+    # Through the node the cluster check names (AUTHCONFORM_NODE_ADDR), else the target.
+    export APINIZER_REVOKE_COMMAND="'$RS' admin revoke --url \${AUTHCONFORM_NODE_ADDR:+http://}\${AUTHCONFORM_NODE_ADDR:-$URL}"
     # With --alg RS256 or ES256 the server publishes its keys there (HS256: 404, never read).
     export APINIZER_JWKS_URL="$URL/apiops/auth/jwks.json"
     # shellcheck disable=SC2086 # SUITE_VARS holds words without blanks inside them
+    # shellcheck disable=SC2086 # node_args holds words without blanks inside them
     exec "$AC" --suite "$SUITE" --target "$URL/apiops" --no-color --tap "$rdir/out.tap" \
-      --junit "$rdir/out.xml" $SUITE_VARS "$@" >"$rdir/stdout" 2>"$rdir/console"
+      --junit "$rdir/out.xml" $node_args $SUITE_VARS "$@" >"$rdir/stdout" 2>"$rdir/console"
   ) fi
   echo $? >"$rdir/rc"
   "$RS" admin failed-logins --url "$URL" >"$rdir/failed-logins" ||
@@ -227,6 +240,7 @@ check_clean() {
   [ "$name" = rfc ] || [ "$name" = oauth2 ] && sargs="--flavor rfc"
   # The generic suite meets ES256 tokens and a JWK Set (the documented and rfc runs: HS256).
   [ "$name" = oauth2 ] && sargs="$sargs --alg ES256"
+  case $name in cluster*) sargs="--cluster $CLUSTER_NODES" ;; esac
   start=$(date +%s)
   run_suite "$dir" "$sargs" --include slow,intrusive,attack "$@" || exit 1
   rc=$(cat "$dir/rc")
@@ -325,6 +339,10 @@ one() {
   [ "$profile" = rfc ] || [ "$profile" = oauth2 ] && sargs="$sargs --flavor rfc"
   list=$WORK/list.tsv
   profile_args="--profile $profile"
+  if [ "$profile" = cluster ]; then
+    sargs="$sargs --cluster $CLUSTER_NODES"
+    profile_args="--profile documented"
+  fi
   if [ "$profile" = oauth2 ]; then
     O2=1
     SUITE=$SUITE_O2
@@ -488,7 +506,7 @@ coverage() {
   tables
   bad=0
   # The table itself: five columns, known profiles and levels, catchers that exist.
-  awk -F'\t' 'NF != 5 || ($3 != "documented" && $3 != "rfc" && $3 != "oauth2") ||
+  awk -F'\t' 'NF != 5 || ($3 != "documented" && $3 != "rfc" && $3 != "oauth2" && $3 != "cluster") ||
       ($5 != "must" && $5 != "should") {
       print "FAIL: malformed --list-deviations or oauth2-catchers.txt line: " $0; bad = 1 }
     END { exit bad }' "$WORK/deviations.tsv" "$WORK/oauth2-extra.tsv" >&2 || bad=1
@@ -544,8 +562,23 @@ coverage() {
 }
 
 case $MODE in
-documented) check_clean documented ;;
-rfc) check_clean rfc --profile rfc ;;
+documented)
+  EXPECTED_SKIPS="$EXPECTED_SKIPS $CLUSTER_IDS"
+  check_clean documented
+  ;;
+rfc)
+  EXPECTED_SKIPS="$EXPECTED_SKIPS $CLUSTER_IDS"
+  check_clean rfc --profile rfc
+  ;;
+cluster)
+  # finish exits: each run in its own subshell, both always run.
+  (check_clean cluster -j 1)
+  r1=$?
+  (check_clean cluster-j8 -j 8)
+  r8=$?
+  [ $r1 = 0 ] && [ $r8 = 0 ]
+  exit $?
+  ;;
 oauth2)
   O2=1
   SUITE=$SUITE_O2
