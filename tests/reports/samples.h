@@ -552,6 +552,7 @@ static const sample_file SAMPLE_FILES[] = {
     { "reports-nodes-13.tap", 't', 13, false, false, 'n' },
     { "reports-nodes.xml", 'j', 14, false, false, 'n' },
     { "reports-nodes-console.txt", 'c', 14, false, true, 'n' },
+    { "reports-nodes.json", 'r', 14, false, false, 'n' },
 };
 #define SAMPLE_N_FILES (sizeof SAMPLE_FILES / sizeof SAMPLE_FILES[0])
 
