@@ -172,6 +172,34 @@ static void check_rows(ac_buf *b, const ac_test_result *t)
     ac_buf_puts(b, "</tbody></table>\n");
 }
 
+/* A cluster test's verdict per node (ac_node_sections): the node, the worst outcome of its
+ * steps and, when that is not a pass, the step that explains it with its reason. */
+static void node_rows(ac_buf *b, const ac_test_result *t)
+{
+    size_t n = 0;
+    ac_node_section *secs = ac_node_sections(t, &n);
+    if (!n) return;
+    ac_buf_puts(b, "<table class=\"checks nodes\"><thead><tr><th>node</th><th>outcome</th>"
+                   "<th>reason</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        const char *key = ac_outcome_key(secs[i].outcome);
+        ac_buf_puts(b, "<tr><td>");
+        ac_html_esc_line(b, secs[i].node, HTML_MESSAGE_MAX);
+        ac_buf_printf(b, "</td><td><span class=\"o o-%s\">%s</span></td><td>", key,
+                      ac_outcome_name(secs[i].outcome));
+        const ac_step_result *s = ac_node_section_culprit(&secs[i]);
+        if (s) {
+            ac_html_esc_line(b, s->name && *s->name ? s->name : "step", HTML_MESSAGE_MAX);
+            ac_buf_puts(b, "<div class=\"msg\">");
+            ac_html_esc_line(b, ac_report_step_message(s), HTML_MESSAGE_MAX);
+            ac_buf_puts(b, "</div>");
+        }
+        ac_buf_puts(b, "</td></tr>\n");
+    }
+    ac_buf_puts(b, "</tbody></table>\n");
+    ac_node_sections_free(secs, n);
+}
+
 static const char *headline(const ac_test_result *t)
 {
     switch (t->outcome) {
@@ -228,11 +256,13 @@ static void test_row(html_ctx *c, ac_buf *b, const ac_test_result *t, const char
     ac_html_esc(b, t->name ? t->name : "");
     const char *head = headline(t);
     bool expandable = t->outcome == AC_OUT_FAIL || t->outcome == AC_OUT_ERROR ||
-                      t->outcome == AC_OUT_WARN || (t->outcome == AC_OUT_PASS && t->notes.n);
+                      t->outcome == AC_OUT_WARN || (t->outcome == AC_OUT_PASS && t->notes.n) ||
+                      (t->outcome != AC_OUT_SKIP && ac_report_has_nodes(t));
     if (expandable) {
         ac_buf_puts(b, "<details><summary>");
-        ac_html_esc_line(b, head, HTML_MESSAGE_MAX);
+        ac_html_esc_line(b, head ? head : "results per node", HTML_MESSAGE_MAX);
         ac_buf_puts(b, "</summary><div class=\"detail\">\n");
+        node_rows(b, t);
         check_rows(b, t);
         if (t->notes.n) {
             ac_buf_puts(b, "<ul class=\"notes\">");

@@ -71,6 +71,7 @@ const char AC_HTML_CSS[] =
     "table.checks code.long{overflow-wrap:anywhere}\n"
     "table.checks th:nth-child(1){width:1%}table.checks td:nth-child(1){white-space:nowrap}"
     "table.checks td.at{white-space:nowrap}\n"
+    "table.nodes th:nth-child(2){width:1%}table.nodes td:nth-child(2){white-space:nowrap}\n"
     ".detail{overflow-x:auto}\n"
     "#failures{background:#fff;border:1px solid var(--line);border-radius:6px;margin:0;padding:8px 12px 8px 30px}\n"
     "#failures li{margin:3px 0}#failures a{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12.5px}\n"

@@ -178,6 +178,19 @@ cJSON *ac_json_record_header(const ac_run_info *info, bool strict, bool det)
             cJSON_AddItemToArray(ms, *k ? visible_string(k) : cJSON_CreateNull());
         }
     }
+    if (info->nodes && info->nodes->n) {
+        /* --node NAME=ADDR: the name up to the first '=', the address after it. */
+        cJSON *ns = cJSON_AddArrayToObject(h, "nodes");
+        for (size_t i = 0; i < info->nodes->n; i++) {
+            const char *item = info->nodes->items[i], *eq = strchr(item, '=');
+            char *name = eq ? ac_strndup(item, (size_t)(eq - item)) : ac_strdup(item);
+            cJSON *jn = cJSON_CreateObject();
+            cJSON_AddItemToObject(jn, "name", visible_string(name));
+            cJSON_AddItemToObject(jn, "address", visible_string(eq ? eq + 1 : ""));
+            cJSON_AddItemToArray(ns, jn);
+            free(name);
+        }
+    }
 
     char stamp[32];
     iso_time(stamp, info->start_wall, det);
@@ -268,6 +281,9 @@ cJSON *ac_json_record_detail(const ac_test_result *t, size_t cap, bool det)
         cJSON_AddNumberToObject(js, "attempts", s->attempts);
         cJSON_AddItemToObject(js, "request", string_or_null(s->request_excerpt));
         cJSON_AddItemToObject(js, "response", string_or_null(s->response_excerpt));
+        /* Cluster tests only: absent for every other step, so other records do not change. */
+        if (s->node && *s->node) cJSON_AddItemToObject(js, "node", visible_string(s->node));
+        if (s->for_node && *s->for_node) cJSON_AddItemToObject(js, "for_node", visible_string(s->for_node));
         cJSON *checks = cJSON_AddArrayToObject(js, "checks");
         for (size_t k = 0; k < s->n_checks; k++) {
             const ac_check *c = &s->checks[k];

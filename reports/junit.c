@@ -170,6 +170,50 @@ static char *transcript(const ac_test_result *t)
     return ac_buf_steal(&d);
 }
 
+/* A step's outcome as the first column of a node section's line. */
+static const char *step_label(ac_outcome o)
+{
+    switch (o) {
+    case AC_OUT_PASS: return "ok";
+    case AC_OUT_FAIL: return "FAIL";
+    case AC_OUT_WARN: return "WARN";
+    case AC_OUT_ERROR: return "ERROR";
+    case AC_OUT_SKIP: return "SKIP";
+    case AC_OUT_NOTRUN: return "NOT RUN";
+    }
+    return "?";
+}
+
+/* A cluster test's steps by node (ac_node_sections): "== node NAME: OUTCOME ==", then one line
+ * per step with its reason when it did not pass. Raw, one line each; nothing for a test without
+ * node steps. Caller frees. */
+static char *node_sections_text(const ac_test_result *t)
+{
+    size_t n = 0;
+    ac_node_section *secs = ac_node_sections(t, &n);
+    ac_buf d;
+    ac_buf_init(&d);
+    for (size_t i = 0; i < n; i++) {
+        char *node = ac_text_one_line(secs[i].node, JUNIT_MESSAGE_MAX);
+        ac_buf_printf(&d, "== node %s: %s ==\n", node, ac_outcome_name(secs[i].outcome));
+        free(node);
+        for (size_t k = 0; k < secs[i].n_steps; k++) {
+            const ac_step_result *s = secs[i].steps[k];
+            char *name = ac_text_one_line(s->name && *s->name ? s->name : "step", JUNIT_MESSAGE_MAX);
+            ac_buf_printf(&d, "%-8s%s", step_label(s->outcome), name);
+            free(name);
+            if (s->outcome != AC_OUT_PASS) {
+                char *m = ac_text_one_line(ac_report_step_message(s), JUNIT_MESSAGE_MAX);
+                ac_buf_printf(&d, ": %s", m);
+                free(m);
+            }
+            ac_buf_putc(&d, '\n');
+        }
+    }
+    ac_node_sections_free(secs, n);
+    return ac_buf_steal(&d);
+}
+
 /* <failure>, <error> or <skipped> with a one-line message and the details as text. */
 static void verdict(ac_buf *b, size_t cap, const char *elem, const char *message,
                     const char *type, const char *text)
@@ -268,12 +312,21 @@ static int junit_test(ac_reporter *r, const ac_test_result *t, size_t index, cha
         free(m);
     }
     char *tr = transcript(t);
-    if (head.len || *tr) {
+    /* Then, for a cluster test, its steps by node. */
+    char *nodes = node_sections_text(t);
+    if (head.len || *tr || *nodes) {
         ac_buf_puts(&b, "      <system-out>");
         ac_xml_text(&b, ac_buf_str(&head));
         put_capped_text(&b, tr, cap);
+        if (*nodes) {
+            size_t n = strlen(tr);
+            /* A blank line between the transcript and the sections. */
+            if (n) ac_buf_puts(&b, tr[n - 1] == '\n' ? "\n" : "\n\n");
+            ac_xml_text(&b, nodes);
+        }
         ac_buf_puts(&b, "</system-out>\n");
     }
+    free(nodes);
     free(tr);
     ac_buf_free(&head);
     ac_buf_puts(&b, "    </testcase>\n");

@@ -128,6 +128,70 @@ const ac_step_result *ac_report_evidence_step(const ac_test_result *t)
     return NULL;
 }
 
+static int outcome_rank(ac_outcome o)
+{
+    switch (o) {
+    case AC_OUT_FAIL: return 5;
+    case AC_OUT_ERROR: return 4;
+    case AC_OUT_WARN: return 3;
+    case AC_OUT_NOTRUN: return 2;
+    case AC_OUT_SKIP: return 1;
+    case AC_OUT_PASS: break;
+    }
+    return 0;
+}
+
+ac_outcome ac_outcome_worse(ac_outcome a, ac_outcome b)
+{
+    return outcome_rank(b) > outcome_rank(a) ? b : a;
+}
+
+ac_node_section *ac_node_sections(const ac_test_result *t, size_t *n)
+{
+    *n = 0;
+    ac_node_section *secs = NULL;
+    for (size_t i = 0; i < t->n_steps; i++) {
+        const ac_step_result *s = &t->steps[i];
+        const char *node = nonempty(s->node) ? s->node : s->for_node;
+        if (!nonempty(node)) continue;
+        size_t k = 0;
+        while (k < *n && strcmp(secs[k].node, node) != 0) k++;
+        if (k == *n) {
+            /* At most one section per step: size the array once. */
+            if (!secs) secs = ac_calloc(t->n_steps, sizeof *secs);
+            secs[k].node = node;
+            secs[k].outcome = AC_OUT_PASS;
+            secs[k].steps = ac_calloc(t->n_steps, sizeof *secs[k].steps);
+            (*n)++;
+        }
+        secs[k].steps[secs[k].n_steps++] = s;
+        secs[k].outcome = ac_outcome_worse(secs[k].outcome, s->outcome);
+    }
+    return secs;
+}
+
+bool ac_report_has_nodes(const ac_test_result *t)
+{
+    for (size_t i = 0; i < t->n_steps; i++)
+        if (nonempty(t->steps[i].node) || nonempty(t->steps[i].for_node)) return true;
+    return false;
+}
+
+void ac_node_sections_free(ac_node_section *secs, size_t n)
+{
+    if (!secs) return;
+    for (size_t i = 0; i < n; i++) free(secs[i].steps);
+    free(secs);
+}
+
+const ac_step_result *ac_node_section_culprit(const ac_node_section *sec)
+{
+    if (!sec || sec->outcome == AC_OUT_PASS) return NULL;
+    for (size_t i = 0; i < sec->n_steps; i++)
+        if (sec->steps[i]->outcome == sec->outcome) return sec->steps[i];
+    return NULL;
+}
+
 void ac_report_seconds(char out[32], double ms, bool deterministic)
 {
     /* NaN, negative or absurd durations would print a sign or an exponent: clamp them. */

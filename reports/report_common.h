@@ -75,6 +75,32 @@ const char *ac_report_should_message(const ac_test_result *t);
 const ac_step_result *ac_report_evidence_step(const ac_test_result *t);
 
 
+/* Cluster tests (--node): a test's steps grouped by node. A step goes to the section of its
+ * `node`, or, without one, of its `for_node` (a round's command step); a step with neither is
+ * in no section. Sections come in the order of their node's first appearance; each has the
+ * worst outcome of its steps (fail > error > warn > not run > skip > pass) and its steps in
+ * test order. */
+typedef struct ac_node_section {
+    const char *node;                  /* borrowed from a step */
+    ac_outcome outcome;                /* the worst of its steps */
+    const ac_step_result **steps;      /* owned array of borrowed steps */
+    size_t n_steps;
+} ac_node_section;
+
+/* The sections of t and their number in *n; NULL and *n = 0 when no step names a node. The
+ * array is owned by the caller (ac_node_sections_free); the names and steps are borrowed from t
+ * and valid as long as it is. */
+ac_node_section *ac_node_sections(const ac_test_result *t, size_t *n);
+/* True when some step of t names a node or a round (t has node sections). */
+bool ac_report_has_nodes(const ac_test_result *t);
+/* Frees what ac_node_sections returned; accepts NULL. */
+void ac_node_sections_free(ac_node_section *secs, size_t n);
+/* The worse of two outcomes in the order above. */
+ac_outcome ac_outcome_worse(ac_outcome a, ac_outcome b);
+/* The first step of the section with its worst outcome, when that is not a pass: the step that
+ * explains the node's verdict. NULL for a passing section. Borrowed. */
+const ac_step_result *ac_node_section_culprit(const ac_node_section *sec);
+
 /* Formats milliseconds as seconds with exactly three decimals ("0.012"), never negative, never
  * an exponent: the only form junit-10.xsd accepts. "0.000" when deterministic. */
 void ac_report_seconds(char out[32], double ms, bool deterministic);

@@ -103,6 +103,24 @@ static void yaml_strlist(ac_buf *b, int indent, const char *key, const ac_strlis
     }
 }
 
+/* `nodes:` for a cluster test: each node (a double-quoted key, since names are the user's) and
+ * the worst outcome of its steps (ac_node_sections). Nothing for a test without node steps. */
+static void yaml_nodes(ac_buf *b, int indent, const ac_test_result *t)
+{
+    size_t n = 0;
+    ac_node_section *secs = ac_node_sections(t, &n);
+    if (n) {
+        ac_buf_indent(b, indent);
+        ac_buf_puts(b, "nodes:\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        ac_buf_indent(b, indent + 2);
+        ac_yaml_quoted(b, secs[i].node);
+        ac_buf_printf(b, ": %s\n", ac_outcome_key(secs[i].outcome));
+    }
+    ac_node_sections_free(secs, n);
+}
+
 /* expected, actual, check, at of the headline check, in the order consumers expect. */
 static void yaml_check_fields(ac_buf *b, int y, const ac_check *pc)
 {
@@ -232,6 +250,7 @@ static void yaml_test_diag(tap_ctx *c, ac_buf *b, int y, const ac_test_result *t
     yaml_strlist(b, y, "notes", &t->notes);
     yaml_strlist(b, y, "refs", &t->refs);
     yaml_strlist(b, y, "controls", &t->controls);   /* what proved the endpoint works */
+    yaml_nodes(b, y, t);
     if (excerpts && t->outcome != AC_OUT_PASS) yaml_excerpts(c, b, y, ac_report_evidence_step(t));
     ac_buf_indent(b, y);
     ac_buf_printf(b, "duration_ms: %ld\n", duration(c, t->duration_ms));
@@ -288,7 +307,7 @@ static void emit_root_point(tap_ctx *c, ac_buf *b, size_t n, const char *desc,
     switch (t->outcome) {
     case AC_OUT_PASS:
         point(b, 0, true, n, desc, NULL, NULL);
-        if (t->notes.n) yaml_test_diag(c, b, 2, t, excerpts);
+        if (t->notes.n || ac_report_has_nodes(t)) yaml_test_diag(c, b, 2, t, excerpts);
         break;
     case AC_OUT_SKIP:
         point(b, 0, true, n, desc, "SKIP", t->reason && *t->reason ? t->reason : "skipped");

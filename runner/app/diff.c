@@ -87,6 +87,19 @@ static const char *option_value(const ac_record *r, const char *name)
     return NULL;
 }
 
+/* The names of a record's nodes ("NAME=ADDRESS" each), joined by ", "; "" for none. Caller frees. */
+static char *node_names(const ac_record *r)
+{
+    ac_buf b;
+    ac_buf_init(&b);
+    for (size_t i = 0; i < r->nodes.n; i++) {
+        const char *item = r->nodes.items[i], *eq = strchr(item, '=');
+        if (i) ac_buf_puts(&b, ", ");
+        ac_buf_append(&b, item, eq ? (size_t)(eq - item) : strlen(item));
+    }
+    return ac_buf_steal(&b);
+}
+
 static void compare_runs(const ac_record *o, const ac_record *n, ac_diff *d)
 {
     if (o->record_version != n->record_version)
@@ -127,6 +140,13 @@ static void compare_runs(const ac_record *o, const ac_record *n, ac_diff *d)
     if (strcmp(o->target, n->target) != 0)
         ac_strlist_push_owned(&d->notes, ac_sprintf("different targets: %s -> %s", or_unknown(o->target),
                                                     or_unknown(n->target)));
+    /* Cluster runs: the node names (not their addresses, which may move between runs). */
+    char *on = node_names(o), *nn = node_names(n);
+    if (strcmp(on, nn) != 0)
+        ac_strlist_push_owned(&d->notes, ac_sprintf("different nodes: %s -> %s", *on ? on : "(none)",
+                                                    *nn ? nn : "(none)"));
+    free(on);
+    free(nn);
 }
 
 /* ---- the comparison ------------------------------------------------------------------------- */

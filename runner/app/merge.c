@@ -168,6 +168,7 @@ static void combine(input *in, size_t n, ac_record *out)
         ac_strlist_push(&out->option_names, first->option_names.items[i]);
         ac_strlist_push(&out->option_values, shard ? "null" : first->option_values.items[i]);
     }
+    for (size_t i = 0; i < first->nodes.n; i++) ac_strlist_push(&out->nodes, first->nodes.items[i]);
     out->has_merged_shards = true;
     out->has_summary = true;
     out->finished = true;

@@ -178,6 +178,7 @@ static void replay_results(ac_record *r, const replay_opts *opts, ac_test_result
     info->ids = &opts->ids;
     info->shard = opts->shard;
     info->merged_shards = r->has_merged_shards ? &r->merged_shards : NULL;
+    info->nodes = r->nodes.n ? &r->nodes : NULL;
     info->allow_skip = &opts->allow_skip;
     info->allow_incomplete = opts->allow_incomplete;
     info->fail_fast = opts->fail_fast;

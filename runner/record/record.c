@@ -390,6 +390,28 @@ void ac_record_load_summary(const cJSON *summary, ac_record *out)
     if (cJSON_IsNumber(ec)) out->exit_code = (int)ec->valuedouble;
 }
 
+/* The optional "nodes" of a cluster run: [{"name": ..., "address": ...}], into out->nodes as
+ * "NAME=ADDRESS" (how ac_run_info.nodes gives them to the writers). */
+static int read_nodes(const char *name, const cJSON *root, ac_record *out, char **err)
+{
+    const cJSON *ns = cJSON_GetObjectItemCaseSensitive(root, "nodes"), *jn;
+    if (!ns || cJSON_IsNull(ns)) return 0;
+    if (!cJSON_IsArray(ns)) goto bad;
+    cJSON_ArrayForEach(jn, ns) {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(jn, "name");
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(jn, "address");
+        if (!cJSON_IsObject(jn) || !cJSON_IsString(n) || !*n->valuestring || !cJSON_IsString(a)) goto bad;
+        char *item = ac_sprintf("%s=%s", n->valuestring, a->valuestring);
+        ac_strlist_push(&out->nodes, item);
+        free(item);
+    }
+    return 0;
+bad:
+    set_err(err, ac_sprintf("%s: record: \"nodes\" must be an array of objects with a \"name\" and an "
+                            "\"address\" (strings)", name));
+    return -1;
+}
+
 /* Everything of a record but the JSON parse. `header_only`: the header line of an events file,
  * which has no tests, summary or coverage (the caller reads those from their own lines). */
 int ac_record_from_json(const char *name, const cJSON *root, ac_record *out, char **err, bool header_only)
@@ -458,6 +480,7 @@ int ac_record_from_json(const char *name, const cJSON *root, ac_record *out, cha
     out->has_merged_shards = cJSON_IsArray(ms);
     if (out->has_merged_shards)
         cJSON_ArrayForEach(m, ms) ac_strlist_push(&out->merged_shards, cJSON_IsString(m) ? m->valuestring : "");
+    if (read_nodes(name, root, out, err) < 0) goto out;
     double planned = 0;
     if (ac_record_get_number(name, root, "planned", "record", false, &planned, err) < 0) goto out;
     out->planned = planned < 1e12 ? (size_t)planned : 0;
@@ -560,6 +583,7 @@ void ac_record_free(ac_record *r)
     free(r->interrupted);
     ac_strlist_free(&r->option_names);
     ac_strlist_free(&r->merged_shards);
+    ac_strlist_free(&r->nodes);
     ac_strlist_free(&r->option_values);
     for (size_t i = 0; i < r->n_tests; i++) record_test_free(&r->tests[i]);
     free(r->tests);

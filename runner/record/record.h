@@ -65,6 +65,8 @@ typedef struct ac_record {
     ac_strlist option_values;            /* ... and its value as compact JSON */
     bool has_merged_shards;              /* a merged record: "merged_shards" */
     ac_strlist merged_shards;            /* its items, "" for null */
+    ac_strlist nodes;                    /* "nodes" (a cluster run), each "NAME=ADDRESS" as
+                                            ac_run_info.nodes has it; empty when absent */
     double duration_ms;
     size_t planned;                      /* "planned"; 0 when absent */
     bool has_summary;                    /* the record has a `summary` object */

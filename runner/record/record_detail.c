@@ -64,6 +64,8 @@ int ac_record_load_detail(const char *name, const cJSON *jd, ac_record_test *t, 
         s->attempts = (int)opt_num(js, "attempts");
         s->request_excerpt = opt_str(js, "request");
         s->response_excerpt = opt_str(js, "response");
+        s->node = opt_str(js, "node");
+        s->for_node = opt_str(js, "for_node");
         s->checks = ac_calloc((size_t)cJSON_GetArraySize(checks) + 1, sizeof *s->checks);
         cJSON_ArrayForEach(jc, checks) {
             ac_check *c = &s->checks[s->n_checks++];

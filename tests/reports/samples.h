@@ -357,6 +357,84 @@ static size_t samples_build_complete(ac_test_result **out)
     return n;
 }
 
+/* A step of a cluster test: pinned to `node` (NULL: not pinned) in the round of `for_node`
+ * (NULL: no round). */
+static ac_step_result *sample_node_step(ac_step_result *s, const char *name, ac_outcome out,
+                                        const char *node, const char *for_node, const char *reason)
+{
+    s->name = ac_strdup(name);
+    s->outcome = out;
+    s->node = node ? ac_strdup(node) : NULL;
+    s->for_node = for_node ? ac_strdup(for_node) : NULL;
+    s->reason = reason ? ac_strdup(reason) : NULL;
+    s->status = out == AC_OUT_NOTRUN || !node ? 0 : 200;
+    s->attempts = out == AC_OUT_NOTRUN ? 0 : 1;
+    return s;
+}
+
+/* "ünïcode" */
+#define SAMPLE_NODE_UNICODE "\xc3\xbc" "n" "\xc3\xaf" "code"
+
+/* The nodes of the cluster sample run (ac_run_info.nodes), as --node gives them: names a user
+ * may choose, quoted or not in YAML. */
+static const char *const SAMPLE_NODES[] = {
+    "a=127.0.0.1:8081", "c=127.0.0.1:8083", "10.0.0.5=10.0.0.5:8443", "pod-1=pod-1.cluster.local:8080",
+    SAMPLE_NODE_UNICODE "=127.0.0.1:8085", "a: b=127.0.0.1:8086",
+};
+
+/* A cluster run (--node): an ordinary test, a test whose round a fails on node c, a passing
+ * test with one step per node (and one unpinned step, in no node's section), and a single
+ * request pinned to a node that only warns. */
+static size_t samples_build_nodes(ac_test_result **out)
+{
+    const size_t n = 4;
+    ac_test_result *ts = ac_calloc(n, sizeof *ts);
+    ac_test_result *t;
+    ac_step_result *s;
+    sample_test(&ts[0], "TOKEN-OK", "valid credentials get a token", "token", "cases/token.yaml", 12,
+                AC_SEV_MUST, AC_OUT_PASS, NULL, 12.4);
+
+    t = &ts[1];
+    sample_test(t, "CLUSTER-TOKEN", "a token issued through any node is accepted by every node", "cluster",
+                "cases/cluster.yaml", 10, AC_SEV_MUST, AC_OUT_FAIL,
+                "issued by node a, refused by node c: 401 invalid_token", 30);
+    t->multi_step = true;
+    s = sample_steps(t, 5);
+    sample_node_step(&s[0], "[a] issue (node a)", AC_OUT_PASS, "a", "a", NULL);
+    sample_node_step(&s[1], "[a] accepted (node a)", AC_OUT_PASS, "a", "a", NULL);
+    sample_node_step(&s[2], "[a] accepted (node c)", AC_OUT_FAIL, "c", "a",
+                     "issued by node a, refused by node c: 401 invalid_token");
+    s[2].status = 401;
+    s[2].request_excerpt = ac_strdup("GET http://127.0.0.1:8083/apiops/api/me\nAuthorization: Bearer [REDACTED:51c0]");
+    s[2].response_excerpt = ac_strdup("HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error=\"invalid_token\"");
+    sample_add_check(&s[2], sample_check("status", "200", "401", "status 401, expected 200", AC_SEV_MUST, false,
+                                         "cases/cluster.yaml", 24));
+    sample_node_step(&s[3], "[a] revoke", AC_OUT_PASS, NULL, "a", NULL);
+    sample_node_step(&s[4], "[c] issue (node c)", AC_OUT_NOTRUN, "c", "c", "previous step failed");
+
+    t = &ts[2];
+    sample_test(t, "CLUSTER-HEALTH", "every node answers its health check", "cluster", "cases/cluster.yaml", 40,
+                AC_SEV_MUST, AC_OUT_PASS, NULL, 8);
+    t->multi_step = true;
+    s = sample_steps(t, 5);
+    sample_node_step(&s[0], "setup", AC_OUT_PASS, NULL, NULL, NULL);
+    sample_node_step(&s[1], "healthy (node 10.0.0.5)", AC_OUT_PASS, "10.0.0.5", NULL, NULL);
+    sample_node_step(&s[2], "healthy (node pod-1)", AC_OUT_PASS, "pod-1", NULL, NULL);
+    sample_node_step(&s[3], "healthy (node " SAMPLE_NODE_UNICODE ")", AC_OUT_PASS, SAMPLE_NODE_UNICODE, NULL, NULL);
+    sample_node_step(&s[4], "healthy (node a: b)", AC_OUT_PASS, "a: b", NULL, NULL);
+
+    t = &ts[3];
+    sample_test(t, "CLUSTER-CACHE", "token responses are not cached by any node", "cluster", "cases/cluster.yaml",
+                60, AC_SEV_SHOULD, AC_OUT_WARN, NULL, 5);
+    s = sample_steps(t, 1);
+    sample_node_step(&s[0], "request (node pod-1)", AC_OUT_WARN, "pod-1", NULL, NULL);
+    sample_add_check(&s[0], sample_check("header Cache-Control contains", "no-store", "(absent)",
+                                         "Cache-Control is absent, expected no-store", AC_SEV_SHOULD, false,
+                                         "cases/cluster.yaml", 66));
+    *out = ts;
+    return n;
+}
+
 /* The counts, the coverage (gaps accepted by `allow` or, with allow_all, all of them) and the
  * exit status the runner would give (3 is the caller's to set); free with samples_summary_free. */
 static void samples_summary(const ac_test_result *ts, size_t n, const ac_strlist *allow, bool allow_all,
@@ -387,6 +465,16 @@ static void samples_summary_free(ac_run_summary *sum)
     free(sum->bail_reason);
 }
 
+/* The run's nodes for samples_drive (ac_run_info.nodes): set around a cluster sample run. */
+static const ac_strlist *samples_run_nodes;
+
+/* SAMPLE_NODES into *l (empty unless run is 'n', the cluster run); ac_strlist_free it. */
+static void samples_nodes(ac_strlist *l, char run)
+{
+    for (size_t i = 0; run == 'n' && i < sizeof SAMPLE_NODES / sizeof SAMPLE_NODES[0]; i++)
+        ac_strlist_push(l, SAMPLE_NODES[i]);
+}
+
 /* Drives one writer through a run: begin, the first n_report tests, end. planned may exceed
  * n_report (a bail-out); bail_reason non-NULL marks the run as stopped early; allow and
  * allow_all are --allow-skip and --allow-incomplete.
@@ -406,6 +494,7 @@ static int samples_drive(ac_reporter *r, const ac_test_result *ts, size_t n_repo
     info.allow_skip = allow;
     info.allow_incomplete = allow_all;
     info.coverage = true;
+    info.nodes = samples_run_nodes;
     ac_run_summary sum;
     samples_summary(ts, n_report, allow, allow_all, &sum);
     sum.bailed = bail_reason != NULL;
@@ -429,7 +518,8 @@ static int samples_drive(ac_reporter *r, const ac_test_result *ts, size_t n_repo
 
 /* The sample report files, relative to an output directory. kind: 't' TAP, 'j' JUnit,
  * 'c' console, 'r' run record. run: 'f' the full sample run, 'i' the incomplete one, 'c' the
- * complete one (samples_build_incomplete, samples_build_complete). */
+ * complete one, 'n' the cluster run (samples_build_incomplete, samples_build_complete,
+ * samples_build_nodes). */
 typedef struct sample_file {
     const char *name;
     char kind;
@@ -458,6 +548,11 @@ static const sample_file SAMPLE_FILES[] = {
     { "reports-complete.xml", 'j', 14, false, false, 'c' },
     { "reports-complete-console.txt", 'c', 14, false, false, 'c' },
     { "reports-complete.json", 'r', 14, false, false, 'c' },
+    { "reports-nodes-14.tap", 't', 14, false, false, 'n' },
+    { "reports-nodes-13.tap", 't', 13, false, false, 'n' },
+    { "reports-nodes.xml", 'j', 14, false, false, 'n' },
+    { "reports-nodes-console.txt", 'c', 14, false, true, 'n' },
+    { "reports-nodes.json", 'r', 14, false, false, 'n' },
 };
 #define SAMPLE_N_FILES (sizeof SAMPLE_FILES / sizeof SAMPLE_FILES[0])
 
@@ -470,7 +565,11 @@ static int samples_write_part(const char *path, const sample_file *f, size_t fro
     ac_test_result *ts;
     ac_strlist allow = { 0 };
     size_t all = f->run == 'i' ? samples_build_incomplete(&ts, &allow)
-                 : f->run == 'c' ? samples_build_complete(&ts) : samples_build(&ts);
+                 : f->run == 'c' ? samples_build_complete(&ts)
+                 : f->run == 'n' ? samples_build_nodes(&ts) : samples_build(&ts);
+    ac_strlist nodes = { 0 };
+    samples_nodes(&nodes, f->run);
+    samples_run_nodes = f->run == 'n' ? &nodes : NULL;
     size_t n = from < all ? (count && count < all - from ? count : all - from) : 0;
     ac_report_opts o;
     ac_report_opts_init(&o);
@@ -496,6 +595,8 @@ static int samples_write_part(const char *path, const sample_file *f, size_t fro
                            f->tap_version, &allow, f->run == 'c', err);
     }
     ac_strlist_free(&allow);
+    samples_run_nodes = NULL;
+    ac_strlist_free(&nodes);
     if (console && fclose(console) != 0 && rc == 0) {
         *err = ac_sprintf("%s: cannot write", path);
         rc = -1;

@@ -2,8 +2,9 @@
 # Validates the sample reports with the consumers CI users actually run (shared/docs/reports.md):
 #   junit      xmllint --schema junit-10.xsd on every *.xml
 #   tap13      prove --exec cat on every *-13.tap: no parse errors (a bail-out run may only have
-#              the "Bad plan" its early stop implies), and the bail-out is seen
-#   tap14      tap-parser --strict -j 0 on every *-14.tap: no "tapError":"
+#              the "Bad plan" its early stop implies), and the bail-out is seen; the cluster
+#              run's `nodes:` maps as Perl's YAML reader reads them
+#   tap14      tap-parser --strict -j 0 on every *-14.tap: no "tapError":"; the parsed nodes maps
 #   structure  what the parsers do not check: subtest closing names equal the Subtest names,
 #              YAML indented exactly two more than its test point, no `|-` blocks, version and
 #              plan lines first, valid UTF-8 and no raw control characters in any report
@@ -57,6 +58,11 @@ junit)
         fail "reports-incomplete.xml: the coverage test case does not fail"
     grep -q 'property name="stopped_early"' reports-bail.xml ||
         fail "reports-bail.xml: the bail-out reason is missing"
+    # A cluster test is still one test case; its system-out ends with its steps by node.
+    grep -q '<testsuites name="authconform" tests="5" failures="1" errors="0"' reports-nodes.xml ||
+        fail "reports-nodes.xml: unexpected testsuites counts"
+    grep -q '^FAIL    \[a\] accepted (node c): issued by node a, refused by node c: 401 invalid_token$' reports-nodes.xml ||
+        fail "reports-nodes.xml: no per-node line for the failing step"
     grep -q 'CDATA' ./*.xml && fail "CDATA found"
     echo "PASS: $n JUnit files valid against junit-10.xsd"
     ;;
@@ -83,6 +89,7 @@ tap13)
             case $f in
             *full*) want='Failed tests:  2, 4, 6-7, 9, 11, 13' ;;
             *incomplete*) want='Failed test:  10' ;;
+            *nodes*) want='Failed test:  2' ;;
             *) want='Result: PASS' ;;
             esac
             printf '%s\n' "$res" | grep -q "$want" ||
@@ -92,6 +99,20 @@ tap13)
         n=$((n + 1))
     done
     [ "$n" -gt 0 ] || fail "no TAP 13 sample written"
+    # prove does not complain about YAML it reads wrongly (an unquoted `a: b: pass` is the key
+    # "a"): read each test's `nodes:` map with Perl's own YAML reader and compare.
+    nodes=$(perl -MTAP::Parser -e '
+        local $/; open my $fh, "<:raw", $ARGV[0] or die "$ARGV[0]: $!\n"; my $tap = <$fh>;
+        my $p = TAP::Parser->new({ tap => $tap }); my @out;
+        while (my $r = $p->next) {
+            next unless $r->is_yaml;
+            my $n = $r->data->{nodes} or next;
+            die "nodes is not a map\n" unless ref $n eq "HASH";
+            push @out, join(",", map { "$_=$n->{$_}" } sort keys %$n);
+        }
+        print join(";", @out), "\n";' reports-nodes-13.tap) || fail "reports-nodes-13.tap: Perl cannot read it"
+    want=$(printf 'a=pass,c=fail;10.0.0.5=pass,a: b=pass,pod-1=pass,\303\274n\303\257code=pass;pod-1=warn')
+    [ "$nodes" = "$want" ] || fail "reports-nodes-13.tap: Perl reads the nodes maps as '$nodes', not '$want'"
     echo "PASS: prove parsed $n TAP 13 files without parse errors"
     ;;
 tap14)
@@ -114,6 +135,13 @@ tap14)
                fail "$f: unexpected counts"  ;;
         *complete*) grep -q '"count":5,"pass":5,"fail":0,"bailout":false,"todo":0,"skip":2' "$f.json" ||
                fail "$f: unexpected counts"  ;;
+        *nodes*) grep -q '"count":5,"pass":3,"fail":2,"bailout":false,"todo":1,"skip":0' "$f.json" ||
+               fail "$f: unexpected counts"
+            # Each cluster test's nodes map as the parser reads it.
+            for m in '"nodes":{"a":"pass","c":"fail"}' '"nodes":{"10.0.0.5":"pass","pod-1":"pass","ünïcode":"pass","a: b":"pass"}' \
+                     '"nodes":{"pod-1":"warn"}'; do
+                grep -qF "$m" "$f.json" || fail "$f: tap-parser did not read $m"
+            done ;;
         esac
         n=$((n + 1))
     done

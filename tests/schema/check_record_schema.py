@@ -2,7 +2,8 @@
 """Checks docs/run-record.schema.json against the run records the writer produces: the golden
 records of the sample runs (tests/golden/reports-*.json) must pass, as must the same record
 rewritten as version 1 (readers still read it); a version 2 record without its coverage, or with
-an exit status or a skip kind the format does not know, must fail (so this test can fail).
+an exit status or a skip kind the format does not know, must fail (so this test can fail); so must
+a cluster run's record with a node lacking its address or name, or a step's for_node null.
 
 usage: check_record_schema.py SOURCE_DIR
 """
@@ -45,6 +46,19 @@ def main():
         b = copy.deepcopy(rec); b["coverage"]["gaps"] = [{"id": "X", "kind": "not-applicable", "reason": "r",
                                                            "allowed": False}]; bad.append(("a not-applicable gap", b))
         b = copy.deepcopy(rec); b["tests"][0]["skip_kind"] = "later"; bad.append(("an unknown skip kind", b))
+        if "nodes" in rec:
+            # A cluster run: its nodes and the steps' node and round have their shapes.
+            b = copy.deepcopy(rec); b["nodes"][0] = {"name": "a"}; bad.append(("a node without an address", b))
+            b = copy.deepcopy(rec); b["nodes"][0]["name"] = ""; bad.append(("a node without a name", b))
+            steps = [s for t in rec["tests"] for s in t["detail"]["steps"] if "node" in s]
+            if not steps:
+                problems.append("%s: no step with a node" % path)
+            b = copy.deepcopy(rec)
+            for t in b["tests"]:
+                for s in t["detail"]["steps"]:
+                    if "for_node" in s:
+                        s["for_node"] = None
+            bad.append(("a null for_node", b))
         for what, b in bad:
             if not list(v.iter_errors(b)):
                 problems.append("%s %s: accepted by the schema" % (path, what))
@@ -52,7 +66,8 @@ def main():
         print("FAIL:", p)
     if problems:
         return 1
-    print("PASS: %d records valid (also as version 1); 4 broken variants of each rejected" % len(records))
+    print("PASS: %d records valid (also as version 1); 4 broken variants of each (3 more of a cluster run's) "
+          "rejected" % len(records))
     return 0
 
 

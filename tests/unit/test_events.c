@@ -65,10 +65,12 @@ static ac_report_opts det_opts(int tap_version)
 static const char *const FORMATS[] = { "tap", "junit", "json", "html" };
 #define N_FORMATS (sizeof FORMATS / sizeof FORMATS[0])
 
-/* The sample runs: 'f' full, 'b' full but stopped after three tests, 'i' incomplete, 'c' complete. */
+/* The sample runs: 'f' full, 'b' full but stopped after three tests, 'i' incomplete, 'c' complete,
+ * 'n' the cluster run (nodes). */
 static size_t build_run(char run, ac_test_result **ts, ac_strlist *allow)
 {
-    return run == 'i' ? samples_build_incomplete(ts, allow) : run == 'c' ? samples_build_complete(ts) : samples_build(ts);
+    return run == 'i' ? samples_build_incomplete(ts, allow) : run == 'c' ? samples_build_complete(ts)
+           : run == 'n' ? samples_build_nodes(ts) : samples_build(ts);
 }
 
 /* Writes the live reports (DIR/live.FORMAT) and the events file (DIR/ev.jsonl) of one run. */
@@ -83,9 +85,14 @@ static void write_live(const char *dir, char run, int tap_version)
         char *err = NULL;
         ac_reporter *r = ac_report_new(k < N_FORMATS ? FORMATS[k] : "events", path, NULL, &o, &err);
         ck_assert_msg(r != NULL, "%s", err ? err : "?");
+        ac_strlist nodes = { 0 };
+        samples_nodes(&nodes, run);
+        samples_run_nodes = run == 'n' ? &nodes : NULL;
         int rc = samples_drive(r, ts, run == 'b' ? 3 : n, n, run == 'b' ? "target unreachable: connection refused" : NULL,
                                tap_version, &allow, run == 'c', &err);
         ck_assert_msg(rc == 0, "%s", err ? err : "?");
+        samples_run_nodes = NULL;
+        ac_strlist_free(&nodes);
         ac_strlist_free(&allow);
         samples_free(ts, n);
         free(path);
@@ -108,7 +115,7 @@ static int rebuild(const char *dir, const char *in, int tap_version)
 /* ---- round trip --------------------------------------------------------------------------- */
 
 static const struct { char run; int tap_version; int exit_code; } ROUND[] = {
-    { 'f', 14, 1 }, { 'f', 13, 1 }, { 'b', 14, 3 }, { 'i', 14, 4 }, { 'c', 14, 0 },
+    { 'f', 14, 1 }, { 'f', 13, 1 }, { 'b', 14, 3 }, { 'i', 14, 4 }, { 'c', 14, 0 }, { 'n', 14, 1 },
 };
 
 START_TEST(test_round_trip)
