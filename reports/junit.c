@@ -312,18 +312,17 @@ static int junit_test(ac_reporter *r, const ac_test_result *t, size_t index, cha
         free(m);
     }
     char *tr = transcript(t);
-    /* Then, for a cluster test, its steps by node. */
+    /* A cluster test's steps by node come next: the verdict per node is what a reader needs
+     * first, and it must survive that trimming too; then the transcript. */
     char *nodes = node_sections_text(t);
     if (head.len || *tr || *nodes) {
         ac_buf_puts(&b, "      <system-out>");
         ac_xml_text(&b, ac_buf_str(&head));
-        put_capped_text(&b, tr, cap);
         if (*nodes) {
-            size_t n = strlen(tr);
-            /* A blank line between the transcript and the sections. */
-            if (n) ac_buf_puts(&b, tr[n - 1] == '\n' ? "\n" : "\n\n");
             ac_xml_text(&b, nodes);
+            if (*tr) ac_buf_puts(&b, "\n");   /* a blank line before the transcript */
         }
+        put_capped_text(&b, tr, cap);
         ac_buf_puts(&b, "</system-out>\n");
     }
     free(nodes);
