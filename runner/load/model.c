@@ -64,6 +64,9 @@ long ac_test_request_bound(const ac_test *t, const char *profile, bool *open)
         total += steps[i].repeat > 0 ? steps[i].repeat : 1;
         if (steps[i].until) *open = true;
     }
+    /* A cluster test sends this much per node (each_node) or per round (for_each_node): how
+     * many nodes a run has is not known here. */
+    if (t->needs_nodes) *open = true;
     return total;
 }
 

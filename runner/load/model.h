@@ -100,7 +100,8 @@ typedef struct ac_test {
                                    what --list shows; kept when the file is released */
     long plan_requests;         /* the requests the test sends itself (not fixtures or controls) in
                                    that profile: an upper bound, what --list shows; kept */
-    bool plan_requests_open;    /* a step repeats `until`: plan_requests is a lower bound */
+    bool plan_requests_open;    /* a step repeats `until`, or the test needs nodes (its count is
+                                   for one node): plan_requests is a lower bound */
     bool exclusive;             /* `exclusive: true`: under -j it starts after every test before
                                    it has finished, and nothing starts while it runs (it changes
                                    what other tests depend on, such as locking out an account);
