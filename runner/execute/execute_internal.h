@@ -98,9 +98,6 @@ typedef struct test_info {
 /* Runs one test on a worker's client, with its file's fixtures. */
 test_info ex_run_test(runner *R, ac_http *http, fx_table fx, const ac_test *t, ac_test_result *res);
 
-/* A `control: true` step that did not pass makes the test an error. */
-void ex_control_step_done(test_run *T, ac_step_result *sr);
-
 /* ---- fixtures.c ---- */
 /* `requires`: runs the fixtures it names and chains read-only views of their scopes under the
  * test; *top is the scope the test's own scope hangs from. PASS, or SKIP/ERROR with *reason. */
@@ -168,12 +165,6 @@ void ex_run_node_step(test_run *T, size_t si, ex_step_fn run_one);
 /* `for_each_node`: steps(T) once per node, with ${node} and ${node_addr} set and captures kept
  * within the round. */
 void ex_run_rounds(test_run *T, void (*steps)(test_run *));
-/* True when outcome o must not replace the test's current one: in a test that needs nodes the
- * worst node decides (fail > error > warning > skip). */
-bool ex_keep_worse(const test_run *T, ac_outcome o);
-/* The outcome of a test that needs nodes from its explicit end and every node's step. */
-void ex_nodes_outcome(ac_test_result *res);
-
 /* ---- verdict.c ---- */
 void ex_push_status(ac_test_result *r, long status);
 ac_step_result *ex_new_step(ac_test_result *r, const char *name);
@@ -186,6 +177,13 @@ ac_outcome ex_checks_outcome(const ac_step_result *sr, const char **first_msg);
 bool ex_all_checks_pass(const ac_checks *c);
 ac_check ex_make_check(const yn_node *where, ac_severity sev, bool passed, char *check, char *expected,
                        char *actual, char *message);
+/* A `control: true` step that did not pass makes the test an error. */
+void ex_control_step_done(test_run *T, ac_step_result *sr);
+/* True when outcome o must not replace the test's current one: in a test that needs nodes the
+ * worst node decides (fail > error > warning > skip). */
+bool ex_keep_worse(const test_run *T, ac_outcome o);
+/* The outcome of a test that needs nodes from its explicit end and every node's step. */
+void ex_nodes_outcome(ac_test_result *res);
 /* Ends the test with outcome o (takes reason). */
 void ex_end_test(test_run *T, ac_outcome o, char *reason);
 /* The step, and with it the test, is an error (takes reason). */

@@ -72,22 +72,6 @@ static ac_outcome check_when(const yn_node *when, const ac_scope *s, char **reas
 
 /* ---- steps and outcome ------------------------------------------------------------------------ */
 
-/* A `control: true` step that did not pass makes the test an error, whatever it asserted: the
- * refusals after it would prove nothing. */
-void ex_control_step_done(test_run *T, ac_step_result *sr)
-{
-    if (sr->outcome == AC_OUT_PASS) {
-        T->control_passed = true;
-        return;
-    }
-    if (sr->outcome != AC_OUT_FAIL && sr->outcome != AC_OUT_WARN) return;   /* error, skip: as they are */
-    char *why = ac_sprintf("control failed: step %s: %s", sr->name, sr->reason ? sr->reason : "did not pass");
-    sr->outcome = AC_OUT_ERROR;
-    free(sr->reason);
-    sr->reason = ex_redacted(why);
-    ex_end_test(T, AC_OUT_ERROR, why);
-}
-
 /* Requirements, controls and condition, in that order. PASS, or the outcome that keeps the test
  * from running, with *reason and the skip kind recorded. */
 static ac_outcome test_preconditions(test_run *T, char **reason)
