@@ -67,16 +67,26 @@ int ac_node_parse(const char *spec, ac_node *out, char **err)
     const char *a = eq + 1;
     if (is_url(a)) {
         CURLU *u = curl_url();
-        char *host = NULL;
+        char *host = NULL, *user = NULL;
         bool ok = u && curl_url_set(u, CURLUPART_URL, a, 0) == CURLUE_OK &&
                   curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host;
+        /* Credentials in a URL would be printed with it (the run record keeps the address). */
+        bool creds = ok && curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK && user;
         curl_free(host);
+        curl_free(user);
         curl_url_cleanup(u);
-        if (!ok) {
-            *err = ac_sprintf("node '%s': '%s' is not a usable URL", spec, a);
+        if (!ok || creds) {
+            /* Never quote a spec that holds a password. */
+            *err = creds ? ac_sprintf("node %.*s: credentials in a node URL are not supported (and would be "
+                                      "printed)", (int)(eq - spec), spec)
+                         : ac_sprintf("node '%s': '%s' is not a usable URL", spec, a);
             return -1;
         }
         out->url = ac_strdup(a);
+    } else if (strchr(a, '@')) {
+        *err = ac_sprintf("node %.*s: credentials in a node address are not supported (and would be printed)",
+                          (int)(eq - spec), spec);
+        return -1;
     } else if (strstr(a, "://") || parse_host_port(a, &out->host, &out->port) < 0) {
         *err = ac_sprintf("node '%s': '%s' is neither HOST:PORT ([IPv6]:PORT) nor an http(s) URL", spec, a);
         return -1;
