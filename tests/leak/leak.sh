@@ -10,6 +10,9 @@
 # deviant  the same against a reference server with deliberate defects switched on, so that
 #          many tests fail and -v prints their transcripts (tokens, altered tokens, Basic
 #          credentials, passwords in URLs)
+# cluster  the same against a reference cluster (--cluster 3, one --node per node) whose last
+#          node signs with its own key, so cluster tests fail per node and the per-node sections
+#          (JUnit system-out, TAP nodes:, HTML table, record) carry transcripts of every node
 # echo     the same against hostile-server --mode echo-secrets, which answers every request
 #          with a 401 echoing its Authorization header, target, body and decoded form fields
 #          (raw, JSON-escaped, in headers)
@@ -124,6 +127,19 @@ deviant)
   nfail=$(grep -c '^not ok' "$WORK/out.tap")
   note "$nfail tests not ok (their transcripts are in the console, TAP and JUnit)"
   [ "$nfail" -ge 5 ] || fail "only $nfail failing tests: the deviations did not bite"
+  scan "${OUTPUTS[@]}"
+  ;;
+cluster)
+  start_refserver --cluster 3 --deviate node-own-key
+  nodes=()
+  for _ in $(seq 50); do [ "$(grep -c ' (node [0-9]*)$' "$WORK/refserver.out")" = 3 ] && break; sleep 0.1; done
+  mapfile -t nodes < <(sed -n 's|^listening on http://\([^ ]*\) (node \([0-9]*\))$|--node=n\2=\1|p' "$WORK/refserver.out")
+  [ ${#nodes[@]} = 3 ] || fail "the cluster's nodes: $(cat "$WORK/refserver.out")"
+  REVOKE_CMD="'$REF' admin revoke --url \${AUTHCONFORM_NODE_ADDR:+http://}\${AUTHCONFORM_NODE_ADDR:-$URL}"
+  EXTRA_ARGS=("${nodes[@]}" --var revoke_wait=3)
+  run_suite 1
+  grep -q '^== node n3: ' "$WORK/out.xml" || fail "no per-node section in the JUnit report"
+  note "$(grep -c '^not ok' "$WORK/out.tap") tests not ok, per-node sections in JUnit: $(grep -c '^== node ' "$WORK/out.xml")"
   scan "${OUTPUTS[@]}"
   ;;
 echo)
