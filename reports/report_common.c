@@ -128,24 +128,6 @@ const ac_step_result *ac_report_evidence_step(const ac_test_result *t)
     return NULL;
 }
 
-static int outcome_rank(ac_outcome o)
-{
-    switch (o) {
-    case AC_OUT_FAIL: return 5;
-    case AC_OUT_ERROR: return 4;
-    case AC_OUT_WARN: return 3;
-    case AC_OUT_NOTRUN: return 2;
-    case AC_OUT_SKIP: return 1;
-    case AC_OUT_PASS: break;
-    }
-    return 0;
-}
-
-ac_outcome ac_outcome_worse(ac_outcome a, ac_outcome b)
-{
-    return outcome_rank(b) > outcome_rank(a) ? b : a;
-}
-
 ac_node_section *ac_node_sections(const ac_test_result *t, size_t *n)
 {
     *n = 0;

@@ -78,7 +78,7 @@ const ac_step_result *ac_report_evidence_step(const ac_test_result *t);
 /* Cluster tests (--node): a test's steps grouped by node. A step goes to the section of its
  * `node`, or, without one, of its `for_node` (a round's command step); a step with neither is
  * in no section. Sections come in the order of their node's first appearance; each has the
- * worst outcome of its steps (fail > error > warn > not run > skip > pass) and its steps in
+ * worst outcome of its steps (ac_outcome_worse, result.h) and its steps in
  * test order. */
 typedef struct ac_node_section {
     const char *node;                  /* borrowed from a step */
@@ -95,8 +95,6 @@ ac_node_section *ac_node_sections(const ac_test_result *t, size_t *n);
 bool ac_report_has_nodes(const ac_test_result *t);
 /* Frees what ac_node_sections returned; accepts NULL. */
 void ac_node_sections_free(ac_node_section *secs, size_t n);
-/* The worse of two outcomes in the order above. */
-ac_outcome ac_outcome_worse(ac_outcome a, ac_outcome b);
 /* The first step of the section with its worst outcome, when that is not a pass: the step that
  * explains the node's verdict. NULL for a passing section. Borrowed. */
 const ac_step_result *ac_node_section_culprit(const ac_node_section *sec);

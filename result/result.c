@@ -92,6 +92,24 @@ bool ac_outcome_is_failure(ac_outcome o, bool strict)
     return false;
 }
 
+int ac_outcome_rank(ac_outcome o)
+{
+    switch (o) {
+    case AC_OUT_FAIL: return 5;
+    case AC_OUT_ERROR: return 4;
+    case AC_OUT_WARN: return 3;
+    case AC_OUT_NOTRUN: return 2;
+    case AC_OUT_SKIP: return 1;
+    case AC_OUT_PASS: break;
+    }
+    return 0;
+}
+
+ac_outcome ac_outcome_worse(ac_outcome a, ac_outcome b)
+{
+    return ac_outcome_rank(b) > ac_outcome_rank(a) ? b : a;
+}
+
 const char *ac_signal_name(int signo)
 {
     static char other[32];   /* only for a signal the runner does not catch */

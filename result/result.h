@@ -44,6 +44,12 @@ bool ac_outcome_parse(const char *s, ac_outcome *out);
 /* True when the outcome counts against the run: a must failure, an error, a test the run never
  * reached, and a should-level warning under strict. The one rule every writer and the exit code use. */
 bool ac_outcome_is_failure(ac_outcome o, bool strict);
+/* How bad an outcome is, for a result made of parts that disagree (a cluster test's nodes):
+ * fail 5 > error 4 > warn 3 > not run 2 > skip 1 > pass 0. A failure is the finding, an error a
+ * part that could not be judged, a skip one that was not reached. */
+int ac_outcome_rank(ac_outcome o);
+/* The worse of a and b by ac_outcome_rank; a when they rank the same. */
+ac_outcome ac_outcome_worse(ac_outcome a, ac_outcome b);
 
 /* Why a test was skipped. A skip either says the check does not apply to this target (never a
  * gap in coverage), or that it could not be judged: a must-level test skipped that way makes the

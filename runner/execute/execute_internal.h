@@ -138,6 +138,8 @@ void ex_note_answered(runner *R, bool got);
 bool ex_note_transport_error(runner *R, ac_http_status st, const char *err);
 /* True when a step's expectations accept a 200 (a request with the right secret is a login). */
 bool ex_expects_success(const yn_node *expect);
+/* The body's OAuth2 `error` code, or NULL (borrowed from resp). */
+const char *ex_oauth_error(ac_response *resp);
 /* The account guard's verdict on an answer (status 0: none). */
 void ex_guard_done(runner *R, const ac_guard_ticket *gt, long status, ac_response *resp);
 /* Sleeps ms, never past the run's stop point, telling the progress listener every quarter
@@ -180,7 +182,7 @@ ac_check ex_make_check(const yn_node *where, ac_severity sev, bool passed, char 
 /* A `control: true` step that did not pass makes the test an error. */
 void ex_control_step_done(test_run *T, ac_step_result *sr);
 /* True when outcome o must not replace the test's current one: in a test that needs nodes the
- * worst node decides (fail > error > warning > skip). */
+ * worst node decides (ac_outcome_rank, result.h). */
 bool ex_keep_worse(const test_run *T, ac_outcome o);
 /* The outcome of a test that needs nodes from its explicit end and every node's step. */
 void ex_nodes_outcome(ac_test_result *res);

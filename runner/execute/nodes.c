@@ -3,7 +3,6 @@
  * test whose steps run once per node (`for_each_node:`). Every node gets its own step result,
  * and a failure says which nodes disagreed: "issued by node a, refused by node c: 401
  * invalid_token". A node that fails does not stop the others: the report shows every node. */
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,9 +95,8 @@ static const char *find_ci(const char *s, const char *needle)
  * WWW-Authenticate challenge's error="..."). Caller frees. */
 static char *answer_summary(ac_response *resp)
 {
-    const cJSON *j = ac_response_json(resp);
-    const cJSON *e = j ? cJSON_GetObjectItemCaseSensitive(j, "error") : NULL;
-    if (cJSON_IsString(e) && *e->valuestring) return ac_sprintf("%ld %.60s", resp->status, e->valuestring);
+    const char *e = ex_oauth_error(resp);
+    if (e && *e) return ac_sprintf("%ld %.60s", resp->status, e);
     const char *vals[1];
     if (ac_response_header_values(resp, "WWW-Authenticate", vals, 1)) {
         const char *p = find_ci(vals[0], "error=");

@@ -168,8 +168,7 @@ void ex_wait_over(const test_run *T)
     ac_progress_tell(T->R->cfg->progress, &ev);
 }
 
-/* The body's OAuth2 `error` code, or NULL (borrowed from resp). */
-static const char *oauth_error(ac_response *resp)
+const char *ex_oauth_error(ac_response *resp)
 {
     const cJSON *j = ac_response_json(resp);
     const cJSON *e = j ? cJSON_GetObjectItemCaseSensitive(j, "error") : NULL;
@@ -180,7 +179,7 @@ static const char *oauth_error(ac_response *resp)
  * happens, so it heads the output of everything it causes. */
 void ex_guard_done(runner *R, const ac_guard_ticket *gt, long status, ac_response *resp)
 {
-    char *msg = ac_guard_done(R->guard, gt, status, status ? oauth_error(resp) : NULL);
+    char *msg = ac_guard_done(R->guard, gt, status, status ? ex_oauth_error(resp) : NULL);
     if (msg) fprintf(stderr, "authconform: %s\n", msg);
     free(msg);
 }

@@ -179,23 +179,10 @@ void ex_control_step_done(test_run *T, ac_step_result *sr)
     ex_end_test(T, AC_OUT_ERROR, why);
 }
 
-/* How bad an outcome is when nodes disagree: a failure is the finding, an error a node that
- * could not be judged, a skip one that was not reached (a 429). */
-static int rank(ac_outcome o)
-{
-    switch (o) {
-    case AC_OUT_FAIL: return 4;
-    case AC_OUT_ERROR: return 3;
-    case AC_OUT_WARN: return 2;
-    case AC_OUT_SKIP: return 1;
-    default: return 0;
-    }
-}
-
 bool ex_keep_worse(const test_run *T, ac_outcome o)
 {
     /* Equal: the first node's account stands (the report lists the others). */
-    return T->t->needs_nodes && rank(T->res->outcome) >= rank(o);
+    return T->t->needs_nodes && ac_outcome_rank(T->res->outcome) >= ac_outcome_rank(o);
 }
 
 void ex_nodes_outcome(ac_test_result *res)
@@ -203,7 +190,7 @@ void ex_nodes_outcome(ac_test_result *res)
     for (size_t i = 0; i < res->n_steps; i++) {
         ac_step_result *sr = &res->steps[i];
         if (sr->outcome != AC_OUT_FAIL && sr->outcome != AC_OUT_WARN) continue;
-        if (rank(sr->outcome) <= rank(res->outcome)) continue;
+        if (ac_outcome_rank(sr->outcome) <= ac_outcome_rank(res->outcome)) continue;
         res->outcome = sr->outcome;
         free(res->reason);
         res->reason = sr->reason ? ac_sprintf("%s%s%s", sr->node || sr->for_node ? "" : sr->name,
