@@ -21,11 +21,8 @@ PASSWORD='Alice-Nodes-4711'
 # start_cluster [ARGS...]: refserver --cluster 3; sets URL (the balancer) and N1..N3 (HOST:PORT).
 start_cluster() {
   start_refserver --cluster 3 "$@"
-  for k in 1 2 3; do
-    a=$(sed -n "s|^listening on http://\\([^ ]*\\) (node $k)\$|\\1|p" "$WORK/server.out")
-    [ -n "$a" ] || fail "no listening line for node $k: $(cat "$WORK/server.out")"
-    eval "N$k=\$a"
-  done
+  specs=$(cluster_nodes "$WORK/server.out" 3) || fail "the nodes' listening lines: $(cat "$WORK/server.out")"
+  for spec in $specs; do eval "N${spec#n}"; done   # n1=HOST:PORT -> N1=HOST:PORT
 }
 
 # counts: "R1 R2 R3 BALANCED" read through node 1 (the read itself is counted on node 1).

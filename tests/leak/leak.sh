@@ -131,10 +131,9 @@ deviant)
   ;;
 cluster)
   start_refserver --cluster 3 --deviate node-own-key
+  specs=$(cluster_nodes "$WORK/refserver.out" 3) || fail "the cluster's nodes: $(cat "$WORK/refserver.out")"
   nodes=()
-  for _ in $(seq 50); do [ "$(grep -c ' (node [0-9]*)$' "$WORK/refserver.out")" = 3 ] && break; sleep 0.1; done
-  mapfile -t nodes < <(sed -n 's|^listening on http://\([^ ]*\) (node \([0-9]*\))$|--node=n\2=\1|p' "$WORK/refserver.out")
-  [ ${#nodes[@]} = 3 ] || fail "the cluster's nodes: $(cat "$WORK/refserver.out")"
+  for spec in $specs; do nodes+=(--node "$spec"); done
   REVOKE_CMD="'$REF' admin revoke --url \${AUTHCONFORM_NODE_ADDR:+http://}\${AUTHCONFORM_NODE_ADDR:-$URL}"
   EXTRA_ARGS=("${nodes[@]}" --var revoke_wait=3)
   run_suite 1

@@ -13,6 +13,13 @@
 # prints why and the server's stderr on stderr, stops it and returns 1: callers write
 # `start_server URL PID -- ... || fail "..."` or `|| exit 1`.
 #
+#   cluster_nodes FILE N
+#                    the nodes of `authconform-refserver --cluster N` whose stdout is FILE (its
+#                    "listening on URL (node K)" lines follow the balancer's, which start_server
+#                    read): waits up to 5 s for N of them, then prints one spec "nK=HOST:PORT" per
+#                    line, node 1 first, as --node takes it. N 0: prints nothing. Returns 1 when
+#                    the lines do not come.
+#
 #   stop_servers     stops every server start_server started that still runs (SIGTERM, then
 #                    waits for it): for the caller's EXIT trap.
 #
@@ -77,6 +84,16 @@ start_server() {
   fi
   eval "$_ss_url_var=\$_ss_url"
   return 0
+}
+
+cluster_nodes() {
+  _ss_i=0
+  while [ "$(grep -c '^listening on http://[^ ]* (node [0-9]*)$' "$1")" -lt "$2" ]; do
+    _ss_i=$((_ss_i + 1))
+    [ $_ss_i -le 50 ] || { echo "cluster_nodes: $2 node lines expected in $1" >&2; return 1; }
+    sleep 0.1
+  done
+  sed -n 's|^listening on http://\([^ ]*\) (node \([0-9]*\))$|n\2=\1|p' "$1"
 }
 
 stop_servers() {

@@ -146,8 +146,11 @@ run_suite() {
     echo 99 >"$rdir/rc"
     return 1
   fi
-  # With --cluster the server prints one line per node: each becomes a --node (n1, n2, ...).
-  node_args=$(sed -n 's|^listening on http://\([^ ]*\) (node \([0-9]*\))$|--node n\2=\1|p' "$rdir/server.out" | tr '\n' ' ')
+  # With --cluster each node becomes a --node (n1, n2, ...).
+  n_nodes=0
+  case " $sargs " in *" --cluster "*) n_nodes=$CLUSTER_NODES ;; esac
+  node_args=
+  for spec in $(cluster_nodes "$rdir/server.out" "$n_nodes"); do node_args="$node_args --node $spec"; done
   if [ -n "$O2" ]; then
     (
       export AUTHCONFORM_CLIENT_ID=carol AUTHCONFORM_CLIENT_SECRET="$CAROL_PW"
