@@ -14,34 +14,7 @@
 #include "replay.h"
 #include "report.h"
 #include "util.h"
-
-static char *make_tmpdir(void)
-{
-    char *tmpl = ac_strdup("/tmp/ac-test-events-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpl));
-    return tmpl;
-}
-
-static void remove_tree(const char *dir)
-{
-    if (getenv("AC_TEST_KEEP")) {   /* for a look at the files after a failure */
-        fprintf(stderr, "kept %s\n", dir);
-        return;
-    }
-    char *cmd = ac_sprintf("rm -rf '%s'", dir);
-    int rc = system(cmd);
-    (void)rc;
-    free(cmd);
-}
-
-static char *slurp(const char *path)
-{
-    size_t len = 0;
-    char *err = NULL;
-    char *s = ac_read_file(path, &len, &err);
-    if (!s) ck_abort_msg("cannot read %s: %s", path, err ? err : "?");
-    return s;
-}
+#include "unit_files.h"
 
 static void write_text(const char *path, const char *text)
 {
@@ -120,7 +93,7 @@ static const struct { char run; int tap_version; int exit_code; } ROUND[] = {
 
 START_TEST(test_round_trip)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("events");
     write_live(dir, ROUND[_i].run, ROUND[_i].tap_version);
     char *ev = ac_sprintf("%s/ev.jsonl", dir);
     ck_assert_int_eq(rebuild(dir, ev, ROUND[_i].tap_version), ROUND[_i].exit_code);
@@ -155,7 +128,7 @@ END_TEST
 /* A run record goes through the same command: detected by its first line. */
 START_TEST(test_from_record)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("events");
     write_live(dir, 'f', 14);
     char *rec = ac_sprintf("%s/live.json", dir);
     ac_record r;
@@ -199,7 +172,7 @@ static char *cut_events(const char *dir, size_t tests, const char *tail)
 
 START_TEST(test_killed)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("events");
     /* The samples: 1 pass, 2 fail. Killed after the pass alone: nothing failed, not all ran -> 4. */
     char *cut = cut_events(dir, 1, "");
     ck_assert_int_eq(rebuild(dir, cut, 14), 4);
@@ -303,7 +276,7 @@ static const struct { const char *text; const char *error; } BAD[] = {
 
 START_TEST(test_reader_bad)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("events");
     char *old = getcwd(NULL, 0);
     ck_assert_int_eq(chdir(dir), 0);
     write_text("ev.jsonl", BAD[_i].text);
@@ -328,7 +301,7 @@ END_TEST
 /* A good minimal file, blank lines included, and a run record's detection. */
 START_TEST(test_reader_good)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("events");
     char *ev = ac_sprintf("%s/ev.jsonl", dir);
     write_text(ev, START T("A") "\n" T("B") END);
     ac_record r;

@@ -17,6 +17,7 @@
 #include "report.h"
 #include "report_common.h"
 #include "util.h"
+#include "unit_files.h"
 
 /* ---- ac_node_sections ------------------------------------------------------------------------ */
 
@@ -105,29 +106,6 @@ END_TEST
 
 /* ---- through the record ------------------------------------------------------------------------ */
 
-static char *make_tmpdir(void)
-{
-    char *tmpl = ac_strdup("/tmp/ac-test-nodes-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpl));
-    return tmpl;
-}
-
-static void remove_tree(const char *dir)
-{
-    char *cmd = ac_sprintf("rm -rf '%s'", dir);
-    int rc = system(cmd);
-    (void)rc;
-    free(cmd);
-}
-
-static char *slurp(const char *path)
-{
-    char *err = NULL;
-    char *s = ac_read_file(path, NULL, &err);
-    if (!s) ck_abort_msg("cannot read %s: %s", path, err ? err : "?");
-    return s;
-}
-
 static const char *const FORMATS[] = { "tap", "junit", "json", "html" };
 #define N_FORMATS (sizeof FORMATS / sizeof FORMATS[0])
 
@@ -166,7 +144,7 @@ static void write_live(const char *dir, const char *prefix, size_t from, size_t 
 /* `authconform report DIR/live.json` writes every report exactly as the run did. */
 START_TEST(test_record_round_trip)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("nodes");
     write_live(dir, "live", 0, 0);
     char *in = ac_sprintf("%s/live.json", dir);
     char *p[N_FORMATS];
@@ -237,7 +215,7 @@ END_TEST
 /* `merge` of two shards of the cluster run keeps the nodes and the steps' nodes. */
 START_TEST(test_merge_keeps_nodes)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("nodes");
     write_live(dir, "one", 0, 2);
     write_live(dir, "two", 2, 0);
     char *a = ac_sprintf("%s/one.json", dir), *b = ac_sprintf("%s/two.json", dir);
@@ -274,7 +252,7 @@ END_TEST
  * a failing node; a passing cluster test can be opened for its table too. */
 START_TEST(test_html_node_table)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("nodes");
     write_live(dir, "live", 0, 0);
     char *path = ac_sprintf("%s/live.html", dir);
     char *page = slurp(path);
@@ -300,7 +278,7 @@ END_TEST
 /* `diff` notes different node names (never addresses). */
 START_TEST(test_diff_note)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("nodes");
     write_live(dir, "nodes", 0, 0);
     char *plain = ac_sprintf("%s/plain.json", dir), *err = NULL;
     sample_file f = { plain, 'r', 14, false, false, 'c' };

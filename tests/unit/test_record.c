@@ -14,31 +14,9 @@
 #include "merge.h"
 #include "report.h"
 #include "util.h"
+#include "unit_files.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static char *make_tmpdir(void)
-{
-    char *tmpl = ac_strdup("/tmp/ac-test-record-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpl));
-    return tmpl;
-}
-
-static void remove_tree(const char *dir)
-{
-    char *cmd = ac_sprintf("rm -rf '%s'", dir);
-    int rc = system(cmd);
-    (void)rc;
-    free(cmd);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    char *err = NULL;
-    char *s = ac_read_file(path, len, &err);
-    if (!s) ck_abort_msg("cannot read %s: %s", path, err ? err : "?");
-    return s;
-}
 
 static void write_text(const char *path, const char *text)
 {
@@ -115,7 +93,7 @@ static const cJSON *test_by_id(const cJSON *tests, const char *id)
 
 START_TEST(test_json_writer)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("record");
     char *path = ac_sprintf("%s/run.json", dir), *tmp = ac_sprintf("%s.tmp", path);
     ac_report_opts o = det_opts();
     char *err = NULL;
@@ -130,7 +108,7 @@ START_TEST(test_json_writer)
     ck_assert(!exists(tmp));
 
     size_t len = 0;
-    char *text = slurp(path, &len);
+    char *text = slurp_len(path, &len);
     ck_assert(ac_utf8_valid(text, len));
     cJSON *root = cJSON_Parse(text);
     ck_assert_ptr_nonnull(root);
@@ -234,7 +212,7 @@ END_TEST
 /* A destroyed writer whose end() never ran leaves no PATH.tmp and no PATH. */
 START_TEST(test_json_abandoned)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("record");
     char *path = ac_sprintf("%s/run.json", dir), *tmp = ac_sprintf("%s.tmp", path);
     ac_report_opts o = det_opts();
     char *err = NULL;
@@ -304,7 +282,7 @@ static const bad_case BAD[] = {
 START_TEST(test_record_invalid)
 {
     const bad_case *c = &BAD[_i];
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("record");
     char *path = ac_sprintf("%s/bad-%d.json", dir, _i);
     if (c->text) write_text(path, c->text);
     else ck_assert_int_eq(mkdir(path, 0700), 0);
@@ -372,7 +350,7 @@ static const ac_gap *gap_by_id(const ac_coverage *c, const char *id)
 
 START_TEST(test_record_coverage)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("record");
     char *path = write_shard(dir, "all.json", 0, 9);
     ac_record rec;
     char *err = NULL;
@@ -418,7 +396,7 @@ END_TEST
  * excerpts included (the full sample run, whose failures carry them). */
 START_TEST(test_record_detail)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("record");
     sample_file f = { "full.json", 'r', 14, false, false, 'f' };
     char *path = ac_sprintf("%s/full.json", dir), *err = NULL;
     ck_assert_msg(samples_write_part(path, &f, 0, 3, &err) == 0, "%s", err ? err : "");
@@ -460,7 +438,7 @@ static int merge_to(const char *json_out, const char *html_out, const char *cons
 /* `merge` unites the shards' gaps and sums their counts: the incomplete sample split in two. */
 START_TEST(test_record_merge_coverage)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("record");
     char *a = write_shard(dir, "a.json", 0, 4), *b = write_shard(dir, "b.json", 4, 5);
     char *out = ac_sprintf("%s/merged.json", dir);
     const char *inputs[] = { a, b };
@@ -487,14 +465,14 @@ START_TEST(test_record_merge_coverage)
     for (size_t i = 0; i < rec.n_tests; i++) ck_assert_msg(rec.tests[i].has_detail, "%s has no detail", rec.tests[i].id);
     ac_record_free(&rec);
     /* ... and the merged HTML report is written by the HTML writer from it. */
-    char *page = slurp(html, NULL);
+    char *page = slurp(html);
     ck_assert_ptr_nonnull(strstr(page, "<!DOCTYPE html>"));
     ck_assert_ptr_nonnull(strstr(page, "BEARER-OK"));
     free(page);
     free(html);
 
     /* A shard that failed outranks an incomplete one (2 > 3 > 1 > 4 > 0). */
-    char *text = slurp(b, NULL);
+    char *text = slurp(b);
     char *at = strstr(text, "\"exit_code\":4");
     ck_assert_ptr_nonnull(at);
     at[strlen("\"exit_code\":")] = '1';
@@ -516,7 +494,7 @@ END_TEST
  * different target (the checks read the validated records, not the files again). */
 static void replace_in(const char *path, const char *from, const char *to)
 {
-    char *text = slurp(path, NULL);
+    char *text = slurp(path);
     char *at = strstr(text, from);
     ck_assert_ptr_nonnull(at);
     char *changed = ac_sprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
@@ -533,7 +511,7 @@ START_TEST(test_record_merge_refusals)
         { "\"record_version\": 3", "\"record_version\": 2", "differ in \"record_version\"" },
     };
     for (size_t c = 0; c < sizeof CASES / sizeof CASES[0]; c++) {
-        char *dir = make_tmpdir();
+        char *dir = make_tmpdir_for("record");
         char *a = write_shard(dir, "a.json", 0, 4), *b = write_shard(dir, "b.json", 4, 5);
         char *out = ac_sprintf("%s/merged.json", dir);
         const char *inputs[] = { a, b };
@@ -572,7 +550,7 @@ static void hash_of(const char *manifest, const char *a, const char *b, char out
 
 START_TEST(test_suite_hash)
 {
-    char *d1 = make_tmpdir(), *d2 = make_tmpdir();
+    char *d1 = make_tmpdir_for("record"), *d2 = make_tmpdir_for("record");
     char *m1 = ac_sprintf("%s/suite.yaml", d1), *a1 = ac_sprintf("%s/a.yaml", d1), *b1 = ac_sprintf("%s/b.yaml", d1);
     char *m2 = ac_sprintf("%s/suite.yaml", d2), *a2 = ac_sprintf("%s/a.yaml", d2), *b2 = ac_sprintf("%s/b.yaml", d2);
     write_text(m1, "name: s\n");
@@ -621,7 +599,7 @@ END_TEST
 
 START_TEST(test_html_writer)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("record");
     char *path = ac_sprintf("%s/report.html", dir), *tmp = ac_sprintf("%s.tmp", path);
     ac_report_opts o = det_opts();
     char *err = NULL;
@@ -631,7 +609,7 @@ START_TEST(test_html_writer)
     write_samples(r, NULL);
     ck_assert(!exists(tmp));
     size_t len = 0;
-    char *html = slurp(path, &len);
+    char *html = slurp_len(path, &len);
     ck_assert(ac_utf8_valid(html, len));
     ck_assert(ac_str_startswith(html, "<!DOCTYPE html>"));
     /* Self-contained: nothing is loaded from anywhere. */
@@ -678,7 +656,7 @@ END_TEST
  * missing variable named once in the gaps, the accepted gaps. */
 static char *html_of(char run)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("record");
     char *err = NULL;
     ac_test_result *ts;
     ac_strlist allow = { 0 };
@@ -688,7 +666,7 @@ static char *html_of(char run)
     ac_reporter *r = ac_report_html_new(path, &o, &err);
     ck_assert_ptr_nonnull(r);
     ck_assert_int_eq(samples_drive(r, ts, n, n, NULL, 14, &allow, run == 'c', &err), 0);
-    char *html = slurp(path, NULL);
+    char *html = slurp(path);
     ac_strlist_free(&allow);
     samples_free(ts, n);
     free(path);

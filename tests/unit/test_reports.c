@@ -17,32 +17,9 @@
 #include "report.h"
 #include "text.h"
 #include "util.h"
+#include "unit_files.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static char *make_tmpdir(void)
-{
-    char *tmpl = ac_strdup("/tmp/ac-test-reports-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpl));
-    return tmpl;
-}
-
-static void remove_tree(const char *dir)
-{
-    /* Only files the tests wrote live here, one level deep. */
-    char *cmd = ac_sprintf("rm -rf '%s'", dir);
-    int rc = system(cmd);
-    (void)rc;
-    free(cmd);
-}
-
-static char *slurp(const char *path)
-{
-    char *err = NULL;
-    char *s = ac_read_file(path, NULL, &err);
-    if (!s) ck_abort_msg("cannot read %s: %s", path, err ? err : "?");
-    return s;
-}
 
 static bool exists(const char *path)
 {
@@ -258,7 +235,7 @@ static void run_info(ac_run_info *info, size_t planned)
 
 START_TEST(test_tap_streams_and_empty_plan)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("reports");
     char *path = ac_sprintf("%s/s.tap", dir);
     ac_report_opts o = det_opts();
     char *err = NULL;
@@ -309,7 +286,7 @@ END_TEST
  * a subtest repeating it on every step. One that skipped after a step ran keeps its subtest. */
 static char *tap_of_skipped(bool first_step_ran)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("reports");
     char *path = ac_sprintf("%s/k.tap", dir);
     ac_report_opts o = det_opts();
     char *err = NULL;
@@ -355,7 +332,7 @@ END_TEST
 
 START_TEST(test_junit_atomic)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("reports");
     char *path = ac_sprintf("%s/r.xml", dir);
     char *tmp = ac_sprintf("%s.tmp", path);
     ac_report_opts o = det_opts();
@@ -443,7 +420,7 @@ END_TEST
 /* The console's summary line, with and without --strict, colour only when asked, -q. */
 static char *console_run_opts(bool strict, bool color, bool quiet, const ac_test_result *ts, size_t n)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("reports");
     char *path = ac_sprintf("%s/c.txt", dir);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
@@ -522,7 +499,7 @@ END_TEST
  * lasted 10 s and then every 10 s at most; nothing for short waits; it never writes escapes. */
 START_TEST(test_console_progress_plain)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("reports");
     char *path = ac_sprintf("%s/p.txt", dir);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
@@ -636,7 +613,7 @@ static char *junit_shard(const char *dir, const char *name, char run, size_t fro
  * shard's failed, with every shard's gaps and the counts summed. */
 START_TEST(test_junit_merge_coverage)
 {
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("reports");
     char *a = junit_shard(dir, "a.xml", 'i', 0, 4), *b = junit_shard(dir, "b.xml", 'i', 4, 5);
     char *out = ac_sprintf("%s/merged.xml", dir);
     const char *in[] = { a, b };
@@ -680,7 +657,7 @@ END_TEST
 START_TEST(test_golden)
 {
     const sample_file *f = &SAMPLE_FILES[_i];
-    char *dir = make_tmpdir();
+    char *dir = make_tmpdir_for("reports");
     char *err = NULL;
     if (samples_write_file(dir, f, &err) != 0) ck_abort_msg("%s: %s", f->name, err);
     char *got_path = ac_sprintf("%s/%s", dir, f->name);
